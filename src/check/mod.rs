@@ -1,0 +1,3 @@
+//! Live checks: all network I/O of the program lives under this module.
+
+pub mod model;

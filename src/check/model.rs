@@ -1,0 +1,266 @@
+//! What every check produces, and the events a run streams. Shared by the
+//! checks, the text and JSON reports and the TUI panels.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+/// Stable check ids (DESIGN.md section 9). Scripts depend on them: new checks
+/// get new ids, ids are never reused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum CheckId {
+    #[serde(rename = "dns.server-name")]
+    DnsServerName,
+    #[serde(rename = "dns.delegated-host")]
+    DnsDelegatedHost,
+    #[serde(rename = "dns.srv")]
+    DnsSrv,
+    #[serde(rename = "server.well-known")]
+    ServerWellKnown,
+    #[serde(rename = "server.resolution")]
+    ServerResolution,
+    #[serde(rename = "server.tls")]
+    ServerTls,
+    #[serde(rename = "server.version")]
+    ServerVersion,
+    #[serde(rename = "server.keys")]
+    ServerKeys,
+    #[serde(rename = "server.routing")]
+    ServerRouting,
+    #[serde(rename = "server.consistency")]
+    ServerConsistency,
+    #[serde(rename = "client.well-known")]
+    ClientWellKnown,
+    #[serde(rename = "client.cors")]
+    ClientCors,
+    #[serde(rename = "client.versions")]
+    ClientVersions,
+    #[serde(rename = "support.well-known")]
+    SupportWellKnown,
+    #[serde(rename = "cache.well-known")]
+    CacheWellKnown,
+}
+
+impl CheckId {
+    pub const ALL: [CheckId; 15] = [
+        CheckId::DnsServerName,
+        CheckId::DnsDelegatedHost,
+        CheckId::DnsSrv,
+        CheckId::ServerWellKnown,
+        CheckId::ServerResolution,
+        CheckId::ServerTls,
+        CheckId::ServerVersion,
+        CheckId::ServerKeys,
+        CheckId::ServerRouting,
+        CheckId::ServerConsistency,
+        CheckId::ClientWellKnown,
+        CheckId::ClientCors,
+        CheckId::ClientVersions,
+        CheckId::SupportWellKnown,
+        CheckId::CacheWellKnown,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckId::DnsServerName => "dns.server-name",
+            CheckId::DnsDelegatedHost => "dns.delegated-host",
+            CheckId::DnsSrv => "dns.srv",
+            CheckId::ServerWellKnown => "server.well-known",
+            CheckId::ServerResolution => "server.resolution",
+            CheckId::ServerTls => "server.tls",
+            CheckId::ServerVersion => "server.version",
+            CheckId::ServerKeys => "server.keys",
+            CheckId::ServerRouting => "server.routing",
+            CheckId::ServerConsistency => "server.consistency",
+            CheckId::ClientWellKnown => "client.well-known",
+            CheckId::ClientCors => "client.cors",
+            CheckId::ClientVersions => "client.versions",
+            CheckId::SupportWellKnown => "support.well-known",
+            CheckId::CacheWellKnown => "cache.well-known",
+        }
+    }
+
+    /// The panel a check is shown in.
+    pub fn panel(self) -> Panel {
+        match self {
+            CheckId::DnsServerName | CheckId::DnsDelegatedHost | CheckId::DnsSrv => Panel::Dns,
+            CheckId::ServerWellKnown
+            | CheckId::ServerResolution
+            | CheckId::ServerTls
+            | CheckId::ServerVersion
+            | CheckId::ServerKeys
+            | CheckId::ServerRouting
+            | CheckId::ServerConsistency => Panel::Server,
+            CheckId::ClientWellKnown | CheckId::ClientCors | CheckId::ClientVersions => {
+                Panel::Client
+            }
+            CheckId::SupportWellKnown => Panel::Support,
+            CheckId::CacheWellKnown => Panel::Caching,
+        }
+    }
+}
+
+/// The report's panels, in display order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Panel {
+    Dns,
+    Server,
+    Client,
+    Support,
+    Caching,
+}
+
+impl Panel {
+    pub fn title(self) -> &'static str {
+        match self {
+            Panel::Dns => "DNS",
+            Panel::Server => "Server discovery",
+            Panel::Client => "Client discovery",
+            Panel::Support => "Support",
+            Panel::Caching => "Caching",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Warn,
+    Fail,
+    Skipped,
+    /// The check itself could not run (e.g. a timeout before any answer).
+    Error,
+}
+
+impl Status {
+    /// A glyph and a word, so that meaning never rests on colour alone.
+    pub fn glyph(self) -> &'static str {
+        match self {
+            Status::Pass => "✔",
+            Status::Warn => "!",
+            Status::Fail => "✘",
+            Status::Skipped => "·",
+            Status::Error => "?",
+        }
+    }
+
+    pub fn word(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Warn => "warn",
+            Status::Fail => "FAIL",
+            Status::Skipped => "skip",
+            Status::Error => "ERROR",
+        }
+    }
+
+    pub fn is_failure(self) -> bool {
+        matches!(self, Status::Fail | Status::Error)
+    }
+}
+
+/// One thing asked and what came back, e.g. `GET https://example.com/.well-known/matrix/server`
+/// → `200 application/json {"m.server":"matrix.example.com:443"}`. Text that
+/// came from the network is stored raw; renderers escape it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    pub asked: String,
+    pub got: String,
+}
+
+/// The result of one check (for one target, where a check runs per address).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckResult {
+    pub id: CheckId,
+    pub status: Status,
+    /// `IP:PORT` (or a name) for per-address results.
+    pub target: Option<String>,
+    pub summary: String,
+    pub evidence: Vec<Evidence>,
+    /// What to change, worded for the operator's strategy and proxy when known.
+    pub remedy: Option<String>,
+    /// The spec section this rule comes from.
+    pub spec: Option<String>,
+    #[serde(rename = "duration_ms", serialize_with = "as_millis")]
+    pub duration: Duration,
+}
+
+fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+impl CheckResult {
+    pub fn new(id: CheckId, status: Status, summary: impl Into<String>) -> CheckResult {
+        CheckResult {
+            id,
+            status,
+            target: None,
+            summary: summary.into(),
+            evidence: Vec::new(),
+            remedy: None,
+            spec: None,
+            duration: Duration::ZERO,
+        }
+    }
+
+    pub fn target(mut self, target: impl Into<String>) -> Self {
+        self.target = Some(target.into());
+        self
+    }
+
+    pub fn evidence(mut self, asked: impl Into<String>, got: impl Into<String>) -> Self {
+        self.evidence.push(Evidence {
+            asked: asked.into(),
+            got: got.into(),
+        });
+        self
+    }
+
+    pub fn remedy(mut self, remedy: impl Into<String>) -> Self {
+        self.remedy = Some(remedy.into());
+        self
+    }
+
+    pub fn spec(mut self, spec: impl Into<String>) -> Self {
+        self.spec = Some(spec.into());
+        self
+    }
+
+    pub fn took(mut self, duration: Duration) -> Self {
+        self.duration = duration;
+        self
+    }
+}
+
+/// Identifies one run; events of an older run are stale and dropped.
+pub type RunId = u64;
+
+/// What a running check suite streams to its consumers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckEvent {
+    Started {
+        run: RunId,
+        id: CheckId,
+        target: Option<String>,
+    },
+    Finished {
+        run: RunId,
+        result: CheckResult,
+    },
+    /// The whole run is over; `federation` and `client` summarise it.
+    Done {
+        run: RunId,
+    },
+}
+
+impl CheckEvent {
+    pub fn run(&self) -> RunId {
+        match self {
+            CheckEvent::Started { run, .. }
+            | CheckEvent::Finished { run, .. }
+            | CheckEvent::Done { run } => *run,
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! Command-line definitions. Each subcommand keeps its arguments and its
+//! `run` function in its own file.
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "matrix-delegate",
+    version,
+    about = "Set up and verify Matrix homeserver delegation (Continuwuity, conduwuit, tuwunel)"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {}
