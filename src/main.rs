@@ -1,9 +1,15 @@
-use clap::Parser;
-use matrix_delegate::cli::Cli;
+use std::process::ExitCode;
 
-fn main() {
+use clap::Parser;
+use matrix_delegate::cli::{Cli, Command, generate};
+
+fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        None => println!("matrix-delegate: see --help"),
+        Some(Command::Generate(args)) => generate::run(&args),
+        None => {
+            println!("matrix-delegate: see --help");
+            ExitCode::SUCCESS
+        }
     }
 }

@@ -12,7 +12,7 @@ use std::net::SocketAddr;
 use common::certs::{TestCa, write_all};
 use common::process::{Running, temp_dir};
 use common::proxies::{PortMap, cert_names, prepare, program_name};
-use matrix_delegate::domain::{Plan, Proxy, Strategy};
+use matrix_delegate::domain::{Answers, Plan, Proxy, Strategy};
 use matrix_delegate::generate::{artifacts, ids};
 use serde_json::Value;
 
@@ -30,7 +30,7 @@ struct Setup {
 }
 
 async fn serve(proxy: Proxy, strategy: Strategy, port: &str) -> Option<Setup> {
-    serve_changed(proxy, strategy, port, |text| text.to_string()).await
+    serve_changed(proxy, strategy, port, |_| {}, |text| text.to_string()).await
 }
 
 /// Like [`serve`], with the generated text changed first (for the negative
@@ -39,11 +39,13 @@ async fn serve_changed(
     proxy: Proxy,
     strategy: Strategy,
     port: &str,
+    adjust: impl Fn(&mut Answers),
     change: impl Fn(&str) -> String,
 ) -> Option<Setup> {
     let program = common::programs::require(program_name(proxy))?;
     let mut answers = common::answers_for(strategy, proxy);
     answers.port = port.into();
+    adjust(&mut answers);
     let stand_in = common::homeserver::start(&common::plan_of(&answers)).await;
     answers.upstream = stand_in.addr.to_string();
     let plan = common::plan_of(&answers);
@@ -166,10 +168,16 @@ async fn well_known(proxy: Proxy) {
     s.assert_routes_federation(&s.plan.host_str(), 443).await;
 }
 
+/// A support page with every character that is special in one of the
+/// configuration syntaxes the JSON is embedded in.
+const ODD_PAGE: &str = "https://example.com/help?a='x'&b=$HOME&c={y}&d=\"z\"\\w`q`#top";
+
 async fn static_files(proxy: Proxy) {
-    let Some(s) = serve(proxy, Strategy::Static, "").await else {
+    let odd = |a: &mut Answers| a.support_page = ODD_PAGE.into();
+    let Some(s) = serve_changed(proxy, Strategy::Static, "", odd, |t| t.to_string()).await else {
         return;
     };
+    assert_eq!(s.plan.support.page.as_deref(), Some(ODD_PAGE));
     s.assert_all_files().await;
     s.assert_routes_federation(&s.plan.host_str(), 443).await;
     // The base domain forwards nothing to the homeserver.
@@ -208,7 +216,7 @@ async fn nginx_with_a_uri_in_proxy_pass_mangles_the_path() {
             })
             .collect::<String>()
     };
-    let Some(s) = serve_changed(Proxy::Nginx, Strategy::WellKnown, "", broken).await else {
+    let Some(s) = serve_changed(Proxy::Nginx, Strategy::WellKnown, "", |_| {}, broken).await else {
         return;
     };
     let resp = s.get(&s.plan.host_str(), 443, ESCAPED).await;

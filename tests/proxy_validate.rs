@@ -18,9 +18,12 @@ fn validate_all(proxy: Proxy) {
     let ca = TestCa::new();
     let mut checked = 0;
     for strategy in common::strategies_for(proxy) {
-        for port in ["", "8448"] {
+        // The second variant also moves the federation port and reaches the
+        // homeserver over IPv6.
+        for (port, upstream) in [("", "127.0.0.1:8008"), ("8448", "[::1]:6167")] {
             let mut answers = common::answers_for(strategy, proxy);
             answers.port = port.into();
+            answers.upstream = upstream.into();
             let plan = common::plan_of(&answers);
             let all = artifacts(&plan);
             let generated = all

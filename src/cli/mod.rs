@@ -1,6 +1,8 @@
 //! Command-line definitions. Each subcommand keeps its arguments and its
 //! `run` function in its own file.
 
+pub mod generate;
+
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -15,4 +17,9 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Print (or write with --out) the config section, proxy configuration,
+    /// DNS records, well-known files and next steps for a delegation setup
+    #[command(after_help = generate::after_help())]
+    Generate(generate::GenerateArgs),
+}

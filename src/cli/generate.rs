@@ -1,0 +1,286 @@
+//! `matrix-delegate generate`: every artifact from flags, printed or
+//! written to a directory.
+//!
+//! Exit codes: 0 done; 1 nothing written because of the file system (or
+//! files that exist without `--force`); 2 invalid input.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+
+use crate::domain::answers::DEFAULT_UPSTREAM;
+use crate::domain::{Answers, Deployment, Field, Plan, Proxy, Strategy, plan};
+use crate::generate::{Artifact, artifacts};
+
+/// Exit code for invalid input (the same clap uses for usage errors).
+pub const EXIT_INVALID: u8 = 2;
+/// Exit code when the artifacts could not be written.
+pub const EXIT_IO: u8 = 1;
+
+#[derive(Debug, Clone, Args)]
+pub struct GenerateArgs {
+    #[command(flatten)]
+    pub answers: AnswerArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// One flag per answer (`Field::flag` names them).
+#[derive(Debug, Clone, Args)]
+pub struct AnswerArgs {
+    /// The server name: the part after the colon in user IDs (@alice:example.com → example.com)
+    #[arg(long, value_name = "NAME")]
+    pub server_name: Option<String>,
+    /// The delegated host, where the homeserver really answers (e.g. matrix.example.com)
+    #[arg(long, value_name = "HOST")]
+    pub host: Option<String>,
+    /// Federation port on the delegated host [default: 443; 8448 with --strategy none]
+    #[arg(long, value_name = "PORT")]
+    pub port: Option<String>,
+    /// Delegation strategy (one of the ids listed below)
+    #[arg(long, value_name = "ID", default_value = "well-known")]
+    pub strategy: String,
+    /// Reverse proxy in front of the homeserver (listed below)
+    #[arg(long, value_name = "ID", default_value = "caddy")]
+    pub proxy: String,
+    /// Where the homeserver's settings live: config (TOML file) or docker (environment)
+    #[arg(long, value_name = "ID", default_value = "config")]
+    pub deployment: String,
+    /// Client base URL [default: https://<host>]
+    #[arg(long, value_name = "URL")]
+    pub client_url: Option<String>,
+    /// Support web page for /.well-known/matrix/support
+    #[arg(long, value_name = "URL")]
+    pub support_page: Option<String>,
+    /// Role of the support contact: m.role.admin (default) or m.role.security
+    #[arg(long, value_name = "ROLE")]
+    pub support_role: Option<String>,
+    /// E-mail address of the support contact
+    #[arg(long, value_name = "EMAIL")]
+    pub support_email: Option<String>,
+    /// Matrix user ID of the support contact (@admin:example.com)
+    #[arg(long, value_name = "MXID")]
+    pub support_mxid: Option<String>,
+    /// Where the reverse proxy reaches the homeserver
+    #[arg(long, value_name = "HOST:PORT", default_value = DEFAULT_UPSTREAM)]
+    pub upstream: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Write one file per artifact into DIR (created if missing) instead of printing them
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// With --out: overwrite files that already exist
+    #[arg(long, requires = "out")]
+    pub force: bool,
+}
+
+/// A problem with one flag's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlagError {
+    pub flag: &'static str,
+    pub message: String,
+}
+
+impl AnswerArgs {
+    /// The answers, or every flag whose value is unusable.
+    pub fn to_plan(&self) -> Result<Plan, Vec<FlagError>> {
+        let mut errors = Vec::new();
+        let mut parse = |field: Field, text: &str| -> Option<String> {
+            errors.push(FlagError {
+                flag: field.flag(),
+                message: text.to_string(),
+            });
+            None
+        };
+        let strategy = self
+            .strategy
+            .parse::<Strategy>()
+            .map_err(|e| parse(Field::Strategy, &e.to_string()))
+            .ok();
+        let proxy = self
+            .proxy
+            .parse::<Proxy>()
+            .map_err(|e| parse(Field::Proxy, &e))
+            .ok();
+        let deployment = self
+            .deployment
+            .parse::<Deployment>()
+            .map_err(|e| parse(Field::Deployment, &e))
+            .ok();
+        if self.server_name.is_none() {
+            errors.push(FlagError {
+                flag: Field::ServerName.flag(),
+                message: "required: the part after the colon in your user IDs, e.g. `example.com`"
+                    .into(),
+            });
+        }
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        let answers = Answers {
+            server_name: text(&self.server_name),
+            host: text(&self.host),
+            port: text(&self.port),
+            strategy: strategy.unwrap_or(Strategy::WellKnown),
+            client_url: text(&self.client_url),
+            support_page: text(&self.support_page),
+            support_role: text(&self.support_role),
+            support_email: text(&self.support_email),
+            support_mxid: text(&self.support_mxid),
+            deployment: deployment.unwrap_or(Deployment::ConfigFile),
+            proxy: proxy.unwrap_or(Proxy::Caddy),
+            upstream: self.upstream.clone(),
+        };
+        let unparsed: Vec<&str> = errors.iter().map(|e| e.flag).collect();
+        match plan(&answers) {
+            Ok(p) if errors.is_empty() => Ok(p),
+            Ok(_) => Err(errors),
+            Err(field_errors) => {
+                // Errors about a flag that did not parse (or about a missing
+                // server name) would only repeat the problem already given.
+                errors.extend(
+                    field_errors
+                        .into_iter()
+                        .filter(|e| !unparsed.contains(&e.field.flag()))
+                        .map(|e| FlagError {
+                            flag: e.field.flag(),
+                            message: e.message,
+                        }),
+                );
+                Err(errors)
+            }
+        }
+    }
+}
+
+/// The text after the options in `generate --help`.
+pub fn after_help() -> String {
+    let mut s = String::from("Strategies (--strategy):\n");
+    for st in Strategy::ALL {
+        s.push_str(&format!("  {:<25} {}\n", st.id(), st.one_line()));
+    }
+    s.push_str("\nReverse proxies (--proxy):\n");
+    for p in Proxy::ALL {
+        s.push_str(&format!("  {:<9} {}\n", p.id(), proxy_help(*p)));
+    }
+    s.push_str("\nDeployments (--deployment):\n");
+    for d in Deployment::ALL {
+        let what = match d {
+            Deployment::ConfigFile => {
+                "the [global.well_known] section of the Continuwuity TOML file"
+            }
+            Deployment::Docker => {
+                "CONTINUWUITY_WELL_KNOWN... variables: env file, compose block, one-variable form"
+            }
+        };
+        s.push_str(&format!("  {:<9} {what}\n", d.id()));
+    }
+    s.push_str(
+        "\nExamples:\n  matrix-delegate generate --server-name example.com --host matrix.example.com\n  \
+         matrix-delegate generate --server-name example.com --host matrix.example.com \\\n      \
+         --proxy nginx --deployment docker --support-email admin@example.com --out ./matrix\n",
+    );
+    s
+}
+
+fn proxy_help(p: Proxy) -> &'static str {
+    match p {
+        Proxy::Caddy => "Caddyfile site blocks (reverse_proxy; respond for static files)",
+        Proxy::Nginx => "nginx server blocks for conf.d",
+        Proxy::Apache => "Apache httpd virtual hosts (mod_proxy with nocanon)",
+        Proxy::Haproxy => "HAProxy frontends and a backend",
+        Proxy::Traefik => "Traefik entry points and Docker labels for compose",
+        Proxy::Static => {
+            "static files only: which files and headers the base domain's web server serves"
+        }
+    }
+}
+
+pub fn run(args: &GenerateArgs) -> ExitCode {
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    ExitCode::from(run_with(args, &mut stdout.lock(), &mut stderr.lock()))
+}
+
+/// [`run`] with explicit output streams; returns the exit code.
+pub fn run_with(args: &GenerateArgs, out: &mut impl Write, err: &mut impl Write) -> u8 {
+    let plan = match args.answers.to_plan() {
+        Ok(p) => p,
+        Err(errors) => {
+            for e in &errors {
+                let _ = writeln!(err, "error: {}: {}", e.flag, e.message);
+            }
+            let _ = writeln!(
+                err,
+                "nothing generated; see `matrix-delegate generate --help` for the choices"
+            );
+            return EXIT_INVALID;
+        }
+    };
+    for n in &plan.notices {
+        let _ = writeln!(err, "warning: {}: {}", n.field.flag(), n.message);
+    }
+    let all = artifacts(&plan);
+    match &args.output.out {
+        None => {
+            print_all(&all, out);
+            0
+        }
+        Some(dir) => match write_all(&all, dir, args.output.force) {
+            Ok(written) => {
+                for path in written {
+                    let _ = writeln!(out, "wrote {}", path.display());
+                }
+                0
+            }
+            Err(message) => {
+                let _ = writeln!(err, "error: {message}");
+                EXIT_IO
+            }
+        },
+    }
+}
+
+fn print_all(all: &[Artifact], out: &mut impl Write) {
+    for (i, a) in all.iter().enumerate() {
+        if i > 0 {
+            let _ = writeln!(out);
+        }
+        let _ = writeln!(out, "===== {}: {} =====", a.file_name, a.title);
+        let _ = write!(out, "{}", a.text);
+        if !a.text.ends_with('\n') {
+            let _ = writeln!(out);
+        }
+    }
+}
+
+/// Writes every artifact under `dir`; refuses (writing nothing) when a file
+/// exists and `force` is off. Returns the paths written.
+pub fn write_all(all: &[Artifact], dir: &Path, force: bool) -> Result<Vec<PathBuf>, String> {
+    let paths: Vec<PathBuf> = all.iter().map(|a| dir.join(&a.file_name)).collect();
+    if !force {
+        let existing: Vec<String> = paths
+            .iter()
+            .filter(|p| p.exists())
+            .map(|p| p.display().to_string())
+            .collect();
+        if !existing.is_empty() {
+            return Err(format!(
+                "refusing to overwrite existing files (nothing was written; add --force to \
+                 overwrite): {}",
+                existing.join(", ")
+            ));
+        }
+    }
+    for (artifact, path) in all.iter().zip(&paths) {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        std::fs::write(path, &artifact.text)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(paths)
+}
