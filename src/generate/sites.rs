@@ -184,7 +184,10 @@ mod tests {
         sites(&plan(&a).expect("valid answers"))
     }
 
-    fn summary(sites: &[Site]) -> Vec<(String, Vec<u16>, Vec<&'static str>, Vec<&'static str>)> {
+    /// Name, ports, forwarded paths, served files.
+    type Summary = (String, Vec<u16>, Vec<&'static str>, Vec<&'static str>);
+
+    fn summary(sites: &[Site]) -> Vec<Summary> {
         sites
             .iter()
             .map(|s| {
