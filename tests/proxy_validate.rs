@@ -111,3 +111,19 @@ fn haproxy_accepts_every_strategy() {
 fn caddy_accepts_every_strategy() {
     validate_all(Proxy::Caddy);
 }
+
+/// A missing program skips the test outside CI (printing `SKIPPED: ...`)
+/// and fails it under `CI=true`.
+#[test]
+fn a_missing_program_skips_or_fails() {
+    let name = "matrix-delegate-no-such-proxy";
+    let result = std::panic::catch_unwind(|| common::programs::require(name));
+    if common::programs::in_ci() {
+        assert!(result.is_err(), "CI=true must fail on a missing program");
+    } else {
+        assert!(
+            matches!(result, Ok(None)),
+            "outside CI a missing program skips"
+        );
+    }
+}
