@@ -56,10 +56,13 @@ async fn serve_changed(
     let ports = PortMap::for_plan(&plan);
     let text = &all.iter().find(|a| a.id == ids::PROXY).expect("proxy").text;
     let prepared = prepare(proxy, &program, dir.path(), &change(text), &ports);
-    // Apache serves the static files from disk: publish the generated ones.
-    for a in all.iter().filter(|a| a.id.starts_with("well-known-")) {
-        let name = a.file_name.rsplit('/').next().expect("file name");
-        std::fs::write(dir.path().join("www").join(name), &a.text).ok();
+    // Apache serves the static files from disk: publish the generated ones
+    // (the other proxies answer them from their configuration).
+    if proxy == Proxy::Apache {
+        for a in all.iter().filter(|a| a.id.starts_with("well-known-")) {
+            let name = a.file_name.rsplit('/').next().expect("file name");
+            std::fs::write(dir.path().join("www").join(name), &a.text).expect("publish file");
+        }
     }
     let mut running = Running::spawn(program_name(proxy), prepared.run, dir.path());
     running.wait_for(&ports.addrs());
