@@ -5,5 +5,8 @@ fn main() {
     let cli = Cli::parse();
     match cli.command {
         None => println!("matrix-delegate: see --help"),
+        Some(matrix_delegate::cli::Command::Config(a)) => {
+            std::process::exit(matrix_delegate::cli::config::run(&a))
+        }
     }
 }

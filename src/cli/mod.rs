@@ -1,6 +1,9 @@
 //! Command-line definitions. Each subcommand keeps its arguments and its
 //! `run` function in its own file.
 
+pub mod config;
+pub mod write_config;
+
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -15,4 +18,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Inspect the homeserver config file.
+    Config(config::ConfigArgs),
+}
