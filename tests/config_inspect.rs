@@ -358,7 +358,12 @@ fn environment_overrides_and_their_wrong_shapes() {
         .iter()
         .find(|s| s.var == "CONDUWUIT_WELL_KNOWN")
         .map(|s| s.meaning.clone());
-    assert_eq!(json, Some(EnvMeaning::SectionJson));
+    assert_eq!(
+        json,
+        Some(EnvMeaning::SectionJson {
+            entries: vec![("server".into(), "json.example.com:443".into())]
+        })
+    );
     assert!(has(
         &r,
         Severity::Problem,

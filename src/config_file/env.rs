@@ -31,8 +31,9 @@ pub enum EnvMeaning {
     },
     /// `..._WELL_KNOWN={ client=..., server=... }`: figment dict syntax.
     Section { entries: Vec<(String, String)> },
-    /// `..._WELL_KNOWN={"client": ...}`: JSON, which figment does not read.
-    SectionJson,
+    /// `..._WELL_KNOWN={"client": ...}`: JSON, which figment does not read
+    /// (the entries are kept to suggest the right spelling).
+    SectionJson { entries: Vec<(String, String)> },
     /// `..._WELL_KNOWN=...` that is no dict at all.
     SectionNotATable,
     /// `..._WELL_KNOWN_CLIENT` (one underscore): the deprecated
@@ -140,7 +141,15 @@ fn section(raw: &str) -> EnvMeaning {
         return EnvMeaning::Section { entries };
     }
     match serde_json::from_str::<serde_json::Value>(trimmed) {
-        Ok(serde_json::Value::Object(_)) => EnvMeaning::SectionJson,
+        Ok(serde_json::Value::Object(map)) => EnvMeaning::SectionJson {
+            entries: map
+                .into_iter()
+                .map(|(k, v)| {
+                    let v = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+                    (k, v)
+                })
+                .collect(),
+        },
         _ => EnvMeaning::SectionNotATable,
     }
 }
@@ -319,7 +328,9 @@ mod tests {
         );
         assert_eq!(
             by_var("CONDUWUIT_WELL_KNOWN"),
-            Some(EnvMeaning::SectionJson)
+            Some(EnvMeaning::SectionJson {
+                entries: vec![("client".into(), "https://x".into())]
+            })
         );
         assert_eq!(
             by_var("TUWUNEL_WELL_KNOWN"),

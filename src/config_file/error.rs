@@ -7,9 +7,8 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
     #[error(
-        "the file is not valid TOML: line {line}, column {column}: {message}. \
-         Nothing was changed; fix that line (the homeserver cannot read the file either) \
-         and run again"
+        "the file is not valid TOML: line {line}, column {column}: {message}. Fix that line \
+         (the homeserver cannot read the file either) and run again"
     )]
     InvalidToml {
         line: usize,
@@ -21,7 +20,7 @@ pub enum ConfigError {
 /// Why an edit was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EditError {
-    #[error(transparent)]
+    #[error("{0}. Nothing was changed")]
     Config(#[from] ConfigError),
     #[error(
         "the config file's server_name is `{found}` (line {line}) but the plan is for \

@@ -27,17 +27,18 @@ pub(crate) fn apply_env(env: &[EnvSetting], keys: &mut [KeyReport], findings: &m
         report.effective = match winner {
             Some((s, value)) => {
                 let detail = match &report.in_file {
-                    Some(f) if f.value != value => {
-                        format!(" (the file says `{}`)", printable(&f.value))
-                    }
-                    Some(_) => " (same value as the file)".to_string(),
+                    Some(f) if f.value != value => format!(
+                        ", overriding the file (which says `{}`)",
+                        printable(&f.value)
+                    ),
+                    Some(_) => " (the file says the same)".to_string(),
                     None => String::new(),
                 };
                 findings.add(
                     Severity::Info,
                     None,
                     format!(
-                        "{} sets {} = `{}`, overriding the file{detail}",
+                        "{} sets {} = `{}`{detail}",
                         s.var,
                         report.key,
                         printable(value)
@@ -73,19 +74,30 @@ fn shape_findings(s: &EnvSetting, findings: &mut Findings) {
     }
     let per_key = format!("{prefix}WELL_KNOWN__CLIENT");
     match &s.meaning {
-        EnvMeaning::SectionJson => findings.add(
-            Severity::Problem,
-            None,
-            format!(
-                "{var} holds JSON, which figment does not read: the whole value becomes one \
-                 string instead of a table, so none of its keys apply (Continuwuity most likely \
-                 refuses to start)"
-            ),
-            Some(format!(
-                "write it as {var}=\"{{ client=https://matrix.example.com, \
-                 server=matrix.example.com:443 }}\" or use one variable per key ({per_key}=...)"
-            )),
-        ),
+        EnvMeaning::SectionJson { entries } => {
+            let dict = if entries.is_empty() {
+                "client=https://matrix.example.com, server=matrix.example.com:443".to_string()
+            } else {
+                entries
+                    .iter()
+                    .map(|(k, v)| format!("{}={}", printable(k), printable(v)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            findings.add(
+                Severity::Problem,
+                None,
+                format!(
+                    "{var} holds JSON, which figment does not read: the whole value becomes one \
+                     string instead of a table, so none of its keys apply (Continuwuity most \
+                     likely refuses to start)"
+                ),
+                Some(format!(
+                    "write it in figment's syntax, {var}=\"{{ {dict} }}\", or use one variable \
+                     per key ({per_key}=...)"
+                )),
+            )
+        }
         EnvMeaning::SectionNotATable => findings.add(
             Severity::Problem,
             None,
@@ -96,7 +108,7 @@ fn shape_findings(s: &EnvSetting, findings: &mut Findings) {
             Severity::Problem,
             None,
             format!(
-                "{var} has a single underscore: it sets the deprecated top-level \
+                "{var} has a single underscore: it sets the deprecated [global] key \
                  `well_known_{key}`, which is ignored"
             ),
             Some(format!(
@@ -138,6 +150,9 @@ fn unknown_env_key(
         }),
     );
 }
+
+/// Checks one value: `Err` says why it is wrong.
+type Validator = fn(&str) -> Result<(), String>;
 
 /// The classic mistakes in the effective values.
 pub(crate) fn check_values(keys: &[KeyReport], findings: &mut Findings) {
@@ -183,7 +198,7 @@ pub(crate) fn check_values(keys: &[KeyReport], findings: &mut Findings) {
             None,
         );
     }
-    let checks: [(&str, fn(&str) -> Result<(), String>); 3] = [
+    let checks: [(&str, Validator); 3] = [
         ("support_mxid", |v| validate_user_id(v).map(|_| ())),
         ("support_email", validate_email),
         ("support_role", validate_role),

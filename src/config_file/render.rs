@@ -10,7 +10,7 @@ use super::text::printable;
 fn source(s: &Source) -> String {
     match s {
         Source::File { line } => format!("line {line}"),
-        Source::Env { var } => format!("from {var}, overriding the file"),
+        Source::Env { var } => format!("set by {var}"),
         Source::Default => "default".to_string(),
     }
 }
@@ -65,10 +65,10 @@ pub fn render_report(r: &ConfigReport) -> String {
         .map(|s| {
             let what = match &s.meaning {
                 EnvMeaning::WellKnownKey { key, .. } => format!("sets {key}"),
-                EnvMeaning::Section { .. } => "sets the whole section".to_string(),
+                EnvMeaning::Section { .. } => "sets keys of the section".to_string(),
                 EnvMeaning::Global { key, .. } => format!("sets {key}"),
                 EnvMeaning::UnknownWellKnownKey { .. }
-                | EnvMeaning::SectionJson
+                | EnvMeaning::SectionJson { .. }
                 | EnvMeaning::SectionNotATable
                 | EnvMeaning::SingleUnderscore { .. } => "has no effect (see below)".to_string(),
             };

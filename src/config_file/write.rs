@@ -185,8 +185,11 @@ impl Writer<'_> {
         let backup = self.new_file(&format!("{}.bak.{}", self.file_name(), timestamp()))?;
         self.backup = Some(backup.0.clone());
         self.fill(backup.1, self.loaded.text.as_bytes(), "writing the backup")?;
-        // The backup holds the same secrets as the original: same owner.
+        // The backup holds the same secrets as the original: same owner (when
+        // we may) and the same mode, so it is no more readable than it.
         let _ = std::os::unix::fs::chown(&backup.0, Some(self.loaded.uid), Some(self.loaded.gid));
+        fs::set_permissions(&backup.0, fs::Permissions::from_mode(self.loaded.mode))
+            .map_err(|e| self.io("writing the backup", e))?;
 
         self.step(Step::CreateTemp, "creating a temporary file")?;
         let pid = std::process::id();
