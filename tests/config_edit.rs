@@ -389,3 +389,23 @@ fn unusable_input_is_refused_with_the_reason() {
         "{err:?}"
     );
 }
+
+#[test]
+fn a_bare_section_can_be_applied_without_a_plan() {
+    use matrix_delegate::config_file::{EditTarget, edit};
+    use matrix_delegate::domain::plan::WellKnownSection;
+    let section = WellKnownSection {
+        support_mxid: Some("@ops:example.com".into()),
+        ..WellKnownSection::default()
+    };
+    let e = edit(
+        &fixture("table.toml"),
+        &EditTarget::from_section(section),
+        EditOptions::default(),
+        &[],
+    )
+    .expect("edits");
+    let (removed, added) = changed_lines(&e);
+    assert!(removed.is_empty());
+    assert_eq!(added, vec!["support_mxid = \"@ops:example.com\""]);
+}

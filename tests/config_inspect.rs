@@ -395,3 +395,17 @@ fn environment_overrides_and_their_wrong_shapes() {
         "CONTINUWUITY_WELL_KNOWN__CLIENT sets client"
     ));
 }
+
+#[test]
+fn inspect_file_reads_from_disk() {
+    let path = config_support::fixture_dir().join("table.toml");
+    let r = matrix_delegate::config_file::inspect_file(&path, &[]).expect("reads");
+    assert_eq!(r.server(), Some("old.example.com:443"));
+    let bad = config_support::fixture_dir().join("invalid.toml");
+    let err = matrix_delegate::config_file::inspect_file(&bad, &[]).expect_err("invalid");
+    assert!(
+        err.to_string()
+            .contains("invalid.toml: the file is not valid TOML: line 5"),
+        "{err}"
+    );
+}

@@ -11,6 +11,7 @@ use matrix_delegate::config_file::{
 };
 use matrix_delegate::domain::{Plan, Strategy};
 use proptest::prelude::*;
+use proptest::strategy::Strategy as _;
 
 const BOM: &str = "\u{feff}";
 
@@ -44,6 +45,13 @@ fn values_outside(text: &str, normalise: bool) -> toml::Table {
     }
     if normalise {
         doc.remove("well_known");
+    }
+    if doc
+        .get("global")
+        .and_then(|g| g.as_table())
+        .is_some_and(|g| g.is_empty())
+    {
+        doc.remove("global");
     }
     doc
 }
@@ -277,5 +285,83 @@ proptest! {
         prop_assert_eq!(r.file_section().client, Some(client));
         prop_assert_eq!(r.file_section().support_email, Some(email));
         prop_assert!(edit(&e.after, &target, EditOptions::default(), &[]).expect("again").is_noop());
+    }
+}
+
+/// Config-like text: lines drawn from the shapes this module deals with
+/// (many combinations are invalid TOML, which is fine too).
+fn toml_soup() -> impl proptest::strategy::Strategy<Value = String> {
+    let lines = prop::sample::select(vec![
+        "[global]",
+        "[global.well_known]",
+        "[global.tls]",
+        "[global.ldap]",
+        "[well_known]",
+        "#[global.well_known]",
+        "[[global.well_known.rtc_transports]]",
+        "server_name = \"example.com\"",
+        "port = 8008",
+        "client = \"https://old.example.com\" # c",
+        "server = 'old.example.com:443'",
+        "support_email = \"a@example.com\"",
+        "clinet = 1",
+        "well_known = { client = \"https://x\", server = \"x:443\" }",
+        "well_known = {}",
+        "well_known.client = \"https://d\"",
+        "well_known.support_page = \"https://p\"",
+        "well_known_client = \"https://dep\"",
+        "rtc_focus_server_urls = [",
+        "  { type = \"livekit\" },",
+        "]",
+        "type = \"livekit\"",
+        "#client =",
+        "#server =",
+        "# server = \"doc:443\"",
+        "# a comment",
+        "\tenable = false",
+        "",
+        "",
+    ]);
+    let eol = prop::sample::select(vec!["\n", "\r\n"]);
+    (
+        prop::collection::vec(lines, 0..24),
+        eol,
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(lines, eol, bom, final_eol)| {
+            let mut text = if bom {
+                "\u{feff}".to_string()
+            } else {
+                String::new()
+            };
+            text.push_str(&lines.join(eol));
+            if final_eol && !lines.is_empty() {
+                text.push_str(eol);
+            }
+            text
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Whatever the text, reading and editing never panic, and an edit that
+    /// is offered parses and is stable.
+    #[test]
+    fn arbitrary_text_never_panics(text in toml_soup(), normalise in any::<bool>(), pick in 0usize..4) {
+        let _ = inspect(&text, &[]);
+        let mut target = EditTarget::from_plan(&plans()[pick].1);
+        target.server_name = None;
+        let result = edit(&text, &target, EditOptions { normalise }, &[]);
+        if let Err(err @ EditError::Internal { .. }) = &result {
+            prop_assert!(false, "an editor bug on {:?}: {}", text, err);
+        }
+        if let Ok(e) = result {
+            let body = e.after.strip_prefix(BOM).unwrap_or(&e.after);
+            prop_assert!(body.parse::<toml_edit::DocumentMut>().is_ok());
+            let again = edit(&e.after, &target, EditOptions { normalise }, &[]);
+            prop_assert!(again.is_ok_and(|a| a.is_noop()));
+        }
     }
 }

@@ -171,3 +171,33 @@ fn normalise_is_passed_through() {
     assert!(text.contains("[global.well_known] # delegation\n"));
     assert!(!text.contains("well_known = {"));
 }
+
+#[test]
+fn the_flags_flatten_into_a_command() {
+    use clap::Parser;
+    use matrix_delegate::cli::write_config::{WriteConfigFlags, run_from_flags};
+
+    #[derive(Debug, Parser)]
+    struct Generate {
+        #[command(flatten)]
+        config: WriteConfigFlags,
+    }
+
+    let g = Generate::try_parse_from([
+        "generate",
+        "--write-config",
+        "/x.toml",
+        "--dry-run",
+        "--yes",
+    ])
+    .expect("parses");
+    assert_eq!(g.config.write_config, Some(PathBuf::from("/x.toml")));
+    assert!(g.config.dry_run && g.config.yes && !g.config.normalise);
+    let err =
+        Generate::try_parse_from(["generate", "--dry-run"]).expect_err("needs --write-config");
+    assert_eq!(err.exit_code(), 2, "a usage error");
+    assert_eq!(
+        run_from_flags(&WriteConfigFlags::default(), &seed_plan()),
+        None
+    );
+}

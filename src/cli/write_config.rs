@@ -129,6 +129,30 @@ pub fn write_config(
     }
 }
 
+/// Runs `--write-config` when the flag was given (`None` otherwise), with
+/// the process environment, stdout, and a question on the terminal: the
+/// one call `generate` needs.
+pub fn run_from_flags(flags: &WriteConfigFlags, plan: &Plan) -> Option<i32> {
+    let path = flags.write_config.as_deref()?;
+    let req = WriteConfigRequest {
+        path,
+        dry_run: flags.dry_run,
+        yes: flags.yes,
+        normalise: flags.normalise,
+        interactive: stdin_is_interactive(),
+    };
+    let env = super::config::process_env();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    Some(write_config(
+        &req,
+        plan,
+        &env,
+        &mut out,
+        &mut confirm_on_terminal,
+    ))
+}
+
 /// Whether stdin is a terminal a person can answer on.
 pub fn stdin_is_interactive() -> bool {
     std::io::stdin().is_terminal()

@@ -53,6 +53,16 @@ impl EditTarget {
         }
     }
 
+    /// Sets the section's values, keeps every key it leaves `None`, and
+    /// does not check the server name.
+    pub fn from_section(section: WellKnownSection) -> EditTarget {
+        EditTarget {
+            server_name: None,
+            section,
+            unset: Vec::new(),
+        }
+    }
+
     pub(crate) fn want(&self, key: &str) -> Want<'_> {
         let value = self
             .section

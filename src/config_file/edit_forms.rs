@@ -102,22 +102,19 @@ pub(crate) fn edit_dotted(cx: &mut Ctx) {
     }
 }
 
-/// `  well_known.` from `  well_known.client = "x"` (or `global.well_known.`).
+/// `  well_known.` from `  well_known.client = "x"` (or `global.well_known.`);
+/// plain `well_known.` after the indentation when the line is spelt otherwise.
 fn dotted_prefix(line: &str) -> String {
-    match line.find("well_known") {
-        Some(i) => {
-            let rest = &line[i + "well_known".len()..];
-            let dot = rest.len() - rest.trim_start().len();
-            let after_dot = rest.trim_start().strip_prefix('.').unwrap_or("");
-            let gap = after_dot.len() - after_dot.trim_start().len();
-            format!(
-                "{}{}",
-                &line[..i + "well_known".len() + dot + 1],
-                &after_dot[..gap]
-            )
-        }
-        None => format!("{}well_known.", indentation(line)),
-    }
+    let fallback = || format!("{}well_known.", indentation(line));
+    let Some(i) = line.find("well_known") else {
+        return fallback();
+    };
+    let rest = &line[i + "well_known".len()..];
+    let Some(after_dot) = rest.trim_start().strip_prefix('.') else {
+        return fallback();
+    };
+    let key = after_dot.trim_start();
+    line[..line.len() - key.len()].to_string()
 }
 
 /// The raw `key = value` text of an entry of the inline or dotted form
@@ -288,5 +285,10 @@ mod tests {
             dotted_prefix("global.well_known.server = 1"),
             "global.well_known."
         );
+        assert_eq!(
+            dotted_prefix("  \"well_known\".client = 1"),
+            "  well_known."
+        );
+        assert_eq!(dotted_prefix("well_knownä = 1"), "well_known.");
     }
 }

@@ -32,9 +32,16 @@ pub(crate) fn verify(
     }
     let (mut old, old_section) = split(before, target, options)?;
     let (mut new, new_section) = split(after, target, options)?;
-    if options.normalise {
-        for t in [&mut old, &mut new] {
+    for t in [&mut old, &mut new] {
+        if options.normalise {
             drop_ignored(t);
+        }
+        // A `[global]` left empty holds no value of its own.
+        if t.get("global")
+            .and_then(|g| g.as_table())
+            .is_some_and(|g| g.is_empty())
+        {
+            t.remove("global");
         }
     }
     if old != new {

@@ -120,3 +120,12 @@ impl FileError {
         }
     }
 }
+
+/// Reading a config file from disk and inspecting it.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    File(#[from] FileError),
+    #[error("{}: {source}", .path.display())]
+    Config { path: PathBuf, source: ConfigError },
+}

@@ -25,8 +25,21 @@ pub mod text;
 pub mod write;
 
 pub use edit::{Change, Edit, EditOptions, EditTarget, edit, edit_for_plan};
-pub use error::{ConfigError, EditError, FileError};
+pub use error::{ConfigError, EditError, FileError, LoadError};
 pub use inspect::inspect;
 pub use report::{
     ConfigReport, Finding, KeyReport, SectionForm, ServerNameInFile, Setting, Severity, Source,
 };
+
+/// Reads the file at `path` (symlinks followed) and inspects it with the
+/// environment `env`: what `check --config FILE` needs for its expectations.
+pub fn inspect_file(
+    path: &std::path::Path,
+    env: &[(String, String)],
+) -> Result<ConfigReport, LoadError> {
+    let loaded = write::read(path)?;
+    inspect(&loaded.text, env).map_err(|source| LoadError::Config {
+        path: path.to_path_buf(),
+        source,
+    })
+}
