@@ -314,6 +314,11 @@ fn killed_writers_leave_old_or_new() {
         }
         child.kill().expect("SIGKILL");
         let _ = child.wait();
+        assert_eq!(
+            seen,
+            round % 6 + 1,
+            "round {round}: the child stopped writing by itself"
+        );
         let now = fs::read_to_string(&path).expect("the file is still there");
         assert!(
             now == a || now == b,
