@@ -5,5 +5,6 @@
 
 pub mod check;
 pub mod cli;
+pub mod config_file;
 pub mod domain;
 pub mod generate;

@@ -1,15 +1,20 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use matrix_delegate::cli::{Cli, Command, generate};
+use matrix_delegate::cli::{Cli, Command, config, generate};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Generate(args)) => generate::run(&args),
+        Some(Command::Config(args)) => exit_code(config::run(&args)),
         None => {
             println!("matrix-delegate: see --help");
             ExitCode::SUCCESS
         }
     }
+}
+
+fn exit_code(code: i32) -> ExitCode {
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
 }

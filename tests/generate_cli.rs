@@ -277,3 +277,78 @@ fn force_needs_out() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--out"), "{}", stderr(&o));
 }
+
+/// `generate --write-config`: the diff first, a dry run writes nothing, `--yes`
+/// writes with a backup, and a second run finds nothing to change.
+#[test]
+fn write_config_edits_the_file_in_place() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("continuwuity.toml");
+    let original = "# my server\n[global]\nserver_name = \"example.com\" # never change\nport = 8008\n\n[global.tls]\n";
+    std::fs::write(&path, original).expect("write fixture");
+    let p = path.to_str().expect("utf-8 temp path");
+
+    let o = generate(&[&SEED[..], &["--write-config", p, "--dry-run"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("+server = \"matrix.example.com:443\""),
+        "{out}"
+    );
+    assert!(out.contains("Dry run: nothing was written."), "{out}");
+    assert!(
+        !out.contains("====="),
+        "artifacts are not printed with --write-config:\n{out}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), original);
+
+    let o = generate(&[&SEED[..], &["--write-config", p, "--yes"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Backup:"), "{}", stdout(&o));
+    let edited = std::fs::read_to_string(&path).expect("read");
+    assert!(
+        edited.starts_with("# my server\n[global]\nserver_name = \"example.com\" # never change\n")
+    );
+    assert!(edited.contains("[global.well_known]\nclient = \"https://matrix.example.com\"\nserver = \"matrix.example.com:443\"\n"), "{edited}");
+    let backups = std::fs::read_dir(dir.path())
+        .expect("list")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains(".bak."))
+        .count();
+    assert_eq!(backups, 1);
+
+    let o = generate(&[&SEED[..], &["--write-config", p, "--yes"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("nothing to change"), "{}", stdout(&o));
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), edited);
+}
+
+#[test]
+fn write_config_refuses_another_server_name() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("conduwuit.toml");
+    let original = "[global]\nserver_name = \"matrix.example.com\"\n";
+    std::fs::write(&path, original).expect("write fixture");
+    let p = path.to_str().expect("utf-8 temp path");
+    let o = generate(&[&SEED[..], &["--write-config", p, "--yes"]].concat());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("cannot change without wiping"), "{}", stdout(&o));
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), original);
+}
+
+#[test]
+fn write_config_without_a_terminal_needs_yes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("c.toml");
+    std::fs::write(&path, "[global]\nserver_name = \"example.com\"\n").expect("write fixture");
+    let p = path.to_str().expect("utf-8 temp path");
+    let o = Command::new(env!("CARGO_BIN_EXE_matrix-delegate"))
+        .arg("generate")
+        .args(SEED)
+        .args(["--write-config", p])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run matrix-delegate");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("--yes"), "{}", stdout(&o));
+}

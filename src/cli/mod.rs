@@ -1,7 +1,9 @@
 //! Command-line definitions. Each subcommand keeps its arguments and its
 //! `run` function in its own file.
 
+pub mod config;
 pub mod generate;
+pub mod write_config;
 
 use clap::{Parser, Subcommand};
 
@@ -19,7 +21,10 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print (or write with --out) the config section, proxy configuration,
-    /// DNS records, well-known files and next steps for a delegation setup
+    /// DNS records, well-known files and next steps for a delegation setup;
+    /// with --write-config, edit the homeserver config file in place
     #[command(after_help = generate::after_help())]
     Generate(generate::GenerateArgs),
+    /// Inspect the homeserver config file
+    Config(config::ConfigArgs),
 }

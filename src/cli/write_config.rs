@@ -1,0 +1,171 @@
+//! `generate ... --write-config PATH [--dry-run] [--yes] [--normalise]`:
+//! shows the diff of the config edit, asks, writes safely. The `generate`
+//! command wires these flags in; this file owns what they do.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use crate::config_file::diff::unified_diff;
+use crate::config_file::{EditOptions, edit_for_plan, write};
+use crate::domain::Plan;
+
+/// The flags, ready to `#[command(flatten)]` into a command's arguments.
+#[derive(Debug, Clone, Default, Args)]
+pub struct WriteConfigFlags {
+    /// Edit the [global.well_known] section of this homeserver config file.
+    #[arg(long, value_name = "PATH")]
+    pub write_config: Option<PathBuf>,
+    /// With --write-config: print the diff, write nothing.
+    #[arg(long, requires = "write_config")]
+    pub dry_run: bool,
+    /// With --write-config: write without asking.
+    #[arg(long, requires = "write_config")]
+    pub yes: bool,
+    /// With --write-config: move an inline `well_known = {..}` or dotted
+    /// `well_known.*` keys into one [global.well_known] table and comment out
+    /// the forms the homeserver ignores.
+    #[arg(long, requires = "write_config")]
+    pub normalise: bool,
+}
+
+/// How to run one config write.
+#[derive(Debug, Clone, Copy)]
+pub struct WriteConfigRequest<'a> {
+    pub path: &'a Path,
+    pub dry_run: bool,
+    pub yes: bool,
+    pub normalise: bool,
+    /// Whether a person can answer a question (stdin is a terminal). When
+    /// not, and `yes` is false, the write is refused instead of hanging.
+    pub interactive: bool,
+}
+
+/// Exit codes: 0 written, already right, or dry run; 1 refused or failed.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_REFUSED: i32 = 1;
+
+/// Edits the config at `req.path` to hold `plan`'s well-known settings.
+/// `env` is the environment the homeserver runs with (for override
+/// warnings and the server-name guard); `confirm` asks the question it is
+/// given and says whether the answer was yes.
+pub fn write_config(
+    req: &WriteConfigRequest,
+    plan: &Plan,
+    env: &[(String, String)],
+    out: &mut dyn Write,
+    confirm: &mut dyn FnMut(&str) -> bool,
+) -> i32 {
+    let shown = req.path.display();
+    let loaded = match write::read(req.path) {
+        Ok(l) => l,
+        Err(e) => {
+            let _ = writeln!(out, "error: {e}");
+            return EXIT_REFUSED;
+        }
+    };
+    let options = EditOptions {
+        normalise: req.normalise,
+    };
+    let edit = match edit_for_plan(&loaded.text, plan, options, env) {
+        Ok(e) => e,
+        Err(e) => {
+            let _ = writeln!(out, "error: {shown}: {e}");
+            return EXIT_REFUSED;
+        }
+    };
+    for note in &edit.notes {
+        let _ = writeln!(out, "note: {note}");
+    }
+    if edit.is_noop() {
+        let _ = writeln!(
+            out,
+            "{shown} already has these settings: nothing to change."
+        );
+        return EXIT_OK;
+    }
+    let _ = write!(
+        out,
+        "{}",
+        unified_diff(&edit.before, &edit.after, &shown.to_string())
+    );
+    let _ = writeln!(out, "\nChanges:");
+    for c in &edit.changes {
+        let _ = writeln!(out, "  line {}: {}", c.line, c.description);
+    }
+    if req.dry_run {
+        let _ = writeln!(out, "\nDry run: nothing was written.");
+        return EXIT_OK;
+    }
+    if !req.yes {
+        if !req.interactive {
+            let _ = writeln!(
+                out,
+                "\nNot written: confirmation needed but stdin is not a terminal. Run again \
+                 with --yes to write, or --dry-run to only see the diff."
+            );
+            return EXIT_REFUSED;
+        }
+        if !confirm(&format!("Write these changes to {shown}? [y/N] ")) {
+            let _ = writeln!(out, "Not written.");
+            return EXIT_REFUSED;
+        }
+    }
+    match write::write(&loaded, &edit.after) {
+        Ok(w) => {
+            let _ = writeln!(out, "\nWritten: {}", w.target.display());
+            let _ = writeln!(out, "Backup:  {}", w.backup.display());
+            if let Some(warning) = w.warning {
+                let _ = writeln!(out, "warning: {warning}");
+            }
+            let _ = writeln!(out, "Restart the homeserver for the change to take effect.");
+            EXIT_OK
+        }
+        Err(e) => {
+            let _ = writeln!(out, "error: {e}");
+            EXIT_REFUSED
+        }
+    }
+}
+
+/// Runs `--write-config` when the flag was given (`None` otherwise), with
+/// the process environment, stdout, and a question on the terminal: the
+/// one call `generate` needs.
+pub fn run_from_flags(flags: &WriteConfigFlags, plan: &Plan) -> Option<i32> {
+    let path = flags.write_config.as_deref()?;
+    let req = WriteConfigRequest {
+        path,
+        dry_run: flags.dry_run,
+        yes: flags.yes,
+        normalise: flags.normalise,
+        interactive: stdin_is_interactive(),
+    };
+    let env = super::config::process_env();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    Some(write_config(
+        &req,
+        plan,
+        &env,
+        &mut out,
+        &mut confirm_on_terminal,
+    ))
+}
+
+/// Whether stdin is a terminal a person can answer on.
+pub fn stdin_is_interactive() -> bool {
+    std::io::stdin().is_terminal()
+}
+
+/// Asks `question` on stderr and reads one line from stdin: `y`/`yes` is yes.
+pub fn confirm_on_terminal(question: &str) -> bool {
+    let mut err = std::io::stderr();
+    let _ = write!(err, "{question}");
+    let _ = err.flush();
+    let mut answer = String::new();
+    match std::io::stdin().lock().read_line(&mut answer) {
+        Ok(_) => matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"),
+        Err(_) => false,
+    }
+}

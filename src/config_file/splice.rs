@@ -1,0 +1,105 @@
+//! Byte-range replacements applied to the original text in one pass, so that
+//! everything between them is copied unchanged.
+
+use std::ops::Range;
+
+use super::layout::Layout;
+use super::text::indentation;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Splice {
+    range: Range<usize>,
+    text: String,
+    /// Insertions at the same offset keep the order they were added in.
+    seq: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Splices {
+    items: Vec<Splice>,
+}
+
+/// Two edits touched the same bytes: a bug in the editor, never written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overlap {
+    pub at: usize,
+}
+
+impl Splices {
+    pub fn replace(&mut self, range: Range<usize>, text: impl Into<String>) {
+        let seq = self.items.len();
+        self.items.push(Splice {
+            range,
+            text: text.into(),
+            seq,
+        });
+    }
+
+    pub fn insert(&mut self, at: usize, text: impl Into<String>) {
+        self.replace(at..at, text);
+    }
+
+    /// Comments out lines `first..=last` by putting `#` after each line's
+    /// indentation (so a multi-line value becomes a block of comments).
+    pub fn comment_out(&mut self, layout: &Layout, first: usize, last: usize) {
+        for i in first..=last {
+            let line = layout.line(i);
+            let at = layout.lines.start(i) + indentation(line).len();
+            self.insert(at, "#");
+        }
+    }
+
+    /// Deletes lines `first..=last`, line endings included.
+    pub fn delete_lines(&mut self, layout: &Layout, first: usize, last: usize) {
+        self.replace(layout.lines.start(first)..layout.lines.end(last), "");
+    }
+
+    pub fn apply(mut self, body: &str) -> Result<String, Overlap> {
+        self.items
+            .sort_by_key(|s| (s.range.start, s.range.end > s.range.start, s.seq));
+        let mut out = String::with_capacity(body.len() + 256);
+        let mut pos = 0;
+        for s in &self.items {
+            if s.range.start < pos || s.range.end > body.len() {
+                return Err(Overlap { at: s.range.start });
+            }
+            out.push_str(&body[pos..s.range.start]);
+            out.push_str(&s.text);
+            pos = s.range.end;
+        }
+        out.push_str(&body[pos..]);
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splices_apply_in_order_and_refuse_overlaps() {
+        let mut s = Splices::default();
+        s.insert(3, "B");
+        s.replace(0..1, "x");
+        s.insert(3, "C");
+        s.replace(3..4, "D");
+        assert_eq!(s.apply("abcdef").expect("no overlap"), "xbcBCDef");
+
+        let mut s = Splices::default();
+        s.replace(0..3, "x");
+        s.replace(2..4, "y");
+        assert_eq!(s.apply("abcdef"), Err(Overlap { at: 2 }));
+    }
+
+    #[test]
+    fn comment_out_keeps_indentation() {
+        let body = "[t]\n  a = [\n\t1,\n  ]\n";
+        let l = Layout::parse(body).expect("parses");
+        let mut s = Splices::default();
+        s.comment_out(&l, 1, 3);
+        assert_eq!(
+            s.apply(body).expect("applies"),
+            "[t]\n  #a = [\n\t#1,\n  #]\n"
+        );
+    }
+}
