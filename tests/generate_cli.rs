@@ -332,7 +332,11 @@ fn write_config_refuses_another_server_name() {
     let p = path.to_str().expect("utf-8 temp path");
     let o = generate(&[&SEED[..], &["--write-config", p, "--yes"]].concat());
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("cannot change without wiping"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("cannot change without wiping"),
+        "{}",
+        stdout(&o)
+    );
     assert_eq!(std::fs::read_to_string(&path).expect("read"), original);
 }
 

@@ -24,7 +24,7 @@ pub enum Command {
     /// DNS records, well-known files and next steps for a delegation setup;
     /// with --write-config, edit the homeserver config file in place
     #[command(after_help = generate::after_help())]
-    Generate(generate::GenerateArgs),
+    Generate(Box<generate::GenerateArgs>),
     /// Inspect the homeserver config file
     Config(config::ConfigArgs),
 }
