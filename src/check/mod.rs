@@ -1,3 +1,13 @@
 //! Live checks: all network I/O of the program lives under this module.
 
+pub mod canonical_json;
+pub mod discovery;
+mod discovery_state;
+pub mod discovery_types;
 pub mod model;
+pub mod observe;
+pub mod sanitize;
+pub mod signed_json;
+pub mod srv;
+pub mod well_known_server;
+pub mod words;
