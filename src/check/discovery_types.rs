@@ -227,6 +227,67 @@ impl Resolution {
     }
 }
 
+/// One address discovery leads to, as the report and the panels show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PathTarget {
+    /// `IP:PORT`.
+    pub address: SocketAddr,
+    pub host_header: String,
+    pub sni: Option<String>,
+    pub cert_name: String,
+}
+
+/// A target host that gave no address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unresolved {
+    pub host: String,
+    pub port: u16,
+    pub why: String,
+}
+
+/// The summary of a [`Resolution`]: what the report's `federation` object
+/// and the server panel's title show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FederationPath {
+    pub step: Step,
+    pub targets: Vec<PathTarget>,
+    pub unresolved: Vec<Unresolved>,
+    /// An SRV record said "no service" (target `.`).
+    pub no_service: bool,
+}
+
+impl Resolution {
+    pub fn path(&self) -> FederationPath {
+        FederationPath {
+            step: self.step,
+            targets: self
+                .endpoints()
+                .into_iter()
+                .map(|(address, t)| PathTarget {
+                    address,
+                    host_header: t.host_header.clone(),
+                    sni: t.sni.clone(),
+                    cert_name: t.cert_name.clone(),
+                })
+                .collect(),
+            unresolved: self
+                .targets
+                .iter()
+                .filter(|t| t.addresses.is_empty())
+                .map(|t| Unresolved {
+                    host: t.connect_host.clone(),
+                    port: t.port,
+                    why: t
+                        .lookup_failure
+                        .clone()
+                        .unwrap_or_else(|| "no addresses".into()),
+                })
+                .collect(),
+            no_service: self.no_service.is_some(),
+        }
+    }
+}
+
 /// Orders statuses by how bad they are (pass < skipped < warn < error < fail).
 pub fn severity(status: Status) -> u8 {
     match status {

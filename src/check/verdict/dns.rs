@@ -40,6 +40,25 @@ pub fn describe_addresses(l: &AddressLookup) -> String {
     parts.join("; ")
 }
 
+/// The addresses in a short line for summaries: `A 203.0.113.5, AAAA 2001:db8::5`
+/// (`no AAAA` when the family has none).
+pub fn short_addresses(l: &AddressLookup) -> String {
+    let mut parts = Vec::new();
+    for (kind, answer) in [("A", &l.a), ("AAAA", &l.aaaa)] {
+        match answer {
+            Ok(records) if !records.is_empty() => {
+                let list: Vec<String> = records.iter().map(|r| r.ip.to_string()).collect();
+                parts.push(format!("{kind} {}", list.join(", ")));
+            }
+            _ => parts.push(format!("no {kind}")),
+        }
+    }
+    if let Some(c) = l.cnames.last() {
+        parts.insert(0, format!("CNAME {}", c.target));
+    }
+    parts.join(", ")
+}
+
 fn failed_families(l: &AddressLookup) -> Vec<(&'static str, &DnsError)> {
     [("A", &l.a), ("AAAA", &l.aaaa)]
         .into_iter()
@@ -157,7 +176,7 @@ fn name_result(
 ) -> CheckResult {
     let (status, why) = address_status(lookup);
     let summary = match &why {
-        None => format!("{}: {}", lookup.name, describe_addresses(lookup)),
+        None => format!("{}: {}", lookup.name, short_addresses(lookup)),
         Some(w) => format!("{}: {w}", lookup.name),
     };
     let mut r = CheckResult::new(id, status, summary).evidence(

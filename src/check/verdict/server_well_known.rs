@@ -91,8 +91,12 @@ fn valid(
     if ex.m_server_matches(m_server) == Some(false) {
         let expected = ex.m_server.clone().unwrap_or_default();
         r.status = Status::Fail;
+        let port_missing = found
+            .iter()
+            .any(|m| matches!(m, Mistake::PortMissing { .. }));
+        let what = if port_missing { " (port missing)" } else { "" };
         r.summary = format!(
-            "m.server = {m_server}, but {} says {expected}",
+            "m.server = {m_server}{what}, but {} says {expected}",
             ex.intent_words()
         );
         r = r.evidence("expected m.server", expected.clone());

@@ -1,0 +1,162 @@
+//! The human-readable report, grouped by panel. Every status shows a glyph
+//! AND a word (meaning never rests on colour); colour is optional and the
+//! caller decides (off for NO_COLOR or when stdout is not a terminal). Every
+//! network-derived string is escaped ([`crate::check::sanitize`]).
+
+use std::fmt::Write;
+
+use super::{PANELS, Report};
+use crate::check::model::{CheckResult, Panel, Status};
+use crate::check::sanitize::{self, DEFAULT_MAX};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TextOptions {
+    /// ANSI colours for the status labels.
+    pub color: bool,
+}
+
+/// `✔ pass`, `✘ FAIL`, ... padded to one width, coloured when asked.
+pub fn status_label(status: Status, color: bool) -> String {
+    let text = format!("{} {:<5}", status.glyph(), status.word());
+    if !color {
+        return text;
+    }
+    let code = match status {
+        Status::Pass => "32",
+        Status::Warn => "33",
+        Status::Fail | Status::Error => "1;31",
+        Status::Skipped => "2",
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
+}
+
+fn safe(text: &str) -> String {
+    sanitize::line(text, DEFAULT_MAX)
+}
+
+/// The panel title, with the discovery step or client verdict where known.
+pub fn panel_title(report: &Report, panel: Panel) -> String {
+    match panel {
+        Panel::Server => match report.federation.step {
+            Some(step) => format!("{} — spec step {}: {}", panel.title(), step, step.title()),
+            None => panel.title().to_string(),
+        },
+        Panel::Client => match report.client.verdict {
+            Some(v) => {
+                let base = report
+                    .client
+                    .base_url
+                    .as_deref()
+                    .map(|b| format!(" · base_url {}", safe(b)))
+                    .unwrap_or_default();
+                format!("{} — verdict {v}{base}", panel.title())
+            }
+            None => panel.title().to_string(),
+        },
+        _ => panel.title().to_string(),
+    }
+}
+
+/// The resolution path lines of the server panel.
+pub fn path_lines(report: &Report, color: bool) -> Vec<String> {
+    let f = &report.federation;
+    let mut out = Vec::new();
+    if f.no_service {
+        out.push("→ no federation service: the SRV record's target is `.`".to_string());
+    }
+    for t in &f.targets {
+        let state = if t.ok { Status::Pass } else { Status::Fail };
+        out.push(format!(
+            "→ {}  Host {}  SNI {}  certificate {}  {}",
+            safe(&t.address),
+            safe(&t.host_header),
+            t.sni.as_deref().map(safe).unwrap_or_else(|| "none".into()),
+            safe(&t.cert_name),
+            status_label(state, color).trim_end()
+        ));
+    }
+    for u in &f.unresolved {
+        out.push(format!(
+            "→ {}:{}  no address: {}",
+            safe(&u.host),
+            u.port,
+            safe(&u.why)
+        ));
+    }
+    out
+}
+
+fn result_lines(out: &mut String, c: &CheckResult, color: bool) {
+    let target = c
+        .target
+        .as_deref()
+        .map(|t| format!("{} ", safe(t)))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "  {}  {:<19} {target}{}",
+        status_label(c.status, color),
+        c.id.as_str(),
+        safe(&c.summary)
+    );
+    if matches!(c.status, Status::Pass | Status::Skipped) {
+        return;
+    }
+    for e in &c.evidence {
+        let _ = writeln!(out, "        {} → {}", safe(&e.asked), safe(&e.got));
+    }
+    if let Some(remedy) = &c.remedy {
+        for (i, line) in sanitize::block(remedy, DEFAULT_MAX).lines().enumerate() {
+            let lead = if i == 0 { "fix: " } else { "     " };
+            let _ = writeln!(out, "        {lead}{line}");
+        }
+    }
+    if let Some(spec) = &c.spec {
+        let _ = writeln!(out, "        spec: {}", safe(spec));
+    }
+}
+
+/// The whole report as text.
+pub fn render(report: &Report, opts: &TextOptions) -> String {
+    let mut out = String::new();
+    let verdict = if report.ok {
+        format!(
+            "{} nothing failed",
+            status_label(Status::Pass, opts.color).trim_end()
+        )
+    } else {
+        let n = report.problems();
+        let what = if n == 1 { "problem" } else { "problems" };
+        format!(
+            "{} {n} {what}",
+            status_label(Status::Fail, opts.color).trim_end()
+        )
+    };
+    let fed = if report.federation.ok {
+        "federation works"
+    } else {
+        "federation does NOT work"
+    };
+    let _ = writeln!(
+        out,
+        "matrix-delegate check {}: {verdict} · {fed}",
+        safe(&report.server_name)
+    );
+    for panel in PANELS {
+        let _ = writeln!(out, "\n{}", panel_title(report, panel));
+        if panel == Panel::Server {
+            for line in path_lines(report, opts.color) {
+                let _ = writeln!(out, "  {line}");
+            }
+        }
+        let mut any = false;
+        for c in report.panel(panel) {
+            result_lines(&mut out, c, opts.color);
+            any = true;
+        }
+        if !any {
+            let _ = writeln!(out, "  (no results)");
+        }
+    }
+    out
+}
