@@ -136,16 +136,9 @@ pub fn client_versions(
     }
     match versions_usable(versions) {
         Ok(list) => {
-            let latest = list
-                .iter()
-                .rev()
-                .take(3)
-                .rev()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", ");
+            let latest = list.last().cloned().unwrap_or_default();
             r.summary = format!(
-                "{url} answers: {} spec versions (latest {latest})",
+                "{url} answers: {} spec versions, latest {latest}",
                 list.len()
             );
         }

@@ -94,7 +94,18 @@ pub fn client_cors(obs: &ClientObservations, ex: &Expectations, site: &str) -> C
         }
     }
     if let Some(p) = &obs.preflight {
-        (r, _) = check_preflight(r, &mut findings, p, Status::Warn, "client file");
+        let failed;
+        (r, failed) = check_preflight(r, &mut findings, p, Status::Warn, "client file");
+        if failed {
+            r = add_remedy(
+                r,
+                format!(
+                    "Answer OPTIONS requests for https://{site}/.well-known/matrix/ with 204 and \
+                     `Access-Control-Allow-Origin: *` (static file servers often answer 405): \
+                     clients that send extra headers preflight first."
+                ),
+            );
+        }
     }
     let mut api_stripped = false;
     if let Some(v) = &obs.versions {
