@@ -25,7 +25,7 @@ pub fn escape(text: &str) -> String {
 
 /// A fenced block whose fence is longer than any backtick run inside.
 fn fenced(text: &str) -> String {
-    let body = sanitize::block(text, DEFAULT_MAX);
+    let body = sanitize::block(text, 2000);
     let mut longest = 0;
     let mut run = 0;
     for c in body.chars() {
@@ -75,7 +75,9 @@ pub fn render(report: &Report) -> String {
     let result = if report.ok {
         format!("{} nothing failed", label(Status::Pass))
     } else {
-        format!("{} {} problem(s)", label(Status::Fail), report.problems())
+        let n = report.problems();
+        let what = if n == 1 { "problem" } else { "problems" };
+        format!("{} {n} {what}", label(Status::Fail))
     };
     let fed = if report.federation.ok {
         "federation works"

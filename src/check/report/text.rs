@@ -30,6 +30,34 @@ pub fn status_label(status: Status, color: bool) -> String {
     format!("\x1b[{code}m{text}\x1b[0m")
 }
 
+/// Remedy lines longer than this are wrapped at spaces (snippet lines,
+/// which start with spaces, are kept whole so they can be copied).
+const WRAP: usize = 96;
+/// Remedies are our own text with network values inside: a larger cap.
+const REMEDY_MAX: usize = 2000;
+
+/// Wraps prose at spaces; indented lines (code) stay as they are.
+pub fn wrap(line: &str, width: usize) -> Vec<String> {
+    if line.starts_with(' ') || line.chars().count() <= width {
+        return vec![line.to_string()];
+    }
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for word in line.split(' ') {
+        if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > width {
+            out.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
 fn safe(text: &str) -> String {
     sanitize::line(text, DEFAULT_MAX)
 }
@@ -106,7 +134,11 @@ fn result_lines(out: &mut String, c: &CheckResult, color: bool) {
         let _ = writeln!(out, "        {} → {}", safe(&e.asked), safe(&e.got));
     }
     if let Some(remedy) = &c.remedy {
-        for (i, line) in sanitize::block(remedy, DEFAULT_MAX).lines().enumerate() {
+        let lines: Vec<String> = sanitize::block(remedy, REMEDY_MAX)
+            .lines()
+            .flat_map(|l| wrap(l, WRAP))
+            .collect();
+        for (i, line) in lines.iter().enumerate() {
             let lead = if i == 0 { "fix: " } else { "     " };
             let _ = writeln!(out, "        {lead}{line}");
         }

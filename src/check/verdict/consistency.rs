@@ -63,9 +63,11 @@ pub fn server_consistency(entries: &[AddressSummary]) -> CheckResult {
     if !broken.is_empty() {
         r.status = Status::Fail;
         r.summary = format!(
-            "{} work(s), {} do(es) not: servers that pick a broken address cannot reach you",
+            "{} {}, {} {} not: servers that pick a broken address cannot reach you",
             addrs(&working),
-            addrs(&broken)
+            if working.len() == 1 { "works" } else { "work" },
+            addrs(&broken),
+            if broken.len() == 1 { "does" } else { "do" }
         );
         return r.remedy(
             "Servers try the addresses in any order (and often prefer IPv6): fix the broken ones \

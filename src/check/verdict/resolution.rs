@@ -4,6 +4,7 @@
 use super::{add_remedy, worse};
 use crate::check::discovery::{Resolution, Step};
 use crate::check::expect::Expectations;
+use crate::check::mistakes;
 use crate::check::model::{CheckId, CheckResult, Status};
 use crate::check::words::count;
 
@@ -48,8 +49,8 @@ pub fn server_resolution(res: &Resolution, ex: &Expectations) -> CheckResult {
         Some((addr, t)) => {
             let more = if endpoints.len() > 1 {
                 format!(
-                    " (+{} more)",
-                    count(endpoints.len() - 1, "address", "addresses")
+                    " (and {})",
+                    count(endpoints.len() - 1, "more address", "more addresses")
                 )
             } else {
                 String::new()
@@ -94,6 +95,12 @@ pub fn server_resolution(res: &Resolution, ex: &Expectations) -> CheckResult {
                  itself needs A/AAAA records (see dns.delegated-host).",
             );
         }
+    }
+    if let Some(m) = mistakes::checked_name(&res.server_name, ex, None) {
+        r = r.evidence(format!("classic mistake: {}", m.title()), m.explain());
+        r = add_remedy(r, m.remedy(ex, &res.server_name.host_str()));
+        r.status = Status::Fail;
+        r.summary = format!("{}: {}", m.title(), r.summary);
     }
     compare_with_intent(r, res, ex)
 }
