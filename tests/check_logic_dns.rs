@@ -361,7 +361,7 @@ fn srv_expected_fallback_record_is_checked_even_off_path() {
         records: Ok(vec![rec(443, "example.com.")]),
     };
     assert_eq!(
-        dns::srv_records(&res, &[present.clone()], &[], &ex).status,
+        dns::srv_records(&res, std::slice::from_ref(&present), &[], &ex).status,
         Status::Pass
     );
 

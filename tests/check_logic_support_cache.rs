@@ -173,7 +173,8 @@ fn server_with(headers: &[(&str, &str)]) -> HttpObservation {
 fn synapse_cache_period_table() {
     let now = NOW_MS / 1000;
     // (headers, seconds, clamped, default)
-    let cases: Vec<(Vec<(&str, &str)>, u64, bool, bool)> = vec![
+    type Row<'a> = (Vec<(&'a str, &'a str)>, u64, bool, bool);
+    let cases: Vec<Row> = vec![
         (vec![], cache::DEFAULT_SECS, false, true),
         (vec![("cache-control", "max-age=3600")], 3600, false, false),
         (

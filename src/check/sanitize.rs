@@ -194,7 +194,7 @@ mod tests {
     fn json_escaping_keeps_meaning() {
         let value = serde_json::json!({"m.server": "a\u{202e}b\u{9b}c\x1bd"});
         let text = json_escape_unsafe(&serde_json::to_string(&value).expect("serialises"));
-        assert!(!text.chars().any(|c| is_unsafe(c)), "{text}");
+        assert!(!text.chars().any(is_unsafe), "{text}");
         let back: serde_json::Value = serde_json::from_str(&text).expect("still JSON");
         assert_eq!(back, value);
     }

@@ -217,7 +217,8 @@ mod tests {
 
     #[test]
     fn invalid_files_table() {
-        let cases: Vec<(ServerWellKnown, fn(&WellKnownInvalid) -> bool)> = vec![
+        type Check = fn(&WellKnownInvalid) -> bool;
+        let cases: Vec<(ServerWellKnown, Check)> = vec![
             (read(404, &[], "Not Found"), |i| i.is_absent()),
             (
                 read(

@@ -3,6 +3,8 @@
 //! observed as the runner would, which each test then breaks in one way.
 #![allow(dead_code)]
 
+pub mod world;
+
 use std::net::{IpAddr, SocketAddr};
 
 use ed25519_dalek::SigningKey;

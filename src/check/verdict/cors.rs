@@ -108,22 +108,18 @@ pub fn client_cors(obs: &ClientObservations, ex: &Expectations, site: &str) -> C
         }
     }
     let mut api_stripped = false;
-    if let Some(v) = &obs.versions {
-        if v.error.is_none() {
-            let value = v.header("access-control-allow-origin");
-            r = r.evidence(
-                format!("GET {} (Origin {PROBE_ORIGIN})", v.final_url),
-                format!("{}, {}", v.status.unwrap_or(0), header_line(value)),
-            );
-            if let Err(e) = allows(value) {
-                findings.push(Finding {
-                    status: Status::Fail,
-                    text: format!(
-                        "/_matrix/client/versions has {e}: web clients cannot use the API"
-                    ),
-                });
-                api_stripped = true;
-            }
+    if let Some(v) = obs.versions.as_ref().filter(|v| v.error.is_none()) {
+        let value = v.header("access-control-allow-origin");
+        r = r.evidence(
+            format!("GET {} (Origin {PROBE_ORIGIN})", v.final_url),
+            format!("{}, {}", v.status.unwrap_or(0), header_line(value)),
+        );
+        if let Err(e) = allows(value) {
+            findings.push(Finding {
+                status: Status::Fail,
+                text: format!("/_matrix/client/versions has {e}: web clients cannot use the API"),
+            });
+            api_stripped = true;
         }
     }
     if let Some(p) = &obs.versions_preflight {

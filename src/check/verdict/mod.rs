@@ -7,6 +7,7 @@ pub mod client;
 pub mod consistency;
 pub mod cors;
 pub mod dns;
+pub mod dns_srv;
 pub mod federation;
 pub mod keys;
 pub mod resolution;

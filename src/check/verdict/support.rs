@@ -158,14 +158,12 @@ pub fn support_well_known(obs: &HttpObservation, ex: &Expectations) -> CheckResu
         return r.remedy(how);
     }
     r.summary = describe(&value);
-    if let Some(want) = &ex.support {
-        if *want != value {
-            r.status = Status::Warn;
-            r.summary = format!("{} — differs from {}", describe(&value), ex.intent_words());
-            r = r
-                .evidence("expected", want.to_string())
-                .remedy(ex.which_side("support file"));
-        }
+    if let Some(want) = ex.support.as_ref().filter(|want| **want != value) {
+        r.status = Status::Warn;
+        r.summary = format!("{} — differs from {}", describe(&value), ex.intent_words());
+        r = r
+            .evidence("expected", want.to_string())
+            .remedy(ex.which_side("support file"));
     }
     r
 }
