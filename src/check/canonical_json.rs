@@ -97,7 +97,7 @@ fn write_number(n: &serde_json::Number, out: &mut String) -> Result<(), Canonica
         }
         f as i64
     };
-    if int.abs() > MAX_SAFE_INTEGER {
+    if int.unsigned_abs() > MAX_SAFE_INTEGER.unsigned_abs() {
         return Err(CanonicalError::OutOfRange(int.to_string()));
     }
     out.push_str(&int.to_string());
@@ -190,6 +190,7 @@ mod tests {
             ("9007199254740992", false),
             ("-9007199254740992", false),
             ("18446744073709551615", false),
+            ("-9223372036854775808", false),
             ("1e300", false),
             ("2.0", true),
         ];

@@ -295,6 +295,17 @@ fn early_verdict(
     None
 }
 
+/// `https://<hostname>/.well-known/matrix/client` for a server name (the
+/// port, if any, is not part of it: spec step 2 "extract the hostname").
+pub fn well_known_url(name: &crate::domain::ServerName) -> String {
+    format!("https://{}/.well-known/matrix/client", name.host_str())
+}
+
+/// `https://<hostname>/.well-known/matrix/support`.
+pub fn support_url(name: &crate::domain::ServerName) -> String {
+    format!("https://{}/.well-known/matrix/support", name.host_str())
+}
+
 /// A URL a client can use: parses, and is http or https.
 pub fn parse_http_url(text: &str) -> Result<Url, String> {
     let url = Url::parse(text).map_err(|e| e.to_string())?;

@@ -18,6 +18,43 @@
 //! 5   (deprecated)             → SRV _matrix._tcp.<hostname>
 //! 6                            → <hostname>:8448
 //! ```
+//!
+//! A runner drives it like this (here with canned answers):
+//!
+//! ```
+//! use matrix_delegate::check::discovery::{Discovery, Input, Need, Progress};
+//! use matrix_delegate::check::observe::{AddressLookup, AddressRecord, HttpObservation};
+//! use matrix_delegate::domain::ServerName;
+//!
+//! let name = ServerName::parse("example.com").unwrap();
+//! let mut discovery = Discovery::new(name);
+//! let mut progress = discovery.progress();
+//! let resolution = loop {
+//!     let input = match progress {
+//!         Progress::Resolved(resolution) => break resolution,
+//!         // GET it (follow redirects, cap the body at 50 KiB).
+//!         Progress::Need(Need::WellKnown { url }) => Input::WellKnown(
+//!             HttpObservation::get(&url).respond(200, &[], br#"{"m.server":"matrix.example.com:443"}"#),
+//!         ),
+//!         // A/AAAA of each host (concurrently).
+//!         Progress::Need(Need::Addresses { hosts }) => Input::Addresses(
+//!             hosts.iter().map(|h| AddressLookup {
+//!                 name: h.clone(),
+//!                 cnames: vec![],
+//!                 a: Ok(vec![AddressRecord { ip: "203.0.113.7".parse().unwrap(), ttl: 300 }]),
+//!                 aaaa: Ok(vec![]),
+//!             }).collect(),
+//!         ),
+//!         Progress::Need(other) => unreachable!("{other:?} is not needed for step 3.2"),
+//!     };
+//!     progress = discovery.feed(input).expect("answers the need");
+//! };
+//! assert_eq!(resolution.step.as_str(), "3.2");
+//! let (addr, target) = resolution.endpoints()[0];
+//! assert_eq!(addr.to_string(), "203.0.113.7:443");
+//! assert_eq!(target.host_header, "matrix.example.com:443");
+//! assert_eq!(target.sni.as_deref(), Some("matrix.example.com"));
+//! ```
 
 use std::fmt;
 

@@ -15,6 +15,17 @@ pub struct TextOptions {
     pub color: bool,
 }
 
+impl TextOptions {
+    /// The usual rule, decided by the caller's facts (this module reads no
+    /// environment): colour only on a terminal and when `NO_COLOR` is unset
+    /// or empty (<https://no-color.org>).
+    pub fn auto(no_color: Option<&str>, stdout_is_terminal: bool) -> TextOptions {
+        TextOptions {
+            color: stdout_is_terminal && no_color.is_none_or(str::is_empty),
+        }
+    }
+}
+
 /// `✔ pass`, `✘ FAIL`, ... padded to one width, coloured when asked.
 pub fn status_label(status: Status, color: bool) -> String {
     let text = format!("{} {:<5}", status.glyph(), status.word());
@@ -191,4 +202,32 @@ pub fn render(report: &Report, opts: &TextOptions) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        assert!(TextOptions::auto(None, true).color);
+        assert!(TextOptions::auto(Some(""), true).color);
+        assert!(!TextOptions::auto(Some("1"), true).color);
+        assert!(!TextOptions::auto(None, false).color);
+    }
+
+    #[test]
+    fn labels_carry_glyph_and_word() {
+        assert_eq!(status_label(Status::Fail, false), "✘ FAIL ");
+        assert_eq!(status_label(Status::Pass, true), "\x1b[32m✔ pass \x1b[0m");
+    }
+
+    #[test]
+    fn prose_wraps_code_does_not() {
+        assert_eq!(wrap("aaa bbb ccc", 7), vec!["aaa bbb", "ccc"]);
+        assert_eq!(
+            wrap("  proxy_pass http://127.0.0.1:8008;", 5),
+            vec!["  proxy_pass http://127.0.0.1:8008;"]
+        );
+    }
 }

@@ -33,8 +33,12 @@ const PER_ADDRESS: [CheckId; 4] = [
     CheckId::ServerRouting,
 ];
 
+const SPEC: &str = "server-server API, Resolving server names";
+
 fn not_attempted(id: CheckId, addr: SocketAddr, why: &str) -> CheckResult {
-    CheckResult::new(id, Status::Skipped, format!("not attempted: {why}")).target(addr.to_string())
+    CheckResult::new(id, Status::Skipped, format!("not attempted: {why}"))
+        .target(addr.to_string())
+        .spec(SPEC)
 }
 
 /// All per-address results (in endpoint order, four per address) followed
@@ -50,7 +54,9 @@ pub fn federation_checks(
         let why = "no address to connect to (see server.resolution)";
         let mut out: Vec<CheckResult> = PER_ADDRESS
             .iter()
-            .map(|id| CheckResult::new(*id, Status::Skipped, format!("not attempted: {why}")))
+            .map(|id| {
+                CheckResult::new(*id, Status::Skipped, format!("not attempted: {why}")).spec(SPEC)
+            })
             .collect();
         out.push(server_consistency(&[]));
         return out;

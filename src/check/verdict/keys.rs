@@ -84,7 +84,7 @@ pub fn analyse(value: &Value, checked: &ServerName, now_ms: i64) -> KeysAnalysis
             Status::Fail,
             format!(
                 "the keys expired {} ago ({}): servers refuse to use them",
-                duration(u64::try_from((now_ms - ts) / 1000).unwrap_or(0)),
+                duration(u64::try_from(now_ms.saturating_sub(ts) / 1000).unwrap_or(0)),
                 format_ts(ts)
             ),
         ),

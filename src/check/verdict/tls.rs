@@ -39,7 +39,11 @@ pub fn server_tls(
         tls.names.join(", ")
     };
     if let Some(days) = tls.days_left.filter(|d| *d < 0) {
-        return fail(r, format!("the certificate expired {} day(s) ago", -days)).remedy(
+        return fail(
+            r,
+            format!("the certificate expired {} day(s) ago", days.unsigned_abs()),
+        )
+        .remedy(
             "Renew the certificate (check that automatic renewal runs, e.g. certbot's timer or \
              Caddy's storage permissions) and reload the proxy.",
         );
