@@ -253,6 +253,18 @@ pub enum CheckEvent {
     Done {
         run: RunId,
     },
+    /// Server discovery reached its spec step and targets (sent as soon as
+    /// known, before the per-address checks finish).
+    Resolved {
+        run: RunId,
+        path: crate::check::discovery_types::FederationPath,
+    },
+    /// Client discovery reached the verdict a client would.
+    ClientDiscovered {
+        run: RunId,
+        verdict: crate::check::client_discovery::ClientVerdict,
+        base_url: Option<String>,
+    },
 }
 
 impl CheckEvent {
@@ -260,7 +272,9 @@ impl CheckEvent {
         match self {
             CheckEvent::Started { run, .. }
             | CheckEvent::Finished { run, .. }
-            | CheckEvent::Done { run } => *run,
+            | CheckEvent::Done { run }
+            | CheckEvent::Resolved { run, .. }
+            | CheckEvent::ClientDiscovered { run, .. } => *run,
         }
     }
 }

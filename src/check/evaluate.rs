@@ -1,0 +1,83 @@
+//! Every verdict from one complete set of observations, in one call: what a
+//! non-streaming caller (or a test) uses, and a map of how the pieces fit.
+//! A streaming runner calls the same verdict functions one by one as its
+//! observations arrive and sends each result as a [`super::model::CheckEvent`].
+
+use super::client_discovery::ClientWellKnown;
+use super::discovery::Resolution;
+use super::expect::Expectations;
+use super::model::CheckResult;
+use super::observe::{AddressLookup, HttpObservation, SrvLookup};
+use super::report::Report;
+use super::verdict::client::{ClientObservations, client_versions, client_well_known};
+use super::verdict::federation::{AddressProbe, federation_checks};
+use super::verdict::{cache, cors, dns, resolution, server_well_known, support};
+
+/// Everything the runner observed for one server name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observations {
+    /// The finished server discovery ([`super::discovery::Discovery`]).
+    pub resolution: Resolution,
+    /// A/AAAA of the server name itself (`None` for IP literals).
+    pub name_lookup: Option<AddressLookup>,
+    /// The same lookups asked of the authoritative servers, when done.
+    pub authoritative: Vec<AddressLookup>,
+    /// SRV lookups beyond the discovery path ([`Expectations::extra_srv_names`]).
+    pub extra_srv: Vec<SrvLookup>,
+    /// SRV lookups asked of the authoritative servers, when done.
+    pub authoritative_srv: Vec<SrvLookup>,
+    /// One probe per address of [`Resolution::endpoints`].
+    pub probes: Vec<AddressProbe>,
+    pub client: ClientObservations,
+    /// `GET https://<hostname>/.well-known/matrix/support`.
+    pub support: HttpObservation,
+    /// The current time, Unix milliseconds.
+    pub now_ms: i64,
+}
+
+/// Every check result, in report order.
+pub fn evaluate(obs: &Observations, ex: &Expectations) -> Vec<CheckResult> {
+    let res = &obs.resolution;
+    let name = &res.server_name;
+    let site = name.host_str();
+    let auth_name = obs.name_lookup.as_ref().and_then(|l| {
+        obs.authoritative
+            .iter()
+            .find(|a| a.name.eq_ignore_ascii_case(&l.name))
+    });
+    let mut out = vec![
+        dns::server_name(name, obs.name_lookup.as_ref(), auth_name, ex),
+        dns::delegated_host(res, &obs.authoritative),
+        dns::srv_records(res, &obs.extra_srv, &obs.authoritative_srv, ex),
+        server_well_known::server_well_known(res, ex),
+        resolution::server_resolution(res, ex),
+    ];
+    out.extend(federation_checks(res, &obs.probes, obs.now_ms, ex));
+    let wk = ClientWellKnown::read(obs.client.well_known.clone());
+    let conclusion = wk.conclude(obs.client.versions.as_ref(), obs.client.identity.as_ref());
+    out.push(client_well_known(name, &wk, &conclusion, ex));
+    out.push(cors::client_cors(&obs.client, ex, &site));
+    out.push(client_versions(&wk, obs.client.versions.as_ref(), ex));
+    out.push(support::support_well_known(&obs.support, ex));
+    out.push(cache::cache_well_known(
+        res.well_known.as_ref().map(|w| &w.observation),
+        Some(&obs.client.well_known),
+        obs.now_ms.div_euclid(1000),
+        ex,
+        &site,
+    ));
+    out
+}
+
+/// The finished report.
+pub fn report(obs: &Observations, ex: &Expectations) -> Report {
+    let wk = ClientWellKnown::read(obs.client.well_known.clone());
+    let conclusion = wk.conclude(obs.client.versions.as_ref(), obs.client.identity.as_ref());
+    Report::build(
+        obs.resolution.server_name.as_str(),
+        Some(&obs.resolution.path()),
+        // The base URL found, even when it proved unusable (FAIL_ERROR).
+        Some((conclusion.verdict, wk.base_url.clone())),
+        evaluate(obs, ex),
+    )
+}

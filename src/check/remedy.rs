@@ -1,0 +1,285 @@
+//! Remedies worded for the operator's reverse proxy: the exact lines to add
+//! or change. `None` for the proxy gives a proxy-neutral wording.
+
+use crate::domain::{Deployment, Proxy};
+
+/// Default address of the homeserver behind the proxy (DESIGN.md section 8).
+pub const DEFAULT_UPSTREAM: &str = "127.0.0.1:8008";
+
+fn indent(lines: &str) -> String {
+    lines
+        .lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Adding `Access-Control-Allow-Origin: *` to `/.well-known/matrix/*` on `site`.
+pub fn cors_well_known(proxy: Option<Proxy>, site: &str) -> String {
+    match proxy {
+        Some(Proxy::Caddy) => format!(
+            "In your Caddyfile for {site} add:\n{}",
+            indent("header /.well-known/matrix/* Access-Control-Allow-Origin *")
+        ),
+        Some(Proxy::Nginx) => format!(
+            "In the nginx server block for {site}, inside `location /.well-known/matrix/`, add:\n{}",
+            indent("add_header Access-Control-Allow-Origin \"*\" always;")
+        ),
+        Some(Proxy::Apache) => format!(
+            "In the Apache virtual host for {site} (with mod_headers enabled) add:\n{}",
+            indent(
+                "<Location \"/.well-known/matrix/\">\n  Header always set Access-Control-Allow-Origin \"*\"\n</Location>"
+            )
+        ),
+        Some(Proxy::Haproxy) => format!(
+            "In the HAProxy frontend serving {site} add:\n{}",
+            indent(
+                "http-response set-header Access-Control-Allow-Origin \"*\" if { path_beg /.well-known/matrix/ }"
+            )
+        ),
+        Some(Proxy::Traefik) => format!(
+            "Add a headers middleware to the router serving {site}'s /.well-known/matrix/ (Docker labels):\n{}",
+            indent(
+                "traefik.http.middlewares.matrix-cors.headers.accesscontrolalloworiginlist=*\ntraefik.http.routers.<router>.middlewares=matrix-cors"
+            )
+        ),
+        Some(Proxy::Static) | None => format!(
+            "Make the web server of {site} send `Access-Control-Allow-Origin: *` with every \
+             /.well-known/matrix/ file (and keep proxies from removing it)."
+        ),
+    }
+}
+
+/// The same header for the client API on the homeserver's host.
+pub fn cors_client_api(proxy: Option<Proxy>, host: &str) -> String {
+    let neutral = format!(
+        "The homeserver sends CORS headers on /_matrix/ itself; the proxy for {host} must pass \
+         them through and must answer OPTIONS preflights by forwarding them, not with its own \
+         405 or a page without the headers."
+    );
+    match proxy {
+        Some(Proxy::Nginx) => format!(
+            "{neutral}\nIn nginx, do not `proxy_hide_header Access-Control-Allow-Origin` and do not \
+             answer OPTIONS in the `location /_matrix` block (no `if ($request_method = OPTIONS)` \
+             returning early)."
+        ),
+        Some(Proxy::Apache) => format!(
+            "{neutral}\nIn Apache, remove any `Header unset Access-Control-Allow-Origin` and any \
+             `RewriteRule` that answers OPTIONS for /_matrix."
+        ),
+        Some(Proxy::Caddy) => format!(
+            "{neutral}\nIn Caddy, remove any `header -Access-Control-Allow-Origin` and any \
+             `respond` for OPTIONS before `reverse_proxy`."
+        ),
+        _ => neutral,
+    }
+}
+
+/// Routing `/.well-known/matrix/` of the base domain to the homeserver.
+pub fn route_well_known(proxy: Option<Proxy>, site: &str, upstream: &str) -> String {
+    match proxy {
+        Some(Proxy::Caddy) => format!(
+            "In your Caddyfile, inside the block for {site}, add:\n{}",
+            indent(&format!("reverse_proxy /.well-known/matrix/* {upstream}"))
+        ),
+        Some(Proxy::Nginx) => format!(
+            "In the nginx server block for {site} add:\n{}",
+            indent(&format!(
+                "location /.well-known/matrix/ {{\n    proxy_pass http://{upstream};\n}}"
+            ))
+        ),
+        Some(Proxy::Apache) => format!(
+            "In the Apache virtual host for {site} add:\n{}",
+            indent(&format!(
+                "ProxyPass /.well-known/matrix/ http://{upstream}/.well-known/matrix/ nocanon\nProxyPassReverse /.well-known/matrix/ http://{upstream}/.well-known/matrix/"
+            ))
+        ),
+        Some(Proxy::Haproxy) => format!(
+            "In the HAProxy frontend serving {site} add:\n{}",
+            indent(&format!(
+                "use_backend continuwuity if {{ hdr(host) -i {site} }} {{ path_beg /.well-known/matrix/ }}\n# backend continuwuity\n#   server hs {upstream}"
+            ))
+        ),
+        Some(Proxy::Traefik) => format!(
+            "Extend the homeserver's router rule (Docker labels) to also match {site}:\n{}",
+            indent(&format!(
+                "traefik.http.routers.continuwuity.rule=... || (Host(`{site}`) && PathPrefix(`/.well-known/matrix`))"
+            ))
+        ),
+        Some(Proxy::Static) | None => format!(
+            "Make https://{site}/.well-known/matrix/ reach the homeserver ({upstream}), or serve \
+             the JSON files there yourself."
+        ),
+    }
+}
+
+/// Passing `/_matrix` through unchanged (no path decoding, no prefix stripping):
+/// the fix for a mangling proxy found by the routing probe.
+pub fn pass_path_unchanged(proxy: Option<Proxy>, host: &str, upstream: &str) -> String {
+    match proxy {
+        Some(Proxy::Nginx) => format!(
+            "In the nginx server block for {host}, write proxy_pass WITHOUT a URI part (no path, \
+             not even a trailing `/`), so nginx passes the request path exactly as received:\n{}",
+            indent(&format!(
+                "location /_matrix/ {{\n    proxy_pass http://{upstream};\n}}"
+            ))
+        ),
+        Some(Proxy::Apache) => format!(
+            "In the Apache virtual host for {host}, keep encoded slashes and the raw path:\n{}",
+            indent(&format!(
+                "AllowEncodedSlashes NoDecode\nProxyPass /_matrix http://{upstream}/_matrix nocanon\nProxyPassReverse /_matrix http://{upstream}/_matrix"
+            ))
+        ),
+        Some(Proxy::Caddy) => format!(
+            "In your Caddyfile for {host}, proxy /_matrix without rewriting it (no `handle_path`, \
+             no `uri strip_prefix`):\n{}",
+            indent(&format!("reverse_proxy /_matrix/* {upstream}"))
+        ),
+        Some(Proxy::Haproxy) => format!(
+            "In HAProxy, send `path_beg /_matrix` to the homeserver backend without \
+             `http-request set-path`, `replace-path` or `set-uri`:\n{}",
+            indent(&format!(
+                "use_backend continuwuity if {{ path_beg /_matrix }}\n# backend continuwuity\n#   server hs {upstream}"
+            ))
+        ),
+        Some(Proxy::Traefik) => format!(
+            "Route PathPrefix(`/_matrix`) on {host} to the homeserver without a StripPrefix or \
+             ReplacePath middleware:\n{}",
+            indent(&format!(
+                "traefik.http.routers.continuwuity.rule=Host(`{host}`) && PathPrefix(`/_matrix`)"
+            ))
+        ),
+        Some(Proxy::Static) | None => format!(
+            "Make the proxy for {host} pass every /_matrix/ request to the homeserver ({upstream}) \
+             with its path unchanged: no decoding of %2F or %24, no prefix stripping. (nginx: \
+             proxy_pass without a URI; Apache: nocanon and AllowEncodedSlashes NoDecode.)"
+        ),
+    }
+}
+
+/// Serving the server file directly instead of redirecting.
+pub fn no_redirect(proxy: Option<Proxy>, site: &str, upstream: &str) -> String {
+    format!(
+        "Serve /.well-known/matrix/server on {site} directly with a 200 instead of redirecting: \
+         some servers do not follow redirects for it, and every hop is another chance to fail.\n{}",
+        route_well_known(proxy, site, upstream)
+    )
+}
+
+/// Making a static file server send `Content-Type: application/json`.
+pub fn content_type_json(proxy: Option<Proxy>, site: &str) -> String {
+    let line = match proxy {
+        Some(Proxy::Caddy) => "header /.well-known/matrix/* Content-Type application/json",
+        Some(Proxy::Nginx) => {
+            "default_type application/json;   # inside location /.well-known/matrix/"
+        }
+        Some(Proxy::Apache) => {
+            "<Location \"/.well-known/matrix/\">\n  ForceType application/json\n</Location>"
+        }
+        Some(Proxy::Haproxy) => {
+            "http-response set-header Content-Type application/json if { path_beg /.well-known/matrix/ }"
+        }
+        Some(Proxy::Traefik) => {
+            "traefik.http.middlewares.matrix-json.headers.customresponseheaders.Content-Type=application/json"
+        }
+        Some(Proxy::Static) | None => {
+            return format!(
+                "Make the web server of {site} send `Content-Type: application/json` for the \
+                 files under /.well-known/matrix/ (they have no .json extension)."
+            );
+        }
+    };
+    format!(
+        "Send `Content-Type: application/json` for {site}/.well-known/matrix/*:\n{}",
+        indent(line)
+    )
+}
+
+/// Setting one `[global.well_known]` key, as the deployment writes it.
+pub fn well_known_key(deployment: Option<Deployment>, key: &str, value: &str) -> String {
+    match deployment {
+        Some(Deployment::Docker) => format!(
+            "Set the environment variable `CONTINUWUITY_WELL_KNOWN__{}={value}` and recreate the \
+             container.",
+            key.to_ascii_uppercase()
+        ),
+        _ => format!(
+            "In the homeserver's config file set, under `[global.well_known]`:\n{}\nthen restart \
+             the homeserver.",
+            indent(&format!("{key} = \"{value}\""))
+        ),
+    }
+}
+
+/// A `Cache-Control` lifetime on `/.well-known/matrix/*` of `site`.
+pub fn cache_control(proxy: Option<Proxy>, site: &str, secs: u64) -> String {
+    let line = match proxy {
+        Some(Proxy::Caddy) => {
+            format!("header /.well-known/matrix/* Cache-Control \"max-age={secs}\"")
+        }
+        Some(Proxy::Nginx) => {
+            format!(
+                "add_header Cache-Control \"max-age={secs}\" always;   # inside location /.well-known/matrix/"
+            )
+        }
+        Some(Proxy::Apache) => format!(
+            "<Location \"/.well-known/matrix/\">\n  Header always set Cache-Control \"max-age={secs}\"\n</Location>"
+        ),
+        Some(Proxy::Haproxy) => format!(
+            "http-response set-header Cache-Control \"max-age={secs}\" if {{ path_beg /.well-known/matrix/ }}"
+        ),
+        Some(Proxy::Traefik) => format!(
+            "traefik.http.middlewares.matrix-cache.headers.customresponseheaders.Cache-Control=max-age={secs}"
+        ),
+        Some(Proxy::Static) | None => {
+            return format!(
+                "Send `Cache-Control: max-age={secs}` with the files under https://{site}/.well-known/matrix/."
+            );
+        }
+    };
+    format!("For {site}/.well-known/matrix/* add:\n{}", indent(&line))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cors_remedy_names_the_proxy_and_the_line() {
+        let caddy = cors_well_known(Some(Proxy::Caddy), "example.com");
+        assert!(
+            caddy.starts_with("In your Caddyfile for example.com add:"),
+            "{caddy}"
+        );
+        assert!(caddy.contains("header /.well-known/matrix/* Access-Control-Allow-Origin *"));
+        assert!(cors_well_known(Some(Proxy::Nginx), "e.com").contains("always;"));
+        assert!(cors_well_known(Some(Proxy::Apache), "e.com").contains("Header always set"));
+        assert!(cors_well_known(Some(Proxy::Haproxy), "e.com").contains("set-header"));
+        assert!(
+            cors_well_known(Some(Proxy::Traefik), "e.com").contains("accesscontrolalloworiginlist")
+        );
+        assert!(cors_well_known(None, "e.com").contains("Access-Control-Allow-Origin: *"));
+    }
+
+    #[test]
+    fn routing_fix_per_proxy() {
+        let nginx = pass_path_unchanged(Some(Proxy::Nginx), "m.example.com", DEFAULT_UPSTREAM);
+        assert!(
+            nginx.contains("proxy_pass http://127.0.0.1:8008;"),
+            "{nginx}"
+        );
+        assert!(!nginx.contains("8008/;"));
+        let apache = pass_path_unchanged(Some(Proxy::Apache), "m.example.com", DEFAULT_UPSTREAM);
+        assert!(apache.contains("nocanon") && apache.contains("AllowEncodedSlashes NoDecode"));
+        assert!(pass_path_unchanged(Some(Proxy::Caddy), "h", "u:1").contains("handle_path"));
+        assert!(pass_path_unchanged(Some(Proxy::Traefik), "h", "u:1").contains("StripPrefix"));
+    }
+
+    #[test]
+    fn config_key_per_deployment() {
+        let file = well_known_key(Some(Deployment::ConfigFile), "server", "m.example.com:443");
+        assert!(file.contains("server = \"m.example.com:443\""), "{file}");
+        let docker = well_known_key(Some(Deployment::Docker), "server", "m.example.com:443");
+        assert!(docker.contains("CONTINUWUITY_WELL_KNOWN__SERVER=m.example.com:443"));
+    }
+}

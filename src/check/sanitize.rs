@@ -1,0 +1,201 @@
+//! Making network-derived text safe to show. A server must not be able to
+//! repaint the operator's terminal, hide text with bidi overrides or break a
+//! report's layout: every string that came from the network goes through
+//! here before a human sees it (text report, Markdown, TUI).
+//!
+//! Control characters (C0, DEL, C1: ESC, CSI, OSC...), bidi controls and
+//! invisible characters are shown as escapes (`\x1b`, `\u{202e}`); invalid
+//! UTF-8 is shown byte by byte (`\xff`); long values are cut with `…`.
+
+/// The default length cap for one value on one line.
+pub const DEFAULT_MAX: usize = 300;
+
+/// One line: everything unsafe escaped, including line breaks; at most
+/// `max` characters (plus `…` when cut).
+pub fn line(text: &str, max: usize) -> String {
+    let mut out = Limited::new(max);
+    for c in text.chars() {
+        if !out.push(&escape_char(c, true)) {
+            break;
+        }
+    }
+    out.finish()
+}
+
+/// Like [`line`], but keeps line breaks (`\n`; `\r\n` becomes `\n`), each
+/// line cut at `max_per_line`. For multi-line remedies and bodies.
+pub fn block(text: &str, max_per_line: usize) -> String {
+    text.split('\n')
+        .map(|l| line(l.strip_suffix('\r').unwrap_or(l), max_per_line))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Raw bytes as one safe line: valid UTF-8 escaped as in [`line`], each
+/// invalid byte shown as `\xNN`.
+pub fn bytes(raw: &[u8], max: usize) -> String {
+    let mut out = Limited::new(max);
+    'chunks: for chunk in raw.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if !out.push(&escape_char(c, true)) {
+                break 'chunks;
+            }
+        }
+        for b in chunk.invalid() {
+            if !out.push(&format!("\\x{b:02x}")) {
+                break 'chunks;
+            }
+        }
+    }
+    out.finish()
+}
+
+/// Characters that must never reach a terminal or a rendered document raw.
+pub fn is_unsafe(c: char) -> bool {
+    let u = u32::from(c);
+    u < 0x20
+        || (0x7f..=0x9f).contains(&u)
+        || matches!(
+            u,
+            0x00ad                    // soft hyphen (invisible)
+            | 0x061c                  // Arabic letter mark (bidi)
+            | 0x200b..=0x200f         // zero-width chars, LRM, RLM
+            | 0x2028 | 0x2029         // line and paragraph separators
+            | 0x202a..=0x202e         // bidi embeddings and overrides
+            | 0x2060..=0x2064         // word joiner, invisible operators
+            | 0x2066..=0x2069         // bidi isolates
+            | 0xfeff                  // zero-width no-break space / BOM
+            | 0xfff9..=0xfffb // interlinear annotation controls
+        )
+}
+
+fn escape_char(c: char, escape_newline: bool) -> String {
+    match c {
+        '\n' if escape_newline => "\\n".into(),
+        '\r' => "\\r".into(),
+        '\t' => "\\t".into(),
+        c if is_unsafe(c) => {
+            let u = u32::from(c);
+            if u < 0x100 {
+                format!("\\x{u:02x}")
+            } else {
+                format!("\\u{{{u:04x}}}")
+            }
+        }
+        c => c.to_string(),
+    }
+}
+
+/// Collects escaped pieces up to a character budget; never splits a piece.
+struct Limited {
+    out: String,
+    chars: usize,
+    max: usize,
+    cut: bool,
+}
+
+impl Limited {
+    fn new(max: usize) -> Limited {
+        Limited {
+            out: String::new(),
+            chars: 0,
+            max,
+            cut: false,
+        }
+    }
+
+    /// Adds a piece; false (and marks the cut) when the budget is spent.
+    fn push(&mut self, piece: &str) -> bool {
+        let n = piece.chars().count();
+        if self.chars + n > self.max {
+            self.cut = true;
+            return false;
+        }
+        self.out.push_str(piece);
+        self.chars += n;
+        true
+    }
+
+    fn finish(mut self) -> String {
+        if self.cut {
+            self.out.push('…');
+        }
+        self.out
+    }
+}
+
+/// JSON text safe to print on a terminal: besides what `serde_json` escapes
+/// (C0 controls, `"` and `\`), also DEL, C1 controls, bidi and invisible
+/// characters become `\uXXXX` escapes. The JSON means exactly the same.
+pub fn json_escape_unsafe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if is_unsafe(c) && u32::from(c) >= 0x20 {
+            // Only reachable inside strings: JSON syntax is pure ASCII > 0x20.
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_terminal_attacks_table() {
+        let cases: &[(&str, &str)] = &[
+            ("plain example.com", "plain example.com"),
+            ("\x1b[2J\x1b[Hgotcha", "\\x1b[2J\\x1b[Hgotcha"),
+            // OSC 52: write to the clipboard, terminated by BEL.
+            ("\x1b]52;c;ZXZpbA==\x07", "\\x1b]52;c;ZXZpbA==\\x07"),
+            // C1 CSI (U+009B) as a UTF-8 character.
+            ("a\u{9b}31mred", "a\\x9b31mred"),
+            ("admin\u{202e}moc.elpmaxe", "admin\\u{202e}moc.elpmaxe"),
+            ("\u{2066}x\u{2069}", "\\u{2066}x\\u{2069}"),
+            ("zero\u{200b}width", "zero\\u{200b}width"),
+            ("two\nlines\r", "two\\nlines\\r"),
+            ("tab\there", "tab\\there"),
+            ("del\x7f", "del\\x7f"),
+            ("日本語 ok", "日本語 ok"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(line(input, DEFAULT_MAX), *want, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_shown_byte_by_byte() {
+        assert_eq!(bytes(b"ok\xff\xfe!", 100), "ok\\xff\\xfe!");
+        assert_eq!(bytes(b"\x1b[31m", 100), "\\x1b[31m");
+        assert_eq!(bytes("é".as_bytes(), 100), "é");
+        // A truncated multi-byte sequence at the end.
+        assert_eq!(bytes(&"é".as_bytes()[..1], 100), "\\xc3");
+    }
+
+    #[test]
+    fn truncates_with_ellipsis_without_splitting_escapes() {
+        assert_eq!(line("abcdef", 3), "abc…");
+        assert_eq!(line("abc", 3), "abc");
+        assert_eq!(line("ab\x1bcd", 4), "ab…");
+        assert_eq!(bytes(&[b'a'; 10], 4), "aaaa…");
+        assert_eq!(line("", 3), "");
+    }
+
+    #[test]
+    fn block_keeps_line_breaks_only() {
+        assert_eq!(block("a\r\nb\x1b", 10), "a\nb\\x1b");
+        assert_eq!(block("line one\nline two", 4), "line…\nline…");
+    }
+
+    #[test]
+    fn json_escaping_keeps_meaning() {
+        let value = serde_json::json!({"m.server": "a\u{202e}b\u{9b}c\x1bd"});
+        let text = json_escape_unsafe(&serde_json::to_string(&value).expect("serialises"));
+        assert!(!text.chars().any(is_unsafe), "{text}");
+        let back: serde_json::Value = serde_json::from_str(&text).expect("still JSON");
+        assert_eq!(back, value);
+    }
+}

@@ -1,0 +1,160 @@
+//! `client.well-known` and `client.versions` (client-server API, "Server
+//! Discovery" → "Well-known URIs", and "GET /_matrix/client/versions").
+
+use super::server_well_known::http_evidence;
+use super::{add_remedy, with_mistakes};
+use crate::check::client_discovery::{ClientVerdict, ClientWellKnown, Conclusion, versions_usable};
+use crate::check::expect::Expectations;
+use crate::check::mistakes::{self, Mistake};
+use crate::check::model::{CheckId, CheckResult, Status};
+use crate::check::observe::HttpObservation;
+use crate::check::remedy;
+use crate::domain::ServerName;
+
+/// Everything fetched for client discovery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientObservations {
+    /// `GET https://<hostname>/.well-known/matrix/client`, sent with
+    /// `Origin:` [`super::cors::PROBE_ORIGIN`].
+    pub well_known: HttpObservation,
+    /// `OPTIONS` on the same URL with `Origin` and
+    /// `Access-Control-Request-Method: GET`.
+    pub preflight: Option<HttpObservation>,
+    /// `GET <base_url>/_matrix/client/versions` with `Origin`
+    /// ([`ClientWellKnown::versions_url`]).
+    pub versions: Option<HttpObservation>,
+    /// `OPTIONS` on the versions URL with `Origin`,
+    /// `Access-Control-Request-Method: GET` and
+    /// `Access-Control-Request-Headers: authorization`.
+    pub versions_preflight: Option<HttpObservation>,
+    /// `GET <identity base_url>/_matrix/identity/v2`, when the file names one.
+    pub identity: Option<HttpObservation>,
+}
+
+/// `client.well-known`: the verdict a client reaches.
+pub fn client_well_known(
+    name: &ServerName,
+    wk: &ClientWellKnown,
+    conclusion: &Conclusion,
+    ex: &Expectations,
+) -> CheckResult {
+    let site = name.host_str();
+    let mut r = http_evidence(
+        CheckResult::new(CheckId::ClientWellKnown, Status::Pass, String::new())
+            .spec(conclusion.spec()),
+        &wk.observation,
+    );
+    r = r.evidence(
+        "verdict",
+        format!("{} ({})", conclusion.verdict, conclusion.reason),
+    );
+    let found = mistakes::in_client_file(wk);
+    match conclusion.verdict {
+        ClientVerdict::Ok => {
+            let base = wk.base_url.clone().unwrap_or_default();
+            r.summary = format!("OK: base_url {base}");
+            if base.starts_with("http://") {
+                r.status = Status::Warn;
+                r.summary = format!("OK, but base_url {base} is plain http");
+                r = r.remedy("Use an https:// base_url: web clients served over HTTPS cannot call a plain-http API, and passwords would travel unencrypted.");
+            }
+            if ex.base_url_matches(&base) == Some(false) {
+                let want = ex.base_url.clone().unwrap_or_default();
+                r.status = Status::Fail;
+                r.summary = format!("base_url is {base}, but {} says {want}", ex.intent_words());
+                r = r.evidence("expected base_url", want.clone());
+                r = add_remedy(r, ex.which_side("base_url"));
+                r = add_remedy(r, remedy::well_known_key(ex.deployment, "client", &want));
+            }
+        }
+        ClientVerdict::Ignore => {
+            let expected = ex.base_url.is_some();
+            r.status = if expected { Status::Fail } else { Status::Warn };
+            r.summary = format!(
+                "IGNORE: no client file (404): {}",
+                ClientVerdict::Ignore.meaning()
+            );
+            if !found
+                .iter()
+                .any(|m| matches!(m, Mistake::WellKnownUnset { .. }))
+            {
+                r = add_remedy(r, remedy::route_well_known(ex.proxy, &site, ex.upstream()));
+            }
+        }
+        v @ (ClientVerdict::FailPrompt | ClientVerdict::FailError) => {
+            r.status = Status::Fail;
+            r.summary = format!("{v}: {}", conclusion.reason);
+            let want = ex
+                .base_url
+                .clone()
+                .unwrap_or_else(|| "https://<homeserver host>/".into());
+            r = add_remedy(
+                r,
+                format!(
+                    "Serve {{\"m.homeserver\": {{\"base_url\": \"{want}\"}}}} at \
+                     https://{site}/.well-known/matrix/client with status 200, where base_url is \
+                     the URL the client API answers on."
+                ),
+            );
+        }
+    }
+    for m in &found {
+        let s = match (m, conclusion.verdict) {
+            (Mistake::WellKnownUnset { .. }, _) if ex.base_url.is_some() => Status::Fail,
+            _ => Status::Warn,
+        };
+        r = with_mistakes(r, std::slice::from_ref(m), s, ex, &site);
+    }
+    if let Some(extra) = ex
+        .base_url
+        .as_ref()
+        .filter(|_| conclusion.verdict != ClientVerdict::Ok)
+    {
+        r = r.evidence("expected base_url", extra.clone());
+    }
+    r
+}
+
+/// `client.versions`: the advertised base URL really serves the client API.
+pub fn client_versions(
+    wk: &ClientWellKnown,
+    versions: Option<&HttpObservation>,
+    ex: &Expectations,
+) -> CheckResult {
+    let spec = "client-server API, GET /_matrix/client/versions; Server Discovery, step 3.5.2";
+    let Some(url) = wk.versions_url() else {
+        return CheckResult::new(
+            CheckId::ClientVersions,
+            Status::Skipped,
+            "no usable base_url to check (see client.well-known)",
+        )
+        .spec(spec);
+    };
+    let mut r = CheckResult::new(CheckId::ClientVersions, Status::Pass, String::new()).spec(spec);
+    if let Some(obs) = versions {
+        r = http_evidence(r, obs);
+    }
+    match versions_usable(versions) {
+        Ok(list) => {
+            let latest = list.last().cloned().unwrap_or_default();
+            r.summary = format!(
+                "{url} answers: {} spec versions, latest {latest}",
+                list.len()
+            );
+        }
+        Err(why) => {
+            r.status = Status::Fail;
+            r.summary = format!("{url}: {why}");
+            let host = url::Url::parse(&url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_string))
+                .unwrap_or_default();
+            r = r.remedy(format!(
+                "base_url must be where the client API answers. Check that {host} routes /_matrix/ \
+                 to the homeserver.\n{}",
+                remedy::pass_path_unchanged(ex.proxy, &host, ex.upstream())
+            ));
+        }
+    }
+    r
+}

@@ -1,0 +1,107 @@
+//! The per-address federation checks for every resolved address, and the
+//! consistency check over them: `server.tls`, `server.version`,
+//! `server.keys`, `server.routing` (each with `target` = `IP:PORT`) and
+//! `server.consistency`.
+
+use std::net::SocketAddr;
+
+use super::consistency::{AddressSummary, server_consistency};
+use super::{keys, routing, tls, version};
+use crate::check::discovery::Resolution;
+use crate::check::expect::Expectations;
+use crate::check::model::{CheckId, CheckResult, Status};
+use crate::check::observe::{HttpObservation, TlsObservation};
+
+/// Everything observed at one address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddressProbe {
+    pub addr: SocketAddr,
+    pub tls: TlsObservation,
+    /// `GET /_matrix/federation/v1/version`; `None` when not attempted
+    /// (no TLS connection).
+    pub version: Option<HttpObservation>,
+    /// `GET /_matrix/key/v2/server`.
+    pub keys: Option<HttpObservation>,
+    /// `GET` [`routing::PROBE_PATH`], unauthenticated.
+    pub routing: Option<HttpObservation>,
+}
+
+const PER_ADDRESS: [CheckId; 4] = [
+    CheckId::ServerTls,
+    CheckId::ServerVersion,
+    CheckId::ServerKeys,
+    CheckId::ServerRouting,
+];
+
+const SPEC: &str = "server-server API, Resolving server names";
+
+fn not_attempted(id: CheckId, addr: SocketAddr, why: &str) -> CheckResult {
+    CheckResult::new(id, Status::Skipped, format!("not attempted: {why}"))
+        .target(addr.to_string())
+        .spec(SPEC)
+}
+
+/// All per-address results (in endpoint order, four per address) followed
+/// by `server.consistency`. `now_ms`: current Unix time in milliseconds.
+pub fn federation_checks(
+    res: &Resolution,
+    probes: &[AddressProbe],
+    now_ms: i64,
+    ex: &Expectations,
+) -> Vec<CheckResult> {
+    let endpoints = res.endpoints();
+    if endpoints.is_empty() {
+        let why = "no address to connect to (see server.resolution)";
+        let mut out: Vec<CheckResult> = PER_ADDRESS
+            .iter()
+            .map(|id| {
+                CheckResult::new(*id, Status::Skipped, format!("not attempted: {why}")).spec(SPEC)
+            })
+            .collect();
+        out.push(server_consistency(&[]));
+        return out;
+    }
+    let mut out = Vec::new();
+    let mut summaries = Vec::new();
+    for (addr, target) in endpoints {
+        let Some(probe) = probes.iter().find(|p| p.addr == addr) else {
+            for id in PER_ADDRESS {
+                let mut r = not_attempted(id, addr, "no probe was run for this address");
+                r.status = Status::Error;
+                out.push(r);
+            }
+            continue;
+        };
+        let tls_r = tls::server_tls(addr, target, res.step, &probe.tls);
+        let no_tls = "the TLS connection failed (see server.tls)";
+        let version_r = match &probe.version {
+            Some(obs) => version::server_version(addr, target, obs, ex),
+            None => not_attempted(CheckId::ServerVersion, addr, no_tls),
+        };
+        let (keys_r, keys_info) = match &probe.keys {
+            Some(obs) => keys::server_keys(addr, target, obs, &res.server_name, now_ms, ex),
+            None => (not_attempted(CheckId::ServerKeys, addr, no_tls), None),
+        };
+        let routing_r = match &probe.routing {
+            Some(obs) => routing::server_routing(addr, target, obs, ex),
+            None => not_attempted(CheckId::ServerRouting, addr, no_tls),
+        };
+        let usable = |r: &CheckResult| matches!(r.status, Status::Pass | Status::Warn);
+        let works = usable(&tls_r) && usable(&version_r) && usable(&keys_r);
+        let failure = [&tls_r, &version_r, &keys_r]
+            .into_iter()
+            .find(|r| !usable(r))
+            .map(|r| format!("{}: {}", r.id.as_str(), r.summary));
+        summaries.push(AddressSummary {
+            addr,
+            works,
+            failure,
+            version: probe.version.as_ref().and_then(version::parse),
+            keys: keys_info,
+            routing_ok: usable(&routing_r),
+        });
+        out.extend([tls_r, version_r, keys_r, routing_r]);
+    }
+    out.push(server_consistency(&summaries));
+    out
+}

@@ -1,0 +1,193 @@
+//! `server.well-known`: `/.well-known/matrix/server` on the server name
+//! (server-server API, "Resolving server names", step 3, and "GET
+//! /.well-known/matrix/server"), compared with the intent, with the classic
+//! mistakes named.
+
+use super::{add_remedy, with_mistakes};
+use crate::check::discovery::Resolution;
+use crate::check::expect::Expectations;
+use crate::check::mistakes::{self, Mistake};
+use crate::check::model::{CheckId, CheckResult, Status};
+use crate::check::observe::HttpObservation;
+use crate::check::remedy;
+use crate::check::well_known_server::{ServerWellKnown, WellKnownInvalid};
+
+const SPEC: &str =
+    "server-server API, Resolving server names, step 3; GET /.well-known/matrix/server";
+
+/// How big a body excerpt evidence keeps.
+pub const EXCERPT: usize = 512;
+
+/// The request, each redirect, and the final answer as evidence lines.
+pub fn http_evidence(mut r: CheckResult, obs: &HttpObservation) -> CheckResult {
+    for hop in &obs.hops {
+        let to = hop.header("location").unwrap_or("(no Location)");
+        r = r.evidence(
+            format!("{} {}", obs.method, hop.url),
+            format!("{} → {to}", hop.status),
+        );
+    }
+    let mut got = obs.outcome_line();
+    if obs.error.is_none() && !obs.body.is_empty() {
+        got.push(' ');
+        got.push_str(&obs.body_excerpt(EXCERPT));
+    }
+    if obs.body_truncated {
+        got.push_str(" (body cut at the size limit)");
+    }
+    r.evidence(format!("{} {}", obs.method, obs.final_url), got)
+}
+
+/// `server.well-known`.
+pub fn server_well_known(res: &Resolution, ex: &Expectations) -> CheckResult {
+    let name = &res.server_name;
+    let site = name.host_str();
+    let Some(wk) = &res.well_known else {
+        let why = if res.server_name.host.is_ip() {
+            "the server name is an IP address"
+        } else {
+            "the server name carries a port"
+        };
+        return CheckResult::new(
+            CheckId::ServerWellKnown,
+            Status::Skipped,
+            format!("not consulted: {why} (step {})", res.step),
+        )
+        .spec(SPEC);
+    };
+    let found = mistakes::in_server_file(wk, name, ex);
+    let r = http_evidence(
+        CheckResult::new(CheckId::ServerWellKnown, Status::Pass, String::new()).spec(SPEC),
+        &wk.observation,
+    );
+    match wk.m_server() {
+        Some(m) => valid(r, m.as_str(), &found, ex, &site),
+        None => invalid(r, wk, &found, ex, &site),
+    }
+}
+
+fn valid(
+    mut r: CheckResult,
+    m_server: &str,
+    found: &[Mistake],
+    ex: &Expectations,
+    site: &str,
+) -> CheckResult {
+    r.summary = format!("m.server = {m_server}");
+    for m in found {
+        let status = match m {
+            Mistake::PortMissing { .. } => Status::Fail,
+            // Legitimate when the checked name really is the homeserver's.
+            Mistake::SelfDelegation { checked } if ex.server_name.as_deref() == Some(checked) => {
+                continue;
+            }
+            _ => Status::Warn,
+        };
+        r = with_mistakes(r, std::slice::from_ref(m), status, ex, site);
+        if r.status == status {
+            r.summary = format!("m.server = {m_server}, but {}", m.title());
+        }
+    }
+    if ex.m_server_matches(m_server) == Some(false) {
+        let expected = ex.m_server.clone().unwrap_or_default();
+        r.status = Status::Fail;
+        let port_missing = found
+            .iter()
+            .any(|m| matches!(m, Mistake::PortMissing { .. }));
+        let what = if port_missing { " (port missing)" } else { "" };
+        r.summary = format!(
+            "m.server = {m_server}{what}, but {} says {expected}",
+            ex.intent_words()
+        );
+        r = r.evidence("expected m.server", expected.clone());
+        r = add_remedy(r, ex.which_side("m.server"));
+        r = add_remedy(
+            r,
+            remedy::well_known_key(ex.deployment, "server", &expected),
+        );
+    } else if ex.no_server_file {
+        r.status = super::worse(r.status, Status::Warn);
+        r.summary = format!(
+            "m.server = {m_server}, although the strategy uses no server file: it takes \
+             precedence over any SRV record of {site}"
+        );
+    }
+    r
+}
+
+fn invalid(
+    mut r: CheckResult,
+    wk: &ServerWellKnown,
+    found: &[Mistake],
+    ex: &Expectations,
+    site: &str,
+) -> CheckResult {
+    let Some(why) = wk.invalid() else {
+        return r;
+    };
+    let fallback =
+        "servers skip to step 4 (SRV, then port 8448) and cache that failure for up to 1 h";
+    let expected_server = ex.m_server.clone();
+    let (status, summary) = match why {
+        _ if why.is_absent() && ex.no_server_file => (
+            Status::Pass,
+            "no server file (404), as the strategy intends".to_string(),
+        ),
+        _ if why.is_absent() && expected_server.is_some() => (
+            Status::Fail,
+            format!(
+                "no server file (404), but {} expects one",
+                ex.intent_words()
+            ),
+        ),
+        _ if why.is_absent() && found.is_empty() => (
+            Status::Pass,
+            "no server file (404): servers use SRV records or port 8448 (steps 4 to 6)".to_string(),
+        ),
+        _ if why.is_absent() => (
+            Status::Warn,
+            "the homeserver answers 404 M_NOT_FOUND: no `server` in its [global.well_known]"
+                .to_string(),
+        ),
+        WellKnownInvalid::Fetch(_) if expected_server.is_none() => {
+            (Status::Warn, format!("{}: {fallback}", why.describe()))
+        }
+        _ => (Status::Fail, format!("{}: {fallback}", why.describe())),
+    };
+    r.status = status;
+    r.summary = summary;
+    for m in found {
+        let s = match m {
+            Mistake::SchemeInMServer { .. } | Mistake::FederationDisabled => Status::Fail,
+            Mistake::WellKnownUnset { .. } if ex.no_server_file => Status::Pass,
+            Mistake::WellKnownUnset { .. } if expected_server.is_some() => Status::Fail,
+            _ => Status::Warn,
+        };
+        r = with_mistakes(r, std::slice::from_ref(m), s, ex, site);
+    }
+    if let Some(expected) = &expected_server {
+        r = r.evidence("expected m.server", expected.clone());
+        if why.is_absent()
+            && !found
+                .iter()
+                .any(|m| matches!(m, Mistake::WellKnownUnset { .. }))
+        {
+            r = add_remedy(r, remedy::route_well_known(ex.proxy, site, ex.upstream()));
+        }
+        if !found.iter().any(|m| {
+            matches!(
+                m,
+                Mistake::SchemeInMServer { .. } | Mistake::WellKnownUnset { .. }
+            )
+        }) {
+            r = add_remedy(r, remedy::well_known_key(ex.deployment, "server", expected));
+        }
+    } else if r.status == Status::Fail && r.remedy.is_none() {
+        r = r.remedy(format!(
+            "Serve {{\"m.server\": \"<host>:<port>\"}} at https://{site}/.well-known/matrix/server \
+             with status 200, or remove the file entirely if you delegate with SRV or do not \
+             delegate."
+        ));
+    }
+    r
+}
