@@ -1,3 +1,4 @@
 //! Live checks: all network I/O of the program lives under this module.
 
 pub mod model;
+pub mod net;

@@ -1,0 +1,227 @@
+//! The simulated internet: an authoritative DNS server and HTTPS servers
+//! with their own certificate authority, all on loopback, described by a
+//! [`Scenario`]. The tests and `demo` use it instead of the real internet.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), matrix_delegate::sim::SimError> {
+//! use matrix_delegate::sim::{Scenario, Sim};
+//! let sim = Sim::start(&Scenario::builtin("healthy-well-known")?).await?;
+//! let net = matrix_delegate::check::net::Net::new(sim.net_options())
+//!     .map_err(|e| matrix_delegate::sim::SimError::Pki(e.to_string()))?;
+//! # Ok(()) }
+//! ```
+
+mod builtin;
+mod ca;
+pub mod canonical_json;
+mod dns_server;
+mod dns_zone;
+mod homeserver;
+mod http_util;
+mod https_server;
+pub mod log;
+mod routes;
+pub mod scenario;
+pub mod signing;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use ed25519_dalek::VerifyingKey;
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+
+use crate::check::net::{NetOptions, install_crypto_provider};
+
+pub use builtin::BUILTIN_SCENARIOS;
+pub use log::{LoggedDnsQuery, LoggedHello, LoggedRequest, SimLog};
+pub use scenario::Scenario;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SimError {
+    /// The scenario file is malformed or inconsistent.
+    Scenario(String),
+    /// No built-in scenario has that name.
+    UnknownScenario(String),
+    /// Certificates or keys could not be made.
+    Pki(String),
+    /// A loopback socket could not be bound.
+    Bind(String),
+}
+
+impl std::fmt::Display for SimError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SimError::Scenario(m) => write!(f, "bad scenario: {m}"),
+            SimError::UnknownScenario(name) => write!(
+                f,
+                "no built-in scenario `{name}` (known: {})",
+                BUILTIN_SCENARIOS
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            SimError::Pki(m) => write!(f, "simulated PKI: {m}"),
+            SimError::Bind(m) => write!(f, "cannot listen on loopback: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for SimError {}
+
+/// A running simulated internet. Everything stops when it is dropped.
+pub struct Sim {
+    scenario: Scenario,
+    nameserver: SocketAddr,
+    ca_pem: String,
+    dial_map: HashMap<SocketAddr, SocketAddr>,
+    keys: HashMap<String, (String, VerifyingKey)>,
+    log: Arc<SimLog>,
+    tasks: JoinSet<()>,
+}
+
+impl std::fmt::Debug for Sim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sim")
+            .field("scenario", &self.scenario.name)
+            .field("nameserver", &self.nameserver)
+            .finish()
+    }
+}
+
+impl Sim {
+    /// Starts the DNS server and every HTTPS server of the scenario. Must be
+    /// called inside a tokio runtime.
+    pub async fn start(scenario: &Scenario) -> Result<Sim, SimError> {
+        install_crypto_provider();
+        let log = Arc::new(SimLog::default());
+        let mut tasks = JoinSet::new();
+        let pki = ca::Pki::new()?;
+
+        let zone = Arc::new(dns_zone::Zone::new(scenario));
+        let nameserver = dns_server::start(zone, log.clone(), &mut tasks).await?;
+
+        let mut homeservers = HashMap::new();
+        let mut keys = HashMap::new();
+        for (id, spec) in &scenario.homeservers {
+            let key = signing::ServerKey::generate(&spec.key_id)?;
+            keys.insert(id.clone(), (key.key_id().to_string(), key.verifying_key()));
+            homeservers.insert(
+                id.clone(),
+                homeserver::Homeserver {
+                    spec: spec.clone(),
+                    key,
+                },
+            );
+        }
+        let homeservers = Arc::new(homeservers);
+
+        let mut dial_map = HashMap::new();
+        for spec in &scenario.servers {
+            let certs = spec
+                .certs
+                .iter()
+                .map(|c| Ok((c.names.clone(), pki.issue(c)?)))
+                .collect::<Result<Vec<_>, SimError>>()?;
+            let ctx = https_server::ServerCtx {
+                spec: spec.clone(),
+                certs,
+                homeservers: homeservers.clone(),
+                latency: Duration::from_millis(scenario.latency.http_ms),
+                log: log.clone(),
+            };
+            let real = https_server::start(ctx, &mut tasks).await?;
+            dial_map.insert(spec.address, real);
+        }
+        refuse_the_rest(scenario, &mut dial_map).await;
+
+        Ok(Sim {
+            scenario: scenario.clone(),
+            nameserver,
+            ca_pem: pki.trusted_pem().to_string(),
+            dial_map,
+            keys,
+            log,
+            tasks,
+        })
+    }
+
+    /// Network options that reach this simulated internet and nothing else:
+    /// its DNS server only, its CA only, its dial map. The timeout is the
+    /// default; tests shorten it.
+    pub fn net_options(&self) -> NetOptions {
+        NetOptions {
+            nameservers: vec![self.nameserver],
+            extra_roots_pem: vec![self.ca_pem.clone()],
+            ca_only: true,
+            dial_map: self.dial_map.clone(),
+            ..NetOptions::default()
+        }
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The DNS server (UDP and TCP).
+    pub fn nameserver(&self) -> SocketAddr {
+        self.nameserver
+    }
+
+    /// The trusted CA certificate, PEM.
+    pub fn ca_pem(&self) -> &str {
+        &self.ca_pem
+    }
+
+    /// The real address behind a logical one.
+    pub fn real_address(&self, logical: SocketAddr) -> Option<SocketAddr> {
+        self.dial_map.get(&logical).copied()
+    }
+
+    /// The key id and public key of homeserver `id` (its `[homeserver.<id>]`).
+    pub fn server_key(&self, id: &str) -> Option<(&str, &VerifyingKey)> {
+        self.keys
+            .get(id)
+            .map(|(key_id, key)| (key_id.as_str(), key))
+    }
+
+    pub fn log(&self) -> &SimLog {
+        &self.log
+    }
+
+    /// Stops every server now (dropping does the same).
+    pub fn shutdown(mut self) {
+        self.tasks.abort_all();
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        self.tasks.abort_all();
+    }
+}
+
+/// Every address and port the scenario mentions but serves nothing on is
+/// mapped to a port where nothing listens, so a check that tries it gets
+/// "connection refused" from loopback — and never reaches whatever the
+/// machine really runs on, say, 127.0.0.1:443.
+async fn refuse_the_rest(scenario: &Scenario, dial_map: &mut HashMap<SocketAddr, SocketAddr>) {
+    let mut closed: HashMap<IpAddr, SocketAddr> = HashMap::new();
+    for ip in scenario.addresses() {
+        let port = match TcpListener::bind(SocketAddr::new(ip, 0)).await {
+            Ok(l) => l.local_addr().ok(),
+            Err(_) => None,
+        };
+        // Binding fails only where the address family is unusable (no IPv6
+        // loopback); then port 9 (discard), which nothing serves on loopback.
+        closed.insert(ip, port.unwrap_or(SocketAddr::new(ip, 9)));
+    }
+    for (ip, refused) in closed {
+        for port in scenario.ports() {
+            dial_map.entry(SocketAddr::new(ip, port)).or_insert(refused);
+        }
+    }
+}
