@@ -37,6 +37,10 @@ name = "dangling.example.com"
 cname = "nowhere.example.com"
 
 [[dns]]
+name = "alias-v4.example.com"
+cname = "v4only.example.com"
+
+[[dns]]
 name = "v4only.example.com"
 a = ["127.0.0.12"]
 
@@ -147,7 +151,7 @@ async fn cname_chain_is_followed_and_recorded() {
 }
 
 #[tokio::test]
-async fn dangling_cname_is_nxdomain_for_the_target() {
+async fn a_chain_that_ends_nowhere_names_where_it_failed() {
     let (_sim, net) = start().await;
     let lookup = net
         .dns()
@@ -157,6 +161,16 @@ async fn dangling_cname_is_nxdomain_for_the_target() {
         .failure()
         .expect("no address at the end of the chain");
     assert_eq!(failure.kind, DnsFailureKind::NxDomain, "{failure:?}");
+    assert_eq!(failure.failed_name.as_deref(), Some("nowhere.example.com"));
+
+    // A chain that ends at a name without the asked type is NODATA there.
+    let lookup = net
+        .dns()
+        .lookup("alias-v4.example.com", RecordKind::Aaaa)
+        .await;
+    let failure = lookup.failure().expect("no AAAA at the end of the chain");
+    assert_eq!(failure.kind, DnsFailureKind::NoData, "{failure:?}");
+    assert_eq!(failure.failed_name.as_deref(), Some("v4only.example.com"));
 }
 
 #[tokio::test]

@@ -192,9 +192,11 @@ impl Sim {
         &self.log
     }
 
-    /// Stops every server now (dropping does the same).
-    pub fn shutdown(mut self) {
+    /// Stops every server and waits until their sockets are closed
+    /// (dropping stops them too, without waiting).
+    pub async fn shutdown(mut self) {
         self.tasks.abort_all();
+        while self.tasks.join_next().await.is_some() {}
     }
 }
 

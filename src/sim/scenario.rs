@@ -192,6 +192,7 @@ pub enum ProxyMode {
     DecodePath,
     /// nginx `location /_matrix { proxy_pass http://127.0.0.1:8008/; }`:
     /// everything under `/_matrix` is an HTML 404.
+    #[serde(rename = "html-404-matrix")]
     Html404Matrix,
     /// The proxy drops every `Access-Control-*` header.
     StripCors,
@@ -427,6 +428,11 @@ impl Scenario {
     /// server ports.
     pub fn ports(&self) -> BTreeSet<u16> {
         let mut ports = BTreeSet::from([443, 8448]);
+        if let Some((_, port)) = self.server_name.rsplit_once(':')
+            && let Ok(port) = port.parse()
+        {
+            ports.insert(port);
+        }
         ports.extend(self.dns.iter().flat_map(|e| e.srv.iter().map(|s| s.port)));
         ports.extend(self.servers.iter().map(|s| s.address.port()));
         if let Some(expect) = &self.expect {

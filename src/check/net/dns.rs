@@ -72,10 +72,9 @@ impl Dns {
         AddressLookup { a, aaaa }
     }
 
-    /// The most one lookup may take: the resolver's own per-query timeout
-    /// plus room for its one retry.
+    /// The most one lookup may take: the per-request timeout.
     fn budget(&self) -> Duration {
-        self.timeout.saturating_mul(2)
+        self.timeout
     }
 
     /// A and AAAA for `name`, asked at the same time.
@@ -112,8 +111,9 @@ impl Dns {
 fn base_options(timeout: Duration) -> ResolverOpts {
     let mut opts = ResolverOpts::default();
     opts.cache_size = 0;
-    opts.timeout = timeout;
-    // One retry: a lost UDP packet is not a broken zone.
+    // Two tries of half the timeout each: a lost UDP packet is not a broken
+    // zone, and the whole lookup still fits in one request's timeout.
+    opts.timeout = (timeout / 2).max(Duration::from_millis(50));
     opts.attempts = 1;
     // Names are always asked fully qualified; no search list.
     opts.ndots = 0;

@@ -80,6 +80,14 @@ fn raw_explicit_port(raw: &str) -> Option<String> {
     (!port.is_empty() && port.chars().all(|c| c.is_ascii_digit())).then(|| port.to_string())
 }
 
+/// `start + d`, saturating far in the future instead of overflowing.
+pub(crate) fn later(start: Instant, d: Duration) -> Instant {
+    start
+        .checked_add(d)
+        .or_else(|| start.checked_add(Duration::from_secs(86_400 * 365)))
+        .unwrap_or(start)
+}
+
 fn is_redirect(status: u16) -> bool {
     matches!(status, 301 | 302 | 303 | 307 | 308)
 }
@@ -88,7 +96,7 @@ pub(crate) async fn fetch(net: &Net, req: FetchRequest) -> FetchObservation {
     let started = Instant::now();
     let opts = net.options();
     let budget = req.deadline.unwrap_or(opts.timeout.saturating_mul(2));
-    let deadline = started + budget;
+    let deadline = later(started, budget);
     let mut obs = FetchObservation {
         method: req.method,
         url: req.url.clone(),
@@ -123,7 +131,7 @@ pub(crate) async fn fetch(net: &Net, req: FetchRequest) -> FetchObservation {
                 started,
             );
         }
-        let hop_deadline = deadline.min(now + opts.timeout);
+        let hop_deadline = deadline.min(later(now, opts.timeout));
         let host_header = match (&req.host_header, same) {
             (Some(h), true) => h.clone(),
             _ => target.authority.clone(),

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use reqwest::dns::{Name, Resolve, Resolving};
 use rustls::ClientConfig;
 
-use super::fetch::HopTarget;
+use super::fetch::{HopTarget, later};
 use super::fetch_types::*;
 use super::net::Net;
 use super::tls_error::{TlsErrorKind, find_io_kind, find_rustls_error};
@@ -109,25 +109,29 @@ pub(crate) async fn exchange(
         builder = builder.header(name.as_str(), value.as_str());
     }
     let sent = Instant::now();
-    let response =
-        match tokio::time::timeout_at((req.deadline + PHASE_GRACE).into(), builder.send()).await {
-            Err(_) => {
-                let detail = format!(
-                    "no response headers within {} ms",
-                    req.deadline.saturating_duration_since(sent).as_millis()
-                );
-                return Err(err(
-                    FetchErrorKind::Timeout(TimeoutPhase::Headers),
-                    detail,
-                    single,
-                ));
-            }
-            Ok(Err(e)) => {
-                let (kind, detail) = classify(&e, remaining);
-                return Err(err(kind, detail, single));
-            }
-            Ok(Ok(r)) => r,
-        };
+    let response = match tokio::time::timeout_at(
+        later(req.deadline, PHASE_GRACE).into(),
+        builder.send(),
+    )
+    .await
+    {
+        Err(_) => {
+            let detail = format!(
+                "no response headers within {} ms",
+                req.deadline.saturating_duration_since(sent).as_millis()
+            );
+            return Err(err(
+                FetchErrorKind::Timeout(TimeoutPhase::Headers),
+                detail,
+                single,
+            ));
+        }
+        Ok(Err(e)) => {
+            let (kind, detail) = classify(&e, remaining);
+            return Err(err(kind, detail, single));
+        }
+        Ok(Ok(r)) => r,
+    };
     let headers = Headers(
         response
             .headers()

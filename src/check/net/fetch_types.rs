@@ -158,7 +158,7 @@ pub struct Hop {
 }
 
 /// A response body, kept as raw bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Body {
     /// At most `cap` bytes.
     pub bytes: Vec<u8>,
@@ -176,6 +176,19 @@ pub enum BodyEnd {
     TimedOut,
     /// The connection broke mid-body.
     Broken(String),
+}
+
+impl std::fmt::Debug for Body {
+    /// Shows the bytes as escaped text (at most 200), not a list of numbers.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = &self.bytes[..self.bytes.len().min(200)];
+        f.debug_struct("Body")
+            .field("len", &self.bytes.len())
+            .field("bytes", &shown.escape_ascii().to_string())
+            .field("end", &self.end)
+            .field("cap", &self.cap)
+            .finish()
+    }
 }
 
 impl Body {
@@ -256,8 +269,7 @@ pub struct FetchObservation {
     /// Every response received, in order; with `error == None` the last one
     /// is the final response.
     pub hops: Vec<Hop>,
-    /// The final response's body (`None` when the fetch failed, or for a
-    /// redirect that was not followed).
+    /// The final response's body (`None` when the fetch failed).
     pub body: Option<Body>,
     pub error: Option<FetchError>,
     pub duration: Duration,
