@@ -345,3 +345,13 @@ async fn blackholes_and_refusals_are_what_they_say() {
         Err(TlsFailureKind::HandshakeTimeout)
     );
 }
+
+#[tokio::test]
+async fn a_sim_can_be_started_on_a_spawned_task() {
+    let scenario = Scenario::builtin("healthy-static").expect("built-in");
+    let sim = tokio::spawn(async move { Sim::start(&scenario).await })
+        .await
+        .expect("task ran")
+        .expect("sim starts");
+    assert_eq!(sim.scenario().name, "healthy-static");
+}

@@ -16,6 +16,7 @@ mod ca;
 pub mod canonical_json;
 mod dns_server;
 mod dns_zone;
+pub mod expect;
 mod homeserver;
 mod http_util;
 mod https_server;
