@@ -35,29 +35,23 @@ pub(crate) struct ServerCtx {
     pub log: Arc<SimLog>,
 }
 
-/// Starts the server and returns the real address to dial.
+/// Starts the server and returns the real address to dial. (`refuse`
+/// servers are not started: see `Sim::start`.)
 pub(crate) async fn start(ctx: ServerCtx, tasks: &mut JoinSet<()>) -> Result<SocketAddr, SimError> {
     let logical = ctx.spec.address;
-    let bound = TcpListener::bind(SocketAddr::new(logical.ip(), 0)).await;
-    if ctx.spec.mode == ServerMode::Refuse {
-        // A port that was free a moment ago; where the address family is
-        // unusable, port 9 (discard), which nothing serves on loopback.
-        let port = bound
-            .ok()
-            .and_then(|l| l.local_addr().ok())
-            .map_or(9, |a| a.port());
-        return Ok(SocketAddr::new(logical.ip(), port));
-    }
-    let listener = bound.map_err(|e| SimError::Bind(format!("{logical}: {e}")))?;
+    let listener = TcpListener::bind(SocketAddr::new(logical.ip(), 0))
+        .await
+        .map_err(|e| SimError::Bind(format!("{logical}: {e}")))?;
     let real = listener
         .local_addr()
         .map_err(|e| SimError::Bind(format!("{logical}: {e}")))?;
     match ctx.spec.mode {
+        // Not started by Sim::start, which reserves a closed port instead.
         ServerMode::Refuse => {}
         ServerMode::Blackhole => {
             tasks.spawn(blackhole(listener));
         }
-        ServerMode::Serve => {
+        ServerMode::Serve | ServerMode::NotHttp => {
             let ctx = Arc::new(ctx);
             let mut config =
                 ServerConfig::builder_with_provider(crate::check::net::trust::provider())
@@ -96,9 +90,17 @@ async fn serve(listener: TcpListener, acceptor: TlsAcceptor, ctx: Arc<ServerCtx>
 }
 
 async fn connection(stream: TcpStream, acceptor: TlsAcceptor, ctx: Arc<ServerCtx>) {
-    let Ok(tls) = acceptor.accept(stream).await else {
+    let Ok(mut tls) = acceptor.accept(stream).await else {
         return;
     };
+    if ctx.spec.mode == ServerMode::NotHttp {
+        use tokio::io::AsyncWriteExt;
+        let _ = tls
+            .write_all(b"SSH-2.0-OpenSSH_9.6 not an HTTP server\r\n\r\n")
+            .await;
+        let _ = tls.shutdown().await;
+        return;
+    }
     let sni = tls.get_ref().1.server_name().map(str::to_string);
     let service = service_fn(move |req| {
         let (ctx, sni) = (ctx.clone(), sni.clone());

@@ -31,8 +31,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ed25519_dalek::VerifyingKey;
-use tokio::net::TcpListener;
+use tokio::net::TcpSocket;
 use tokio::task::JoinSet;
+
+use scenario::ServerMode;
 
 use crate::check::net::{NetOptions, install_crypto_provider};
 
@@ -82,6 +84,9 @@ pub struct Sim {
     keys: HashMap<String, (String, VerifyingKey)>,
     log: Arc<SimLog>,
     tasks: JoinSet<()>,
+    /// Bound, never listening: the "connection refused" ports, held so that
+    /// no other socket can take them while the simulation runs.
+    _closed_ports: Vec<TcpSocket>,
 }
 
 impl std::fmt::Debug for Sim {
@@ -121,7 +126,12 @@ impl Sim {
         let homeservers = Arc::new(homeservers);
 
         let mut dial_map = HashMap::new();
+        let mut closed = ClosedPorts::default();
         for spec in &scenario.servers {
+            if spec.mode == ServerMode::Refuse {
+                dial_map.insert(spec.address, closed.port_on(spec.address.ip()));
+                continue;
+            }
             let certs = spec
                 .certs
                 .iter()
@@ -137,7 +147,13 @@ impl Sim {
             let real = https_server::start(ctx, &mut tasks).await?;
             dial_map.insert(spec.address, real);
         }
-        refuse_the_rest(scenario, &mut dial_map).await;
+        for ip in scenario.addresses() {
+            for port in scenario.ports() {
+                dial_map
+                    .entry(SocketAddr::new(ip, port))
+                    .or_insert_with(|| closed.port_on(ip));
+            }
+        }
 
         Ok(Sim {
             scenario: scenario.clone(),
@@ -147,6 +163,7 @@ impl Sim {
             keys,
             log,
             tasks,
+            _closed_ports: closed.sockets,
         })
     }
 
@@ -207,24 +224,42 @@ impl Drop for Sim {
     }
 }
 
-/// Every address and port the scenario mentions but serves nothing on is
-/// mapped to a port where nothing listens, so a check that tries it gets
-/// "connection refused" from loopback — and never reaches whatever the
-/// machine really runs on, say, 127.0.0.1:443.
-async fn refuse_the_rest(scenario: &Scenario, dial_map: &mut HashMap<SocketAddr, SocketAddr>) {
-    let mut closed: HashMap<IpAddr, SocketAddr> = HashMap::new();
-    for ip in scenario.addresses() {
-        let port = match TcpListener::bind(SocketAddr::new(ip, 0)).await {
-            Ok(l) => l.local_addr().ok(),
-            Err(_) => None,
-        };
-        // Binding fails only where the address family is unusable (no IPv6
-        // loopback); then port 9 (discard), which nothing serves on loopback.
-        closed.insert(ip, port.unwrap_or(SocketAddr::new(ip, 9)));
-    }
-    for (ip, refused) in closed {
-        for port in scenario.ports() {
-            dial_map.entry(SocketAddr::new(ip, port)).or_insert(refused);
+/// Ports where nothing listens, one per IP address. Every address and port
+/// a scenario mentions but serves nothing on is mapped to one, so a check
+/// that tries it gets "connection refused" from loopback — and never reaches
+/// whatever the machine really runs on, say, 127.0.0.1:443.
+#[derive(Default)]
+struct ClosedPorts {
+    by_ip: HashMap<IpAddr, SocketAddr>,
+    sockets: Vec<TcpSocket>,
+}
+
+impl ClosedPorts {
+    fn port_on(&mut self, ip: IpAddr) -> SocketAddr {
+        if let Some(addr) = self.by_ip.get(&ip) {
+            return *addr;
         }
+        // A bound socket that never listens answers connections with RST.
+        // Without SO_REUSEADDR nobody else can bind the port meanwhile.
+        let reserved = match ip {
+            IpAddr::V4(_) => TcpSocket::new_v4(),
+            IpAddr::V6(_) => TcpSocket::new_v6(),
+        }
+        .and_then(|socket| {
+            socket.bind(SocketAddr::new(ip, 0))?;
+            let addr = socket.local_addr()?;
+            Ok((socket, addr))
+        });
+        let addr = match reserved {
+            Ok((socket, addr)) => {
+                self.sockets.push(socket);
+                addr
+            }
+            // The address family is unusable here (no IPv6 loopback): port 9
+            // (discard), which nothing serves on loopback.
+            Err(_) => SocketAddr::new(ip, 9),
+        };
+        self.by_ip.insert(ip, addr);
+        addr
     }
 }

@@ -180,6 +180,8 @@ pub enum ServerMode {
     Blackhole,
     /// Nothing listens: connections are refused.
     Refuse,
+    /// TLS works, then the server answers something that is not HTTP.
+    NotHttp,
 }
 
 /// Reverse-proxy mistakes in front of the routes (DESIGN.md section 3).
@@ -307,7 +309,8 @@ impl Scenario {
             if !addresses.insert(server.address) {
                 return bad(format!("server {} is listed twice", server.address));
             }
-            if server.mode == ServerMode::Serve && server.certs.is_empty() {
+            let tls = matches!(server.mode, ServerMode::Serve | ServerMode::NotHttp);
+            if tls && server.certs.is_empty() {
                 return bad(format!("server {} serves but has no certs", server.address));
             }
             for cert in &server.certs {

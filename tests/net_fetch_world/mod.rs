@@ -23,6 +23,7 @@ server_name = "example.com"
 "unknownca.example.com" = "127.0.0.24"
 "blackhole.example.com" = "127.0.0.25"
 "refused.example.com" = "127.0.0.26"
+"nothttp.example.com" = "127.0.0.27"
 
 [[server]]
 address = "127.0.0.21:443"
@@ -47,6 +48,10 @@ certs = [{ names = ["unknownca.example.com"], kind = "unknown-ca" }]
 [[server]]
 address = "127.0.0.25:443"
 mode = "blackhole"
+[[server]]
+address = "127.0.0.27:443"
+mode = "not-http"
+certs = [{ names = ["nothttp.example.com"] }]
 
 [[server]]
 address = "127.0.0.40:8448"

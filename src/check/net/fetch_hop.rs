@@ -247,24 +247,34 @@ fn classify(e: &reqwest::Error, connect_budget: Duration) -> (FetchErrorKind, St
 }
 
 /// An error and its causes, joined, without the URL (which for IP literals
-/// would show the placeholder) and without repeats.
+/// would show the placeholder), repeats, or reqwest's and hyper's generic
+/// wrappers ("error sending request", "client error (Connect)").
 pub(crate) fn chain_text(e: &reqwest::Error) -> String {
     let top = e.to_string();
     let top = top
         .split_once(" for url (")
         .map_or(top.as_str(), |(head, _)| head)
         .to_string();
-    let mut parts = vec![top];
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = s.source();
-        if parts.len() > 8 {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    let mut all = vec![top.clone()];
+    while let Some(s) = next {
+        all.push(s.to_string());
+        next = s.source();
+        if all.len() > 8 {
             break;
         }
+    }
+    for text in all {
+        let generic = text == "error sending request"
+            || text == "error decoding response body"
+            || text.starts_with("client error (");
+        if !generic && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+    }
+    if parts.is_empty() {
+        return top;
     }
     parts.join(": ")
 }

@@ -77,7 +77,7 @@ fn from_cert_error(err: &CertificateError) -> TlsErrorKind {
             presented: Vec::new(),
         },
         CertificateError::NotValidForNameContext { presented, .. } => TlsErrorKind::NameMismatch {
-            presented: presented.clone(),
+            presented: presented.iter().map(|p| plain_name(p)).collect(),
         },
         CertificateError::BadSignature => TlsErrorKind::BadSignature,
         CertificateError::Revoked => TlsErrorKind::Revoked,
@@ -87,6 +87,17 @@ fn from_cert_error(err: &CertificateError) -> TlsErrorKind {
         CertificateError::BadEncoding => TlsErrorKind::BadEncoding,
         _ => TlsErrorKind::Other,
     }
+}
+
+/// rustls reports presented names in Debug form (`DnsName("a.example.com")`,
+/// `IpAddress(192.0.2.1)`); keep just the name.
+fn plain_name(presented: &str) -> String {
+    let inner = presented
+        .strip_prefix("DnsName(")
+        .or_else(|| presented.strip_prefix("IpAddress("))
+        .and_then(|rest| rest.strip_suffix(')'))
+        .unwrap_or(presented);
+    inner.trim_matches('"').to_string()
 }
 
 fn alert_name(alert: AlertDescription) -> String {
