@@ -1,5 +1,5 @@
 //! The simulated authoritative DNS server: UDP and TCP on the same
-//! 127.0.0.1:<random> port, answering from a [`Zone`].
+//! `127.0.0.1:<random>` port, answering from a [`Zone`].
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -1,6 +1,6 @@
 //! Certificate details read with x509-parser, and whether a certificate
 //! covers a name by the rules of RFC 6125 section 6.4 (which is what the
-//! Matrix spec asks for: "a valid TLS certificate for <hostname>").
+//! Matrix spec asks for: "a valid TLS certificate for `<hostname>`").
 
 use std::net::IpAddr;
 use std::time::{SystemTime, UNIX_EPOCH};

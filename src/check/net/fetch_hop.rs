@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use reqwest::dns::{Name, Resolve, Resolving};
 use rustls::ClientConfig;
 
+use super::dns_types::{AddressLookup, DnsLookup};
 use super::fetch::{HopTarget, later};
 use super::fetch_types::*;
 use super::net::Net;
@@ -62,15 +63,16 @@ pub(crate) async fn exchange(
         url: url_text.clone(),
         address,
     };
-    let candidates = candidates(net, &req).await.map_err(|k| match k {
-        CandidateError::Dns(lookup) => {
-            let detail = dns_detail(&lookup);
-            err(FetchErrorKind::Dns(lookup), detail, None)
-        }
+    let candidates = candidates(net, &req).await.map_err(|lookup| {
+        let detail = dns_detail(&lookup);
+        err(FetchErrorKind::Dns(lookup), detail, None)
     })?;
     let opts = net.options();
     let real: Vec<SocketAddr> = candidates.iter().map(|a| opts.dial(*a)).collect();
-    let single = (candidates.len() == 1).then(|| candidates[0]);
+    let single = match candidates.as_slice() {
+        [only] => Some(*only),
+        _ => None,
+    };
 
     let (reqwest_host, sni) = match target.ip {
         Some(_) => (IP_PLACEHOLDER.to_string(), None),
@@ -158,13 +160,12 @@ pub(crate) async fn exchange(
     Ok((hop, response))
 }
 
-enum CandidateError {
-    Dns(Box<super::dns_types::AddressLookup>),
-}
-
 /// The logical addresses to try: the pinned one, a `--resolve` override, the
 /// IP literal itself, or what DNS says (IPv4 first).
-async fn candidates(net: &Net, req: &HopRequest<'_>) -> Result<Vec<SocketAddr>, CandidateError> {
+async fn candidates(
+    net: &Net,
+    req: &HopRequest<'_>,
+) -> Result<Vec<SocketAddr>, Box<AddressLookup>> {
     let t = req.target;
     if let Some(addr) = req.connect_to {
         return Ok(vec![addr]);
@@ -178,7 +179,7 @@ async fn candidates(net: &Net, req: &HopRequest<'_>) -> Result<Vec<SocketAddr>, 
     let lookup = net.dns().addresses_until(&t.host, req.deadline).await;
     let ips = lookup.ips();
     if ips.is_empty() {
-        return Err(CandidateError::Dns(Box::new(lookup)));
+        return Err(Box::new(lookup));
     }
     Ok(ips
         .into_iter()
@@ -186,8 +187,8 @@ async fn candidates(net: &Net, req: &HopRequest<'_>) -> Result<Vec<SocketAddr>, 
         .collect())
 }
 
-fn dns_detail(lookup: &super::dns_types::AddressLookup) -> String {
-    let part = |l: &super::dns_types::DnsLookup| match l.failure() {
+fn dns_detail(lookup: &AddressLookup) -> String {
+    let part = |l: &DnsLookup| match l.failure() {
         Some(f) => format!("{} {}", l.kind.as_str(), f.kind.as_str()),
         None => format!("{} no address", l.kind.as_str()),
     };

@@ -32,7 +32,7 @@ pub struct NetOptions {
     pub timeout: Duration,
     /// Test and demo only: every connection to a logical address listed here
     /// goes to the real address instead (the simulated internet "serves"
-    /// 127.0.0.5:443 while really listening on 127.0.0.5:<random>). What the
+    /// 127.0.0.5:443 while really listening on `127.0.0.5:<random>`). What the
     /// checks record and show is always the logical address.
     pub dial_map: HashMap<SocketAddr, SocketAddr>,
 }

@@ -148,3 +148,29 @@ pub(crate) fn find_io_kind(err: &(dyn std::error::Error + 'static)) -> Option<st
     }
     fallback
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presented_names_lose_their_debug_wrapping() {
+        assert_eq!(plain_name("DnsName(\"a.example.com\")"), "a.example.com");
+        assert_eq!(plain_name("IpAddress(192.0.2.1)"), "192.0.2.1");
+        assert_eq!(plain_name("something else"), "something else");
+    }
+
+    #[test]
+    fn rustls_errors_are_found_inside_io_errors() {
+        let tls = rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer);
+        let io = std::io::Error::new(std::io::ErrorKind::InvalidData, tls);
+        let found = find_rustls_error(&io).map(TlsErrorKind::from_rustls);
+        assert_eq!(found, Some(TlsErrorKind::UnknownIssuer));
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        assert_eq!(
+            find_io_kind(&refused),
+            Some(std::io::ErrorKind::ConnectionRefused)
+        );
+        assert_eq!(find_rustls_error(&refused), None);
+    }
+}
