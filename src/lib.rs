@@ -8,3 +8,4 @@ pub mod cli;
 pub mod config_file;
 pub mod domain;
 pub mod generate;
+pub mod sim;

@@ -9,6 +9,7 @@ pub mod evaluate;
 pub mod expect;
 pub mod mistakes;
 pub mod model;
+pub mod net;
 pub mod observe;
 pub mod remedy;
 pub mod report;

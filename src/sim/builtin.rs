@@ -1,0 +1,78 @@
+//! The scenarios shipped with the program (`assets/scenarios/*.toml`),
+//! embedded at build time.
+
+use super::SimError;
+use super::scenario::Scenario;
+
+macro_rules! scenarios {
+    ($($name:literal),* $(,)?) => {
+        /// Every built-in scenario: (name, TOML text).
+        pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
+            $(($name, include_str!(concat!("../../assets/scenarios/", $name, ".toml"))),)*
+        ];
+    };
+}
+
+scenarios!(
+    "aaaa-nothing-listening",
+    "blackholed",
+    "client-bad-base-url",
+    "client-file-carries-m-server",
+    "client-missing-base-url",
+    "client-without-cors",
+    "cors-missing-on-preflight",
+    "cors-missing-on-redirect",
+    "deprecated-matrix-srv-delegated",
+    "deprecated-matrix-srv",
+    "dns-nodata-delegated-host",
+    "dns-nxdomain-delegated-host",
+    "dns-nxdomain-server-name",
+    "dns-servfail-delegated-host",
+    "dns-timeout-delegated-host",
+    "dns-truncated-delegated-host",
+    "escape-sequences",
+    "expired-certificate",
+    "federation-disabled",
+    "healthy-delegated-8448",
+    "healthy-dual-stack",
+    "healthy-explicit-port",
+    "healthy-ip-literal",
+    "healthy-no-delegation",
+    "healthy-srv-only",
+    "healthy-srv-well-known",
+    "healthy-static",
+    "healthy-well-known-ip-literal",
+    "healthy-well-known-srv-fallback",
+    "healthy-well-known",
+    "html-404-under-matrix",
+    "html-error-page",
+    "huge-body",
+    "invalid-utf8-body",
+    "m-server-with-scheme",
+    "m-server-without-port",
+    "mangling-proxy-decoded-path",
+    "redirect-loop",
+    "server-file-missing",
+    "slow-body",
+    "srv-only-wrong-cert",
+    "support-schema-errors",
+    "unknown-ca",
+    "wrong-content-type",
+    "wrong-name-certificate",
+);
+
+impl Scenario {
+    /// A built-in scenario by name.
+    pub fn builtin(name: &str) -> Result<Scenario, SimError> {
+        let (_, text) = BUILTIN_SCENARIOS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .ok_or_else(|| SimError::UnknownScenario(name.to_string()))?;
+        Scenario::from_toml(text)
+    }
+
+    /// The names of the built-in scenarios, sorted.
+    pub fn builtin_names() -> Vec<&'static str> {
+        BUILTIN_SCENARIOS.iter().map(|(n, _)| *n).collect()
+    }
+}

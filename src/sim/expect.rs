@@ -1,0 +1,38 @@
+//! A scenario's `[expect]` table: what a correct resolver and checker
+//! conclude about it. Documentation as data — the scenario tests of the
+//! checks assert it.
+
+use std::net::SocketAddr;
+
+use serde::Deserialize;
+
+/// What a correct resolver and checker should conclude (documentation as
+/// data: the scenario tests of the checks assert it).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expectation {
+    /// The spec step resolution ends at: "1", "2", "3.1".."3.5", "4", "5", "6".
+    pub step: String,
+    pub federation_ok: bool,
+    /// OK, IGNORE, FAIL_PROMPT or FAIL_ERROR.
+    pub client: String,
+    #[serde(default)]
+    pub targets: Vec<ExpectedTarget>,
+    /// Check ids that must fail (or error).
+    #[serde(default)]
+    pub fail: Vec<String>,
+    /// Check ids that must warn.
+    #[serde(default)]
+    pub warn: Vec<String>,
+    #[serde(default)]
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedTarget {
+    pub address: SocketAddr,
+    pub host_header: String,
+    pub sni: Option<String>,
+    pub cert_name: String,
+}

@@ -1,0 +1,416 @@
+//! The scenario file format (TOML, `assets/scenarios/*.toml`): DNS zones,
+//! HTTPS servers with certificates and routes, homeservers, injected
+//! latency, and what a correct resolver should conclude.
+//!
+//! The format is documented by example in `assets/scenarios/README.md`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::SimError;
+pub use super::expect::{Expectation, ExpectedTarget};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    /// The server name to check against this scenario.
+    pub server_name: String,
+    #[serde(default)]
+    pub latency: Latency,
+    /// Negative-answer TTL (SOA minimum) of every zone.
+    #[serde(default = "default_soa_minimum")]
+    pub soa_minimum: u32,
+    /// Shorthand for A/AAAA records: `"matrix.example.com" = "127.0.0.11"`
+    /// or a list of addresses.
+    #[serde(default)]
+    pub hosts: BTreeMap<String, OneOrMany>,
+    #[serde(default)]
+    pub dns: Vec<DnsEntry>,
+    #[serde(default, rename = "homeserver")]
+    pub homeservers: BTreeMap<String, HomeserverSpec>,
+    #[serde(default, rename = "server")]
+    pub servers: Vec<ServerSpec>,
+    pub expect: Option<Expectation>,
+}
+
+fn default_soa_minimum() -> u32 {
+    300
+}
+
+fn default_ttl() -> u32 {
+    300
+}
+
+fn default_true() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(IpAddr),
+    Many(Vec<IpAddr>),
+}
+
+impl OneOrMany {
+    pub fn addrs(&self) -> Vec<IpAddr> {
+        match self {
+            OneOrMany::One(ip) => vec![*ip],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
+}
+
+/// Delays injected into every answer (the benchmark sets these).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Latency {
+    #[serde(default)]
+    pub dns_ms: u64,
+    #[serde(default)]
+    pub http_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DnsEntry {
+    pub name: String,
+    #[serde(default = "default_ttl")]
+    pub ttl: u32,
+    #[serde(default)]
+    pub a: Vec<Ipv4Addr>,
+    #[serde(default)]
+    pub aaaa: Vec<Ipv6Addr>,
+    pub cname: Option<String>,
+    #[serde(default)]
+    pub srv: Vec<SrvSpec>,
+    /// What the server does for this name instead of answering.
+    #[serde(default)]
+    pub behaviour: DnsBehaviour,
+    /// Query types the behaviour applies to (`["AAAA"]`); empty: all.
+    #[serde(default)]
+    pub behaviour_types: Vec<String>,
+    /// Extra delay for answers about this name.
+    #[serde(default)]
+    pub delay_ms: u64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DnsBehaviour {
+    /// Answer from the records (no records of the asked type: NODATA).
+    #[default]
+    Answer,
+    Nxdomain,
+    Servfail,
+    Refused,
+    /// Never answer.
+    Timeout,
+    /// UDP: an empty answer with the TC bit; TCP: the connection is closed.
+    Truncated,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SrvSpec {
+    pub priority: u16,
+    pub weight: u16,
+    pub port: u16,
+    pub target: String,
+}
+
+/// A Continuwuity instance (DESIGN.md section 8) that routes can point at.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HomeserverSpec {
+    pub server_name: String,
+    /// `[global.well_known] server`; unset: `/.well-known/matrix/server` is 404.
+    pub well_known_server: Option<String>,
+    /// `[global.well_known] client`; unset: `/.well-known/matrix/client` is 404.
+    pub well_known_client: Option<String>,
+    pub support_page: Option<String>,
+    pub support_role: Option<String>,
+    pub support_email: Option<String>,
+    pub support_mxid: Option<String>,
+    /// `allow_federation`; false: federation endpoints answer 403 M_FORBIDDEN.
+    #[serde(default = "default_true")]
+    pub federation: bool,
+    /// Hours until the served `valid_until_ts` (computed at serve time).
+    #[serde(default = "default_key_validity")]
+    pub key_validity_hours: i64,
+    /// The `ed25519:<version>` key id.
+    #[serde(default = "default_key_id")]
+    pub key_id: String,
+}
+
+fn default_key_validity() -> i64 {
+    24 * 7
+}
+
+fn default_key_id() -> String {
+    "ed25519:sim1".to_string()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSpec {
+    /// The logical address, e.g. `127.0.0.11:443` or `[::1]:443`.
+    pub address: SocketAddr,
+    #[serde(default)]
+    pub mode: ServerMode,
+    #[serde(default)]
+    pub proxy: ProxyMode,
+    #[serde(default)]
+    pub certs: Vec<CertSpec>,
+    #[serde(default, rename = "route")]
+    pub routes: Vec<RouteSpec>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServerMode {
+    #[default]
+    Serve,
+    /// Accepts connections and never says a word.
+    Blackhole,
+    /// Nothing listens: connections are refused.
+    Refuse,
+    /// TLS works, then the server answers something that is not HTTP.
+    NotHttp,
+}
+
+/// Reverse-proxy mistakes in front of the routes (DESIGN.md section 3).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProxyMode {
+    #[default]
+    None,
+    /// nginx `proxy_pass http://127.0.0.1:8008/;` (with a URI): the path is
+    /// percent-decoded before it reaches the homeserver.
+    DecodePath,
+    /// nginx `location /_matrix { proxy_pass http://127.0.0.1:8008/; }`:
+    /// everything under `/_matrix` is an HTML 404.
+    #[serde(rename = "html-404-matrix")]
+    Html404Matrix,
+    /// The proxy drops every `Access-Control-*` header.
+    StripCors,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertSpec {
+    /// DNS names and IP addresses (an IP becomes an IP SAN).
+    pub names: Vec<String>,
+    #[serde(default)]
+    pub kind: CertKind,
+    /// Days until expiry for valid certificates (default 60).
+    pub days_left: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CertKind {
+    /// Signed by the simulation's trusted CA.
+    #[default]
+    Valid,
+    Expired,
+    NotYetValid,
+    /// Signed by a second CA nobody trusts.
+    UnknownCa,
+    SelfSigned,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PathMatch {
+    #[default]
+    Exact,
+    Prefix,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Preflight {
+    /// `OPTIONS` gets 204 with the route's headers.
+    #[default]
+    Ok,
+    /// `OPTIONS` gets 405 without any CORS header (nginx serving a file).
+    Reject,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteSpec {
+    /// Match the `Host` header's host part (case-insensitive); unset: any.
+    pub host: Option<String>,
+    pub path: String,
+    #[serde(default, rename = "match")]
+    pub matching: PathMatch,
+    pub status: Option<u16>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// A JSON body (Content-Type application/json unless `headers` say otherwise).
+    pub json: Option<serde_json::Value>,
+    /// A text body (Content-Type text/plain unless `headers` say otherwise).
+    pub body: Option<String>,
+    /// Raw bytes, base64 (for invalid UTF-8 and other binary bodies).
+    pub body_base64: Option<String>,
+    /// Redirect here (status 301 unless `status` says otherwise).
+    pub redirect: Option<String>,
+    /// A body of this many bytes, streamed.
+    pub huge_body: Option<u64>,
+    pub slow_body: Option<SlowBody>,
+    /// Serve this homeserver (an id from `[homeserver.<id>]`).
+    pub homeserver: Option<String>,
+    #[serde(default)]
+    pub delay_ms: u64,
+    #[serde(default)]
+    pub preflight: Preflight,
+}
+
+/// `chunk` bytes every `interval_ms`, `total` bytes in all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlowBody {
+    pub chunk: usize,
+    pub interval_ms: u64,
+    pub total: usize,
+}
+
+impl Scenario {
+    pub fn from_toml(text: &str) -> Result<Scenario, SimError> {
+        let scenario: Scenario =
+            toml::from_str(text).map_err(|e| SimError::Scenario(e.to_string()))?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    pub fn load(path: &Path) -> Result<Scenario, SimError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| SimError::Scenario(format!("{}: {e}", path.display())))?;
+        Scenario::from_toml(&text)
+            .map_err(|e| SimError::Scenario(format!("{}: {e}", path.display())))
+    }
+
+    fn validate(&self) -> Result<(), SimError> {
+        let bad = |msg: String| {
+            Err(SimError::Scenario(format!(
+                "scenario `{}`: {msg}",
+                self.name
+            )))
+        };
+        let mut addresses = BTreeSet::new();
+        for server in &self.servers {
+            if !addresses.insert(server.address) {
+                return bad(format!("server {} is listed twice", server.address));
+            }
+            let tls = matches!(server.mode, ServerMode::Serve | ServerMode::NotHttp);
+            if tls && server.certs.is_empty() {
+                return bad(format!("server {} serves but has no certs", server.address));
+            }
+            for cert in &server.certs {
+                if cert.names.is_empty() {
+                    return bad(format!("a cert of server {} has no names", server.address));
+                }
+            }
+            for route in &server.routes {
+                let kinds = [
+                    route.json.is_some(),
+                    route.body.is_some(),
+                    route.body_base64.is_some(),
+                    route.redirect.is_some(),
+                    route.huge_body.is_some(),
+                    route.slow_body.is_some(),
+                    route.homeserver.is_some(),
+                ];
+                if kinds.iter().filter(|k| **k).count() > 1 {
+                    return bad(format!(
+                        "route {} on {} has more than one of json/body/body_base64/redirect/huge_body/slow_body/homeserver",
+                        route.path, server.address
+                    ));
+                }
+                if let Some(id) = &route.homeserver
+                    && !self.homeservers.contains_key(id)
+                {
+                    return bad(format!(
+                        "route {} names unknown homeserver `{id}`",
+                        route.path
+                    ));
+                }
+                if let Some(slow) = route.slow_body
+                    && (slow.chunk == 0 || slow.interval_ms == 0)
+                {
+                    return bad(format!(
+                        "route {}: slow_body needs chunk and interval_ms > 0",
+                        route.path
+                    ));
+                }
+                if !route.path.starts_with('/') {
+                    return bad(format!("route path `{}` must start with /", route.path));
+                }
+            }
+        }
+        for entry in &self.dns {
+            for t in &entry.behaviour_types {
+                if !matches!(t.as_str(), "A" | "AAAA" | "CNAME" | "SRV") {
+                    return bad(format!(
+                        "dns {}: unknown type `{t}` in behaviour_types",
+                        entry.name
+                    ));
+                }
+            }
+            if entry.cname.is_some()
+                && (!entry.a.is_empty() || !entry.aaaa.is_empty() || !entry.srv.is_empty())
+            {
+                return bad(format!(
+                    "dns {}: a CNAME cannot have other records",
+                    entry.name
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every IP address the scenario mentions (DNS, hosts, servers, an IP
+    /// server name, expected targets).
+    pub fn addresses(&self) -> BTreeSet<IpAddr> {
+        let mut ips = BTreeSet::new();
+        for addrs in self.hosts.values() {
+            ips.extend(addrs.addrs());
+        }
+        for entry in &self.dns {
+            ips.extend(entry.a.iter().map(|ip| IpAddr::V4(*ip)));
+            ips.extend(entry.aaaa.iter().map(|ip| IpAddr::V6(*ip)));
+        }
+        ips.extend(self.servers.iter().map(|s| s.address.ip()));
+        if let Ok(ip) = self.server_name.trim_matches(['[', ']']).parse::<IpAddr>() {
+            ips.insert(ip);
+        }
+        if let Some(expect) = &self.expect {
+            ips.extend(expect.targets.iter().map(|t| t.address.ip()));
+        }
+        ips
+    }
+
+    /// Every port the scenario's clients may try: 443, 8448, SRV ports and
+    /// server ports.
+    pub fn ports(&self) -> BTreeSet<u16> {
+        let mut ports = BTreeSet::from([443, 8448]);
+        if let Some((_, port)) = self.server_name.rsplit_once(':')
+            && let Ok(port) = port.parse()
+        {
+            ports.insert(port);
+        }
+        ports.extend(self.dns.iter().flat_map(|e| e.srv.iter().map(|s| s.port)));
+        ports.extend(self.servers.iter().map(|s| s.address.port()));
+        if let Some(expect) = &self.expect {
+            ports.extend(expect.targets.iter().map(|t| t.address.port()));
+        }
+        ports
+    }
+}

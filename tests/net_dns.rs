@@ -1,0 +1,323 @@
+//! The DNS layer against the simulated authoritative server: records with
+//! TTLs, CNAME chains, SRV, and every failure kind told apart.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::time::Duration;
+
+use matrix_delegate::check::net::*;
+use matrix_delegate::sim::{Scenario, Sim};
+
+const ZONE: &str = r#"
+name = "dns-test"
+description = "DNS outcomes"
+server_name = "example.com"
+soa_minimum = 120
+
+[hosts]
+"example.com" = "127.0.0.10"
+
+[[dns]]
+name = "matrix.example.com"
+ttl = 600
+a = ["127.0.0.11"]
+aaaa = ["::1"]
+
+[[dns]]
+name = "alias.example.com"
+ttl = 60
+cname = "alias2.example.com"
+
+[[dns]]
+name = "alias2.example.com"
+ttl = 90
+cname = "matrix.example.com"
+
+[[dns]]
+name = "dangling.example.com"
+cname = "nowhere.example.com"
+
+[[dns]]
+name = "alias-v4.example.com"
+cname = "v4only.example.com"
+
+[[dns]]
+name = "v4only.example.com"
+a = ["127.0.0.12"]
+
+[[dns]]
+name = "_matrix-fed._tcp.example.com"
+ttl = 3600
+srv = [
+  { priority = 10, weight = 5, port = 443, target = "matrix.example.com" },
+  { priority = 20, weight = 0, port = 8448, target = "backup.example.com" },
+]
+
+[[dns]]
+name = "_matrix-fed._tcp.none.example.com"
+srv = [{ priority = 0, weight = 0, port = 0, target = "." }]
+
+[[dns]]
+name = "broken.example.com"
+a = ["127.0.0.13"]
+behaviour = "servfail"
+
+[[dns]]
+name = "refusing.example.com"
+a = ["127.0.0.13"]
+behaviour = "refused"
+
+[[dns]]
+name = "silent.example.com"
+a = ["127.0.0.13"]
+behaviour = "timeout"
+
+[[dns]]
+name = "truncated.example.com"
+a = ["127.0.0.13"]
+behaviour = "truncated"
+
+[[dns]]
+name = "half.example.com"
+a = ["127.0.0.14"]
+aaaa = ["::1"]
+behaviour = "servfail"
+behaviour_types = ["AAAA"]
+"#;
+
+async fn start() -> (Sim, Net) {
+    let scenario = Scenario::from_toml(ZONE).expect("test zone parses");
+    let sim = Sim::start(&scenario).await.expect("sim starts");
+    let mut opts = sim.net_options();
+    opts.timeout = Duration::from_millis(400);
+    let net = Net::new(opts).expect("network layer sets up");
+    (sim, net)
+}
+
+#[tokio::test]
+async fn a_and_aaaa_with_ttls() {
+    let (_sim, net) = start().await;
+    let both = net.dns().addresses("matrix.example.com").await;
+    let a = both.a.answer().expect("A answers");
+    assert_eq!(a.records.len(), 1);
+    assert_eq!(a.records[0].ttl, 600);
+    assert_eq!(a.records[0].name, "matrix.example.com");
+    assert_eq!(
+        a.records[0].data,
+        RecordData::A(Ipv4Addr::new(127, 0, 0, 11))
+    );
+    assert!(a.authoritative, "the sim answers authoritatively");
+    assert!(a.cname_chain.is_empty());
+    assert_eq!(both.aaaa.ips(), vec![IpAddr::V6(Ipv6Addr::LOCALHOST)]);
+    assert_eq!(
+        both.ips(),
+        vec![
+            IpAddr::from([127, 0, 0, 11]),
+            IpAddr::V6(Ipv6Addr::LOCALHOST)
+        ],
+        "IPv4 first"
+    );
+    assert_eq!(both.a.min_ttl(), Some(600));
+}
+
+#[tokio::test]
+async fn cname_chain_is_followed_and_recorded() {
+    let (_sim, net) = start().await;
+    let lookup = net.dns().lookup("alias.example.com", RecordKind::A).await;
+    let answer = lookup.answer().expect("the chain ends in an A record");
+    let chain: Vec<(&str, &str, u32)> = answer
+        .cname_chain
+        .iter()
+        .map(|h| (h.name.as_str(), h.target.as_str(), h.ttl))
+        .collect();
+    assert_eq!(
+        chain,
+        vec![
+            ("alias.example.com", "alias2.example.com", 60),
+            ("alias2.example.com", "matrix.example.com", 90),
+        ]
+    );
+    assert_eq!(lookup.ips(), vec![IpAddr::from([127, 0, 0, 11])]);
+    assert_eq!(lookup.min_ttl(), Some(60), "the chain's lowest TTL counts");
+
+    let direct = net
+        .dns()
+        .lookup("alias.example.com", RecordKind::Cname)
+        .await;
+    let records = &direct.answer().expect("CNAME answers").records;
+    assert_eq!(
+        records[0].data,
+        RecordData::Cname("alias2.example.com".to_string())
+    );
+}
+
+#[tokio::test]
+async fn a_chain_that_ends_nowhere_names_where_it_failed() {
+    let (_sim, net) = start().await;
+    let lookup = net
+        .dns()
+        .lookup("dangling.example.com", RecordKind::A)
+        .await;
+    let failure = lookup
+        .failure()
+        .expect("no address at the end of the chain");
+    assert_eq!(failure.kind, DnsFailureKind::NxDomain, "{failure:?}");
+    assert_eq!(failure.failed_name.as_deref(), Some("nowhere.example.com"));
+
+    // A chain that ends at a name without the asked type is NODATA there.
+    let lookup = net
+        .dns()
+        .lookup("alias-v4.example.com", RecordKind::Aaaa)
+        .await;
+    let failure = lookup.failure().expect("no AAAA at the end of the chain");
+    assert_eq!(failure.kind, DnsFailureKind::NoData, "{failure:?}");
+    assert_eq!(failure.failed_name.as_deref(), Some("v4only.example.com"));
+}
+
+#[tokio::test]
+async fn srv_records_with_priority_weight_port_target_and_ttl() {
+    let (_sim, net) = start().await;
+    let lookup = net
+        .dns()
+        .lookup("_matrix-fed._tcp.example.com", RecordKind::Srv)
+        .await;
+    let mut srv = lookup.srv();
+    srv.sort_by_key(|(s, _)| s.priority);
+    assert_eq!(
+        srv,
+        vec![
+            (
+                SrvData {
+                    priority: 10,
+                    weight: 5,
+                    port: 443,
+                    target: "matrix.example.com".into()
+                },
+                3600
+            ),
+            (
+                SrvData {
+                    priority: 20,
+                    weight: 0,
+                    port: 8448,
+                    target: "backup.example.com".into()
+                },
+                3600
+            ),
+        ]
+    );
+    let none = net
+        .dns()
+        .lookup("_matrix-fed._tcp.none.example.com", RecordKind::Srv)
+        .await;
+    assert_eq!(none.srv()[0].0.target, ".", "the root target stays `.`");
+}
+
+#[tokio::test]
+async fn nxdomain_and_nodata_are_told_apart_with_the_negative_ttl() {
+    let (_sim, net) = start().await;
+    let nx = net.dns().lookup("missing.example.com", RecordKind::A).await;
+    let f = nx.failure().expect("no such name");
+    assert_eq!(f.kind, DnsFailureKind::NxDomain);
+    assert_eq!(f.negative_ttl, Some(120), "SOA minimum of the zone");
+    let soa = f.soa.as_ref().expect("the SOA came with the answer");
+    assert_eq!(soa.zone, "example.com");
+    assert_eq!(soa.minimum, 120);
+
+    let nodata = net
+        .dns()
+        .lookup("v4only.example.com", RecordKind::Aaaa)
+        .await;
+    let f = nodata.failure().expect("no AAAA");
+    assert_eq!(f.kind, DnsFailureKind::NoData);
+    assert_eq!(f.negative_ttl, Some(120));
+
+    // `_tcp.example.com` has no records itself but names exist below it.
+    let ent = net.dns().lookup("_tcp.example.com", RecordKind::Srv).await;
+    assert_eq!(ent.failure_kind(), Some(DnsFailureKind::NoData));
+
+    let srv = net
+        .dns()
+        .lookup("_matrix._tcp.example.com", RecordKind::Srv)
+        .await;
+    assert_eq!(srv.failure_kind(), Some(DnsFailureKind::NxDomain));
+}
+
+#[tokio::test]
+async fn servfail_refused_timeout_and_truncated_are_told_apart() {
+    let (_sim, net) = start().await;
+    let dns = net.dns();
+    let (servfail, refused, timeout, truncated) = tokio::join!(
+        dns.lookup("broken.example.com", RecordKind::A),
+        dns.lookup("refusing.example.com", RecordKind::A),
+        dns.lookup("silent.example.com", RecordKind::A),
+        dns.lookup("truncated.example.com", RecordKind::A),
+    );
+    assert_eq!(
+        servfail.failure_kind(),
+        Some(DnsFailureKind::ServFail),
+        "{servfail:?}"
+    );
+    assert_eq!(
+        refused.failure_kind(),
+        Some(DnsFailureKind::Refused),
+        "{refused:?}"
+    );
+    assert_eq!(
+        timeout.failure_kind(),
+        Some(DnsFailureKind::Timeout),
+        "{timeout:?}"
+    );
+    assert_eq!(
+        truncated.failure_kind(),
+        Some(DnsFailureKind::Truncated),
+        "{truncated:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_behaviour_can_hit_one_type_only() {
+    let (_sim, net) = start().await;
+    let both = net.dns().addresses("half.example.com").await;
+    assert_eq!(both.a.ips(), vec![IpAddr::from([127, 0, 0, 14])]);
+    assert_eq!(both.aaaa.failure_kind(), Some(DnsFailureKind::ServFail));
+}
+
+#[tokio::test]
+async fn invalid_names_are_not_sent() {
+    let (sim, net) = start().await;
+    let lookup = net.dns().lookup("bad\u{1b}[2Jname", RecordKind::A).await;
+    assert_eq!(lookup.failure_kind(), Some(DnsFailureKind::InvalidName));
+    assert!(sim.log().dns_queries().is_empty());
+}
+
+#[tokio::test]
+async fn a_specific_server_can_be_asked_directly() {
+    let (sim, net) = start().await;
+    let lookup = net
+        .dns()
+        .query_server(sim.nameserver(), "matrix.example.com", RecordKind::A, false)
+        .await;
+    assert_eq!(lookup.server, Some(sim.nameserver()));
+    let answer = lookup.answer().expect("answers");
+    assert!(answer.authoritative);
+    assert_eq!(lookup.ips(), vec![IpAddr::from([127, 0, 0, 11])]);
+}
+
+#[tokio::test]
+async fn every_lookup_reaches_the_server_no_cache() {
+    let (sim, net) = start().await;
+    for _ in 0..3 {
+        let l = net.dns().lookup("matrix.example.com", RecordKind::A).await;
+        assert!(l.answer().is_some());
+    }
+    let asked = sim
+        .log()
+        .dns_queries()
+        .iter()
+        .filter(|q| q.name == "matrix.example.com" && q.kind == "A")
+        .count();
+    assert_eq!(
+        asked, 3,
+        "the resolver cache is off, so re-runs see fresh data"
+    );
+}
