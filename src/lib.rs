@@ -1,9 +1,11 @@
 //! matrix-delegate: set up and verify Matrix homeserver delegation.
 //!
 //! The pure core ([`domain`], [`generate`]) does no I/O; all network I/O
-//! lives in [`check`].
+//! lives in [`check`]. The wizard ([`tui`]) keeps its state machine pure and
+//! does all terminal and file work in one runtime.
 
 pub mod check;
 pub mod cli;
 pub mod domain;
 pub mod generate;
+pub mod tui;

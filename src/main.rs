@@ -1,9 +1,11 @@
+use std::process::ExitCode;
+
 use clap::Parser;
 use matrix_delegate::cli::Cli;
 
-fn main() {
+fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        None => println!("matrix-delegate: see --help"),
+        None => matrix_delegate::tui::run_wizard(),
     }
 }
