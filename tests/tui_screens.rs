@@ -285,3 +285,74 @@ fn prefilled_answers() {
     assert!(screen(&s, 80, 24).contains("matrix.example.com"));
     assert_eq!(s.review.preview, PreviewState::NotApplicable);
 }
+
+/// Every cell's colours, to prove NO_COLOR emits none.
+fn coloured_cells(state: &State) -> usize {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::style::Color;
+    let mut shown = state.clone();
+    update(
+        &mut shown,
+        Msg::Resize {
+            width: 100,
+            height: 30,
+        },
+    );
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
+    terminal
+        .draw(|f| matrix_delegate::tui::render(&shown, f))
+        .expect("draw");
+    terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .filter(|c| c.fg != Color::Reset || c.bg != Color::Reset)
+        .count()
+}
+
+#[test]
+fn no_color_means_no_colour_but_the_same_words() {
+    let mut coloured = checks_state();
+    stream_run(&mut coloured, 1, &sample_results(), Instant::now());
+    let mut plain = coloured.clone();
+    plain.no_color = true;
+    assert!(coloured_cells(&coloured) > 0, "colour is on by default");
+    assert_eq!(coloured_cells(&plain), 0, "NO_COLOR: not one coloured cell");
+    assert_eq!(
+        screen(&plain, 80, 24),
+        screen(&coloured, 80, 24),
+        "the text is the same"
+    );
+    let mut strategy = State::wizard(ConfigStatus::NotFound, true);
+    press(&mut strategy, KeyCode::Char('3'));
+    assert_eq!(coloured_cells(&strategy), 0);
+}
+
+#[test]
+fn hostile_network_text_cannot_touch_the_terminal() {
+    let mut state = checks_state();
+    let evil = result(
+        CheckId::ServerWellKnown,
+        matrix_delegate::check::model::Status::Fail,
+        "bad \u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7} body",
+        5,
+    )
+    .evidence(
+        "GET https://example.com/.well-known/matrix/server",
+        "200 {\"m.server\":\"\u{1b}[31mred\u{202e}txt\"}\nline two\r",
+    )
+    .remedy("fix \u{9b}1;1H it");
+    stream_run(&mut state, 1, &[evil], Instant::now());
+    press(&mut state, KeyCode::Enter);
+    let text = screen(&state, 100, 30);
+    assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text}");
+    assert!(
+        text.contains("bad \\e[2J\\e]52;c;ZXZpbA==\\u{7} body"),
+        "{text}"
+    );
+    assert!(text.contains("\\e[31mred\\u{202e}txt"), "{text}");
+    assert!(text.contains("line two\\r"), "{text}");
+    assert!(text.contains("fix \\u{9b}1;1H it"), "{text}");
+}

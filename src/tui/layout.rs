@@ -170,8 +170,7 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
 /// of explanation).
 pub fn confirm(area: Rect) -> (Rect, Rect) {
     // Over the body only: the status line and the key bar stay visible.
-    let body = chrome(area).body;
-    let outer = centered(body, 100, body.height);
+    let outer = chrome(area).body;
     let inner = inset(outer);
     let [_, diff] = Layout::vertical([Constraint::Length(3), Constraint::Fill(1)]).areas(inner);
     (outer, diff)

@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 use tui_input::Input;
 
 use crate::domain::answers::DEFAULT_UPSTREAM;
-use crate::domain::validate::check_host;
+use crate::domain::validate::{check_host, check_server_name};
 use crate::domain::{Deployment, Field, Proxy, Strategy};
 use crate::tui::state::feedback::field_notes;
 use crate::tui::state::names::NAME_FIELDS;
@@ -35,20 +35,14 @@ struct Row<'a> {
 }
 
 pub fn render_names(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
-    let name = state.names.value(Field::ServerName).trim();
-    let host = state.names.value(Field::Host).trim();
-    let or = |s: &str, d: &'static str| {
-        if s.is_empty() {
-            d.to_string()
-        } else {
-            s.to_string()
-        }
-    };
-    let intro = format!(
-        "Users will be @alice:{}; the homeserver really answers at {}.",
-        or(name, "<server name>"),
-        or(host, "<host>")
-    );
+    // Only valid values are echoed; the notes below say what is wrong.
+    let name = check_server_name(state.names.value(Field::ServerName))
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "<server name>".into());
+    let host = check_host(state.names.value(Field::Host))
+        .map(|h| h.to_string())
+        .unwrap_or_else(|_| "<host>".into());
+    let intro = format!("Users will be @alice:{name}; the homeserver really answers at {host}.");
     let rows = NAME_FIELDS
         .iter()
         .enumerate()
@@ -185,7 +179,7 @@ fn render_rows(intro: &str, rows: Vec<Row<'_>>, theme: Theme, area: Rect, frame:
             Value::Choice(options) => {
                 for (i, (name, chosen)) in options.into_iter().enumerate() {
                     if i > 0 {
-                        spans.push(Span::raw(" "));
+                        spans.push(Span::raw("  "));
                     }
                     if chosen {
                         let style = if row.focused {
@@ -195,7 +189,7 @@ fn render_rows(intro: &str, rows: Vec<Row<'_>>, theme: Theme, area: Rect, frame:
                         };
                         spans.push(Span::styled(format!("[{name}]"), style));
                     } else {
-                        spans.push(Span::raw(format!(" {name} ")));
+                        spans.push(Span::raw(name));
                     }
                 }
             }
