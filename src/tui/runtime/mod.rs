@@ -12,13 +12,14 @@ pub mod launch;
 pub mod osc52;
 mod stats;
 
-use std::future::Future;
+use std::future::{Future, poll_fn};
+use std::task::Poll;
 use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::Event;
-use futures::{FutureExt, Stream, StreamExt};
+use futures::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc;
@@ -93,13 +94,16 @@ where
                 quit = exec.handle(&mut state, msg);
                 continue;
             }
-            match events.next().now_or_never() {
-                Some(event) => {
+            // Polled with this task's own waker: crossterm's EventStream
+            // keeps the waker of the poll that found nothing, so a
+            // `now_or_never` (no-op waker) here would never wake us again.
+            match poll_fn(|cx| Poll::Ready(events.poll_next_unpin(cx))).await {
+                Poll::Ready(event) => {
                     if let Some(msg) = terminal_msg(event)? {
                         quit = exec.handle(&mut state, msg);
                     }
                 }
-                None => break,
+                Poll::Pending => break,
             }
         }
         if state.dirty && !quit {
