@@ -21,7 +21,11 @@ impl Tmux {
 
     fn ok(&self, args: &[&str]) -> String {
         let out = self.cmd(args);
-        assert!(out.status.success(), "tmux {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
@@ -30,7 +34,9 @@ impl Tmux {
     }
 
     fn alternate_screen(&self) -> bool {
-        self.ok(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]).trim() == "1"
+        self.ok(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"])
+            .trim()
+            == "1"
     }
 
     fn keys(&self, keys: &[&str]) {
@@ -51,7 +57,10 @@ impl Tmux {
             if done(self, &screen) {
                 return screen;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}; screen:\n{screen}");
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -60,7 +69,8 @@ impl Tmux {
     fn child_pid(&self) -> Option<String> {
         let shell = self.ok(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"]);
         let shell = shell.trim();
-        let children = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children")).ok()?;
+        let children =
+            std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children")).ok()?;
         children.split_whitespace().next().map(str::to_string)
     }
 }
@@ -73,20 +83,35 @@ impl Drop for Tmux {
 }
 
 fn tmux_missing() -> bool {
-    !Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+    !Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 #[test]
 fn wizard_in_a_real_terminal_is_usable_and_restores_it() {
     if tmux_missing() {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "tmux is required under CI");
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "tmux is required under CI"
+        );
         println!("SKIPPED: tmux is not installed");
         return;
     }
     let bin = env!("CARGO_BIN_EXE_matrix-delegate");
-    let tmux = Tmux { socket: format!("md-e2e-{}", std::process::id()) };
+    let tmux = Tmux {
+        socket: format!("md-e2e-{}", std::process::id()),
+    };
     tmux.ok(&[
-        "new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24",
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "80",
+        "-y",
+        "24",
         "env -i PATH=/usr/bin:/bin HOME=/tmp TERM=xterm-256color PS1='e2e$ ' sh",
     ]);
     tmux.wait_for("the shell prompt", |_, s| s.contains("e2e$"));
@@ -98,11 +123,17 @@ fn wizard_in_a_real_terminal_is_usable_and_restores_it() {
 
     // Set up: names, then the strategy step teaches with them.
     tmux.keys(&["Enter"]);
-    tmux.wait_for("the names step", |_, s| s.contains("2/6 Names") && s.contains("Esc back"));
+    tmux.wait_for("the names step", |_, s| {
+        s.contains("2/6 Names") && s.contains("Esc back")
+    });
+    // Ctrl-U first: a config file found on this machine may pre-fill them.
+    tmux.keys(&["C-u"]);
     tmux.text("example.org");
-    tmux.keys(&["Tab"]);
+    tmux.keys(&["Tab", "C-u"]);
     tmux.text("matrix.example.org");
-    tmux.wait_for("the typed host", |_, s| s.contains("the homeserver answers at matrix.example.org"));
+    tmux.wait_for("the typed host", |_, s| {
+        s.contains("the homeserver answers at matrix.example.org")
+    });
     tmux.keys(&["Enter"]);
     // Wait for everything asserted: a capture may catch a frame half drawn.
     let taught = [
@@ -126,8 +157,13 @@ fn wizard_in_a_real_terminal_is_usable_and_restores_it() {
         s.contains("3/6 Strategy") && s.contains("Esc back")
     });
     tmux.keys(&["q"]);
-    let after = tmux.wait_for("the shell again", |t, s| s.contains("EXIT=0") && !t.alternate_screen());
-    assert!(after.contains("BEFORE-WIZARD"), "the main screen is back: {after}");
+    let after = tmux.wait_for("the shell again", |t, s| {
+        s.contains("EXIT=0") && !t.alternate_screen()
+    });
+    assert!(
+        after.contains("BEFORE-WIZARD"),
+        "the main screen is back: {after}"
+    );
     // The terminal is usable again: cooked mode, echo, a working prompt.
     tmux.text("echo AFTER-$((40+2))");
     tmux.keys(&["Enter"]);
@@ -136,11 +172,18 @@ fn wizard_in_a_real_terminal_is_usable_and_restores_it() {
     // SIGTERM: the wizard restores the terminal before it goes.
     tmux.text(&format!("{bin}; echo EXIT2=$?"));
     tmux.keys(&["Enter"]);
-    tmux.wait_for("the welcome screen", |t, s| s.contains("What would you like to do?") && t.alternate_screen());
+    tmux.wait_for("the welcome screen", |t, s| {
+        s.contains("What would you like to do?") && t.alternate_screen()
+    });
     let pid = tmux.child_pid().expect("the wizard's pid");
-    let killed = Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
     assert!(killed.success());
-    tmux.wait_for("the shell after SIGTERM", |t, s| s.contains("EXIT2=") && !t.alternate_screen());
+    tmux.wait_for("the shell after SIGTERM", |t, s| {
+        s.contains("EXIT2=") && !t.alternate_screen()
+    });
     tmux.text("echo AFTER-$((50+5))");
     tmux.keys(&["Enter"]);
     tmux.wait_for("the shell to answer", |_, s| s.contains("AFTER-55"));

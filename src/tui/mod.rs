@@ -36,5 +36,5 @@ pub use view::render;
 
 /// `matrix-delegate` with no subcommand: runs the wizard on this terminal.
 pub fn run_wizard() -> std::process::ExitCode {
-    runtime::launch::wizard(std::sync::Arc::new(services::BuiltinServices::default()))
+    runtime::launch::wizard(std::sync::Arc::new(services::BuiltinServices))
 }

@@ -44,18 +44,18 @@ impl<'a> Executor<'a> {
     /// Returns whether the wizard should quit.
     pub fn handle(&mut self, state: &mut State, msg: Msg) -> bool {
         let cmds = update(state, msg);
-        self.run_all(state, cmds)
+        self.run_all(cmds)
     }
 
-    pub fn run_all(&mut self, state: &mut State, cmds: Vec<Cmd>) -> bool {
+    pub fn run_all(&mut self, cmds: Vec<Cmd>) -> bool {
         let mut quit = false;
         for cmd in cmds {
-            quit |= self.run(state, cmd);
+            quit |= self.run(cmd);
         }
         quit
     }
 
-    fn run(&mut self, _state: &mut State, cmd: Cmd) -> bool {
+    fn run(&mut self, cmd: Cmd) -> bool {
         let services = self.services.clone();
         match cmd {
             Cmd::Quit => return true,

@@ -13,9 +13,9 @@ pub mod osc52;
 mod stats;
 
 use std::future::{Future, poll_fn};
-use std::task::Poll;
 use std::io;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use crossterm::event::Event;
@@ -65,7 +65,7 @@ where
             height: size.height,
         },
     );
-    quit |= exec.run_all(&mut state, initial);
+    quit |= exec.run_all(initial);
     draw(terminal, &mut state, stats)?;
     tokio::pin!(shutdown);
     let mut next_tick: Option<Instant> = None;

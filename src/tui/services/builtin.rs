@@ -1,8 +1,7 @@
 //! The services this build can offer on its own: saving artifacts and
 //! exporting reports are real; finding/editing the config file and running
 //! the live checks answer "not available in this build" until the config
-//! writer and the check runner are plugged in (see the lead's wiring notes in
-//! the module docs of [`super`]).
+//! writer and the check runner are plugged in (wiring notes in [`super`]).
 
 use std::fs;
 use std::io::{self, Write};
@@ -19,6 +18,9 @@ use super::{
 
 /// Said when the live checks are asked for and this build has no runner.
 pub const UNAVAILABLE_CHECKS: &str = "live checks are not available in this build";
+/// Said when the config file is looked for and this build has no finder.
+pub const UNAVAILABLE_CONFIG_FINDER: &str =
+    "finding and reading the homeserver config is not available in this build";
 /// Said when the config file is asked for and this build has no reader/writer.
 pub const UNAVAILABLE_CONFIG: &str = "reading and writing the homeserver config is not available in this build; \
      save the files (s) and paste the section by hand";
@@ -29,7 +31,7 @@ pub struct BuiltinServices;
 impl Services for BuiltinServices {
     // PLACEHOLDER (lead): replace with the config_file finder/reader.
     fn load_config(&self, _path: Option<&Path>) -> ConfigStatus {
-        ConfigStatus::Problem(UNAVAILABLE_CONFIG.to_string())
+        ConfigStatus::Problem(UNAVAILABLE_CONFIG_FINDER.to_string())
     }
 
     // PLACEHOLDER (lead): replace with the check runner (stream events into `sink`).

@@ -2,6 +2,19 @@
 //! effect a [`super::Cmd`] asks for is executed through [`Services`], so the
 //! real config writer and check runner plug in without touching the TUI, and
 //! tests use a fake.
+//!
+//! Wiring (what replaces the placeholders of [`BuiltinServices`]):
+//! - `load_config`: the config_file finder/reader → `ConfigStatus::Found`
+//!   with the path, `server_name` and the current `[global.well_known]`.
+//! - `start_checks`: the check runner. Spawn it (`tokio::spawn`), forward
+//!   each `CheckEvent` (all with `request.run`) through `sink.send`, and
+//!   return `RunHandle::new(move || abort_handle.abort())`.
+//! - `preview_config_write` / `write_config`: the config_file diff and safe
+//!   writer; `ConfigPreview::fingerprint` carries whatever lets the writer
+//!   refuse a file that changed after the preview.
+//! - `export_report`: may switch to the shared report renderer.
+//!
+//! `save_artifacts` and `export_report` are real already.
 
 mod builtin;
 
@@ -18,7 +31,9 @@ use crate::generate::Artifact;
 use super::msg::Msg;
 use super::report::Report;
 
-pub use builtin::{BuiltinServices, UNAVAILABLE_CHECKS, UNAVAILABLE_CONFIG};
+pub use builtin::{
+    BuiltinServices, UNAVAILABLE_CHECKS, UNAVAILABLE_CONFIG, UNAVAILABLE_CONFIG_FINDER,
+};
 
 /// A homeserver config file, as the config reader reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -127,7 +127,7 @@ pub fn field_notes(state: &State, field: Field) -> Vec<Note> {
         }
         _ => {}
     }
-    notes.sort_by(|a, b| b.level.cmp(&a.level));
+    notes.sort_by_key(|n| std::cmp::Reverse(n.level));
     notes
 }
 

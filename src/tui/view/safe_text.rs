@@ -19,14 +19,12 @@ pub fn safe_text(raw: &str) -> Cow<'_, str> {
         return Cow::Borrowed(raw);
     }
     let mut out = String::with_capacity(raw.len().min(MAX_SHOWN_CHARS * 4) + 16);
-    let mut shown = 0;
-    for c in raw.chars() {
+    for (shown, c) in raw.chars().enumerate() {
         if shown == MAX_SHOWN_CHARS {
             let rest = raw.chars().count() - MAX_SHOWN_CHARS;
             out.push_str(&format!("… ({rest} more characters)"));
             break;
         }
-        shown += 1;
         match c {
             c if is_plain(c) => out.push(c),
             '\n' => out.push_str("\\n"),

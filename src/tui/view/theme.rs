@@ -41,8 +41,14 @@ impl Theme {
         self.fg(Color::DarkGray)
     }
 
+    /// Hints and placeholders: grey, or dim without colour (so that a
+    /// placeholder never looks like a typed value).
     pub fn muted(self) -> Style {
-        self.fg(Color::DarkGray)
+        if self.color {
+            Style::new().fg(Color::DarkGray)
+        } else {
+            Style::new().add_modifier(Modifier::DIM)
+        }
     }
 
     pub fn selected(self) -> Style {
