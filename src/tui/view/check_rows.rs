@@ -6,7 +6,7 @@ use crate::check::model::{CheckId, Panel, Status};
 use crate::tui::services::Expected;
 use crate::tui::state::checks::{Change, Row};
 use crate::tui::state::{ChecksState, RunPhase};
-use crate::tui::text::width;
+use crate::tui::text::{width, wrap_prose};
 
 use super::{Theme, fit, safe_text};
 
@@ -148,6 +148,13 @@ pub fn expected_path(checks: &ChecksState) -> Option<String> {
         "expected: step {} → {}:{} · Host {} · {sni} · certificate {}",
         ep.step, ep.connect_host, ep.port, ep.host_header, ep.cert_name
     ))
+}
+
+/// [`expected_path`] wrapped to `width` after `indent` (none without a plan).
+pub fn expected_path_lines(checks: &ChecksState, width: usize, indent: &str) -> Vec<String> {
+    expected_path(checks)
+        .map(|p| wrap_prose(&format!("{indent}{p}"), width))
+        .unwrap_or_default()
 }
 
 /// What an empty panel says.

@@ -13,8 +13,8 @@ use crate::tui::state::{Level, Mode, RunPhase, State};
 use crate::tui::text::wrap_prose;
 
 use super::check_rows::{
-    PANELS, SPINNER, counts, duration_text, empty_panel, expected_path, panel_title, row_line,
-    short_name,
+    PANELS, SPINNER, counts, duration_text, empty_panel, expected_path_lines, panel_title,
+    row_line, short_name,
 };
 use super::{Theme, fit, position, safe_text, scrolled};
 
@@ -114,10 +114,10 @@ fn render_list(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
             fit(&format!(" {}", panel_title(panel, &rows)), w),
             theme.heading(),
         ));
-        if panel == Panel::Server
-            && let Some(path) = expected_path(c)
-        {
-            lines.push(Line::styled(fit(&format!("   {path}"), w), theme.muted()));
+        if panel == Panel::Server {
+            for path in expected_path_lines(c, w, "   ") {
+                lines.push(Line::styled(path, theme.muted()));
+            }
         }
         let mut any = false;
         for (i, row) in rows
@@ -169,7 +169,13 @@ fn render_grid(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
                     Constraint::Fill(1)
                 } else {
                     let n = rows.iter().filter(|r| r.id().panel() == *p).count().max(1);
-                    let extra = usize::from(*p == Panel::Server && expected_path(c).is_some());
+                    let extra = match p {
+                        Panel::Server => {
+                            let w = usize::from(column.width.saturating_sub(2));
+                            expected_path_lines(c, w, " ").len()
+                        }
+                        _ => 0,
+                    };
                     Constraint::Length(u16::try_from(n + extra + 2).unwrap_or(u16::MAX))
                 }
             })
@@ -179,10 +185,10 @@ fn render_grid(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
             let inner = layout::inset(*slot);
             let w = usize::from(inner.width);
             let mut lines = Vec::new();
-            if *panel == Panel::Server
-                && let Some(path) = expected_path(c)
-            {
-                lines.push(Line::styled(fit(&format!(" {path}"), w), theme.muted()));
+            if *panel == Panel::Server {
+                for path in expected_path_lines(c, w, " ") {
+                    lines.push(Line::styled(path, theme.muted()));
+                }
             }
             for (i, row) in rows
                 .iter()
