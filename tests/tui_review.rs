@@ -252,11 +252,15 @@ fn write_config_with_a_known_config_and_with_docker() {
     );
     assert!(matches!(s.review.preview, PreviewState::Failed(_)));
     let tabs = s.review.tabs();
-    assert_eq!(tabs[1].title, "config diff");
+    let diff = tabs
+        .iter()
+        .find(|t| t.title == "config diff")
+        .expect("a config diff tab");
     assert!(
-        tabs[1].text.contains("server = \"matrix.example.com:443\""),
+        diff.text.contains("server = \"matrix.example.com:443\""),
         "the section to paste by hand"
     );
+    assert_eq!(tabs.iter().filter(|t| t.title == "config diff").count(), 1);
     // Docker: nothing to write into a file.
     press(&mut s, KeyCode::Char('3'));
     press(&mut s, KeyCode::Right);
@@ -274,6 +278,7 @@ fn write_config_with_a_known_config_and_with_docker() {
 #[test]
 fn save_and_copy() {
     let mut s = at_review("example.com", "matrix.example.com");
+    s.review.artifacts.clear(); // as in a build whose generator made nothing
     press(&mut s, KeyCode::Char('s'));
     assert!(
         s.status
