@@ -1,7 +1,8 @@
 //! matrix-delegate: set up and verify Matrix homeserver delegation.
 //!
 //! The pure core ([`domain`], [`generate`]) does no I/O; all network I/O
-//! lives in [`check`].
+//! lives in [`check`]. The wizard ([`tui`]) keeps its state machine pure and
+//! does all terminal and file work in one runtime.
 
 pub mod check;
 pub mod cli;
@@ -9,3 +10,4 @@ pub mod config_file;
 pub mod domain;
 pub mod generate;
 pub mod sim;
+pub mod tui;

@@ -8,10 +8,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Generate(args)) => generate::run(&args),
         Some(Command::Config(args)) => exit_code(config::run(&args)),
-        None => {
-            println!("matrix-delegate: see --help");
-            ExitCode::SUCCESS
-        }
+        None => matrix_delegate::tui::run_wizard(),
     }
 }
 

@@ -1,0 +1,41 @@
+//! Effects as data: what [`super::update::update`] asks the runtime to do.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::check::model::RunId;
+use crate::domain::Plan;
+use crate::generate::Artifact;
+
+use super::report::Report;
+use super::services::{CheckRequest, ConfigPreview};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cmd {
+    /// Start a check run; its events come back as [`super::Msg::Check`].
+    StartChecks(CheckRequest),
+    /// Stop a run (its late events are dropped by run id anyway).
+    CancelChecks { run: RunId },
+    /// Read a config file the operator named.
+    LoadConfig { path: PathBuf },
+    /// Compute the diff writing the plan's section into `path` would make.
+    PreviewConfigWrite { path: PathBuf, plan: Box<Plan> },
+    /// Write the section (backup kept; refused if the file changed since the preview).
+    WriteConfig {
+        plan: Box<Plan>,
+        preview: ConfigPreview,
+    },
+    /// Write every artifact into `dir`.
+    SaveArtifacts {
+        dir: PathBuf,
+        artifacts: Vec<Artifact>,
+    },
+    /// Put `text` on the clipboard (OSC 52, written by the runtime to the terminal).
+    CopyToClipboard { label: String, text: String },
+    /// Write `<base>.md` and `<base>.json`.
+    ExportReport { base: PathBuf, report: Report },
+    /// Send [`super::Msg::WatchDue`] with `token` after `after`.
+    ScheduleRerun { token: u64, after: Duration },
+    /// Leave the wizard (the runtime restores the terminal).
+    Quit,
+}

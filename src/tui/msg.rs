@@ -1,0 +1,75 @@
+//! Everything that can happen to the wizard: keys, resizes, clock ticks, and
+//! the answers of the services the runtime called on the state's behalf.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crossterm::event::{Event, KeyEvent, KeyEventKind};
+
+use crate::check::model::{CheckEvent, RunId};
+use crate::domain::Plan;
+
+use super::services::{ConfigPreview, ConfigStatus, SavedFiles, WriteOutcome};
+
+/// One input to [`super::update::update`].
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// Sent by the runtime only while checks run (it drives the spinner and
+    /// the run clock); never while idle.
+    Tick {
+        now: Instant,
+    },
+    /// A streamed check event, stamped with the time it arrived.
+    Check {
+        event: CheckEvent,
+        at: Instant,
+    },
+    /// The run could not start or broke off (e.g. checks not available in
+    /// this build, resolver configuration unusable).
+    ChecksFailed {
+        run: RunId,
+        reason: String,
+    },
+    /// Answer to [`super::Cmd::LoadConfig`].
+    ConfigLoaded(ConfigStatus),
+    /// Answer to [`super::Cmd::PreviewConfigWrite`], with the plan it was
+    /// asked for (an answer for an older plan is stale).
+    ConfigPreviewed {
+        plan: Box<Plan>,
+        result: Result<ConfigPreview, String>,
+    },
+    /// Answer to [`super::Cmd::WriteConfig`].
+    ConfigWritten(Result<WriteOutcome, String>),
+    /// Answer to [`super::Cmd::SaveArtifacts`].
+    ArtifactsSaved(Result<SavedFiles, String>),
+    /// Answer to [`super::Cmd::CopyToClipboard`]: the number of bytes sent.
+    Copied {
+        label: String,
+        result: Result<usize, String>,
+    },
+    /// Answer to [`super::Cmd::ExportReport`]: the files written.
+    Exported(Result<Vec<PathBuf>, String>),
+    /// A timer set by [`super::Cmd::ScheduleRerun`] fired.
+    WatchDue {
+        token: u64,
+    },
+    /// SIGTERM, SIGINT or SIGHUP: leave now, restoring the terminal.
+    Terminate,
+}
+
+impl Msg {
+    /// Translates a terminal event; events the wizard does not use (mouse,
+    /// focus, key releases) give `None` so that they never cause a redraw.
+    pub fn from_terminal(event: Event) -> Option<Msg> {
+        match event {
+            Event::Key(key) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
+            Event::Resize(width, height) => Some(Msg::Resize { width, height }),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! The seam between the wizard's runtime and the rest of the program: every
+//! effect a [`super::Cmd`] asks for is executed through [`Services`], so the
+//! real config writer and check runner plug in without touching the TUI, and
+//! tests use a fake.
+//!
+//! Wiring (what replaces the placeholders of [`BuiltinServices`]):
+//! - `load_config`: the config_file finder/reader → `ConfigStatus::Found`
+//!   with the path, `server_name` and the current `[global.well_known]`.
+//! - `start_checks`: the check runner. Spawn it (`tokio::spawn`), forward
+//!   each `CheckEvent` (all with `request.run`) through `sink.send`, and
+//!   return `RunHandle::new(move || abort_handle.abort())`.
+//! - `preview_config_write` / `write_config`: the config_file diff and safe
+//!   writer; `ConfigPreview::fingerprint` carries whatever lets the writer
+//!   refuse a file that changed after the preview.
+//! - `export_report`: may switch to the shared report renderer.
+//!
+//! `save_artifacts` and `export_report` are real already.
+
+mod builtin;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::check::model::{CheckEvent, RunId};
+use crate::domain::plan::WellKnownSection;
+use crate::domain::{Plan, ServerName};
+use crate::generate::Artifact;
+
+use super::msg::Msg;
+use super::report::Report;
+
+pub use builtin::{
+    BuiltinServices, UNAVAILABLE_CHECKS, UNAVAILABLE_CONFIG, UNAVAILABLE_CONFIG_FINDER,
+};
+
+/// A homeserver config file, as the config reader reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigInfo {
+    pub path: PathBuf,
+    /// `server_name` from `[global]`, if set. Raw file text: shown through
+    /// [`super::view::safe_text`].
+    pub server_name: Option<String>,
+    /// The current `[global.well_known]` values.
+    pub well_known: WellKnownSection,
+}
+
+/// The outcome of looking for (or reading) a config file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigStatus {
+    Found(ConfigInfo),
+    /// Nothing found where Continuwuity's config usually lives.
+    NotFound,
+    /// Found but unreadable, or the reader is not available in this build.
+    Problem(String),
+}
+
+impl ConfigStatus {
+    pub fn found(&self) -> Option<&ConfigInfo> {
+        match self {
+            ConfigStatus::Found(info) => Some(info),
+            _ => None,
+        }
+    }
+}
+
+/// What writing the plan's section would change, before anything is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigPreview {
+    pub path: PathBuf,
+    /// A unified diff of the file (empty when nothing changes).
+    pub diff: String,
+    /// Opaque to the wizard: whatever the writer needs to refuse a write when
+    /// the file changed on disk after this preview (hash, mtime, ...).
+    pub fingerprint: String,
+}
+
+impl ConfigPreview {
+    pub fn changes_anything(&self) -> bool {
+        !self.diff.trim().is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteOutcome {
+    pub path: PathBuf,
+    pub backup: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedFiles {
+    pub dir: PathBuf,
+    pub files: Vec<PathBuf>,
+}
+
+/// What the checks compare the observed deployment with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expected {
+    /// Nothing known: report what is there.
+    Nothing,
+    /// The wizard's validated answers.
+    Plan(Box<Plan>),
+    /// The `[global.well_known]` section of a config file.
+    WellKnown(WellKnownSection),
+}
+
+/// One check run to start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckRequest {
+    pub run: RunId,
+    pub server_name: ServerName,
+    pub expected: Expected,
+}
+
+/// Where a check run sends its events; each is stamped with its arrival time.
+#[derive(Debug, Clone)]
+pub struct CheckSink {
+    tx: UnboundedSender<Msg>,
+}
+
+impl CheckSink {
+    pub fn new(tx: UnboundedSender<Msg>) -> CheckSink {
+        CheckSink { tx }
+    }
+
+    /// Returns `false` once the wizard is gone (the run should stop).
+    pub fn send(&self, event: CheckEvent) -> bool {
+        let msg = Msg::Check {
+            event,
+            at: Instant::now(),
+        };
+        self.tx.send(msg).is_ok()
+    }
+
+    /// Reports that the run could not continue.
+    pub fn fail(&self, run: RunId, reason: impl Into<String>) -> bool {
+        let msg = Msg::ChecksFailed {
+            run,
+            reason: reason.into(),
+        };
+        self.tx.send(msg).is_ok()
+    }
+}
+
+/// A running check suite; cancelling or dropping it stops the run.
+pub struct RunHandle {
+    cancel: Option<Box<dyn FnOnce() + Send>>,
+}
+
+impl RunHandle {
+    pub fn new(cancel: impl FnOnce() + Send + 'static) -> RunHandle {
+        RunHandle {
+            cancel: Some(Box::new(cancel)),
+        }
+    }
+
+    /// A run with nothing to stop (it already finished).
+    pub fn finished() -> RunHandle {
+        RunHandle { cancel: None }
+    }
+
+    pub fn cancel(mut self) {
+        if let Some(cancel) = self.cancel.take() {
+            cancel();
+        }
+    }
+}
+
+impl Drop for RunHandle {
+    fn drop(&mut self) {
+        if let Some(cancel) = self.cancel.take() {
+            cancel();
+        }
+    }
+}
+
+impl std::fmt::Debug for RunHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RunHandle")
+    }
+}
+
+/// The effects the wizard needs. The runtime calls the blocking methods on
+/// tokio's blocking pool, never on the UI loop; `start_checks` is called
+/// inside the tokio runtime, so implementations may `tokio::spawn`.
+pub trait Services: Send + Sync + 'static {
+    /// Finds the homeserver config (`path: None`: the usual places and the
+    /// `CONTINUWUITY_CONFIG`-style variables) or reads the one named.
+    fn load_config(&self, path: Option<&Path>) -> ConfigStatus;
+
+    /// Starts a run: every event carries `request.run` and goes to `sink`.
+    /// `Err` says why no run could start.
+    fn start_checks(&self, request: CheckRequest, sink: CheckSink) -> Result<RunHandle, String>;
+
+    /// The diff writing `plan`'s `[global.well_known]` section would make.
+    fn preview_config_write(&self, path: &Path, plan: &Plan) -> Result<ConfigPreview, String>;
+
+    /// Writes the section (backup, atomic replace, mode kept), refusing when
+    /// the file no longer matches `preview`.
+    fn write_config(&self, plan: &Plan, preview: &ConfigPreview) -> Result<WriteOutcome, String>;
+
+    /// Writes every artifact into `dir`, losing nothing that is already there.
+    fn save_artifacts(&self, dir: &Path, artifacts: &[Artifact]) -> Result<SavedFiles, String>;
+
+    /// Writes `<base>.md` and `<base>.json`.
+    fn export_report(&self, base: &Path, report: &Report) -> Result<Vec<PathBuf>, String>;
+}

@@ -1,0 +1,221 @@
+//! The checks screen: streamed events (stale ones dropped by run id),
+//! selection, re-run, watch mode and export.
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use crate::check::model::{CheckEvent, RunId};
+use crate::tui::cmd::Cmd;
+use crate::tui::layout;
+use crate::tui::state::checks::WATCH_STEPS;
+use crate::tui::state::{Level, Mode, Overlay, Prompt, PromptKind, RunPhase, State, Step};
+
+use super::{Handled, done, flow, review::file_safe, say};
+
+pub fn on_key(state: &mut State, key: KeyEvent) -> Handled {
+    match key.code {
+        KeyCode::Up | KeyCode::Char('k') => select(state, -1),
+        KeyCode::Down | KeyCode::Char('j') => select(state, 1),
+        KeyCode::Home => select(state, i32::MIN),
+        KeyCode::End => select(state, i32::MAX),
+        KeyCode::Enter => {
+            state.checks.expanded = !state.checks.expanded;
+            state.checks.detail_scroll = 0;
+            done()
+        }
+        KeyCode::Esc if state.checks.expanded => {
+            state.checks.expanded = false;
+            state.checks.detail_scroll = 0;
+            done()
+        }
+        KeyCode::Esc if state.mode == Mode::Wizard => Some(flow::back(state)),
+        KeyCode::Char('r') => Some(state.checks.start_run()),
+        KeyCode::Char('w') => Some(toggle_watch(state)),
+        KeyCode::Char('+') => Some(change_interval(state, true)),
+        KeyCode::Char('-') => Some(change_interval(state, false)),
+        KeyCode::Char('e') => export(state),
+        KeyCode::PageUp | KeyCode::PageDown | KeyCode::Char(' ') => {
+            let page = layout::details_text(state).height;
+            let max = flow::max_detail_scroll(state);
+            let next = flow::scroll_key(key.code, state.checks.detail_scroll, page, max)?;
+            if next == state.checks.detail_scroll {
+                return None;
+            }
+            state.checks.detail_scroll = next;
+            done()
+        }
+        _ => None,
+    }
+}
+
+/// Moves the selection by `delta` rows (saturating at both ends).
+fn select(state: &mut State, delta: i32) -> Handled {
+    let checks = &mut state.checks;
+    let rows = checks.rows();
+    if rows.is_empty() {
+        return None;
+    }
+    let current = checks.focus_index(&rows).unwrap_or(0);
+    let last = rows.len() - 1;
+    let next = match delta {
+        i32::MIN => 0,
+        i32::MAX => last,
+        d if d < 0 => current.saturating_sub(1),
+        _ => (current + 1).min(last),
+    };
+    let key = rows[next].key();
+    if checks.selected.as_ref() == Some(&key) {
+        return None;
+    }
+    checks.selected = Some(key);
+    checks.detail_scroll = 0;
+    done()
+}
+
+fn toggle_watch(state: &mut State) -> Vec<Cmd> {
+    let watch = &mut state.checks.watch;
+    watch.on = !watch.on;
+    watch.token += 1; // a timer already in flight is now stale
+    let every = watch.every.as_secs();
+    if !watch.on {
+        say(state, Level::Info, "Watch off.");
+        return Vec::new();
+    }
+    say(
+        state,
+        Level::Info,
+        format!("Watching: a new run {every} s after each run ends (+ / - change the interval)."),
+    );
+    schedule_if_idle(state)
+}
+
+fn change_interval(state: &mut State, longer: bool) -> Vec<Cmd> {
+    let watch = &mut state.checks.watch;
+    let now = watch.every.as_secs();
+    let next = if longer {
+        WATCH_STEPS
+            .iter()
+            .copied()
+            .find(|s| *s > now)
+            .unwrap_or(now)
+    } else {
+        WATCH_STEPS
+            .iter()
+            .rev()
+            .copied()
+            .find(|s| *s < now)
+            .unwrap_or(now)
+    };
+    watch.every = Duration::from_secs(next);
+    if !watch.on {
+        say(
+            state,
+            Level::Info,
+            format!("Watch interval: {next} s (w starts watching)."),
+        );
+        return Vec::new();
+    }
+    watch.token += 1;
+    say(state, Level::Info, format!("Watching every {next} s."));
+    schedule_if_idle(state)
+}
+
+fn schedule_if_idle(state: &State) -> Vec<Cmd> {
+    let watch = &state.checks.watch;
+    if state.checks.phase == RunPhase::Running {
+        return Vec::new(); // scheduled when the run ends
+    }
+    vec![Cmd::ScheduleRerun {
+        token: watch.token,
+        after: watch.every,
+    }]
+}
+
+fn export(state: &mut State) -> Handled {
+    if state.checks.results.is_empty() {
+        say(
+            state,
+            Level::Error,
+            "Nothing to export yet: no check has finished.",
+        );
+        return done();
+    }
+    let name = state
+        .checks
+        .target
+        .as_ref()
+        .map(|t| file_safe(t.as_str()))
+        .unwrap_or_default();
+    let value = format!("matrix-delegate-report-{name}-run{}", state.checks.run);
+    state.overlay = Some(Overlay::Prompt(Prompt {
+        kind: PromptKind::ExportBase,
+        input: tui_input::Input::new(value),
+        error: None,
+    }));
+    done()
+}
+
+pub fn submit_export(state: &mut State, value: &str) -> Result<Vec<Cmd>, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err("type a file name (without .md / .json)".into());
+    }
+    Ok(vec![Cmd::ExportReport {
+        base: value.into(),
+        report: state.checks.report(),
+    }])
+}
+
+pub fn on_event(state: &mut State, event: CheckEvent, at: Instant) -> Handled {
+    let finished = matches!(event, CheckEvent::Done { .. });
+    if state.step != Step::Checks || !state.checks.apply(event, at) {
+        return None; // stale: another run, or a run no longer shown
+    }
+    let watch = &state.checks.watch;
+    if finished && watch.on {
+        return Some(vec![Cmd::ScheduleRerun {
+            token: watch.token,
+            after: watch.every,
+        }]);
+    }
+    done()
+}
+
+pub fn on_failed(state: &mut State, run: RunId, reason: String) -> Handled {
+    let checks = &mut state.checks;
+    if run != checks.run || checks.phase != RunPhase::Running {
+        return None;
+    }
+    checks.phase = RunPhase::Failed;
+    checks.running.clear();
+    checks.failure = Some(reason);
+    done()
+}
+
+pub fn on_watch_due(state: &mut State, token: u64) -> Handled {
+    let checks = &state.checks;
+    let due = state.step == Step::Checks
+        && checks.watch.on
+        && checks.watch.token == token
+        && checks.phase != RunPhase::Running;
+    if !due {
+        return None;
+    }
+    Some(state.checks.start_run())
+}
+
+pub fn on_exported(state: &mut State, result: Result<Vec<std::path::PathBuf>, String>) -> Handled {
+    match result {
+        Ok(files) => {
+            let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+            say(
+                state,
+                Level::Ok,
+                format!("Exported {}", names.join(" and ")),
+            );
+        }
+        Err(e) => say(state, Level::Error, format!("Not exported: {e}")),
+    }
+    done()
+}

@@ -1,0 +1,114 @@
+//! The pure transition function. No I/O, no tokio, no terminal, no clock:
+//! everything it needs arrives in the [`Msg`], everything it wants done
+//! leaves as a [`Cmd`].
+
+mod checks;
+mod flow;
+mod forms;
+mod overlay;
+mod review;
+mod strategy;
+mod welcome;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::cmd::Cmd;
+use super::msg::Msg;
+use super::state::{Level, Overlay, State, StatusLine, Step};
+
+/// Applies `msg` to `state` and returns what the runtime must do. Sets
+/// `state.dirty` when anything visible changed (messages that change nothing,
+/// like a stale check event, leave it alone so nothing is redrawn).
+pub fn update(state: &mut State, msg: Msg) -> Vec<Cmd> {
+    match dispatch(state, msg) {
+        Some(cmds) => {
+            state.dirty = true;
+            cmds
+        }
+        None => Vec::new(),
+    }
+}
+
+/// `None`: the message was ignored and nothing changed.
+type Handled = Option<Vec<Cmd>>;
+
+fn done() -> Handled {
+    Some(Vec::new())
+}
+
+fn dispatch(state: &mut State, msg: Msg) -> Handled {
+    match msg {
+        Msg::Key(key) => on_key(state, key),
+        Msg::Resize { width, height } => {
+            state.width = width;
+            state.height = height;
+            flow::clamp_scrolls(state);
+            done()
+        }
+        Msg::Tick { now } => {
+            if !state.wants_ticks() {
+                return None;
+            }
+            state.checks.now = Some(now);
+            state.checks.spinner = state.checks.spinner.wrapping_add(1);
+            done()
+        }
+        Msg::Check { event, at } => checks::on_event(state, event, at),
+        Msg::ChecksFailed { run, reason } => checks::on_failed(state, run, reason),
+        Msg::WatchDue { token } => checks::on_watch_due(state, token),
+        Msg::ConfigLoaded(status) => review::on_config_loaded(state, status),
+        Msg::ConfigPreviewed { plan, result } => review::on_preview(state, *plan, result),
+        Msg::ConfigWritten(result) => review::on_written(state, result),
+        Msg::ArtifactsSaved(result) => review::on_saved(state, result),
+        Msg::Copied { label, result } => review::on_copied(state, label, result),
+        Msg::Exported(result) => checks::on_exported(state, result),
+        Msg::Terminate => Some(quit(state)),
+    }
+}
+
+fn on_key(state: &mut State, key: KeyEvent) -> Handled {
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        return Some(quit(state));
+    }
+    if state.overlay.is_some() {
+        return overlay::on_key(state, key);
+    }
+    // A message stays until the next key; clearing it is a visible change.
+    let had_status = state.status.take().is_some();
+    let handled = match key.code {
+        KeyCode::F(1) => open_help(state),
+        KeyCode::Char('?') if !state.typing() => open_help(state),
+        KeyCode::Char('q') if !state.typing() => Some(quit(state)),
+        _ => match state.step {
+            Step::Welcome => welcome::on_key(state, key),
+            Step::Names => forms::names_key(state, key),
+            Step::Strategy => strategy::on_key(state, key),
+            Step::Deployment => forms::deploy_key(state, key),
+            Step::Review => review::on_key(state, key),
+            Step::Checks => checks::on_key(state, key),
+        },
+    };
+    match handled {
+        None if had_status => done(),
+        other => other,
+    }
+}
+
+fn open_help(state: &mut State) -> Handled {
+    state.overlay = Some(Overlay::Help);
+    done()
+}
+
+/// Leaving: stop any run, then ask the runtime to restore the terminal.
+fn quit(state: &mut State) -> Vec<Cmd> {
+    let mut cmds = state.checks.cancel();
+    cmds.push(Cmd::Quit);
+    cmds
+}
+
+fn say(state: &mut State, level: Level, text: impl Into<String>) {
+    state.status = Some(StatusLine {
+        level,
+        text: text.into(),
+    });
+}

@@ -1,0 +1,325 @@
+//! The review step: tabs, scrolling, and the write / save / copy actions
+//! with the answers that come back from the runtime.
+
+use std::path::PathBuf;
+
+use crossterm::event::{KeyCode, KeyEvent};
+use tui_input::Input;
+
+use crate::domain::{Deployment, Plan};
+use crate::tui::cmd::Cmd;
+use crate::tui::layout;
+use crate::tui::services::{ConfigPreview, ConfigStatus, Expected, SavedFiles, WriteOutcome};
+use crate::tui::state::{Level, Overlay, PreviewState, Prompt, PromptKind, State, Step};
+
+use super::{Handled, done, flow, say};
+
+pub fn on_key(state: &mut State, key: KeyEvent) -> Handled {
+    let tabs = state.review.tab_count().max(1);
+    match key.code {
+        KeyCode::Right | KeyCode::Tab | KeyCode::Char('l') => {
+            state.review.tab = (state.review.tab + 1) % tabs;
+            state.review.scroll = 0;
+        }
+        KeyCode::Left | KeyCode::BackTab | KeyCode::Char('h') => {
+            state.review.tab = (state.review.tab + tabs - 1) % tabs;
+            state.review.scroll = 0;
+        }
+        KeyCode::Char('w') => return Some(write(state)),
+        KeyCode::Char('s') => save(state),
+        KeyCode::Char('c') => return copy(state),
+        KeyCode::Enter => {
+            let plan = state.review.plan.clone()?;
+            let name = plan.server_name.clone();
+            return Some(flow::open_checks(
+                state,
+                name,
+                Expected::Plan(Box::new(plan)),
+            ));
+        }
+        KeyCode::Char(c @ '1'..='3') => {
+            state.return_to_review = true;
+            let to = [Step::Names, Step::Strategy, Step::Deployment][usize::from(c as u8 - b'1')];
+            flow::go(state, to);
+        }
+        KeyCode::Esc => return Some(flow::back(state)),
+        code => {
+            let page = layout::review_text(state).height;
+            let max = flow::max_review_scroll(state);
+            let next = flow::scroll_key(code, state.review.scroll, page, max)?;
+            if next == state.review.scroll {
+                return None;
+            }
+            state.review.scroll = next;
+        }
+    }
+    done()
+}
+
+fn open_prompt(state: &mut State, kind: PromptKind, value: String) {
+    state.overlay = Some(Overlay::Prompt(Prompt {
+        kind,
+        input: Input::new(value),
+        error: None,
+    }));
+}
+
+/// `w`: show the diff and confirm; find out the config path first if needed.
+fn write(state: &mut State) -> Vec<Cmd> {
+    let Some(plan) = state.review.plan.clone() else {
+        return Vec::new();
+    };
+    if plan.deployment == Deployment::Docker {
+        say(
+            state,
+            Level::Info,
+            "With Docker the settings live in the container's environment: nothing to write \
+             here. Copy that tab (c) or save all files (s).",
+        );
+        return Vec::new();
+    }
+    let Some(info) = state.config.found() else {
+        open_prompt(state, PromptKind::ConfigPath, String::new());
+        return Vec::new();
+    };
+    let path = info.path.clone();
+    match state.review.preview.clone() {
+        PreviewState::Ready(preview) => confirm(state, plan, preview),
+        PreviewState::Pending => {
+            state.review.write_requested = true;
+            say(
+                state,
+                Level::Info,
+                "Still computing the diff; it opens when ready.",
+            );
+        }
+        PreviewState::Failed(e) => say(state, Level::Error, format!("Cannot write: {e}")),
+        PreviewState::NotApplicable => {
+            state.review.preview = PreviewState::Pending;
+            state.review.write_requested = true;
+            return vec![Cmd::PreviewConfigWrite {
+                path,
+                plan: Box::new(plan),
+            }];
+        }
+    }
+    Vec::new()
+}
+
+fn confirm(state: &mut State, plan: Plan, preview: ConfigPreview) {
+    if preview.changes_anything() {
+        state.overlay = Some(Overlay::ConfirmWrite {
+            preview,
+            plan: Box::new(plan),
+            scroll: 0,
+        });
+    } else {
+        say(
+            state,
+            Level::Ok,
+            format!(
+                "{} is already up to date: nothing to write.",
+                preview.path.display()
+            ),
+        );
+    }
+}
+
+fn save(state: &mut State) {
+    if state.review.artifacts.is_empty() {
+        say(
+            state,
+            Level::Error,
+            "This build generated no files to save.",
+        );
+        return;
+    }
+    let name = state
+        .review
+        .plan
+        .as_ref()
+        .map(|p| file_safe(p.server_name.as_str()))
+        .unwrap_or_default();
+    open_prompt(
+        state,
+        PromptKind::SaveDir,
+        format!("matrix-delegate-{name}"),
+    );
+}
+
+/// A server name as part of a file name (`[::1]:8448` → `__1__8448`).
+pub fn file_safe(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+fn copy(state: &mut State) -> Handled {
+    let tabs = state.review.tabs();
+    let tab = tabs.get(state.review.tab)?;
+    let cmd = Cmd::CopyToClipboard {
+        label: tab.title.to_string(),
+        text: tab.text.to_string(),
+    };
+    Some(vec![cmd])
+}
+
+pub fn on_config_loaded(state: &mut State, status: ConfigStatus) -> Handled {
+    state.config = status.clone();
+    let mut cmds = Vec::new();
+    match status {
+        ConfigStatus::Found(info) => {
+            let chosen = state
+                .review
+                .plan
+                .as_ref()
+                .map(|p| p.server_name.to_string());
+            if let (Some(existing), Some(chosen)) = (&info.server_name, &chosen)
+                && existing != chosen
+            {
+                say(
+                    state,
+                    Level::Warn,
+                    format!(
+                        "{} has server_name = \"{existing}\", not {chosen}: server_name cannot \
+                         change without wiping the database",
+                        info.path.display()
+                    ),
+                );
+            }
+            if state.step == Step::Review
+                && let Some(plan) = state.review.plan.clone()
+                && plan.deployment == Deployment::ConfigFile
+            {
+                state.review.preview = PreviewState::Pending;
+                cmds.push(Cmd::PreviewConfigWrite {
+                    path: info.path,
+                    plan: Box::new(plan),
+                });
+            }
+        }
+        ConfigStatus::NotFound => {
+            state.review.write_requested = false;
+            say(
+                state,
+                Level::Error,
+                "No config file there; nothing was written.",
+            );
+        }
+        ConfigStatus::Problem(e) => {
+            state.review.write_requested = false;
+            say(state, Level::Error, e);
+        }
+    }
+    Some(cmds)
+}
+
+pub fn on_preview(state: &mut State, plan: Plan, result: Result<ConfigPreview, String>) -> Handled {
+    if state.review.plan.as_ref() != Some(&plan) || state.review.preview != PreviewState::Pending {
+        return None; // for answers that have changed since
+    }
+    let requested = std::mem::take(&mut state.review.write_requested);
+    match result {
+        Ok(preview) => {
+            state.review.preview = PreviewState::Ready(preview.clone());
+            if requested {
+                confirm(state, plan, preview);
+            }
+        }
+        Err(e) => {
+            if requested {
+                say(state, Level::Error, format!("Cannot write: {e}"));
+            }
+            state.review.preview = PreviewState::Failed(e);
+        }
+    }
+    flow::clamp_scrolls(state);
+    done()
+}
+
+pub fn on_written(state: &mut State, result: Result<WriteOutcome, String>) -> Handled {
+    match result {
+        Ok(outcome) => {
+            let backup = outcome
+                .backup
+                .map(|b| format!(" (backup: {})", b.display()))
+                .unwrap_or_default();
+            say(
+                state,
+                Level::Ok,
+                format!(
+                    "Wrote {}{backup}. Restart Continuwuity, then Enter runs the checks.",
+                    outcome.path.display()
+                ),
+            );
+            // The diff tab should now say that nothing is left to change.
+            if let Some(plan) = state.review.plan.clone() {
+                state.review.preview = PreviewState::Pending;
+                return Some(vec![Cmd::PreviewConfigWrite {
+                    path: outcome.path,
+                    plan: Box::new(plan),
+                }]);
+            }
+        }
+        Err(e) => say(state, Level::Error, format!("Nothing was written: {e}")),
+    }
+    done()
+}
+
+pub fn on_saved(state: &mut State, result: Result<SavedFiles, String>) -> Handled {
+    match result {
+        Ok(saved) => say(
+            state,
+            Level::Ok,
+            format!(
+                "Saved {} files in {}",
+                saved.files.len(),
+                saved.dir.display()
+            ),
+        ),
+        Err(e) => say(state, Level::Error, format!("Not saved: {e}")),
+    }
+    done()
+}
+
+pub fn on_copied(state: &mut State, label: String, result: Result<usize, String>) -> Handled {
+    match result {
+        Ok(bytes) => say(
+            state,
+            Level::Ok,
+            format!(
+                "Sent “{label}” ({bytes} bytes) to the clipboard with OSC 52; your terminal \
+                 must allow clipboard access."
+            ),
+        ),
+        Err(e) => say(state, Level::Error, format!("Not copied: {e}")),
+    }
+    done()
+}
+
+/// The prompt answers that belong to the review step.
+pub fn submit_prompt(state: &mut State, kind: PromptKind, value: &str) -> Result<Vec<Cmd>, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err("type a path".into());
+    }
+    let path = PathBuf::from(value);
+    match kind {
+        PromptKind::SaveDir => Ok(vec![Cmd::SaveArtifacts {
+            dir: path,
+            artifacts: state.review.artifacts.clone(),
+        }]),
+        PromptKind::ConfigPath => {
+            state.review.write_requested = true;
+            say(state, Level::Info, format!("Reading {}…", path.display()));
+            Ok(vec![Cmd::LoadConfig { path }])
+        }
+        _ => Ok(Vec::new()),
+    }
+}

@@ -1,0 +1,330 @@
+//! The checks screen: panels that fill as results stream in, and the
+//! evidence and remedy of the selected row.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Padding, Paragraph};
+
+use crate::check::model::Panel;
+use crate::tui::layout;
+use crate::tui::state::checks::{Change, Row};
+use crate::tui::state::{Level, Mode, RunPhase, State};
+use crate::tui::text::wrap_prose;
+
+use super::check_rows::{
+    PANELS, SPINNER, counts, duration_text, empty_panel, expected_path_lines, panel_title,
+    row_line, short_name,
+};
+use super::{Theme, fit, position, safe_text, scrolled};
+
+/// The frame title on this screen: target, run and watch state.
+pub fn title(state: &State) -> String {
+    let c = &state.checks;
+    let target = c
+        .target
+        .as_ref()
+        .map(|t| safe_text(t.as_str()).into_owned())
+        .unwrap_or_else(|| "?".into());
+    let lead = match state.mode {
+        Mode::Wizard => format!("6/6 Checks for {target}"),
+        Mode::CheckOnly => format!("checks for {target}"),
+    };
+    let elapsed = c
+        .elapsed()
+        .map(duration_text)
+        .unwrap_or_else(|| "0 ms".into());
+    let run = match c.phase {
+        RunPhase::NotStarted => "not run yet".to_string(),
+        RunPhase::Running => format!("run {} · running {elapsed}", c.run),
+        RunPhase::Done => format!("run {} · {elapsed}", c.run),
+        RunPhase::Failed => format!("run {} · stopped", c.run),
+        RunPhase::Cancelled => format!("run {} · cancelled", c.run),
+    };
+    let watch = if c.watch.on {
+        format!(" ─ watch {} s", c.watch.every.as_secs())
+    } else {
+        String::new()
+    };
+    format!("{lead} ─ {run}{watch}")
+}
+
+pub fn render(state: &State, theme: Theme, body: Rect, frame: &mut Frame) {
+    let c = &state.checks;
+    let areas = layout::checks(body, c.expanded);
+    frame.render_widget(summary(state, theme, areas.summary.width), areas.summary);
+    if !c.expanded {
+        if layout::checks_grid(body) {
+            render_grid(state, theme, areas.list, frame);
+        } else {
+            render_list(state, theme, areas.list, frame);
+        }
+    }
+    render_details(state, theme, areas.details, frame);
+}
+
+fn summary(state: &State, theme: Theme, max: u16) -> Line<'static> {
+    let c = &state.checks;
+    let rows = c.rows();
+    let all = counts(rows.iter());
+    let text = match c.phase {
+        RunPhase::NotStarted => " Press r to run the checks.".to_string(),
+        RunPhase::Failed => {
+            let reason = c.failure.as_deref().unwrap_or("unknown reason");
+            let line = format!(" ✘ The checks could not run: {}", safe_text(reason));
+            return Line::styled(fit(&line, usize::from(max)), theme.level(Level::Error));
+        }
+        RunPhase::Running => {
+            format!(
+                " {} {}",
+                SPINNER[c.spinner % SPINNER.len()],
+                or_waiting(&all)
+            )
+        }
+        RunPhase::Done | RunPhase::Cancelled => {
+            let changed = match &c.baseline {
+                Some((run, _)) => format!(" ─ {} changed since run {run}", c.changed_count()),
+                None => String::new(),
+            };
+            format!(" {}{changed}", or_waiting(&all))
+        }
+    };
+    Line::raw(fit(&text, usize::from(max)))
+}
+
+fn or_waiting(counts: &str) -> String {
+    if counts.is_empty() {
+        "waiting for the first results…".into()
+    } else {
+        counts.to_string()
+    }
+}
+
+/// Narrow screens: one list, panel titles as headings.
+fn render_list(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
+    let c = &state.checks;
+    let rows = c.rows();
+    let focus = c.focus_index(&rows);
+    let inner = layout::inset(area);
+    let w = usize::from(inner.width);
+    let mut lines = Vec::new();
+    let mut focus_line = 0;
+    for panel in PANELS {
+        lines.push(Line::styled(
+            fit(&format!(" {}", panel_title(panel, &rows)), w),
+            theme.heading(),
+        ));
+        if panel == Panel::Server {
+            for path in expected_path_lines(c, w, "   ") {
+                lines.push(Line::styled(path, theme.muted()));
+            }
+        }
+        let mut any = false;
+        for (i, row) in rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.id().panel() == panel)
+        {
+            any = true;
+            if focus == Some(i) {
+                focus_line = lines.len();
+            }
+            lines.push(row_line(row, c, focus == Some(i), theme, w));
+        }
+        if !any {
+            lines.push(Line::styled(
+                format!("   {}", empty_panel(c)),
+                theme.muted(),
+            ));
+        }
+    }
+    // Keep the selected row in view, near the middle.
+    let height = usize::from(inner.height);
+    let max = lines.len().saturating_sub(height);
+    let offset = focus_line.saturating_sub(height / 2).min(max);
+    let mut block = Block::bordered().border_style(theme.border());
+    if let Some(pos) = position(lines.len(), offset as u16, inner.height) {
+        block = block.title_bottom(Line::from(pos).right_aligned());
+    }
+    let offset = u16::try_from(offset).unwrap_or(u16::MAX);
+    frame.render_widget(scrolled(lines, offset, inner).block(block), area);
+}
+
+/// Wide screens: a box per panel, in two columns.
+fn render_grid(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
+    let c = &state.checks;
+    let rows = c.rows();
+    let focus = c.focus_index(&rows);
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+    for (column, panels) in [
+        (left, &[Panel::Dns, Panel::Server][..]),
+        (right, &[Panel::Client, Panel::Support, Panel::Caching][..]),
+    ] {
+        let heights: Vec<Constraint> = panels
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                if i + 1 == panels.len() {
+                    Constraint::Fill(1)
+                } else {
+                    let n = rows.iter().filter(|r| r.id().panel() == *p).count().max(1);
+                    let extra = match p {
+                        Panel::Server => {
+                            let w = usize::from(column.width.saturating_sub(2));
+                            expected_path_lines(c, w, " ").len()
+                        }
+                        _ => 0,
+                    };
+                    Constraint::Length(u16::try_from(n + extra + 2).unwrap_or(u16::MAX))
+                }
+            })
+            .collect();
+        let boxes = Layout::vertical(heights).split(column);
+        for (panel, slot) in panels.iter().zip(boxes.iter()) {
+            let inner = layout::inset(*slot);
+            let w = usize::from(inner.width);
+            let mut lines = Vec::new();
+            if *panel == Panel::Server {
+                for path in expected_path_lines(c, w, " ") {
+                    lines.push(Line::styled(path, theme.muted()));
+                }
+            }
+            for (i, row) in rows
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.id().panel() == *panel)
+            {
+                lines.push(row_line(row, c, focus == Some(i), theme, w));
+            }
+            if lines.is_empty() {
+                lines.push(Line::styled(format!(" {}", empty_panel(c)), theme.muted()));
+            }
+            let block = Block::bordered()
+                .border_style(theme.border())
+                .title(Line::styled(
+                    format!(" {} ", panel_title(*panel, &rows)),
+                    theme.heading(),
+                ));
+            frame.render_widget(Paragraph::new(lines).block(block), *slot);
+        }
+    }
+}
+
+fn render_details(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
+    let c = &state.checks;
+    let rows = c.rows();
+    let inner = layout::text_area(area);
+    let lines = detail_lines(state, inner.width);
+    let (title, style) = match c.focus_index(&rows).and_then(|i| rows.get(i)) {
+        Some(Row::Done(r)) => {
+            let target = r
+                .target
+                .as_deref()
+                .map(|t| format!(" · {}", safe_text(t)))
+                .unwrap_or_default();
+            (
+                format!(
+                    " {} {} {}{target} · {} ",
+                    r.status.glyph(),
+                    r.status.word(),
+                    r.id.as_str(),
+                    duration_text(r.duration)
+                ),
+                theme.status(r.status),
+            )
+        }
+        Some(Row::Running((id, _))) => (format!(" {} · running ", id.as_str()), theme.muted()),
+        None => (" Details ".to_string(), theme.heading()),
+    };
+    let mut block = Block::bordered()
+        .padding(Padding::left(1))
+        .border_style(theme.border())
+        .title(Line::styled(title, style));
+    let hint = if c.expanded {
+        "Esc collapse"
+    } else {
+        "Enter expand"
+    };
+    match position(lines.len(), c.detail_scroll, inner.height) {
+        Some(pos) => {
+            block = block.title_bottom(Line::from(format!("{pos}{hint} ")).right_aligned())
+        }
+        None if c.expanded => {
+            block = block.title_bottom(Line::from(format!(" {hint} ")).right_aligned())
+        }
+        None => {}
+    }
+    frame.render_widget(scrolled(lines, c.detail_scroll, inner).block(block), area);
+}
+
+/// The selected row's summary, evidence, remedy and spec reference at
+/// `width` (also used to bound scrolling). Everything here came from the
+/// network or embeds it: each line goes through `safe_text`.
+pub fn detail_lines(state: &State, width: u16) -> Vec<Line<'static>> {
+    let theme = Theme::new(state.no_color);
+    let c = &state.checks;
+    let w = usize::from(width).max(10);
+    let rows = c.rows();
+    let mut out: Vec<Line<'static>> = Vec::new();
+    let mut push = |text: &str, style| {
+        for piece in wrap_prose(text, w) {
+            out.push(Line::styled(piece, style));
+        }
+    };
+    let Some(row) = c.focus_index(&rows).and_then(|i| rows.get(i)) else {
+        let text = match c.phase {
+            RunPhase::Failed => "Nothing to show: the run did not start.",
+            _ => "Results appear here as they arrive; ↑↓ selects one.",
+        };
+        push(text, theme.muted());
+        return out;
+    };
+    let r = match row {
+        Row::Done(r) => r,
+        Row::Running((id, target)) => {
+            let on = target
+                .as_deref()
+                .map(|t| format!(" on {}", safe_text(t)))
+                .unwrap_or_default();
+            push(
+                &format!("{} is running{on}…", short_name(*id)),
+                theme.muted(),
+            );
+            return out;
+        }
+    };
+    push(&safe_text(&r.summary), theme.key());
+    if let Some(change) = c.change(r) {
+        let run = c.baseline.as_ref().map(|(n, _)| *n).unwrap_or_default();
+        let text = match change {
+            Change::Was(s) => format!("Changed since run {run}: was {} {}", s.glyph(), s.word()),
+            Change::New => format!("New since run {run}"),
+        };
+        push(&text, theme.level(Level::Info));
+    }
+    for e in &r.evidence {
+        push(&format!("asked: {}", safe_text(&e.asked)), theme.plain());
+        for (i, got) in e.got.split('\n').enumerate() {
+            let lead = if i == 0 { "  → " } else { "    " };
+            push(&format!("{lead}{}", safe_text(got)), theme.muted());
+        }
+    }
+    if let Some(remedy) = &r.remedy {
+        out.push(Line::from(Span::styled("Remedy:", theme.heading())));
+        let mut push = |text: &str| {
+            for piece in wrap_prose(text, w) {
+                out.push(Line::raw(piece));
+            }
+        };
+        for line in remedy.split('\n') {
+            push(&format!("  {}", safe_text(line)));
+        }
+    }
+    if let Some(spec) = &r.spec {
+        for piece in wrap_prose(&format!("Spec: {}", safe_text(spec)), w) {
+            out.push(Line::styled(piece, theme.muted()));
+        }
+    }
+    out
+}

@@ -1,0 +1,129 @@
+//! Drawing. Reads the state, never changes it; all outside text goes
+//! through [`safe_text`].
+
+mod check_rows;
+pub mod checks;
+mod form;
+pub mod overlay;
+pub mod review;
+mod safe_text;
+pub mod strategy;
+pub mod theme;
+mod welcome;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+pub use safe_text::{MAX_SHOWN_CHARS, safe_text};
+pub use theme::Theme;
+
+use super::keys;
+use super::layout;
+use super::state::{State, Step};
+use super::text::width;
+
+/// Draws the whole screen for `state`.
+pub fn render(state: &State, frame: &mut Frame) {
+    let area = frame.area();
+    let theme = Theme::new(state.no_color);
+    if layout::too_small(area) {
+        let text = format!(
+            "matrix-delegate needs at least {}×{} (this is {}×{}). Ctrl-C quits.",
+            layout::MIN_WIDTH,
+            layout::MIN_HEIGHT,
+            area.width,
+            area.height
+        );
+        frame.render_widget(
+            Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
+    let chrome = layout::chrome(area);
+    let block = Block::bordered()
+        .border_style(theme.border())
+        .title(Line::from(title(state)).style(theme.title()));
+    frame.render_widget(block, chrome.outer);
+    match state.step {
+        Step::Welcome => welcome::render(state, theme, chrome.body, frame),
+        Step::Names => form::render_names(state, theme, chrome.body, frame),
+        Step::Strategy => strategy::render(state, theme, chrome.body, frame),
+        Step::Deployment => form::render_deploy(state, theme, chrome.body, frame),
+        Step::Review => review::render(state, theme, chrome.body, frame),
+        Step::Checks => checks::render(state, theme, chrome.body, frame),
+    }
+    if let Some(status) = &state.status {
+        let glyph = theme::level_glyph(status.level);
+        let text = format!("{glyph} {}", safe_text(&status.text));
+        let line = Line::from(fit(&text, usize::from(chrome.status.width)))
+            .style(theme.level(status.level));
+        frame.render_widget(line, chrome.status);
+    }
+    frame.render_widget(key_bar(state, theme, chrome.bar.width), chrome.bar);
+    overlay::render(state, theme, area, frame);
+}
+
+fn title(state: &State) -> String {
+    if state.step == Step::Checks {
+        return format!(" matrix-delegate ─ {} ", checks::title(state));
+    }
+    format!(
+        " matrix-delegate ─ {}/{} {} ",
+        state.step.number(),
+        Step::ALL.len(),
+        state.step.title()
+    )
+}
+
+/// The key bar: as many of the current keys as fit.
+fn key_bar(state: &State, theme: Theme, max: u16) -> Line<'static> {
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for k in keys::current(state).iter().filter(|k| k.bar) {
+        let item = width(k.keys) + 1 + width(k.action) + 2;
+        if used + item > usize::from(max) {
+            break;
+        }
+        used += item;
+        spans.push(Span::styled(k.keys, theme.key()));
+        spans.push(Span::raw(format!(" {}  ", k.action)));
+    }
+    Line::from(spans)
+}
+
+/// Shortens `text` to `max` columns, marking the cut with `…`.
+pub fn fit(text: &str, max: usize) -> String {
+    if width(text) <= max {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        let mut buf = [0u8; 4];
+        if width(&out) + width(c.encode_utf8(&mut buf)) + 1 > max {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// A paragraph of pre-wrapped lines, scrolled by `scroll` rows.
+pub fn scrolled(lines: Vec<Line<'static>>, scroll: u16, area: Rect) -> Paragraph<'static> {
+    let max = lines.len().saturating_sub(usize::from(area.height));
+    let scroll = usize::from(scroll).min(max);
+    Paragraph::new(lines.into_iter().skip(scroll).collect::<Vec<_>>())
+}
+
+/// "12–30 of 64" for a scrolled panel, or nothing when it all fits.
+pub fn position(total: usize, scroll: u16, height: u16) -> Option<String> {
+    let height = usize::from(height);
+    if total <= height {
+        return None;
+    }
+    let first = usize::from(scroll).min(total - height);
+    Some(format!(" {}–{} of {} ", first + 1, first + height, total))
+}

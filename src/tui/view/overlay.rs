@@ -1,0 +1,132 @@
+//! Overlays: the help listing every key, a one-line prompt, and the write
+//! confirmation with the diff.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use crate::tui::keys;
+use crate::tui::layout;
+use crate::tui::state::{Level, Overlay, Prompt, State};
+use crate::tui::text::{width, wrap_code, wrap_prose};
+
+use super::review::diff_style;
+use super::{Theme, position, safe_text, scrolled};
+
+pub fn render(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
+    match &state.overlay {
+        None => {}
+        Some(Overlay::Help) => help(state, theme, area, frame),
+        Some(Overlay::Prompt(prompt)) => self::prompt(prompt, theme, area, frame),
+        Some(Overlay::ConfirmWrite {
+            preview, scroll, ..
+        }) => {
+            let (outer, diff_area) = layout::confirm(area);
+            frame.render_widget(Clear, outer);
+            let block = Block::bordered()
+                .border_style(theme.border())
+                .title(Line::styled(" Write the config? ", theme.heading()))
+                .title_bottom(Line::from(" y write · n cancel ").right_aligned());
+            let inner = layout::inset(outer);
+            frame.render_widget(block, outer);
+            let path = preview.path.display().to_string();
+            let head = vec![
+                Line::raw(format!("{} will change like this.", safe_text(&path))),
+                Line::raw("The old file is kept as a backup; nothing else in it changes."),
+                Line::raw(""),
+            ];
+            frame.render_widget(Paragraph::new(head), inner);
+            let lines = diff_lines(&preview.diff, diff_area.width, state.no_color);
+            let mut para = scrolled(lines.clone(), *scroll, diff_area);
+            if let Some(pos) = position(lines.len(), *scroll, diff_area.height) {
+                para = para.block(Block::new().title_bottom(Line::from(pos).right_aligned()));
+            }
+            frame.render_widget(para, diff_area);
+        }
+    }
+}
+
+/// The diff's lines at `width`, marked and cut, never reflowed.
+pub fn diff_lines(diff: &str, width: u16, no_color: bool) -> Vec<Line<'static>> {
+    let theme = Theme::new(no_color);
+    let mut out = Vec::new();
+    for raw in diff.lines() {
+        let line = safe_text(raw);
+        let style = diff_style(&line, theme);
+        for (continued, piece) in wrap_code(&line, usize::from(width)) {
+            let lead = if continued { "↪ " } else { "" };
+            out.push(Line::styled(format!("{lead}{piece}"), style));
+        }
+    }
+    out
+}
+
+fn help(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
+    let screen = keys::screen(state);
+    let rows = screen.len() + keys::GLOBAL.len() + 4;
+    let keys_w = screen
+        .iter()
+        .chain(keys::GLOBAL)
+        .map(|k| width(k.keys))
+        .max()
+        .unwrap_or(8);
+    let box_area = layout::centered(area, 70, u16::try_from(rows + 2).unwrap_or(u16::MAX));
+    frame.render_widget(Clear, box_area);
+    let mut lines = vec![Line::styled(
+        format!("On this screen ({}):", state.step.title()),
+        theme.heading(),
+    )];
+    let row = |k: &keys::KeyHelp| {
+        Line::from(vec![
+            Span::styled(format!("  {:<keys_w$}  ", k.keys), theme.key()),
+            Span::raw(k.action),
+        ])
+    };
+    lines.extend(screen.iter().map(row));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Everywhere:", theme.heading()));
+    lines.extend(keys::GLOBAL.iter().map(row));
+    let block = Block::bordered()
+        .border_style(theme.border())
+        .title(Line::styled(" Keys ", theme.heading()))
+        .title_bottom(Line::from(" any key closes ").right_aligned());
+    frame.render_widget(Paragraph::new(lines).block(block), box_area);
+}
+
+fn prompt(prompt: &Prompt, theme: Theme, area: Rect, frame: &mut Frame) {
+    let question = prompt.kind.question();
+    let box_w = 72.min(area.width.saturating_sub(4));
+    let inner_w = usize::from(box_w.saturating_sub(2));
+    let error_lines = prompt
+        .error
+        .as_deref()
+        .map(|e| wrap_prose(&format!("✘ {}", safe_text(e)), inner_w))
+        .unwrap_or_default();
+    let height = 4 + u16::try_from(error_lines.len()).unwrap_or(0);
+    let box_area = layout::centered(area, box_w, height);
+    frame.render_widget(Clear, box_area);
+    let input = &prompt.input;
+    let field_w = inner_w.saturating_sub(2).max(1);
+    let scroll = input.visual_scroll(field_w);
+    let shown: String = input.value().chars().skip(scroll).take(field_w).collect();
+    let mut lines = vec![
+        Line::raw(format!("{question}:")),
+        Line::from(vec![
+            Span::styled("> ", theme.key()),
+            Span::raw(safe_text(&shown).into_owned()),
+        ]),
+    ];
+    for e in error_lines {
+        lines.push(Line::styled(e, theme.level(Level::Error)));
+    }
+    let block = Block::bordered()
+        .border_style(theme.border())
+        .title_bottom(Line::from(" Enter confirm · Esc cancel ").right_aligned());
+    frame.render_widget(Paragraph::new(lines).block(block), box_area);
+    let col = input.visual_cursor().saturating_sub(scroll).min(field_w);
+    frame.set_cursor_position(Position::new(
+        box_area.x + 3 + u16::try_from(col).unwrap_or(0),
+        box_area.y + 2,
+    ));
+}

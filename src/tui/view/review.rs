@@ -1,0 +1,131 @@
+//! The review step: a row of tabs and the current tab's text.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Padding};
+
+use crate::tui::layout;
+use crate::tui::state::{State, TabKind};
+use crate::tui::text::{width, wrap_code, wrap_prose};
+
+use super::{Theme, position, safe_text, scrolled};
+
+pub fn render(state: &State, theme: Theme, body: Rect, frame: &mut Frame) {
+    let areas = layout::review(body);
+    let tabs = state.review.tabs();
+    let titles: Vec<String> = tabs
+        .iter()
+        .map(|t| safe_text(&t.title).into_owned())
+        .collect();
+    frame.render_widget(
+        tab_bar(&titles, state.review.tab, areas.tabs.width, theme),
+        areas.tabs,
+    );
+    let text_area = layout::text_area(areas.content);
+    let lines = tab_lines(state, text_area.width);
+    let title = titles
+        .get(state.review.tab)
+        .map(|t| format!(" {t} ({}/{}) ", state.review.tab + 1, titles.len()))
+        .unwrap_or_default();
+    let mut block = Block::bordered()
+        .padding(Padding::left(1))
+        .border_style(theme.border())
+        .title(Line::styled(title, theme.heading()));
+    if let Some(pos) = position(lines.len(), state.review.scroll, text_area.height) {
+        block = block.title_bottom(Line::from(pos).right_aligned());
+    }
+    frame.render_widget(
+        scrolled(lines, state.review.scroll, text_area).block(block),
+        areas.content,
+    );
+}
+
+/// The tab titles that fit, the selected one always among them.
+fn tab_bar(titles: &[String], selected: usize, max: u16, theme: Theme) -> Line<'static> {
+    let max = usize::from(max).saturating_sub(4);
+    let cost = |i: usize| width(&titles[i]) + 3;
+    let (mut first, mut last) = (selected, selected);
+    let mut used = titles.get(selected).map_or(0, |_| cost(selected));
+    loop {
+        let mut grew = false;
+        if last + 1 < titles.len() && used + cost(last + 1) <= max {
+            last += 1;
+            used += cost(last);
+            grew = true;
+        }
+        if first > 0 && used + cost(first - 1) <= max {
+            first -= 1;
+            used += cost(first);
+            grew = true;
+        }
+        if !grew {
+            break;
+        }
+    }
+    let mut spans = vec![Span::raw(if first > 0 { "‹ " } else { "  " })];
+    for (i, t) in titles.iter().enumerate().take(last + 1).skip(first) {
+        let style = if i == selected {
+            theme.selected()
+        } else {
+            theme.plain()
+        };
+        spans.push(Span::styled(format!(" {t} "), style));
+        spans.push(Span::raw(" "));
+    }
+    if last + 1 < titles.len() {
+        spans.push(Span::raw("›"));
+    }
+    Line::from(spans)
+}
+
+/// The current tab's lines at `width` (also used to bound scrolling).
+pub fn tab_lines(state: &State, width: u16) -> Vec<Line<'static>> {
+    let theme = Theme::new(state.no_color);
+    let tabs = state.review.tabs();
+    let Some(tab) = tabs.get(state.review.tab) else {
+        return Vec::new();
+    };
+    let w = usize::from(width).max(8);
+    let mut out = Vec::new();
+    for raw in tab.text.lines() {
+        let line = safe_text(raw);
+        match tab.kind {
+            TabKind::Prose => {
+                for piece in wrap_prose(&line, w) {
+                    out.push(Line::raw(piece));
+                }
+            }
+            TabKind::Code | TabKind::Diff => {
+                let style = if tab.kind == TabKind::Diff {
+                    diff_style(&line, theme)
+                } else {
+                    theme.plain()
+                };
+                for (continued, piece) in wrap_code(&line, w) {
+                    let mut spans = Vec::new();
+                    if continued {
+                        spans.push(Span::styled("↪ ", theme.muted()));
+                    }
+                    spans.push(Span::styled(piece, style));
+                    out.push(Line::from(spans));
+                }
+            }
+        }
+    }
+    out
+}
+
+pub fn diff_style(line: &str, theme: Theme) -> ratatui::style::Style {
+    if line.starts_with("+++") || line.starts_with("---") {
+        theme.key()
+    } else if line.starts_with('+') {
+        theme.pro()
+    } else if line.starts_with('-') {
+        theme.con()
+    } else if line.starts_with("@@") {
+        theme.heading()
+    } else {
+        theme.plain()
+    }
+}

@@ -1,0 +1,123 @@
+//! The strategy step: the six options and the teaching panel for the one
+//! selected, written with the operator's names.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Padding, Paragraph};
+
+use crate::domain::{Field, Strategy};
+use crate::tui::layout;
+use crate::tui::state::{Level, State};
+use crate::tui::teaching;
+use crate::tui::text::{width, wrap_prose};
+
+use super::{Theme, position, safe_text, scrolled};
+
+pub fn render(state: &State, theme: Theme, body: Rect, frame: &mut Frame) {
+    let areas = layout::strategy(body);
+    let question = if state.learning {
+        "Learn the options: ↑↓ compare them, Enter sets up with the one selected.".to_string()
+    } else {
+        let name = state.names.value(Field::ServerName).trim();
+        let name = if name.is_empty() { "example.com" } else { name };
+        format!("How should the world find @you:{}?", safe_text(name))
+    };
+    frame.render_widget(Line::raw(format!(" {question}")), areas.question);
+
+    let inner_w = usize::from(areas.list.width.saturating_sub(2));
+    let two_columns = !layout::is_wide(body);
+    let cell_w = if two_columns { inner_w / 2 } else { inner_w };
+    let cell = |i: usize, s: &Strategy| -> Span<'static> {
+        let chosen = i == state.strategy_choice;
+        let marker = if chosen { "▶ " } else { "  " };
+        let tag = s.tag().unwrap_or("");
+        let gap = cell_w
+            .saturating_sub(3 + width(s.title()) + width(tag))
+            .max(1);
+        let text = format!("{marker}{}{}{tag} ", s.title(), " ".repeat(gap));
+        let style = if chosen {
+            theme.selected()
+        } else {
+            theme.plain()
+        };
+        Span::styled(text, style)
+    };
+    let rows: Vec<Line<'static>> = if two_columns {
+        let half = Strategy::ALL.len().div_ceil(2);
+        (0..half)
+            .map(|r| {
+                let mut spans = vec![cell(r, &Strategy::ALL[r])];
+                if let Some(s) = Strategy::ALL.get(r + half) {
+                    spans.push(cell(r + half, s));
+                }
+                Line::from(spans)
+            })
+            .collect()
+    } else {
+        Strategy::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, s)| Line::from(cell(i, s)))
+            .collect()
+    };
+    let list = Paragraph::new(rows).block(
+        Block::bordered()
+            .title(" Options ")
+            .border_style(theme.border()),
+    );
+    frame.render_widget(list, areas.list);
+
+    let s = state.strategy();
+    let text_area = layout::text_area(areas.lesson);
+    let lines = lesson_lines(state, text_area.width);
+    let mut block = Block::bordered()
+        .padding(Padding::left(1))
+        .border_style(theme.border())
+        .title(Line::styled(
+            format!(
+                " {}{} ",
+                s.title(),
+                s.tag().map(|t| format!(" ({t})")).unwrap_or_default()
+            ),
+            theme.heading(),
+        ));
+    if let Some(pos) = position(lines.len(), state.lesson_scroll, text_area.height) {
+        block = block.title_bottom(Line::from(format!("{pos}PgDn ")).right_aligned());
+    }
+    frame.render_widget(
+        scrolled(lines, state.lesson_scroll, text_area).block(block),
+        areas.lesson,
+    );
+}
+
+/// The teaching panel's lines at `width` (also used to bound scrolling).
+pub fn lesson_lines(state: &State, width: u16) -> Vec<Line<'static>> {
+    let theme = Theme::new(state.no_color);
+    let w = usize::from(width).max(10);
+    let mut out = Vec::new();
+    if let Some(problem) = &state.strategy_problem {
+        let text = format!("✘ Not with your answers: {}", safe_text(problem));
+        for piece in wrap_prose(&text, w) {
+            out.push(Line::styled(piece, theme.level(Level::Error)));
+        }
+        out.push(Line::raw(""));
+    }
+    let lesson = teaching::lesson(&state.answers(), state.strategy());
+    for raw in lesson.text.lines() {
+        let raw = safe_text(raw);
+        let (style, text) = if let Some(h) = raw.strip_prefix("# ") {
+            (theme.heading(), h.to_string())
+        } else if raw.starts_with("+ ") {
+            (theme.pro(), raw.to_string())
+        } else if let Some(rest) = raw.strip_prefix("- ") {
+            (theme.con(), format!("− {rest}"))
+        } else {
+            (theme.plain(), raw.to_string())
+        };
+        for piece in wrap_prose(&text, w) {
+            out.push(Line::from(Span::styled(piece, style)));
+        }
+    }
+    out
+}
