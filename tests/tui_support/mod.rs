@@ -84,6 +84,7 @@ pub fn artifact(id: &'static str, title: &str, file: &str, text: &str) -> Artifa
         title: title.into(),
         file_name: file.into(),
         text: text.into(),
+        syntax: "text",
     }
 }
 

@@ -155,6 +155,7 @@ mod tests {
             title: file.into(),
             file_name: file.into(),
             text: text.into(),
+            syntax: "text",
         }
     }
 
