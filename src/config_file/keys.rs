@@ -14,15 +14,8 @@ pub const KNOWN_KEYS: [&str; 8] = [
     "policy_server_public_key",
 ];
 
-/// The keys a plan can set (`domain::plan::WellKnownSection`).
-pub const PLAN_KEYS: [&str; 6] = [
-    "client",
-    "server",
-    "support_page",
-    "support_role",
-    "support_email",
-    "support_mxid",
-];
+/// The keys a plan can set.
+pub const PLAN_KEYS: [&str; 6] = crate::domain::plan::WellKnownSection::KEYS;
 
 /// Removed from `[global.well_known]`; now `[global.matrix_rtc] foci`.
 pub const REMOVED_RTC_KEY: &str = "rtc_focus_server_urls";

@@ -2,11 +2,14 @@
 
 pub mod answers;
 pub mod deployment;
+mod name_warnings;
 pub mod plan;
+mod plan_requirements;
 pub mod server_name;
 pub mod strategy;
 pub mod support;
 pub mod validate;
+mod validate_urls;
 
 pub use answers::{Answers, Field};
 pub use deployment::{Deployment, Proxy};

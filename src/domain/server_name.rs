@@ -15,6 +15,8 @@ use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 
+pub use super::name_warnings::{NameWarning, dns_name_warnings};
+
 /// The host part of a server name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Host {
@@ -110,49 +112,6 @@ impl fmt::Display for ServerNameError {
 
 impl std::error::Error for ServerNameError {}
 
-/// Something the grammar allows but that is probably not what was meant.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NameWarning {
-    UpperCase,
-    Long(usize),
-    TrailingDot,
-    EmptyLabel,
-    HyphenAtLabelEdge(String),
-    LabelTooLong(String),
-}
-
-impl fmt::Display for NameWarning {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            NameWarning::UpperCase => f.write_str(
-                "contains upper-case letters: server names are case-sensitive, so \
-                 `Example.com` and `example.com` are different servers; use lower case",
-            ),
-            NameWarning::Long(n) => write!(
-                f,
-                "is {n} characters long: names over 230 characters are allowed but \
-                 discouraged (room and event IDs that embed them get too long)"
-            ),
-            NameWarning::TrailingDot => f.write_str(
-                "ends with a dot: `example.com.` and `example.com` are different server \
-                 names; drop the dot",
-            ),
-            NameWarning::EmptyLabel => {
-                f.write_str("has two dots in a row or starts with a dot: DNS cannot resolve it")
-            }
-            NameWarning::HyphenAtLabelEdge(label) => write!(
-                f,
-                "has the label `{label}` starting or ending with `-`: DNS names do not allow that"
-            ),
-            NameWarning::LabelTooLong(label) => write!(
-                f,
-                "has a label of {} characters (`{label}`): DNS allows at most 63",
-                label.len()
-            ),
-        }
-    }
-}
-
 impl ServerName {
     pub fn parse(input: &str) -> Result<ServerName, ServerNameError> {
         check_common_slips(input)?;
@@ -197,38 +156,6 @@ impl ServerName {
         };
         dns_name_warnings(name)
     }
-}
-
-/// Warnings for a DNS name (also used for the delegated host).
-pub fn dns_name_warnings(name: &str) -> Vec<NameWarning> {
-    let mut out = Vec::new();
-    if name.chars().any(|c| c.is_ascii_uppercase()) {
-        out.push(NameWarning::UpperCase);
-    }
-    if name.len() > 230 {
-        out.push(NameWarning::Long(name.len()));
-    }
-    let trimmed = match name.strip_suffix('.') {
-        Some(rest) => {
-            out.push(NameWarning::TrailingDot);
-            rest
-        }
-        None => name,
-    };
-    let labels: Vec<&str> = trimmed.split('.').collect();
-    if labels.iter().any(|l| l.is_empty()) {
-        out.push(NameWarning::EmptyLabel);
-    }
-    if let Some(l) = labels
-        .iter()
-        .find(|l| l.starts_with('-') || l.ends_with('-'))
-    {
-        out.push(NameWarning::HyphenAtLabelEdge((*l).to_string()));
-    }
-    if let Some(l) = labels.iter().find(|l| l.len() > 63) {
-        out.push(NameWarning::LabelTooLong((*l).to_string()));
-    }
-    out
 }
 
 impl fmt::Display for ServerName {
@@ -434,100 +361,5 @@ fn parse_port(input: &str, text: &str, at: usize) -> Result<u16, ServerNameError
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn err(s: &str) -> ServerNameError {
-        match ServerName::parse(s) {
-            Err(e) => e,
-            Ok(n) => panic!("{s} parsed as {n:?}"),
-        }
-    }
-
-    #[test]
-    fn parses_each_host_form() {
-        let n = ServerName::parse("example.com").expect("valid");
-        assert_eq!(n.host, Host::Dns("example.com".into()));
-        assert_eq!(n.port, None);
-        let n = ServerName::parse("example.com:8448").expect("valid");
-        assert_eq!(n.port, Some(8448));
-        let n = ServerName::parse("1.2.3.4:443").expect("valid");
-        assert_eq!(n.host, Host::Ipv4(Ipv4Addr::new(1, 2, 3, 4)));
-        let n = ServerName::parse("[::1]:8448").expect("valid");
-        assert_eq!(n.host, Host::Ipv6(Ipv6Addr::LOCALHOST));
-        assert_eq!(n.to_string(), "[::1]:8448");
-        let n = ServerName::parse("[2001:db8::1]").expect("valid");
-        assert_eq!(n.port, None);
-        assert_eq!(n.host_str(), "[2001:db8::1]");
-    }
-
-    #[test]
-    fn explains_common_slips() {
-        let e = err("https://example.com/");
-        assert!(e.message.contains("URL scheme"), "{e}");
-        assert!(e.message.contains("`example.com`"), "{e}");
-        assert!(err("@alice:example.com").message.contains("`example.com`"));
-        assert!(err("example.com/matrix").message.contains("no path"));
-        assert!(err("exa mple.com").message.contains("white space"));
-        assert!(err("").message.contains("empty"));
-    }
-
-    #[test]
-    fn rejects_grammar_violations_with_positions() {
-        let e = err("exa_mple.com");
-        assert_eq!(e.position, 3);
-        assert!(e.message.contains('_'));
-        assert_eq!(err("example.com:").position, 12);
-        assert!(err("example.com:0").message.contains("out of range"));
-        assert!(err("example.com:65536").message.contains("out of range"));
-        assert!(err("example.com:123456").message.contains("5 digits"));
-        assert_eq!(err("example.com:8a").position, 13);
-        assert!(err("256.1.1.1").message.contains("over 255"));
-        assert!(err("::1").message.contains("brackets"));
-        assert!(err("[::1").message.contains("closed"));
-        assert!(err("[zz::1]").message.contains("IPv6"));
-        assert!(err("[::1]x").message.contains("only `:port`"));
-        assert!(err("bücher.de").message.contains("punycode"));
-        assert!(err(&"a".repeat(256)).message.contains("255"));
-        assert!(err(":443").message.contains("empty"));
-    }
-
-    #[test]
-    fn warns_on_allowed_but_odd_names() {
-        let w = ServerName::parse("Example.com").expect("valid").warnings();
-        assert_eq!(w, vec![NameWarning::UpperCase]);
-        let w = ServerName::parse("example.com.").expect("valid").warnings();
-        assert_eq!(w, vec![NameWarning::TrailingDot]);
-        let long = format!("{}.com", "a.".repeat(120));
-        let w = ServerName::parse(&long).expect("valid").warnings();
-        assert!(w.contains(&NameWarning::Long(long.len())), "{w:?}");
-        assert!(
-            ServerName::parse("example.com")
-                .expect("valid")
-                .warnings()
-                .is_empty()
-        );
-        assert!(
-            ServerName::parse("1.2.3.4")
-                .expect("valid")
-                .warnings()
-                .is_empty()
-        );
-    }
-
-    #[test]
-    fn host_field_refuses_a_port() {
-        assert!(Host::parse("matrix.example.com").is_ok());
-        let e = Host::parse("matrix.example.com:443").expect_err("port refused");
-        assert!(e.message.contains("port"));
-    }
-
-    #[test]
-    fn sni_only_for_dns_names() {
-        assert_eq!(
-            Host::parse("m.example.com").expect("valid").sni(),
-            Some("m.example.com")
-        );
-        assert_eq!(Host::parse("10.0.0.1").expect("valid").sni(), None);
-    }
-}
+#[path = "server_name_tests.rs"]
+mod tests;

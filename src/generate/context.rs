@@ -95,14 +95,7 @@ pub struct Notice {
 }
 
 /// The key names under `[global.well_known]`, in Continuwuity's order.
-pub const WELL_KNOWN_KEYS: [&str; 6] = [
-    "client",
-    "server",
-    "support_page",
-    "support_role",
-    "support_email",
-    "support_mxid",
-];
+pub const WELL_KNOWN_KEYS: [&str; 6] = crate::domain::plan::WellKnownSection::KEYS;
 
 pub fn context(plan: &Plan, artifact_files: BTreeMap<&'static str, String>) -> Context {
     let section = plan.well_known_section();
