@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::KeyCode;
 
+use matrix_delegate::check::client_discovery::ClientVerdict;
+use matrix_delegate::check::discovery_types::{FederationPath, PathTarget, Step as SpecStep};
 use matrix_delegate::check::model::{CheckEvent, CheckId, Status};
 use matrix_delegate::domain::ServerName;
 use matrix_delegate::tui::services::Expected;
@@ -75,7 +77,7 @@ fn results_stream_in_and_stale_events_are_dropped() {
             at: t0,
         },
     );
-    assert_eq!(s.checks.running.len(), 1);
+    assert_eq!(s.checks.running().len(), 1);
     assert_eq!(s.checks.rows().len(), 1);
     let tls = result(CheckId::ServerTls, Status::Pass, "ok", 40).target("203.0.113.7:443");
     update(
@@ -88,10 +90,10 @@ fn results_stream_in_and_stale_events_are_dropped() {
             at: t0 + Duration::from_millis(40),
         },
     );
-    assert!(s.checks.running.is_empty(), "finished rows stop spinning");
-    assert_eq!(s.checks.results.len(), 1);
+    assert!(s.checks.running().is_empty(), "finished rows stop spinning");
+    assert_eq!(s.checks.results().len(), 1);
     // A stale event (another run) changes nothing and asks for no redraw.
-    let before = s.checks.results.clone();
+    let before = s.checks.results().to_vec();
     s.dirty = false;
     assert!(update(&mut s, finished(0, CheckId::DnsSrv, Status::Fail)).is_empty());
     assert!(update(&mut s, finished(7, CheckId::DnsSrv, Status::Fail)).is_empty());
@@ -105,7 +107,7 @@ fn results_stream_in_and_stale_events_are_dropped() {
         )
         .is_empty()
     );
-    assert_eq!(s.checks.results, before);
+    assert_eq!(s.checks.results(), before);
     assert_eq!(s.checks.phase, RunPhase::Running);
     assert!(!s.dirty);
     update(
@@ -121,7 +123,7 @@ fn results_stream_in_and_stale_events_are_dropped() {
     s.dirty = false;
     update(&mut s, finished(1, CheckId::DnsSrv, Status::Fail));
     assert!(!s.dirty);
-    assert_eq!(s.checks.results.len(), 1);
+    assert_eq!(s.checks.results().len(), 1);
 }
 
 #[test]
@@ -148,11 +150,11 @@ fn rerun_cancels_the_running_run_and_ignores_its_late_events() {
     assert_eq!(cmds.len(), 2, "{cmds:?}");
     assert_eq!(cmds[0], Cmd::CancelChecks { run: 1 });
     assert!(matches!(&cmds[1], Cmd::StartChecks(r) if r.run == 2));
-    assert!(s.checks.results.is_empty());
+    assert!(s.checks.results().is_empty());
     update(&mut s, finished(1, CheckId::DnsSrv, Status::Fail));
-    assert!(s.checks.results.is_empty(), "run 1 is stale now");
+    assert!(s.checks.results().is_empty(), "run 1 is stale now");
     update(&mut s, finished(2, CheckId::DnsSrv, Status::Pass));
-    assert_eq!(s.checks.results.len(), 1);
+    assert_eq!(s.checks.results().len(), 1);
     // Re-running after the end: no cancel needed.
     update(
         &mut s,
@@ -249,7 +251,7 @@ fn watch_reports_what_changed_since_the_last_complete_run() {
     assert_eq!(s.checks.changed_count(), 2, "one changed, one new");
     let cors = s
         .checks
-        .results
+        .results()
         .iter()
         .find(|r| r.id == CheckId::ClientCors)
         .expect("cors");
@@ -314,14 +316,13 @@ fn selection_expand_and_leaving() {
 }
 
 #[test]
-fn export_emits_the_report_command() {
+fn export_emits_the_folded_report_once_the_run_is_done() {
     let mut s = checks();
     press(&mut s, KeyCode::Char('e'));
     assert!(s.overlay.is_none());
-    assert!(
-        s.status
-            .as_ref()
-            .is_some_and(|x| x.text.contains("Nothing to export yet"))
+    assert_eq!(
+        s.status.as_ref().map(|x| x.text.as_str()),
+        Some("Nothing to export yet: run 1 is still going; e works once it is done.")
     );
     stream_run(&mut s, 1, &sample_results(), Instant::now());
     press(&mut s, KeyCode::Char('e'));
@@ -337,9 +338,11 @@ fn export_emits_the_report_command() {
         base.to_str(),
         Some("matrix-delegate-report-example.com-run1")
     );
-    assert!(report.complete);
-    assert_eq!(report.results.len(), sample_results().len());
+    // Exactly the shared report the run folded into.
+    assert_eq!(report, s.checks.report());
+    assert_eq!(report.checks.len(), sample_results().len());
     assert_eq!(report.server_name, "example.com");
+    assert!(!report.ok, "two checks failed");
     update(
         &mut s,
         Msg::Exported(Ok(vec!["a.md".into(), "a.json".into()])),
@@ -354,6 +357,106 @@ fn export_emits_the_report_command() {
             .as_ref()
             .is_some_and(|x| x.text == "Not exported: a.md already exists")
     );
+    // A cancelled run is not a report either (a partial one would claim
+    // that nothing failed).
+    press(&mut s, KeyCode::Char('r'));
+    update(&mut s, finished(2, CheckId::DnsSrv, Status::Pass));
+    assert_eq!(s.checks.cancel(), vec![Cmd::CancelChecks { run: 2 }]);
+    press(&mut s, KeyCode::Char('e'));
+    assert!(s.overlay.is_none(), "{:?}", s.overlay);
+    assert!(
+        s.status
+            .as_ref()
+            .is_some_and(|x| x.text.contains("run 2 was cancelled")),
+        "{:?}",
+        s.status
+    );
+}
+
+#[test]
+fn the_federation_path_and_client_verdict_are_folded_in() {
+    let mut s = checks();
+    let t0 = Instant::now();
+    let path = FederationPath {
+        step: SpecStep::DelegatedHostPort,
+        targets: vec![PathTarget {
+            address: "203.0.113.7:443".parse().expect("address"),
+            host_header: "matrix.example.com:443".into(),
+            sni: Some("matrix.example.com".into()),
+            cert_name: "matrix.example.com".into(),
+        }],
+        unresolved: Vec::new(),
+        no_service: false,
+    };
+    update(
+        &mut s,
+        Msg::Check {
+            event: CheckEvent::Resolved { run: 1, path },
+            at: t0,
+        },
+    );
+    update(
+        &mut s,
+        Msg::Check {
+            event: CheckEvent::ClientDiscovered {
+                run: 1,
+                verdict: ClientVerdict::Ok,
+                base_url: Some("https://matrix.example.com/".into()),
+            },
+            at: t0,
+        },
+    );
+    let report = s.checks.report();
+    assert_eq!(report.federation.step, Some(SpecStep::DelegatedHostPort));
+    assert_eq!(report.federation.targets[0].address, "203.0.113.7:443");
+    assert!(!report.federation.targets[0].ok, "no TLS result yet");
+    assert_eq!(report.client.verdict, Some(ClientVerdict::Ok));
+    for id in [
+        CheckId::ServerTls,
+        CheckId::ServerVersion,
+        CheckId::ServerKeys,
+    ] {
+        let r = result(id, Status::Pass, "ok", 5).target("203.0.113.7:443");
+        update(
+            &mut s,
+            Msg::Check {
+                event: CheckEvent::Finished { run: 1, result: r },
+                at: t0,
+            },
+        );
+    }
+    assert!(s.checks.report().federation.targets[0].ok);
+    assert!(s.checks.report().federation.ok);
+    // A stale path (another run) changes nothing.
+    s.dirty = false;
+    let stale = CheckEvent::Resolved {
+        run: 0,
+        path: FederationPath {
+            step: SpecStep::DefaultPort,
+            targets: Vec::new(),
+            unresolved: Vec::new(),
+            no_service: false,
+        },
+    };
+    assert!(
+        update(
+            &mut s,
+            Msg::Check {
+                event: stale,
+                at: t0
+            }
+        )
+        .is_empty()
+    );
+    assert!(!s.dirty);
+    assert_eq!(
+        s.checks.report().federation.step,
+        Some(SpecStep::DelegatedHostPort)
+    );
+    // A new run starts from nothing.
+    press(&mut s, KeyCode::Char('r'));
+    assert_eq!(s.checks.report().federation.step, None);
+    assert_eq!(s.checks.report().client.verdict, None);
 }
 
 #[test]

@@ -138,8 +138,10 @@ fn write_config_flow_without_a_known_config() {
     let plan = s.review.plan.clone().expect("plan");
     let found = ConfigStatus::Found(ConfigInfo {
         path: "/etc/c.toml".into(),
+        why: "the file you named".into(),
         server_name: Some("example.org".into()),
         well_known: WellKnownSection::default(),
+        notes: Vec::new(),
     });
     let cmds = update(&mut s, Msg::ConfigLoaded(found));
     assert_eq!(
@@ -163,6 +165,7 @@ fn write_config_flow_without_a_known_config() {
         path: "/etc/c.toml".into(),
         diff: "+server".into(),
         fingerprint: "1".into(),
+        notes: Vec::new(),
     };
     s.dirty = false;
     let stale = Msg::ConfigPreviewed {
@@ -195,12 +198,13 @@ fn write_config_flow_without_a_known_config() {
         cmds,
         vec![Cmd::WriteConfig {
             plan: Box::new(plan.clone()),
-            preview
+            preview: preview.clone()
         }]
     );
     let outcome = WriteOutcome {
         path: "/etc/c.toml".into(),
         backup: Some("/etc/c.toml.bak".into()),
+        warning: None,
     };
     let cmds = update(&mut s, Msg::ConfigWritten(Ok(outcome)));
     assert!(
@@ -214,14 +218,35 @@ fn write_config_flow_without_a_known_config() {
     );
     update(
         &mut s,
-        Msg::ConfigWritten(Err("file changed on disk".into())),
+        Msg::ConfigPreviewed {
+            plan: Box::new(plan.clone()),
+            result: Ok(preview.clone()),
+        },
+    );
+    let cmds = update(
+        &mut s,
+        Msg::ConfigWritten(Err("/etc/c.toml: the file changed on disk".into())),
     );
     assert!(
         s.status
             .as_ref()
             .is_some_and(|x| x.level == Level::Error && x.text.contains("Nothing was written"))
     );
+    // The diff shown is no longer the file's: it is computed again.
+    assert_eq!(
+        cmds,
+        vec![Cmd::PreviewConfigWrite {
+            path: "/etc/c.toml".into(),
+            plan: Box::new(plan.clone())
+        }]
+    );
+    assert_eq!(s.review.preview, PreviewState::Pending);
 }
+
+/// What the config editor says when the file names another server.
+const REFUSED: &str = "/etc/conduwuit/conduwuit.toml: the config file's server_name is \
+                       `example.org` (line 2) but the plan is for `example.com`. The server \
+                       name cannot change without wiping the homeserver's database";
 
 #[test]
 fn write_config_with_a_known_config_and_with_docker() {
@@ -242,25 +267,30 @@ fn write_config_with_a_known_config_and_with_docker() {
         &mut s,
         Msg::ConfigPreviewed {
             plan: Box::new(plan.clone()),
-            result: Err(matrix_delegate::tui::services::UNAVAILABLE_CONFIG.into()),
+            result: Err(REFUSED.into()),
         },
     );
     assert!(
         s.status
             .as_ref()
-            .is_some_and(|x| x.text.contains("not available in this build"))
+            .is_some_and(|x| x.text == format!("Cannot write: {REFUSED}"))
     );
     assert!(matches!(s.review.preview, PreviewState::Failed(_)));
     let tabs = s.review.tabs();
     let diff = tabs
         .iter()
-        .find(|t| t.title == "config diff")
+        .find(|t| t.label == "config diff")
         .expect("a config diff tab");
     assert!(
         diff.text.contains("server = \"matrix.example.com:443\""),
         "the section to paste by hand"
     );
-    assert_eq!(tabs.iter().filter(|t| t.title == "config diff").count(), 1);
+    assert!(
+        diff.text.starts_with(&format!("No diff: {REFUSED}")),
+        "{}",
+        diff.text
+    );
+    assert_eq!(tabs.iter().filter(|t| t.label == "config diff").count(), 1);
     // Docker: nothing to write into a file.
     press(&mut s, KeyCode::Char('3'));
     press(&mut s, KeyCode::Right);
@@ -363,4 +393,147 @@ fn check_an_existing_setup() {
     assert!(matches!(&cmds[..], [Cmd::StartChecks(r)] if r.expected == Expected::Nothing));
     press(&mut s, KeyCode::Esc);
     assert_eq!(s.step, Step::Welcome, "no review yet: back to welcome");
+}
+
+/// The review screen with the real config services (no runtime: each
+/// command the state emits is carried out by hand, as the runtime would).
+#[test]
+fn the_config_tab_shows_the_real_diff_and_writes_it() {
+    use matrix_delegate::tui::services::{load_config, preview_config_write, write_config};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("conduwuit.toml");
+    let original = "# my server\n[global]\nserver_name = \"example.com\"\n\n\
+                    [global.well_known]\n# contacts\nsupport_email = \"admin@example.com\"\n";
+    std::fs::write(&path, original).expect("write config");
+    let status = load_config(Some(&path), &[]);
+    let mut s = State::wizard(status, false);
+    press(&mut s, KeyCode::Enter);
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "matrix.example.com");
+    press(&mut s, KeyCode::Enter);
+    press(&mut s, KeyCode::Enter);
+    let cmds = press(&mut s, KeyCode::Enter);
+    let [Cmd::PreviewConfigWrite { path: asked, plan }] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(asked, &path);
+    let result = preview_config_write(asked, plan, &[]);
+    update(
+        &mut s,
+        Msg::ConfigPreviewed {
+            plan: plan.clone(),
+            result,
+        },
+    );
+    let tabs = s.review.tabs();
+    let labels: Vec<&str> = tabs.iter().map(|t| t.label.as_ref()).collect();
+    assert_eq!(
+        labels,
+        ["summary", "DNS", "config diff", "proxy", "next steps"]
+    );
+    let diff = &tabs[2];
+    assert!(
+        diff.text
+            .contains("+client = \"https://matrix.example.com\"\n"),
+        "{}",
+        diff.text
+    );
+    assert!(diff.text.contains("+server = \"matrix.example.com:443\""));
+    assert!(!diff.text.contains("-support_email"), "{}", diff.text);
+    assert!(diff.title.contains("conduwuit.toml"), "{}", diff.title);
+
+    press(&mut s, KeyCode::Char('w'));
+    let cmds = press(&mut s, KeyCode::Char('y'));
+    let [Cmd::WriteConfig { plan, preview }] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    let outcome = write_config(plan, preview, &[]);
+    let backup = outcome.as_ref().ok().and_then(|o| o.backup.clone());
+    let cmds = update(&mut s, Msg::ConfigWritten(outcome));
+    let status = s.status.clone().expect("status");
+    assert_eq!(status.level, Level::Ok, "{}", status.text);
+    let backup = backup.expect("a backup");
+    assert_eq!(std::fs::read_to_string(&backup).expect("backup"), original);
+    let now = std::fs::read_to_string(&path).expect("read");
+    assert!(
+        now.starts_with(
+            "# my server\n[global]\nserver_name = \"example.com\"\n\n[global.well_known]\n"
+        ),
+        "{now}"
+    );
+    assert!(
+        now.contains("# contacts\nsupport_email = \"admin@example.com\"\n"),
+        "{now}"
+    );
+    assert!(
+        now.contains("server = \"matrix.example.com:443\"\n"),
+        "{now}"
+    );
+    // The refreshed diff says that nothing is left to change.
+    let [Cmd::PreviewConfigWrite { path: asked, plan }] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    let result = preview_config_write(asked, plan, &[]);
+    update(
+        &mut s,
+        Msg::ConfigPreviewed {
+            plan: plan.clone(),
+            result,
+        },
+    );
+    let tabs = s.review.tabs();
+    assert!(
+        tabs[2].text.contains("already says exactly this"),
+        "{}",
+        tabs[2].text
+    );
+}
+
+#[test]
+fn a_config_for_another_server_name_is_refused_in_the_review() {
+    use matrix_delegate::tui::services::{load_config, preview_config_write};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("conduwuit.toml");
+    std::fs::write(&path, "[global]\nserver_name = \"example.org\"\n").expect("write config");
+    let mut s = State::wizard(load_config(Some(&path), &[]), false);
+    press(&mut s, KeyCode::Enter);
+    update(&mut s, ctrl('u'));
+    type_text(&mut s, "example.com");
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "matrix.example.com");
+    press(&mut s, KeyCode::Enter);
+    press(&mut s, KeyCode::Enter);
+    let cmds = press(&mut s, KeyCode::Enter);
+    let [Cmd::PreviewConfigWrite { path: asked, plan }] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    let result = preview_config_write(asked, plan, &[]);
+    update(
+        &mut s,
+        Msg::ConfigPreviewed {
+            plan: plan.clone(),
+            result,
+        },
+    );
+    press(&mut s, KeyCode::Char('w'));
+    assert!(s.overlay.is_none(), "no confirmation for a refused edit");
+    let status = s.status.clone().expect("status");
+    assert_eq!(status.level, Level::Error);
+    assert!(
+        status.text.contains("`example.org`")
+            && status.text.contains("cannot change without wiping"),
+        "{}",
+        status.text
+    );
+    let tabs = s.review.tabs();
+    assert!(tabs[2].text.starts_with("No diff: "), "{}", tabs[2].text);
+    assert!(
+        tabs[2].text.contains("[global.well_known]\n"),
+        "the section to paste by hand: {}",
+        tabs[2].text
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("read"),
+        "[global]\nserver_name = \"example.org\"\n"
+    );
 }

@@ -11,11 +11,13 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+use matrix_delegate::check::client_discovery::ClientVerdict;
+use matrix_delegate::check::discovery_types::{FederationPath, PathTarget, Step};
 use matrix_delegate::check::model::{CheckEvent, CheckId, CheckResult, RunId, Status};
+use matrix_delegate::check::report::Report;
 use matrix_delegate::domain::Plan;
 use matrix_delegate::domain::plan::WellKnownSection;
 use matrix_delegate::generate::Artifact;
-use matrix_delegate::tui::report::Report;
 use matrix_delegate::tui::services::{
     CheckRequest, CheckSink, ConfigInfo, ConfigPreview, ConfigStatus, RunHandle, SavedFiles,
     Services, WriteOutcome,
@@ -45,8 +47,10 @@ pub fn type_text(state: &mut State, text: &str) {
 pub fn config(server_name: &str) -> ConfigStatus {
     ConfigStatus::Found(ConfigInfo {
         path: PathBuf::from("/etc/conduwuit/conduwuit.toml"),
+        why: "named by the environment variable CONTINUWUITY_CONFIG".into(),
         server_name: Some(server_name.to_string()),
         well_known: WellKnownSection::default(),
+        notes: Vec::new(),
     })
 }
 
@@ -139,6 +143,7 @@ pub fn sample_results() -> Vec<CheckResult> {
             .remedy("Make the proxy listen on IPv6 too, or remove the AAAA record of matrix.example.com.")
             .spec("server-server API, Resolving server names, step 3.2"),
         result(CheckId::ServerVersion, Status::Pass, "Continuwuity 0.5.0", 30).target("203.0.113.7:443"),
+        result(CheckId::ServerKeys, Status::Pass, "1 key, signatures verify, valid 7 days", 35).target("203.0.113.7:443"),
         result(CheckId::ClientWellKnown, Status::Pass, "base_url https://matrix.example.com/ (verdict OK)", 70),
         result(CheckId::ClientCors, Status::Fail, "no Access-Control-Allow-Origin on the client file", 66)
             .evidence("GET https://example.com/.well-known/matrix/client", "200, no Access-Control-Allow-Origin")
@@ -147,6 +152,38 @@ pub fn sample_results() -> Vec<CheckResult> {
         result(CheckId::SupportWellKnown, Status::Pass, "1 contact (m.role.admin)", 60),
         result(CheckId::CacheWellKnown, Status::Warn, "no Cache-Control: peers keep the old answer up to 24 h", 1),
     ]
+}
+
+/// The path discovery takes for the seed example: step 3.2, two addresses.
+pub fn sample_path() -> FederationPath {
+    let target = |address: &str| PathTarget {
+        address: address.parse().expect("socket address"),
+        host_header: "matrix.example.com:443".into(),
+        sni: Some("matrix.example.com".into()),
+        cert_name: "matrix.example.com".into(),
+    };
+    FederationPath {
+        step: Step::DelegatedHostPort,
+        targets: vec![target("203.0.113.7:443"), target("[2001:db8::7]:443")],
+        unresolved: Vec::new(),
+        no_service: false,
+    }
+}
+
+/// Feeds the discovery summaries of a run: the federation path and the
+/// client verdict with its base URL.
+pub fn stream_discovery(state: &mut State, run: RunId, path: FederationPath, t0: Instant) {
+    let events = [
+        CheckEvent::Resolved { run, path },
+        CheckEvent::ClientDiscovered {
+            run,
+            verdict: ClientVerdict::Ok,
+            base_url: Some("https://matrix.example.com/".into()),
+        },
+    ];
+    for event in events {
+        update(state, Msg::Check { event, at: t0 });
+    }
 }
 
 /// Feeds a whole run (started, finished, done) to the state.
@@ -228,6 +265,7 @@ impl Services for FakeServices {
             path: path.to_path_buf(),
             diff: "+x".into(),
             fingerprint: "f".into(),
+            notes: Vec::new(),
         })
     }
 
@@ -236,6 +274,7 @@ impl Services for FakeServices {
         Ok(WriteOutcome {
             path: preview.path.clone(),
             backup: None,
+            warning: None,
         })
     }
 
@@ -248,11 +287,7 @@ impl Services for FakeServices {
     }
 
     fn export_report(&self, base: &Path, report: &Report) -> Result<Vec<PathBuf>, String> {
-        self.log(format!(
-            "export {} {}",
-            base.display(),
-            report.results.len()
-        ));
+        self.log(format!("export {} {}", base.display(), report.checks.len()));
         Ok(vec![base.with_extension("md")])
     }
 }
