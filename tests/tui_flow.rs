@@ -208,7 +208,7 @@ fn config_values_prefill_host_port_and_client() {
         },
         notes: Vec::new(),
     };
-    let s = State::wizard(ConfigStatus::Found(info), false);
+    let s = State::wizard(ConfigStatus::Found(Box::new(info)), false);
     assert_eq!(s.names.value(Field::Host), "hs.example.com");
     assert_eq!(s.names.value(Field::Port), "8443");
     assert_eq!(

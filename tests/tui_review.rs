@@ -11,7 +11,8 @@ use crossterm::event::KeyCode;
 use matrix_delegate::domain::plan::WellKnownSection;
 use matrix_delegate::domain::{Deployment, Field};
 use matrix_delegate::tui::services::{
-    ConfigInfo, ConfigPreview, ConfigStatus, Expected, SavedFiles, WriteOutcome,
+    ConfigInfo, ConfigPreview, ConfigStatus, Expected, SavedFiles, WriteOutcome, load_config,
+    preview_config_write, write_config,
 };
 use matrix_delegate::tui::state::{Level, Overlay, PreviewState, PromptKind, State, Step};
 use matrix_delegate::tui::{Cmd, Msg, update};
@@ -136,13 +137,13 @@ fn write_config_flow_without_a_known_config() {
         }]
     );
     let plan = s.review.plan.clone().expect("plan");
-    let found = ConfigStatus::Found(ConfigInfo {
+    let found = ConfigStatus::Found(Box::new(ConfigInfo {
         path: "/etc/c.toml".into(),
         why: "the file you named".into(),
         server_name: Some("example.org".into()),
         well_known: WellKnownSection::default(),
         notes: Vec::new(),
-    });
+    }));
     let cmds = update(&mut s, Msg::ConfigLoaded(found));
     assert_eq!(
         cmds,
@@ -251,12 +252,7 @@ const REFUSED: &str = "/etc/conduwuit/conduwuit.toml: the config file's server_n
 #[test]
 fn write_config_with_a_known_config_and_with_docker() {
     let mut s = State::wizard(config("example.com"), false);
-    press(&mut s, KeyCode::Enter);
-    press(&mut s, KeyCode::Tab);
-    type_text(&mut s, "matrix.example.com");
-    press(&mut s, KeyCode::Enter);
-    press(&mut s, KeyCode::Enter);
-    let cmds = press(&mut s, KeyCode::Enter);
+    let cmds = review_from_welcome(&mut s);
     assert!(
         matches!(&cmds[..], [Cmd::PreviewConfigWrite { path, .. }] if path == &PathBuf::from("/etc/conduwuit/conduwuit.toml"))
     );
@@ -395,36 +391,42 @@ fn check_an_existing_setup() {
     assert_eq!(s.step, Step::Welcome, "no review yet: back to welcome");
 }
 
-/// The review screen with the real config services (no runtime: each
-/// command the state emits is carried out by hand, as the runtime would).
-#[test]
-fn the_config_tab_shows_the_real_diff_and_writes_it() {
-    use matrix_delegate::tui::services::{load_config, preview_config_write, write_config};
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("conduwuit.toml");
-    let original = "# my server\n[global]\nserver_name = \"example.com\"\n\n\
-                    [global.well_known]\n# contacts\nsupport_email = \"admin@example.com\"\n";
-    std::fs::write(&path, original).expect("write config");
-    let status = load_config(Some(&path), &[]);
-    let mut s = State::wizard(status, false);
-    press(&mut s, KeyCode::Enter);
-    press(&mut s, KeyCode::Tab);
-    type_text(&mut s, "matrix.example.com");
-    press(&mut s, KeyCode::Enter);
-    press(&mut s, KeyCode::Enter);
-    let cmds = press(&mut s, KeyCode::Enter);
-    let [Cmd::PreviewConfigWrite { path: asked, plan }] = &cmds[..] else {
-        panic!("{cmds:?}")
+/// Carries out the one `PreviewConfigWrite` in `cmds` with the real
+/// config service, as the runtime would, and feeds the answer back.
+fn run_preview(s: &mut State, cmds: &[Cmd]) -> PathBuf {
+    let [Cmd::PreviewConfigWrite { path, plan }] = cmds else {
+        panic!("one preview: {cmds:?}")
     };
-    assert_eq!(asked, &path);
-    let result = preview_config_write(asked, plan, &[]);
+    let result = preview_config_write(path, plan, &[]);
     update(
-        &mut s,
+        s,
         Msg::ConfigPreviewed {
             plan: plan.clone(),
             result,
         },
     );
+    path.clone()
+}
+
+/// A wizard that found the config file at `path` (written with `text`),
+/// walked to the review with the seed's names.
+fn review_with_config(path: &std::path::Path, text: &str) -> (State, Vec<Cmd>) {
+    std::fs::write(path, text).expect("write config");
+    let mut s = State::wizard(load_config(Some(path), &[]), false);
+    let cmds = review_from_welcome(&mut s);
+    (s, cmds)
+}
+
+/// The review screen with the real config services (no runtime: each
+/// command the state emits is carried out by hand, as the runtime would).
+#[test]
+fn the_config_tab_shows_the_real_diff_and_writes_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("conduwuit.toml");
+    let original = "# my server\n[global]\nserver_name = \"example.com\"\n\n\
+                    [global.well_known]\n# contacts\nsupport_email = \"admin@example.com\"\n";
+    let (mut s, cmds) = review_with_config(&path, original);
+    assert_eq!(run_preview(&mut s, &cmds), path);
     let tabs = s.review.tabs();
     let labels: Vec<&str> = tabs.iter().map(|t| t.label.as_ref()).collect();
     assert_eq!(
@@ -470,17 +472,7 @@ fn the_config_tab_shows_the_real_diff_and_writes_it() {
         "{now}"
     );
     // The refreshed diff says that nothing is left to change.
-    let [Cmd::PreviewConfigWrite { path: asked, plan }] = &cmds[..] else {
-        panic!("{cmds:?}")
-    };
-    let result = preview_config_write(asked, plan, &[]);
-    update(
-        &mut s,
-        Msg::ConfigPreviewed {
-            plan: plan.clone(),
-            result,
-        },
-    );
+    run_preview(&mut s, &cmds);
     let tabs = s.review.tabs();
     assert!(
         tabs[2].text.contains("already says exactly this"),
@@ -491,30 +483,11 @@ fn the_config_tab_shows_the_real_diff_and_writes_it() {
 
 #[test]
 fn a_config_for_another_server_name_is_refused_in_the_review() {
-    use matrix_delegate::tui::services::{load_config, preview_config_write};
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("conduwuit.toml");
-    std::fs::write(&path, "[global]\nserver_name = \"example.org\"\n").expect("write config");
-    let mut s = State::wizard(load_config(Some(&path), &[]), false);
-    press(&mut s, KeyCode::Enter);
-    update(&mut s, ctrl('u'));
-    type_text(&mut s, "example.com");
-    press(&mut s, KeyCode::Tab);
-    type_text(&mut s, "matrix.example.com");
-    press(&mut s, KeyCode::Enter);
-    press(&mut s, KeyCode::Enter);
-    let cmds = press(&mut s, KeyCode::Enter);
-    let [Cmd::PreviewConfigWrite { path: asked, plan }] = &cmds[..] else {
-        panic!("{cmds:?}")
-    };
-    let result = preview_config_write(asked, plan, &[]);
-    update(
-        &mut s,
-        Msg::ConfigPreviewed {
-            plan: plan.clone(),
-            result,
-        },
-    );
+    let text = "[global]\nserver_name = \"example.org\"\n";
+    let (mut s, cmds) = review_with_config(&path, text);
+    run_preview(&mut s, &cmds);
     press(&mut s, KeyCode::Char('w'));
     assert!(s.overlay.is_none(), "no confirmation for a refused edit");
     let status = s.status.clone().expect("status");
@@ -532,8 +505,5 @@ fn a_config_for_another_server_name_is_refused_in_the_review() {
         "the section to paste by hand: {}",
         tabs[2].text
     );
-    assert_eq!(
-        std::fs::read_to_string(&path).expect("read"),
-        "[global]\nserver_name = \"example.org\"\n"
-    );
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), text);
 }

@@ -172,12 +172,7 @@ fn review_with_the_real_generator_output() {
 #[test]
 fn review_with_a_config_diff_and_the_write_confirmation() {
     let mut state = State::wizard(config("example.com"), false);
-    press(&mut state, KeyCode::Enter);
-    press(&mut state, KeyCode::Tab);
-    type_text(&mut state, "matrix.example.com");
-    press(&mut state, KeyCode::Enter);
-    press(&mut state, KeyCode::Enter);
-    let cmds = press(&mut state, KeyCode::Enter);
+    let cmds = review_from_welcome(&mut state);
     assert_eq!(cmds.len(), 1, "{cmds:?}");
     state.review.artifacts = sample_artifacts();
     let plan = state.review.plan.clone().expect("plan");

@@ -81,12 +81,18 @@ mod tests {
     use super::*;
     use crate::domain::{Answers, plan};
 
-    #[test]
-    fn prepares_the_edit_and_its_diff() {
+    /// A config file naming `server_name`, and the seed example's plan.
+    fn setup(server_name: &str) -> (tempfile::TempDir, PathBuf, Plan) {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("c.toml");
-        std::fs::write(&path, "[global]\nserver_name = \"example.com\"\n").expect("write");
-        let p = plan(&Answers::example()).expect("plan");
+        let text = format!("[global]\nserver_name = \"{server_name}\"\n");
+        std::fs::write(&path, text).expect("write");
+        (dir, path, plan(&Answers::example()).expect("plan"))
+    }
+
+    #[test]
+    fn prepares_the_edit_and_its_diff() {
+        let (_dir, path, p) = setup("example.com");
         let prepared = prepare(&path, &p, EditOptions::default(), &[]).expect("prepared");
         let diff = prepared.diff();
         assert!(
@@ -106,10 +112,7 @@ mod tests {
 
     #[test]
     fn refusals_name_the_file() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("c.toml");
-        std::fs::write(&path, "[global]\nserver_name = \"example.org\"\n").expect("write");
-        let p = plan(&Answers::example()).expect("plan");
+        let (dir, path, p) = setup("example.org");
         let e = prepare(&path, &p, EditOptions::default(), &[]).expect_err("other name");
         let msg = e.to_string();
         assert!(msg.starts_with(&path.display().to_string()), "{msg}");

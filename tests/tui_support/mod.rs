@@ -45,13 +45,13 @@ pub fn type_text(state: &mut State, text: &str) {
 }
 
 pub fn config(server_name: &str) -> ConfigStatus {
-    ConfigStatus::Found(ConfigInfo {
+    ConfigStatus::Found(Box::new(ConfigInfo {
         path: PathBuf::from("/etc/conduwuit/conduwuit.toml"),
         why: "named by the environment variable CONTINUWUITY_CONFIG".into(),
         server_name: Some(server_name.to_string()),
         well_known: WellKnownSection::default(),
         notes: Vec::new(),
-    })
+    }))
 }
 
 /// Welcome → Names with `server` and `host` typed (fields start empty).
@@ -60,6 +60,19 @@ pub fn at_names(state: &mut State, server: &str, host: &str) {
     type_text(state, server);
     press(state, KeyCode::Tab);
     type_text(state, host);
+}
+
+/// From the welcome screen (of a wizard that may have found a config file)
+/// to the review with the seed's names typed; returns the review's commands.
+pub fn review_from_welcome(state: &mut State) -> Vec<Cmd> {
+    press(state, KeyCode::Enter);
+    update(state, ctrl('u'));
+    type_text(state, "example.com");
+    press(state, KeyCode::Tab);
+    type_text(state, "matrix.example.com");
+    press(state, KeyCode::Enter); // → strategy
+    press(state, KeyCode::Enter); // → deployment
+    press(state, KeyCode::Enter) // → review
 }
 
 /// A fresh wizard walked to the review step with the seed's example names.

@@ -47,13 +47,13 @@ pub fn load_config(path: Option<&Path>, env: &[(String, String)]) -> ConfigStatu
         let at = f.line.map(|l| format!("line {l}: ")).unwrap_or_default();
         notes.push(format!("{at}{}", f.message));
     }
-    ConfigStatus::Found(ConfigInfo {
+    ConfigStatus::Found(Box::new(ConfigInfo {
         why: why.unwrap_or_else(|| "the file you named".into()),
         server_name: report.server_name().map(str::to_string),
         well_known: report.effective_section(),
         path: located.path,
         notes,
-    })
+    }))
 }
 
 /// The diff writing `plan`'s section into `path` would make, with a
@@ -138,20 +138,16 @@ mod tests {
             info.well_known.client.as_deref(),
             Some("https://old.example.com")
         );
-        assert!(
-            info.notes
-                .iter()
-                .any(|n| n.contains("federation is disabled")),
-            "{:?}",
-            info.notes
-        );
-        assert!(
-            info.notes
-                .iter()
-                .any(|n| n.starts_with("line 8: unknown key `servr`")),
-            "{:?}",
-            info.notes
-        );
+        for want in [
+            "line 4: federation is disabled",
+            "line 8: unknown key `servr`",
+        ] {
+            assert!(
+                info.notes.iter().any(|n| n.starts_with(want)),
+                "{want}: {:?}",
+                info.notes
+            );
+        }
         // The environment overrides the file, as it does for the homeserver.
         let vars = env(&[("CONTINUWUITY_SERVER_NAME", "example.org")]);
         let ConfigStatus::Found(info) = load_config(Some(&path), &vars) else {

@@ -52,10 +52,11 @@ pub struct ConfigInfo {
 /// The outcome of looking for (or reading) a config file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfigStatus {
-    Found(ConfigInfo),
+    Found(Box<ConfigInfo>),
     /// Nothing found where Continuwuity's config usually lives.
     NotFound,
-    /// Found but unreadable, or the reader is not available in this build.
+    /// Found (or named) but unusable: missing, unreadable, not TOML. The
+    /// message says which file and why.
     Problem(String),
 }
 
