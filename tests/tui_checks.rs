@@ -7,38 +7,13 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::KeyCode;
 
-use matrix_delegate::check::client_discovery::ClientVerdict;
-use matrix_delegate::check::discovery_types::{FederationPath, PathTarget, Step as SpecStep};
 use matrix_delegate::check::model::{CheckEvent, CheckId, Status};
 use matrix_delegate::domain::ServerName;
 use matrix_delegate::tui::services::Expected;
-use matrix_delegate::tui::state::{Mode, Overlay, RunPhase, State, Step};
+use matrix_delegate::tui::state::{Mode, RunPhase, State, Step};
 use matrix_delegate::tui::{Cmd, Msg, update};
 
 use tui_support::*;
-
-fn checks() -> State {
-    let mut s = at_review("example.com", "matrix.example.com");
-    let cmds = press(&mut s, KeyCode::Enter);
-    let [Cmd::StartChecks(req)] = &cmds[..] else {
-        panic!("{cmds:?}")
-    };
-    assert_eq!(req.run, 1);
-    assert_eq!(req.server_name.as_str(), "example.com");
-    assert!(matches!(&req.expected, Expected::Plan(p) if p.host_str() == "matrix.example.com"));
-    assert_eq!((s.step, s.checks.phase), (Step::Checks, RunPhase::Running));
-    s
-}
-
-fn finished(run: u64, id: CheckId, status: Status) -> Msg {
-    Msg::Check {
-        event: CheckEvent::Finished {
-            run,
-            result: result(id, status, "x", 5),
-        },
-        at: Instant::now(),
-    }
-}
 
 #[test]
 fn check_screen_constructor_opens_on_checks_and_starts_a_run() {
@@ -63,7 +38,7 @@ fn check_screen_constructor_opens_on_checks_and_starts_a_run() {
 
 #[test]
 fn results_stream_in_and_stale_events_are_dropped() {
-    let mut s = checks();
+    let mut s = at_checks();
     let t0 = Instant::now();
     let started = CheckEvent::Started {
         run: 1,
@@ -128,7 +103,7 @@ fn results_stream_in_and_stale_events_are_dropped() {
 
 #[test]
 fn ticks_only_matter_while_running() {
-    let mut s = checks();
+    let mut s = at_checks();
     assert!(s.wants_ticks());
     let t0 = Instant::now();
     update(&mut s, Msg::Tick { now: t0 });
@@ -144,7 +119,7 @@ fn ticks_only_matter_while_running() {
 
 #[test]
 fn rerun_cancels_the_running_run_and_ignores_its_late_events() {
-    let mut s = checks();
+    let mut s = at_checks();
     update(&mut s, finished(1, CheckId::DnsServerName, Status::Fail));
     let cmds = press(&mut s, KeyCode::Char('r'));
     assert_eq!(cmds.len(), 2, "{cmds:?}");
@@ -172,7 +147,7 @@ fn rerun_cancels_the_running_run_and_ignores_its_late_events() {
 
 #[test]
 fn watch_schedules_reruns_and_ignores_stale_timers() {
-    let mut s = checks();
+    let mut s = at_checks();
     let t0 = Instant::now();
     // Watch turned on mid-run: scheduled when the run ends.
     assert!(press(&mut s, KeyCode::Char('w')).is_empty());
@@ -233,7 +208,7 @@ fn watch_schedules_reruns_and_ignores_stale_timers() {
 
 #[test]
 fn watch_reports_what_changed_since_the_last_complete_run() {
-    let mut s = checks();
+    let mut s = at_checks();
     let t0 = Instant::now();
     let first = vec![
         result(CheckId::ClientCors, Status::Fail, "no CORS", 5),
@@ -265,7 +240,7 @@ fn watch_reports_what_changed_since_the_last_complete_run() {
 
 #[test]
 fn selection_expand_and_leaving() {
-    let mut s = checks();
+    let mut s = at_checks();
     stream_run(&mut s, 1, &sample_results(), Instant::now());
     let rows = s.checks.rows();
     let focus = s.checks.focus_index(&rows).expect("focus");
@@ -316,152 +291,8 @@ fn selection_expand_and_leaving() {
 }
 
 #[test]
-fn export_emits_the_folded_report_once_the_run_is_done() {
-    let mut s = checks();
-    press(&mut s, KeyCode::Char('e'));
-    assert!(s.overlay.is_none());
-    assert_eq!(
-        s.status.as_ref().map(|x| x.text.as_str()),
-        Some("Nothing to export yet: run 1 is still going; e works once it is done.")
-    );
-    stream_run(&mut s, 1, &sample_results(), Instant::now());
-    press(&mut s, KeyCode::Char('e'));
-    let Some(Overlay::Prompt(p)) = &s.overlay else {
-        panic!("prompt")
-    };
-    assert_eq!(p.input.value(), "matrix-delegate-report-example.com-run1");
-    let cmds = press(&mut s, KeyCode::Enter);
-    let [Cmd::ExportReport { base, report }] = &cmds[..] else {
-        panic!("{cmds:?}")
-    };
-    assert_eq!(
-        base.to_str(),
-        Some("matrix-delegate-report-example.com-run1")
-    );
-    // Exactly the shared report the run folded into.
-    assert_eq!(report, s.checks.report());
-    assert_eq!(report.checks.len(), sample_results().len());
-    assert_eq!(report.server_name, "example.com");
-    assert!(!report.ok, "two checks failed");
-    update(
-        &mut s,
-        Msg::Exported(Ok(vec!["a.md".into(), "a.json".into()])),
-    );
-    assert_eq!(
-        s.status.as_ref().map(|x| x.text.as_str()),
-        Some("Exported a.md and a.json")
-    );
-    update(&mut s, Msg::Exported(Err("a.md already exists".into())));
-    assert!(
-        s.status
-            .as_ref()
-            .is_some_and(|x| x.text == "Not exported: a.md already exists")
-    );
-    // A cancelled run is not a report either (a partial one would claim
-    // that nothing failed).
-    press(&mut s, KeyCode::Char('r'));
-    update(&mut s, finished(2, CheckId::DnsSrv, Status::Pass));
-    assert_eq!(s.checks.cancel(), vec![Cmd::CancelChecks { run: 2 }]);
-    press(&mut s, KeyCode::Char('e'));
-    assert!(s.overlay.is_none(), "{:?}", s.overlay);
-    assert!(
-        s.status
-            .as_ref()
-            .is_some_and(|x| x.text.contains("run 2 was cancelled")),
-        "{:?}",
-        s.status
-    );
-}
-
-#[test]
-fn the_federation_path_and_client_verdict_are_folded_in() {
-    let mut s = checks();
-    let t0 = Instant::now();
-    let path = FederationPath {
-        step: SpecStep::DelegatedHostPort,
-        targets: vec![PathTarget {
-            address: "203.0.113.7:443".parse().expect("address"),
-            host_header: "matrix.example.com:443".into(),
-            sni: Some("matrix.example.com".into()),
-            cert_name: "matrix.example.com".into(),
-        }],
-        unresolved: Vec::new(),
-        no_service: false,
-    };
-    update(
-        &mut s,
-        Msg::Check {
-            event: CheckEvent::Resolved { run: 1, path },
-            at: t0,
-        },
-    );
-    update(
-        &mut s,
-        Msg::Check {
-            event: CheckEvent::ClientDiscovered {
-                run: 1,
-                verdict: ClientVerdict::Ok,
-                base_url: Some("https://matrix.example.com/".into()),
-            },
-            at: t0,
-        },
-    );
-    let report = s.checks.report();
-    assert_eq!(report.federation.step, Some(SpecStep::DelegatedHostPort));
-    assert_eq!(report.federation.targets[0].address, "203.0.113.7:443");
-    assert!(!report.federation.targets[0].ok, "no TLS result yet");
-    assert_eq!(report.client.verdict, Some(ClientVerdict::Ok));
-    for id in [
-        CheckId::ServerTls,
-        CheckId::ServerVersion,
-        CheckId::ServerKeys,
-    ] {
-        let r = result(id, Status::Pass, "ok", 5).target("203.0.113.7:443");
-        update(
-            &mut s,
-            Msg::Check {
-                event: CheckEvent::Finished { run: 1, result: r },
-                at: t0,
-            },
-        );
-    }
-    assert!(s.checks.report().federation.targets[0].ok);
-    assert!(s.checks.report().federation.ok);
-    // A stale path (another run) changes nothing.
-    s.dirty = false;
-    let stale = CheckEvent::Resolved {
-        run: 0,
-        path: FederationPath {
-            step: SpecStep::DefaultPort,
-            targets: Vec::new(),
-            unresolved: Vec::new(),
-            no_service: false,
-        },
-    };
-    assert!(
-        update(
-            &mut s,
-            Msg::Check {
-                event: stale,
-                at: t0
-            }
-        )
-        .is_empty()
-    );
-    assert!(!s.dirty);
-    assert_eq!(
-        s.checks.report().federation.step,
-        Some(SpecStep::DelegatedHostPort)
-    );
-    // A new run starts from nothing.
-    press(&mut s, KeyCode::Char('r'));
-    assert_eq!(s.checks.report().federation.step, None);
-    assert_eq!(s.checks.report().client.verdict, None);
-}
-
-#[test]
 fn a_run_that_cannot_start_says_why() {
-    let mut s = checks();
+    let mut s = at_checks();
     update(
         &mut s,
         Msg::ChecksFailed {
@@ -484,7 +315,7 @@ fn a_run_that_cannot_start_says_why() {
 
 #[test]
 fn detail_scrolling_is_bounded() {
-    let mut s = checks();
+    let mut s = at_checks();
     let long = result(CheckId::ServerKeys, Status::Fail, "bad keys", 5).remedy("line\n".repeat(60));
     stream_run(&mut s, 1, &[long], Instant::now());
     press(&mut s, KeyCode::PageDown);

@@ -12,16 +12,17 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use matrix_delegate::check::client_discovery::ClientVerdict;
-use matrix_delegate::check::discovery_types::{FederationPath, PathTarget, Step};
+use matrix_delegate::check::discovery_types::{FederationPath, PathTarget, Step as SpecStep};
 use matrix_delegate::check::model::{CheckEvent, CheckId, CheckResult, RunId, Status};
 use matrix_delegate::check::report::Report;
 use matrix_delegate::domain::Plan;
 use matrix_delegate::domain::plan::WellKnownSection;
 use matrix_delegate::generate::Artifact;
 use matrix_delegate::tui::services::{
-    CheckRequest, CheckSink, ConfigInfo, ConfigPreview, ConfigStatus, RunHandle, SavedFiles,
-    Services, WriteOutcome,
+    CheckRequest, CheckSink, ConfigInfo, ConfigPreview, ConfigStatus, Expected, RunHandle,
+    SavedFiles, Services, WriteOutcome,
 };
+use matrix_delegate::tui::state::{RunPhase, Step};
 use matrix_delegate::tui::{Cmd, Msg, State, render, update};
 
 pub fn key(code: KeyCode) -> Msg {
@@ -84,6 +85,32 @@ pub fn at_review(server: &str, host: &str) -> State {
     let cmds = press(&mut s, KeyCode::Enter); // → review
     assert!(cmds.is_empty(), "{cmds:?}");
     s
+}
+
+/// The seed example walked from review to the checks screen: run 1 started
+/// with the plan as the expectation.
+pub fn at_checks() -> State {
+    let mut s = at_review("example.com", "matrix.example.com");
+    let cmds = press(&mut s, KeyCode::Enter);
+    let [Cmd::StartChecks(req)] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(req.run, 1);
+    assert_eq!(req.server_name.as_str(), "example.com");
+    assert!(matches!(&req.expected, Expected::Plan(p) if p.host_str() == "matrix.example.com"));
+    assert_eq!((s.step, s.checks.phase), (Step::Checks, RunPhase::Running));
+    s
+}
+
+/// A result of `run` arriving now.
+pub fn finished(run: RunId, id: CheckId, status: Status) -> Msg {
+    Msg::Check {
+        event: CheckEvent::Finished {
+            run,
+            result: result(id, status, "x", 5),
+        },
+        at: Instant::now(),
+    }
 }
 
 /// Draws `state` at `width`×`height` and returns the screen as text.
@@ -176,7 +203,7 @@ pub fn sample_path() -> FederationPath {
         cert_name: "matrix.example.com".into(),
     };
     FederationPath {
-        step: Step::DelegatedHostPort,
+        step: SpecStep::DelegatedHostPort,
         targets: vec![target("203.0.113.7:443"), target("[2001:db8::7]:443")],
         unresolved: Vec::new(),
         no_service: false,
