@@ -10,33 +10,10 @@ use crossterm::event::KeyCode;
 use matrix_delegate::check::model::{CheckEvent, CheckId, Status};
 use matrix_delegate::domain::ServerName;
 use matrix_delegate::tui::services::Expected;
-use matrix_delegate::tui::state::{Mode, Overlay, RunPhase, State, Step};
+use matrix_delegate::tui::state::{Mode, RunPhase, State, Step};
 use matrix_delegate::tui::{Cmd, Msg, update};
 
 use tui_support::*;
-
-fn checks() -> State {
-    let mut s = at_review("example.com", "matrix.example.com");
-    let cmds = press(&mut s, KeyCode::Enter);
-    let [Cmd::StartChecks(req)] = &cmds[..] else {
-        panic!("{cmds:?}")
-    };
-    assert_eq!(req.run, 1);
-    assert_eq!(req.server_name.as_str(), "example.com");
-    assert!(matches!(&req.expected, Expected::Plan(p) if p.host_str() == "matrix.example.com"));
-    assert_eq!((s.step, s.checks.phase), (Step::Checks, RunPhase::Running));
-    s
-}
-
-fn finished(run: u64, id: CheckId, status: Status) -> Msg {
-    Msg::Check {
-        event: CheckEvent::Finished {
-            run,
-            result: result(id, status, "x", 5),
-        },
-        at: Instant::now(),
-    }
-}
 
 #[test]
 fn check_screen_constructor_opens_on_checks_and_starts_a_run() {
@@ -61,7 +38,7 @@ fn check_screen_constructor_opens_on_checks_and_starts_a_run() {
 
 #[test]
 fn results_stream_in_and_stale_events_are_dropped() {
-    let mut s = checks();
+    let mut s = at_checks();
     let t0 = Instant::now();
     let started = CheckEvent::Started {
         run: 1,
@@ -75,7 +52,7 @@ fn results_stream_in_and_stale_events_are_dropped() {
             at: t0,
         },
     );
-    assert_eq!(s.checks.running.len(), 1);
+    assert_eq!(s.checks.running().len(), 1);
     assert_eq!(s.checks.rows().len(), 1);
     let tls = result(CheckId::ServerTls, Status::Pass, "ok", 40).target("203.0.113.7:443");
     update(
@@ -88,10 +65,10 @@ fn results_stream_in_and_stale_events_are_dropped() {
             at: t0 + Duration::from_millis(40),
         },
     );
-    assert!(s.checks.running.is_empty(), "finished rows stop spinning");
-    assert_eq!(s.checks.results.len(), 1);
+    assert!(s.checks.running().is_empty(), "finished rows stop spinning");
+    assert_eq!(s.checks.results().len(), 1);
     // A stale event (another run) changes nothing and asks for no redraw.
-    let before = s.checks.results.clone();
+    let before = s.checks.results().to_vec();
     s.dirty = false;
     assert!(update(&mut s, finished(0, CheckId::DnsSrv, Status::Fail)).is_empty());
     assert!(update(&mut s, finished(7, CheckId::DnsSrv, Status::Fail)).is_empty());
@@ -105,7 +82,7 @@ fn results_stream_in_and_stale_events_are_dropped() {
         )
         .is_empty()
     );
-    assert_eq!(s.checks.results, before);
+    assert_eq!(s.checks.results(), before);
     assert_eq!(s.checks.phase, RunPhase::Running);
     assert!(!s.dirty);
     update(
@@ -121,12 +98,12 @@ fn results_stream_in_and_stale_events_are_dropped() {
     s.dirty = false;
     update(&mut s, finished(1, CheckId::DnsSrv, Status::Fail));
     assert!(!s.dirty);
-    assert_eq!(s.checks.results.len(), 1);
+    assert_eq!(s.checks.results().len(), 1);
 }
 
 #[test]
 fn ticks_only_matter_while_running() {
-    let mut s = checks();
+    let mut s = at_checks();
     assert!(s.wants_ticks());
     let t0 = Instant::now();
     update(&mut s, Msg::Tick { now: t0 });
@@ -142,17 +119,17 @@ fn ticks_only_matter_while_running() {
 
 #[test]
 fn rerun_cancels_the_running_run_and_ignores_its_late_events() {
-    let mut s = checks();
+    let mut s = at_checks();
     update(&mut s, finished(1, CheckId::DnsServerName, Status::Fail));
     let cmds = press(&mut s, KeyCode::Char('r'));
     assert_eq!(cmds.len(), 2, "{cmds:?}");
     assert_eq!(cmds[0], Cmd::CancelChecks { run: 1 });
     assert!(matches!(&cmds[1], Cmd::StartChecks(r) if r.run == 2));
-    assert!(s.checks.results.is_empty());
+    assert!(s.checks.results().is_empty());
     update(&mut s, finished(1, CheckId::DnsSrv, Status::Fail));
-    assert!(s.checks.results.is_empty(), "run 1 is stale now");
+    assert!(s.checks.results().is_empty(), "run 1 is stale now");
     update(&mut s, finished(2, CheckId::DnsSrv, Status::Pass));
-    assert_eq!(s.checks.results.len(), 1);
+    assert_eq!(s.checks.results().len(), 1);
     // Re-running after the end: no cancel needed.
     update(
         &mut s,
@@ -170,7 +147,7 @@ fn rerun_cancels_the_running_run_and_ignores_its_late_events() {
 
 #[test]
 fn watch_schedules_reruns_and_ignores_stale_timers() {
-    let mut s = checks();
+    let mut s = at_checks();
     let t0 = Instant::now();
     // Watch turned on mid-run: scheduled when the run ends.
     assert!(press(&mut s, KeyCode::Char('w')).is_empty());
@@ -231,7 +208,7 @@ fn watch_schedules_reruns_and_ignores_stale_timers() {
 
 #[test]
 fn watch_reports_what_changed_since_the_last_complete_run() {
-    let mut s = checks();
+    let mut s = at_checks();
     let t0 = Instant::now();
     let first = vec![
         result(CheckId::ClientCors, Status::Fail, "no CORS", 5),
@@ -249,7 +226,7 @@ fn watch_reports_what_changed_since_the_last_complete_run() {
     assert_eq!(s.checks.changed_count(), 2, "one changed, one new");
     let cors = s
         .checks
-        .results
+        .results()
         .iter()
         .find(|r| r.id == CheckId::ClientCors)
         .expect("cors");
@@ -263,7 +240,7 @@ fn watch_reports_what_changed_since_the_last_complete_run() {
 
 #[test]
 fn selection_expand_and_leaving() {
-    let mut s = checks();
+    let mut s = at_checks();
     stream_run(&mut s, 1, &sample_results(), Instant::now());
     let rows = s.checks.rows();
     let focus = s.checks.focus_index(&rows).expect("focus");
@@ -314,51 +291,8 @@ fn selection_expand_and_leaving() {
 }
 
 #[test]
-fn export_emits_the_report_command() {
-    let mut s = checks();
-    press(&mut s, KeyCode::Char('e'));
-    assert!(s.overlay.is_none());
-    assert!(
-        s.status
-            .as_ref()
-            .is_some_and(|x| x.text.contains("Nothing to export yet"))
-    );
-    stream_run(&mut s, 1, &sample_results(), Instant::now());
-    press(&mut s, KeyCode::Char('e'));
-    let Some(Overlay::Prompt(p)) = &s.overlay else {
-        panic!("prompt")
-    };
-    assert_eq!(p.input.value(), "matrix-delegate-report-example.com-run1");
-    let cmds = press(&mut s, KeyCode::Enter);
-    let [Cmd::ExportReport { base, report }] = &cmds[..] else {
-        panic!("{cmds:?}")
-    };
-    assert_eq!(
-        base.to_str(),
-        Some("matrix-delegate-report-example.com-run1")
-    );
-    assert!(report.complete);
-    assert_eq!(report.results.len(), sample_results().len());
-    assert_eq!(report.server_name, "example.com");
-    update(
-        &mut s,
-        Msg::Exported(Ok(vec!["a.md".into(), "a.json".into()])),
-    );
-    assert_eq!(
-        s.status.as_ref().map(|x| x.text.as_str()),
-        Some("Exported a.md and a.json")
-    );
-    update(&mut s, Msg::Exported(Err("a.md already exists".into())));
-    assert!(
-        s.status
-            .as_ref()
-            .is_some_and(|x| x.text == "Not exported: a.md already exists")
-    );
-}
-
-#[test]
 fn a_run_that_cannot_start_says_why() {
-    let mut s = checks();
+    let mut s = at_checks();
     update(
         &mut s,
         Msg::ChecksFailed {
@@ -381,7 +315,7 @@ fn a_run_that_cannot_start_says_why() {
 
 #[test]
 fn detail_scrolling_is_bounded() {
-    let mut s = checks();
+    let mut s = at_checks();
     let long = result(CheckId::ServerKeys, Status::Fail, "bad keys", 5).remedy("line\n".repeat(60));
     stream_run(&mut s, 1, &[long], Instant::now());
     press(&mut s, KeyCode::PageDown);

@@ -199,14 +199,16 @@ fn names_detect_the_typical_slips() {
 fn config_values_prefill_host_port_and_client() {
     let info = ConfigInfo {
         path: PathBuf::from("/etc/c.toml"),
+        why: "the file you named".into(),
         server_name: Some("example.com".into()),
         well_known: WellKnownSection {
             server: Some("hs.example.com:8443".into()),
             client: Some("https://client.example.com".into()),
             ..WellKnownSection::default()
         },
+        notes: Vec::new(),
     };
-    let s = State::wizard(ConfigStatus::Found(info), false);
+    let s = State::wizard(ConfigStatus::Found(Box::new(info)), false);
     assert_eq!(s.names.value(Field::Host), "hs.example.com");
     assert_eq!(s.names.value(Field::Port), "8443");
     assert_eq!(

@@ -136,11 +136,13 @@ fn write_config_flow_without_a_known_config() {
         }]
     );
     let plan = s.review.plan.clone().expect("plan");
-    let found = ConfigStatus::Found(ConfigInfo {
+    let found = ConfigStatus::Found(Box::new(ConfigInfo {
         path: "/etc/c.toml".into(),
+        why: "the file you named".into(),
         server_name: Some("example.org".into()),
         well_known: WellKnownSection::default(),
-    });
+        notes: Vec::new(),
+    }));
     let cmds = update(&mut s, Msg::ConfigLoaded(found));
     assert_eq!(
         cmds,
@@ -163,6 +165,7 @@ fn write_config_flow_without_a_known_config() {
         path: "/etc/c.toml".into(),
         diff: "+server".into(),
         fingerprint: "1".into(),
+        notes: Vec::new(),
     };
     s.dirty = false;
     let stale = Msg::ConfigPreviewed {
@@ -195,12 +198,13 @@ fn write_config_flow_without_a_known_config() {
         cmds,
         vec![Cmd::WriteConfig {
             plan: Box::new(plan.clone()),
-            preview
+            preview: preview.clone()
         }]
     );
     let outcome = WriteOutcome {
         path: "/etc/c.toml".into(),
         backup: Some("/etc/c.toml.bak".into()),
+        warning: None,
     };
     let cmds = update(&mut s, Msg::ConfigWritten(Ok(outcome)));
     assert!(
@@ -214,24 +218,40 @@ fn write_config_flow_without_a_known_config() {
     );
     update(
         &mut s,
-        Msg::ConfigWritten(Err("file changed on disk".into())),
+        Msg::ConfigPreviewed {
+            plan: Box::new(plan.clone()),
+            result: Ok(preview.clone()),
+        },
+    );
+    let cmds = update(
+        &mut s,
+        Msg::ConfigWritten(Err("/etc/c.toml: the file changed on disk".into())),
     );
     assert!(
         s.status
             .as_ref()
             .is_some_and(|x| x.level == Level::Error && x.text.contains("Nothing was written"))
     );
+    // The diff shown is no longer the file's: it is computed again.
+    assert_eq!(
+        cmds,
+        vec![Cmd::PreviewConfigWrite {
+            path: "/etc/c.toml".into(),
+            plan: Box::new(plan.clone())
+        }]
+    );
+    assert_eq!(s.review.preview, PreviewState::Pending);
 }
+
+/// What the config editor says when the file names another server.
+const REFUSED: &str = "/etc/conduwuit/conduwuit.toml: the config file's server_name is \
+                       `example.org` (line 2) but the plan is for `example.com`. The server \
+                       name cannot change without wiping the homeserver's database";
 
 #[test]
 fn write_config_with_a_known_config_and_with_docker() {
     let mut s = State::wizard(config("example.com"), false);
-    press(&mut s, KeyCode::Enter);
-    press(&mut s, KeyCode::Tab);
-    type_text(&mut s, "matrix.example.com");
-    press(&mut s, KeyCode::Enter);
-    press(&mut s, KeyCode::Enter);
-    let cmds = press(&mut s, KeyCode::Enter);
+    let cmds = review_from_welcome(&mut s);
     assert!(
         matches!(&cmds[..], [Cmd::PreviewConfigWrite { path, .. }] if path == &PathBuf::from("/etc/conduwuit/conduwuit.toml"))
     );
@@ -242,25 +262,30 @@ fn write_config_with_a_known_config_and_with_docker() {
         &mut s,
         Msg::ConfigPreviewed {
             plan: Box::new(plan.clone()),
-            result: Err(matrix_delegate::tui::services::UNAVAILABLE_CONFIG.into()),
+            result: Err(REFUSED.into()),
         },
     );
     assert!(
         s.status
             .as_ref()
-            .is_some_and(|x| x.text.contains("not available in this build"))
+            .is_some_and(|x| x.text == format!("Cannot write: {REFUSED}"))
     );
     assert!(matches!(s.review.preview, PreviewState::Failed(_)));
     let tabs = s.review.tabs();
     let diff = tabs
         .iter()
-        .find(|t| t.title == "config diff")
+        .find(|t| t.label == "config diff")
         .expect("a config diff tab");
     assert!(
         diff.text.contains("server = \"matrix.example.com:443\""),
         "the section to paste by hand"
     );
-    assert_eq!(tabs.iter().filter(|t| t.title == "config diff").count(), 1);
+    assert!(
+        diff.text.starts_with(&format!("No diff: {REFUSED}")),
+        "{}",
+        diff.text
+    );
+    assert_eq!(tabs.iter().filter(|t| t.label == "config diff").count(), 1);
     // Docker: nothing to write into a file.
     press(&mut s, KeyCode::Char('3'));
     press(&mut s, KeyCode::Right);

@@ -162,7 +162,7 @@ async fn checks_stream_through_the_services_into_the_state() {
     let state = result.expect("clean exit");
     assert_eq!(state.checks.run, 2);
     assert_eq!(state.checks.phase, RunPhase::Done);
-    assert_eq!(state.checks.results.len(), sample_results().len());
+    assert_eq!(state.checks.results().len(), sample_results().len());
     assert_eq!(
         fake.calls(),
         vec!["start_checks 1 example.com", "start_checks 2 example.com"]
@@ -215,7 +215,7 @@ impl Services for SlowChecks {
     fn export_report(
         &self,
         _: &std::path::Path,
-        _: &matrix_delegate::tui::report::Report,
+        _: &matrix_delegate::check::report::Report,
     ) -> Result<Vec<std::path::PathBuf>, String> {
         Err("unused".into())
     }

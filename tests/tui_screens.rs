@@ -31,6 +31,22 @@ fn welcome() {
     both("welcome", &state);
     let none = State::wizard(ConfigStatus::NotFound, false);
     assert_snapshot!("welcome_no_config_80x24", screen(&none, 80, 24));
+    // What the config reader found worth knowing, at most three lines of it.
+    let ConfigStatus::Found(mut info) = config("example.com") else {
+        panic!("found")
+    };
+    info.notes = vec![
+        "CONDUWUIT_CONFIG also names /etc/old.toml: Continuwuity reads every file named by \
+         CONDUIT_CONFIG, CONDUWUIT_CONFIG and CONTINUWUITY_CONFIG, later ones winning key by key"
+            .into(),
+        "line 4: federation is disabled (allow_federation = false): /.well-known/matrix/server \
+         answers 403 M_FORBIDDEN and no other server can reach this one"
+            .into(),
+        "line 9: unknown key `servr` in [global.well_known]: Continuwuity drops it silently".into(),
+        "line 12: `well_known_client` is deprecated and ignored by Continuwuity".into(),
+    ];
+    let noted = State::wizard(ConfigStatus::Found(info), false);
+    assert_snapshot!("welcome_config_notes_80x24", screen(&noted, 80, 24));
 }
 
 #[test]
@@ -121,14 +137,42 @@ fn review() {
 }
 
 #[test]
+fn review_with_the_real_generator_output() {
+    // The seed example (well-known, Caddy, config file), with the files
+    // the generator really writes.
+    let mut state = State::wizard(ConfigStatus::NotFound, false).with_answers(&Answers::example());
+    for _ in 0..4 {
+        press(&mut state, KeyCode::Enter);
+    }
+    let labels: Vec<String> = state
+        .review
+        .tabs()
+        .iter()
+        .map(|t| t.label.to_string())
+        .collect();
+    assert_eq!(labels, ["summary", "DNS", "config", "proxy", "next steps"]);
+    press(&mut state, KeyCode::Right);
+    press(&mut state, KeyCode::Right);
+    both("review_real_config", &state);
+    press(&mut state, KeyCode::Left);
+    assert_snapshot!("review_real_dns_80x24", screen(&state, 80, 24));
+    // The DNS records are longer than the screen: the end is reachable.
+    update(
+        &mut state,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    press(&mut state, KeyCode::End);
+    assert!(state.review.scroll > 0);
+    assert_snapshot!("review_real_dns_end_80x24", screen(&state, 80, 24));
+}
+
+#[test]
 fn review_with_a_config_diff_and_the_write_confirmation() {
     let mut state = State::wizard(config("example.com"), false);
-    press(&mut state, KeyCode::Enter);
-    press(&mut state, KeyCode::Tab);
-    type_text(&mut state, "matrix.example.com");
-    press(&mut state, KeyCode::Enter);
-    press(&mut state, KeyCode::Enter);
-    let cmds = press(&mut state, KeyCode::Enter);
+    let cmds = review_from_welcome(&mut state);
     assert_eq!(cmds.len(), 1, "{cmds:?}");
     state.review.artifacts = sample_artifacts();
     let plan = state.review.plan.clone().expect("plan");
@@ -141,6 +185,7 @@ fn review_with_a_config_diff_and_the_write_confirmation() {
                 path: PathBuf::from("/etc/conduwuit/conduwuit.toml"),
                 diff: diff.into(),
                 fingerprint: "sha256:1".into(),
+                notes: Vec::new(),
             }),
         },
     );
@@ -168,7 +213,9 @@ fn checks_state() -> State {
 #[test]
 fn checks_with_passes_warnings_failures() {
     let mut state = checks_state();
-    stream_run(&mut state, 1, &sample_results(), Instant::now());
+    let t0 = Instant::now();
+    stream_discovery(&mut state, 1, sample_path(), t0);
+    stream_run(&mut state, 1, &sample_results(), t0);
     both("checks_done", &state);
     // Select the failing CORS row and expand it.
     let rows = state.checks.rows();
@@ -186,9 +233,35 @@ fn checks_with_passes_warnings_failures() {
 }
 
 #[test]
+fn checks_path_differs_from_the_plan() {
+    // The plan delegates to matrix.example.com:443 (step 3.2); the live
+    // server file is missing, so peers fall back to step 4 and end up at
+    // example.com:8448 with a certificate for example.com.
+    let mut state = checks_state();
+    let t0 = Instant::now();
+    let mut path = sample_path();
+    path.step = matrix_delegate::check::discovery_types::Step::Srv;
+    path.targets.truncate(1);
+    path.targets[0].address = "203.0.113.5:8448".parse().expect("address");
+    path.targets[0].host_header = "example.com".into();
+    path.targets[0].sni = Some("example.com".into());
+    path.targets[0].cert_name = "example.com".into();
+    path.unresolved
+        .push(matrix_delegate::check::discovery_types::Unresolved {
+            host: "example.com".into(),
+            port: 8448,
+            why: "no AAAA record".into(),
+        });
+    stream_discovery(&mut state, 1, path, t0);
+    stream_run(&mut state, 1, &sample_results()[..4], t0);
+    both("checks_path_differs", &state);
+}
+
+#[test]
 fn checks_while_running() {
     let mut state = checks_state();
     let t0 = Instant::now();
+    stream_discovery(&mut state, 1, sample_path(), t0);
     let results = sample_results();
     for r in &results[..4] {
         let ev = CheckEvent::Finished {
@@ -223,7 +296,7 @@ fn checks_watch_shows_what_changed() {
     let mut state = checks_state();
     let t0 = Instant::now();
     let mut first = sample_results();
-    first[8] = result(
+    first[9] = result(
         CheckId::ClientCors,
         matrix_delegate::check::model::Status::Fail,
         "no Access-Control-Allow-Origin",
@@ -234,7 +307,7 @@ fn checks_watch_shows_what_changed() {
     let token = state.checks.watch.token;
     update(&mut state, Msg::WatchDue { token });
     let mut second = sample_results();
-    second[8] = result(
+    second[9] = result(
         CheckId::ClientCors,
         matrix_delegate::check::model::Status::Pass,
         "Access-Control-Allow-Origin: *",
@@ -349,10 +422,10 @@ fn hostile_network_text_cannot_touch_the_terminal() {
     let text = screen(&state, 100, 30);
     assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text}");
     assert!(
-        text.contains("bad \\e[2J\\e]52;c;ZXZpbA==\\u{7} body"),
+        text.contains("bad \\x1b[2J\\x1b]52;c;ZXZpbA==\\x07 body"),
         "{text}"
     );
-    assert!(text.contains("\\e[31mred\\u{202e}txt"), "{text}");
+    assert!(text.contains("\\x1b[31mred\\u{202e}txt"), "{text}");
     assert!(text.contains("line two\\r"), "{text}");
-    assert!(text.contains("fix \\u{9b}1;1H it"), "{text}");
+    assert!(text.contains("fix \\x9b1;1H it"), "{text}");
 }

@@ -7,6 +7,8 @@
 //! invisible characters are shown as escapes (`\x1b`, `\u{202e}`); invalid
 //! UTF-8 is shown byte by byte (`\xff`); long values are cut with `…`.
 
+use std::borrow::Cow;
+
 /// The default length cap for one value on one line.
 pub const DEFAULT_MAX: usize = 300;
 
@@ -29,6 +31,31 @@ pub fn block(text: &str, max_per_line: usize) -> String {
         .map(|l| line(l.strip_suffix('\r').unwrap_or(l), max_per_line))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Spaces a tab becomes in [`display`].
+pub const TAB_SPACES: &str = "    ";
+
+/// One line for a terminal UI that draws text cell by cell (the wizard):
+/// like [`line`], except that a tab becomes [`TAB_SPACES`] (its width on
+/// screen is otherwise unknowable, and `\t` would mangle indented config
+/// and proxy files), and text that needs no change is borrowed, not copied.
+pub fn display(text: &str, max: usize) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) && text.chars().nth(max).is_none() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = Limited::new(max);
+    for c in text.chars() {
+        let piece = if c == '\t' {
+            TAB_SPACES.to_string()
+        } else {
+            escape_char(c, true)
+        };
+        if !out.push(&piece) {
+            break;
+        }
+    }
+    Cow::Owned(out.finish())
 }
 
 /// Raw bytes as one safe line: valid UTF-8 escaped as in [`line`], each
@@ -182,6 +209,23 @@ mod tests {
         assert_eq!(line("ab\x1bcd", 4), "ab…");
         assert_eq!(bytes(&[b'a'; 10], 4), "aaaa…");
         assert_eq!(line("", 3), "");
+    }
+
+    #[test]
+    fn display_expands_tabs_and_borrows_safe_text() {
+        assert!(matches!(
+            display("matrix.example.com ✔ ü", 100),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(display("\treverse_proxy x", 100), "    reverse_proxy x");
+        assert_eq!(
+            display("a\x1b[2Jb\n\u{202e}", 100),
+            "a\\x1b[2Jb\\n\\u{202e}"
+        );
+        // The cap counts what is shown, and never splits an escape.
+        assert_eq!(display("abcdef", 3), "abc…");
+        assert_eq!(display("ab\tc", 4), "ab…");
+        assert!(matches!(display("abc", 3), Cow::Borrowed(_)));
     }
 
     #[test]

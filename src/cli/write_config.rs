@@ -7,8 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use crate::config_file::diff::unified_diff;
-use crate::config_file::{EditOptions, edit_for_plan, write};
+use crate::config_file::{EditOptions, prepare, write};
 use crate::domain::Plan;
 
 /// The flags, ready to `#[command(flatten)]` into a command's arguments.
@@ -58,23 +57,17 @@ pub fn write_config(
     confirm: &mut dyn FnMut(&str) -> bool,
 ) -> i32 {
     let shown = req.path.display();
-    let loaded = match write::read(req.path) {
-        Ok(l) => l,
+    let options = EditOptions {
+        normalise: req.normalise,
+    };
+    let prepared = match prepare(req.path, plan, options, env) {
+        Ok(p) => p,
         Err(e) => {
             let _ = writeln!(out, "error: {e}");
             return EXIT_REFUSED;
         }
     };
-    let options = EditOptions {
-        normalise: req.normalise,
-    };
-    let edit = match edit_for_plan(&loaded.text, plan, options, env) {
-        Ok(e) => e,
-        Err(e) => {
-            let _ = writeln!(out, "error: {shown}: {e}");
-            return EXIT_REFUSED;
-        }
-    };
+    let edit = &prepared.edit;
     for note in &edit.notes {
         let _ = writeln!(out, "note: {note}");
     }
@@ -85,11 +78,7 @@ pub fn write_config(
         );
         return EXIT_OK;
     }
-    let _ = write!(
-        out,
-        "{}",
-        unified_diff(&edit.before, &edit.after, &shown.to_string())
-    );
+    let _ = write!(out, "{}", prepared.diff());
     let _ = writeln!(out, "\nChanges:");
     for c in &edit.changes {
         let _ = writeln!(out, "  line {}: {}", c.line, c.description);
@@ -112,7 +101,7 @@ pub fn write_config(
             return EXIT_REFUSED;
         }
     }
-    match write::write(&loaded, &edit.after) {
+    match write::write(&prepared.loaded, &edit.after) {
         Ok(w) => {
             let _ = writeln!(out, "\nWritten: {}", w.target.display());
             let _ = writeln!(out, "Backup:  {}", w.backup.display());

@@ -17,6 +17,7 @@ mod inspect_values;
 pub mod keys;
 pub mod layout;
 pub mod locate;
+pub mod prepare;
 pub mod render;
 pub mod report;
 pub mod section;
@@ -27,6 +28,7 @@ pub mod write;
 pub use edit::{Change, Edit, EditOptions, EditTarget, edit, edit_for_plan};
 pub use error::{ConfigError, EditError, FileError, LoadError};
 pub use inspect::inspect;
+pub use prepare::{PrepareError, Prepared, prepare};
 pub use report::{
     ConfigReport, Finding, KeyReport, SectionForm, ServerNameInFile, Setting, Severity, Source,
 };

@@ -93,6 +93,24 @@ impl DnsRecord {
     pub fn srv_owner(name: &str) -> String {
         format!("_matrix-fed._tcp.{name}")
     }
+
+    /// One line: `A/AAAA matrix.example.com → <role>` or
+    /// `SRV _matrix-fed._tcp.example.com 10 10 443 matrix.example.com.`.
+    pub fn describe(&self) -> String {
+        match self {
+            DnsRecord::Address { name, role } => format!("A/AAAA {name} → {role}"),
+            DnsRecord::Srv {
+                name,
+                priority,
+                weight,
+                port,
+                target,
+            } => format!(
+                "SRV {} {priority} {weight} {port} {target}.",
+                DnsRecord::srv_owner(name)
+            ),
+        }
+    }
 }
 
 /// A certificate that must be presented: on `serve_host:port`, covering `name`.

@@ -59,6 +59,12 @@ fn each_strategy_states_its_end_state() {
         })
     );
     assert_eq!(p.federation_endpoint().host_header, "matrix.example.com");
+    let lines: Vec<String> = p.dns_records().iter().map(DnsRecord::describe).collect();
+    assert!(lines[0].starts_with("A/AAAA example.com → "), "{lines:?}");
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("SRV _matrix-fed._tcp.matrix.example.com 10 10 443 matrix.example.com.")
+    );
 
     let p = ok(&answers(Strategy::Srv));
     assert_eq!(p.m_server(), None);

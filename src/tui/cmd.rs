@@ -4,10 +4,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::check::model::RunId;
+use crate::check::report::Report;
 use crate::domain::Plan;
 use crate::generate::Artifact;
 
-use super::report::Report;
 use super::services::{CheckRequest, ConfigPreview};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -32,7 +32,7 @@ pub enum Cmd {
     },
     /// Put `text` on the clipboard (OSC 52, written by the runtime to the terminal).
     CopyToClipboard { label: String, text: String },
-    /// Write `<base>.md` and `<base>.json`.
+    /// Write `<base>.md` and `<base>.json` (the shared report renderers).
     ExportReport { base: PathBuf, report: Report },
     /// Send [`super::Msg::WatchDue`] with `token` after `after`.
     ScheduleRerun { token: u64, after: Duration },

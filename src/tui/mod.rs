@@ -19,7 +19,6 @@ pub mod cmd;
 pub mod keys;
 pub mod layout;
 pub mod msg;
-pub mod report;
 pub mod runtime;
 pub mod services;
 pub mod state;

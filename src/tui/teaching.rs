@@ -138,25 +138,22 @@ pub fn render(plan: &Plan) -> String {
     let mut dns = Vec::new();
     let mut srv = None;
     for r in plan.dns_records() {
-        match r {
-            DnsRecord::Address { name, role } => dns.push(format!("A/AAAA {name} → {role}")),
-            DnsRecord::Srv {
-                name,
+        dns.push(r.describe());
+        if let DnsRecord::Srv {
+            name,
+            priority,
+            weight,
+            port,
+            target,
+        } = r
+        {
+            srv = Some(Srv {
+                owner: DnsRecord::srv_owner(&name),
                 priority,
                 weight,
                 port,
                 target,
-            } => {
-                let owner = DnsRecord::srv_owner(&name);
-                dns.push(format!("SRV {owner} {priority} {weight} {port} {target}."));
-                srv = Some(Srv {
-                    owner,
-                    priority,
-                    weight,
-                    port,
-                    target,
-                });
-            }
+            });
         }
     }
     let certs: Vec<Cert> = plan

@@ -97,19 +97,32 @@ fn hard_cut(word: &str, first: usize, rest: usize) -> Vec<String> {
     out
 }
 
-/// Cuts a line of code or config at `max` columns without touching spaces;
-/// continuation pieces are flagged so the view can mark them.
+/// Cuts a line of code or config at `max` columns, never reflowing it into
+/// the next line: a cut falls after a space when there is one in the second
+/// half of the piece (so long comments break between words), else at the
+/// edge. The pieces put together are the line again; continuation pieces
+/// are flagged so the view can mark them.
 pub fn wrap_code(line: &str, max: usize) -> Vec<(bool, String)> {
     let max = max.max(4);
     if width(line) <= max {
         return vec![(false, line.to_string())];
     }
+    let mut out = Vec::new();
+    let mut rest = line;
     // Continuations get a 2-column marker, so they hold two columns less.
-    hard_cut(line, max, max - 2)
-        .into_iter()
-        .enumerate()
-        .map(|(i, piece)| (i > 0, piece))
-        .collect()
+    let mut limit = max;
+    while width(rest) > limit {
+        let piece = hard_cut(rest, limit, limit).swap_remove(0);
+        let cut = match piece.rfind(' ') {
+            Some(space) if width(&piece[..space]) >= limit / 2 => space + 1,
+            _ => piece.len(),
+        };
+        out.push((!out.is_empty(), rest[..cut].to_string()));
+        rest = &rest[cut..];
+        limit = max - 2;
+    }
+    out.push((!out.is_empty(), rest.to_string()));
+    out
 }
 
 #[cfg(test)]
@@ -147,9 +160,27 @@ mod tests {
     #[test]
     fn code_is_cut_not_reflowed() {
         let v = wrap_code("    proxy_pass http://127.0.0.1:8008;", 20);
-        assert_eq!(v[0], (false, "    proxy_pass http:".to_string()));
-        assert!(v[1].0);
+        assert_eq!(v[0], (false, "    proxy_pass ".to_string()));
+        // No space in the second half: cut at the edge (18 = 20 less the marker).
+        assert_eq!(v[1], (true, "http://127.0.0.1:8".to_string()));
         let back: String = v.iter().map(|(_, s)| s.as_str()).collect();
         assert_eq!(back, "    proxy_pass http://127.0.0.1:8008;");
+        let v = wrap_code("upstream_host_with_a_long_name:8008;", 20);
+        assert_eq!(v[0], (false, "upstream_host_with_a".to_string()));
+        assert!(v[1].0);
+    }
+
+    #[test]
+    fn long_comments_break_between_words() {
+        let line = "# The port is mandatory: without it, peers look up SRV records";
+        let v = wrap_code(line, 30);
+        assert_eq!(v[0], (false, "# The port is mandatory: ".to_string()));
+        assert!(v.iter().skip(1).all(|(continued, _)| *continued));
+        assert!(
+            v.iter().all(|(c, p)| width(p) <= if *c { 28 } else { 30 }),
+            "{v:?}"
+        );
+        let back: String = v.iter().map(|(_, s)| s.as_str()).collect();
+        assert_eq!(back, line);
     }
 }

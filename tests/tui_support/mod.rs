@@ -11,15 +11,18 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+use matrix_delegate::check::client_discovery::ClientVerdict;
+use matrix_delegate::check::discovery_types::{FederationPath, PathTarget, Step as SpecStep};
 use matrix_delegate::check::model::{CheckEvent, CheckId, CheckResult, RunId, Status};
+use matrix_delegate::check::report::Report;
 use matrix_delegate::domain::Plan;
 use matrix_delegate::domain::plan::WellKnownSection;
 use matrix_delegate::generate::Artifact;
-use matrix_delegate::tui::report::Report;
 use matrix_delegate::tui::services::{
-    CheckRequest, CheckSink, ConfigInfo, ConfigPreview, ConfigStatus, RunHandle, SavedFiles,
-    Services, WriteOutcome,
+    CheckRequest, CheckSink, ConfigInfo, ConfigPreview, ConfigStatus, Expected, RunHandle,
+    SavedFiles, Services, WriteOutcome,
 };
+use matrix_delegate::tui::state::{RunPhase, Step};
 use matrix_delegate::tui::{Cmd, Msg, State, render, update};
 
 pub fn key(code: KeyCode) -> Msg {
@@ -43,11 +46,13 @@ pub fn type_text(state: &mut State, text: &str) {
 }
 
 pub fn config(server_name: &str) -> ConfigStatus {
-    ConfigStatus::Found(ConfigInfo {
+    ConfigStatus::Found(Box::new(ConfigInfo {
         path: PathBuf::from("/etc/conduwuit/conduwuit.toml"),
+        why: "named by the environment variable CONTINUWUITY_CONFIG".into(),
         server_name: Some(server_name.to_string()),
         well_known: WellKnownSection::default(),
-    })
+        notes: Vec::new(),
+    }))
 }
 
 /// Welcome → Names with `server` and `host` typed (fields start empty).
@@ -56,6 +61,19 @@ pub fn at_names(state: &mut State, server: &str, host: &str) {
     type_text(state, server);
     press(state, KeyCode::Tab);
     type_text(state, host);
+}
+
+/// From the welcome screen (of a wizard that may have found a config file)
+/// to the review with the seed's names typed; returns the review's commands.
+pub fn review_from_welcome(state: &mut State) -> Vec<Cmd> {
+    press(state, KeyCode::Enter);
+    update(state, ctrl('u'));
+    type_text(state, "example.com");
+    press(state, KeyCode::Tab);
+    type_text(state, "matrix.example.com");
+    press(state, KeyCode::Enter); // → strategy
+    press(state, KeyCode::Enter); // → deployment
+    press(state, KeyCode::Enter) // → review
 }
 
 /// A fresh wizard walked to the review step with the seed's example names.
@@ -67,6 +85,32 @@ pub fn at_review(server: &str, host: &str) -> State {
     let cmds = press(&mut s, KeyCode::Enter); // → review
     assert!(cmds.is_empty(), "{cmds:?}");
     s
+}
+
+/// The seed example walked from review to the checks screen: run 1 started
+/// with the plan as the expectation.
+pub fn at_checks() -> State {
+    let mut s = at_review("example.com", "matrix.example.com");
+    let cmds = press(&mut s, KeyCode::Enter);
+    let [Cmd::StartChecks(req)] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(req.run, 1);
+    assert_eq!(req.server_name.as_str(), "example.com");
+    assert!(matches!(&req.expected, Expected::Plan(p) if p.host_str() == "matrix.example.com"));
+    assert_eq!((s.step, s.checks.phase), (Step::Checks, RunPhase::Running));
+    s
+}
+
+/// A result of `run` arriving now.
+pub fn finished(run: RunId, id: CheckId, status: Status) -> Msg {
+    Msg::Check {
+        event: CheckEvent::Finished {
+            run,
+            result: result(id, status, "x", 5),
+        },
+        at: Instant::now(),
+    }
 }
 
 /// Draws `state` at `width`×`height` and returns the screen as text.
@@ -139,6 +183,7 @@ pub fn sample_results() -> Vec<CheckResult> {
             .remedy("Make the proxy listen on IPv6 too, or remove the AAAA record of matrix.example.com.")
             .spec("server-server API, Resolving server names, step 3.2"),
         result(CheckId::ServerVersion, Status::Pass, "Continuwuity 0.5.0", 30).target("203.0.113.7:443"),
+        result(CheckId::ServerKeys, Status::Pass, "1 key, signatures verify, valid 7 days", 35).target("203.0.113.7:443"),
         result(CheckId::ClientWellKnown, Status::Pass, "base_url https://matrix.example.com/ (verdict OK)", 70),
         result(CheckId::ClientCors, Status::Fail, "no Access-Control-Allow-Origin on the client file", 66)
             .evidence("GET https://example.com/.well-known/matrix/client", "200, no Access-Control-Allow-Origin")
@@ -147,6 +192,38 @@ pub fn sample_results() -> Vec<CheckResult> {
         result(CheckId::SupportWellKnown, Status::Pass, "1 contact (m.role.admin)", 60),
         result(CheckId::CacheWellKnown, Status::Warn, "no Cache-Control: peers keep the old answer up to 24 h", 1),
     ]
+}
+
+/// The path discovery takes for the seed example: step 3.2, two addresses.
+pub fn sample_path() -> FederationPath {
+    let target = |address: &str| PathTarget {
+        address: address.parse().expect("socket address"),
+        host_header: "matrix.example.com:443".into(),
+        sni: Some("matrix.example.com".into()),
+        cert_name: "matrix.example.com".into(),
+    };
+    FederationPath {
+        step: SpecStep::DelegatedHostPort,
+        targets: vec![target("203.0.113.7:443"), target("[2001:db8::7]:443")],
+        unresolved: Vec::new(),
+        no_service: false,
+    }
+}
+
+/// Feeds the discovery summaries of a run: the federation path and the
+/// client verdict with its base URL.
+pub fn stream_discovery(state: &mut State, run: RunId, path: FederationPath, t0: Instant) {
+    let events = [
+        CheckEvent::Resolved { run, path },
+        CheckEvent::ClientDiscovered {
+            run,
+            verdict: ClientVerdict::Ok,
+            base_url: Some("https://matrix.example.com/".into()),
+        },
+    ];
+    for event in events {
+        update(state, Msg::Check { event, at: t0 });
+    }
 }
 
 /// Feeds a whole run (started, finished, done) to the state.
@@ -228,6 +305,7 @@ impl Services for FakeServices {
             path: path.to_path_buf(),
             diff: "+x".into(),
             fingerprint: "f".into(),
+            notes: Vec::new(),
         })
     }
 
@@ -236,6 +314,7 @@ impl Services for FakeServices {
         Ok(WriteOutcome {
             path: preview.path.clone(),
             backup: None,
+            warning: None,
         })
     }
 
@@ -248,11 +327,7 @@ impl Services for FakeServices {
     }
 
     fn export_report(&self, base: &Path, report: &Report) -> Result<Vec<PathBuf>, String> {
-        self.log(format!(
-            "export {} {}",
-            base.display(),
-            report.results.len()
-        ));
+        self.log(format!("export {} {}", base.display(), report.checks.len()));
         Ok(vec![base.with_extension("md")])
     }
 }

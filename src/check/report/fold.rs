@@ -46,8 +46,20 @@ impl ReportState {
                 }
             }
             CheckEvent::Finished { result, .. } => {
-                self.running
-                    .retain(|(id, t)| !(*id == result.id && *t == result.target));
+                // The exact row stops running; failing that, a row of the same
+                // check started before its targets were known (no target).
+                let exact = self
+                    .running
+                    .iter()
+                    .position(|(id, t)| *id == result.id && *t == result.target);
+                let untargeted = || {
+                    self.running
+                        .iter()
+                        .position(|(id, t)| *id == result.id && t.is_none())
+                };
+                if let Some(i) = exact.or_else(untargeted) {
+                    self.running.remove(i);
+                }
                 self.report.add(result);
             }
             CheckEvent::Resolved { path, .. } => self.report.set_path(&path),
@@ -70,5 +82,36 @@ impl ReportState {
         self.running
             .iter()
             .any(|(i, t)| *i == id && t.as_deref() == target)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::model::{CheckResult, Status};
+
+    #[test]
+    fn a_result_ends_the_row_started_without_a_target() {
+        let mut state = ReportState::new("example.com");
+        let started = |target: Option<&str>| CheckEvent::Started {
+            run: 1,
+            id: CheckId::ServerTls,
+            target: target.map(str::to_string),
+        };
+        state.apply(started(None));
+        state.apply(started(Some("[2001:db8::7]:443")));
+        let tls =
+            CheckResult::new(CheckId::ServerTls, Status::Pass, "ok").target("203.0.113.7:443");
+        state.apply(CheckEvent::Finished {
+            run: 1,
+            result: tls,
+        });
+        assert!(!state.is_running(CheckId::ServerTls, None));
+        assert!(state.is_running(CheckId::ServerTls, Some("[2001:db8::7]:443")));
+        let v6 = CheckResult::new(CheckId::ServerTls, Status::Fail, "refused")
+            .target("[2001:db8::7]:443");
+        state.apply(CheckEvent::Finished { run: 1, result: v6 });
+        assert!(state.running.is_empty());
+        assert_eq!(state.report.checks.len(), 2);
     }
 }

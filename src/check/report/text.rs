@@ -5,7 +5,8 @@
 
 use std::fmt::Write;
 
-use super::{PANELS, Report};
+use super::{PANELS, Report, TargetSummary};
+use crate::check::discovery_types::Unresolved;
 use crate::check::model::{CheckResult, Panel, Status};
 use crate::check::sanitize::{self, DEFAULT_MAX};
 
@@ -73,27 +74,81 @@ fn safe(text: &str) -> String {
     sanitize::line(text, DEFAULT_MAX)
 }
 
-/// The panel title, with the discovery step or client verdict where known.
+/// The panel title, with the discovery step or client verdict where known:
+/// [`panel_heading`], then [`panel_subtitle`].
 pub fn panel_title(report: &Report, panel: Panel) -> String {
+    let heading = panel_heading(report, panel);
+    match (panel, panel_subtitle(report, panel)) {
+        (Panel::Server, Some(sub)) => format!("{heading}: {sub}"),
+        (_, Some(sub)) => format!("{heading} · {sub}"),
+        (_, None) => heading,
+    }
+}
+
+/// The panel's name and its verdict in a few words, where known:
+/// `Server discovery — spec step 3.2`, `Client discovery — verdict OK`.
+pub fn panel_heading(report: &Report, panel: Panel) -> String {
     match panel {
         Panel::Server => match report.federation.step {
-            Some(step) => format!("{} — spec step {}: {}", panel.title(), step, step.title()),
+            Some(step) => format!("{} — spec step {step}", panel.title()),
             None => panel.title().to_string(),
         },
         Panel::Client => match report.client.verdict {
-            Some(v) => {
-                let base = report
-                    .client
-                    .base_url
-                    .as_deref()
-                    .map(|b| format!(" · base_url {}", safe(b)))
-                    .unwrap_or_default();
-                format!("{} — verdict {v}{base}", panel.title())
-            }
+            Some(v) => format!("{} — verdict {v}", panel.title()),
             None => panel.title().to_string(),
         },
         _ => panel.title().to_string(),
     }
+}
+
+/// What the heading's verdict means: the spec step's title
+/// (`m.server gives host and port`), or the base URL clients were given
+/// (`base_url https://matrix.example.com/`).
+pub fn panel_subtitle(report: &Report, panel: Panel) -> Option<String> {
+    match panel {
+        Panel::Server => report.federation.step.map(|s| s.title().to_string()),
+        Panel::Client => {
+            report.client.verdict?;
+            let base = report.client.base_url.as_deref()?;
+            Some(format!("base_url {}", safe(base)))
+        }
+        _ => None,
+    }
+}
+
+/// The path line when an SRV record declares "no service".
+pub const NO_SERVICE_LINE: &str = "→ no federation service: the SRV record's target is `.`";
+
+/// One resolved address: `→ IP:PORT  Host …  SNI …  certificate …  ✔ pass`
+/// ([`target_route`], then whether TLS, version and keys pass there).
+pub fn target_line(t: &TargetSummary, color: bool) -> String {
+    let state = if t.ok { Status::Pass } else { Status::Fail };
+    format!(
+        "{}  {}",
+        target_route(t),
+        status_label(state, color).trim_end()
+    )
+}
+
+/// Where one address is reached: `→ IP:PORT  Host …  SNI …  certificate …`.
+pub fn target_route(t: &TargetSummary) -> String {
+    format!(
+        "→ {}  Host {}  SNI {}  certificate {}",
+        safe(&t.address),
+        safe(&t.host_header),
+        t.sni.as_deref().map(safe).unwrap_or_else(|| "none".into()),
+        safe(&t.cert_name),
+    )
+}
+
+/// A target host without any address.
+pub fn unresolved_line(u: &Unresolved) -> String {
+    format!(
+        "→ {}:{}  no address: {}",
+        safe(&u.host),
+        u.port,
+        safe(&u.why)
+    )
 }
 
 /// The resolution path lines of the server panel.
@@ -101,27 +156,10 @@ pub fn path_lines(report: &Report, color: bool) -> Vec<String> {
     let f = &report.federation;
     let mut out = Vec::new();
     if f.no_service {
-        out.push("→ no federation service: the SRV record's target is `.`".to_string());
+        out.push(NO_SERVICE_LINE.to_string());
     }
-    for t in &f.targets {
-        let state = if t.ok { Status::Pass } else { Status::Fail };
-        out.push(format!(
-            "→ {}  Host {}  SNI {}  certificate {}  {}",
-            safe(&t.address),
-            safe(&t.host_header),
-            t.sni.as_deref().map(safe).unwrap_or_else(|| "none".into()),
-            safe(&t.cert_name),
-            status_label(state, color).trim_end()
-        ));
-    }
-    for u in &f.unresolved {
-        out.push(format!(
-            "→ {}:{}  no address: {}",
-            safe(&u.host),
-            u.port,
-            safe(&u.why)
-        ));
-    }
+    out.extend(f.targets.iter().map(|t| target_line(t, color)));
+    out.extend(f.unresolved.iter().map(unresolved_line));
     out
 }
 

@@ -3,20 +3,17 @@
 //! real config writer and check runner plug in without touching the TUI, and
 //! tests use a fake.
 //!
-//! Wiring (what replaces the placeholders of [`BuiltinServices`]):
-//! - `load_config`: the config_file finder/reader → `ConfigStatus::Found`
-//!   with the path, `server_name` and the current `[global.well_known]`.
-//! - `start_checks`: the check runner. Spawn it (`tokio::spawn`), forward
-//!   each `CheckEvent` (all with `request.run`) through `sink.send`, and
-//!   return `RunHandle::new(move || abort_handle.abort())`.
-//! - `preview_config_write` / `write_config`: the config_file diff and safe
-//!   writer; `ConfigPreview::fingerprint` carries whatever lets the writer
-//!   refuse a file that changed after the preview.
-//! - `export_report`: may switch to the shared report renderer.
-//!
-//! `save_artifacts` and `export_report` are real already.
+//! [`BuiltinServices`] is real for everything but the live checks: the
+//! config file is found, read, diffed and written by [`crate::config_file`]
+//! (the same code as `generate --write-config`), artifacts are saved and
+//! reports exported with the shared renderers. Wiring left for the runner:
+//! - `start_checks`: spawn the check runner (`tokio::spawn`), forward each
+//!   `CheckEvent` (all with `request.run`) through `sink.send`, and return
+//!   `RunHandle::new(move || abort_handle.abort())`.
 
 mod builtin;
+mod config;
+mod files;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -29,30 +26,37 @@ use crate::domain::{Plan, ServerName};
 use crate::generate::Artifact;
 
 use super::msg::Msg;
-use super::report::Report;
+use crate::check::report::Report;
 
-pub use builtin::{
-    BuiltinServices, UNAVAILABLE_CHECKS, UNAVAILABLE_CONFIG, UNAVAILABLE_CONFIG_FINDER,
-};
+pub use builtin::{BuiltinServices, UNAVAILABLE_CHECKS};
+pub use config::{load_config, preview_config_write, write_config};
+pub use files::{export_report, save_artifacts};
 
 /// A homeserver config file, as the config reader reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigInfo {
     pub path: PathBuf,
-    /// `server_name` from `[global]`, if set. Raw file text: shown through
-    /// [`super::view::safe_text`].
+    /// Why this file, in a few words (`named by the environment variable
+    /// CONTINUWUITY_CONFIG`).
+    pub why: String,
+    /// The `server_name` the homeserver runs with (environment over file),
+    /// if set. Raw file text: shown through [`super::view::safe_text`].
     pub server_name: Option<String>,
-    /// The current `[global.well_known]` values.
+    /// The `[global.well_known]` values in effect (environment over file).
     pub well_known: WellKnownSection,
+    /// What the operator should know: other candidate files, problems and
+    /// warnings found in this one (raw text, shown through `safe_text`).
+    pub notes: Vec<String>,
 }
 
 /// The outcome of looking for (or reading) a config file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfigStatus {
-    Found(ConfigInfo),
+    Found(Box<ConfigInfo>),
     /// Nothing found where Continuwuity's config usually lives.
     NotFound,
-    /// Found but unreadable, or the reader is not available in this build.
+    /// Found (or named) but unusable: missing, unreadable, not TOML. The
+    /// message says which file and why.
     Problem(String),
 }
 
@@ -74,6 +78,9 @@ pub struct ConfigPreview {
     /// Opaque to the wizard: whatever the writer needs to refuse a write when
     /// the file changed on disk after this preview (hash, mtime, ...).
     pub fingerprint: String,
+    /// What the operator should know about the edit (e.g. an environment
+    /// variable overrides a key the file sets).
+    pub notes: Vec<String>,
 }
 
 impl ConfigPreview {
@@ -86,6 +93,8 @@ impl ConfigPreview {
 pub struct WriteOutcome {
     pub path: PathBuf,
     pub backup: Option<PathBuf>,
+    /// Written, but worth knowing (e.g. the directory could not be synced).
+    pub warning: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,6 +212,6 @@ pub trait Services: Send + Sync + 'static {
     /// Writes every artifact into `dir`, losing nothing that is already there.
     fn save_artifacts(&self, dir: &Path, artifacts: &[Artifact]) -> Result<SavedFiles, String>;
 
-    /// Writes `<base>.md` and `<base>.json`.
+    /// Writes `<base>.md` and `<base>.json` (never over an existing file).
     fn export_report(&self, base: &Path, report: &Report) -> Result<Vec<PathBuf>, String>;
 }

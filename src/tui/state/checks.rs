@@ -1,10 +1,13 @@
-//! The checks screen: the current run's streamed results, what changed
-//! since the previous complete run, and watch mode.
+//! The checks screen: the current run (folded by the shared
+//! [`ReportState`]), what changed since the previous complete run, and
+//! watch mode.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use crate::check::model::{CheckEvent, CheckId, CheckResult, RunId, Status};
+use crate::check::report::Report;
+use crate::check::report::fold::ReportState;
 use crate::domain::ServerName;
 use crate::tui::cmd::Cmd;
 use crate::tui::services::{CheckRequest, Expected};
@@ -82,8 +85,10 @@ pub struct ChecksState {
     pub run: RunId,
     pub phase: RunPhase,
     pub failure: Option<String>,
-    pub results: Vec<CheckResult>,
-    pub running: Vec<RowKey>,
+    /// The current run's events folded into the shared report (federation
+    /// path, client verdict, results, what is still running): the same
+    /// state the text report and the export are made from.
+    pub fold: ReportState,
     /// Statuses of the complete run before the current one (for "what changed").
     pub baseline: Option<(RunId, BTreeMap<RowKey, Status>)>,
     pub last_complete: Option<(RunId, BTreeMap<RowKey, Status>)>,
@@ -107,8 +112,7 @@ impl Default for ChecksState {
             run: 0,
             phase: RunPhase::NotStarted,
             failure: None,
-            results: Vec::new(),
-            running: Vec::new(),
+            fold: ReportState::new(""),
             baseline: None,
             last_complete: None,
             selected: None,
@@ -144,8 +148,7 @@ impl ChecksState {
         self.run += 1;
         self.phase = RunPhase::Running;
         self.failure = None;
-        self.results.clear();
-        self.running.clear();
+        self.fold = ReportState::new(server_name.as_str());
         self.baseline = self.last_complete.clone();
         self.began = None;
         self.now = None;
@@ -164,79 +167,70 @@ impl ChecksState {
             return Vec::new();
         }
         self.phase = RunPhase::Cancelled;
-        self.running.clear();
+        self.fold.running.clear();
         vec![Cmd::CancelChecks { run: self.run }]
     }
 
-    /// Applies one event; `false` when it was stale (another run, or a run
-    /// that is no longer going) and nothing changed.
+    /// The run broke off: nothing is running any more.
+    pub fn fail(&mut self, reason: String) {
+        self.phase = RunPhase::Failed;
+        self.fold.running.clear();
+        self.failure = Some(reason);
+    }
+
+    /// Applies one event; `false` when it was stale and nothing changed.
+    /// Stricter than the shared fold (which accepts any newer run): only
+    /// the run this screen started, and only while it is going, so a late
+    /// event of a cancelled run can never bring it back.
     pub fn apply(&mut self, event: CheckEvent, at: Instant) -> bool {
         if event.run() != self.run || self.phase != RunPhase::Running {
             return false;
         }
         self.began.get_or_insert(at);
         self.now = Some(at);
-        match event {
-            CheckEvent::Started { id, target, .. } => {
-                let key = (id, target);
-                let known = self.running.contains(&key)
-                    || self
-                        .results
-                        .iter()
-                        .any(|r| r.id == key.0 && r.target == key.1);
-                if !known {
-                    self.running.push(key);
-                }
-            }
-            CheckEvent::Finished { result, .. } => {
-                let exact = self
-                    .running
-                    .iter()
-                    .position(|(id, t)| *id == result.id && *t == result.target);
-                let loose = || {
-                    self.running
-                        .iter()
-                        .position(|(id, t)| *id == result.id && t.is_none())
-                };
-                if let Some(i) = exact.or_else(loose) {
-                    self.running.remove(i);
-                }
-                match self
-                    .results
-                    .iter_mut()
-                    .find(|r| r.id == result.id && r.target == result.target)
-                {
-                    Some(old) => *old = result,
-                    None => self.results.push(result),
-                }
-            }
-            // Shown once the checks screen folds events into the shared report state.
-            CheckEvent::Resolved { .. } | CheckEvent::ClientDiscovered { .. } => {}
-            CheckEvent::Done { .. } => {
-                self.phase = RunPhase::Done;
-                self.running.clear();
-                self.last_complete = Some((self.run, self.statuses()));
-            }
+        let done = matches!(event, CheckEvent::Done { .. });
+        self.fold.apply(event);
+        if done {
+            self.phase = RunPhase::Done;
+            self.last_complete = Some((self.run, self.statuses()));
         }
         true
     }
 
+    /// The report of the current run, as folded so far.
+    pub fn report(&self) -> &Report {
+        &self.fold.report
+    }
+
+    /// The results of the current run, in report order.
+    pub fn results(&self) -> &[CheckResult] {
+        &self.fold.report.checks
+    }
+
+    /// Checks started and not finished yet.
+    pub fn running(&self) -> &[RowKey] {
+        &self.fold.running
+    }
+
     pub fn statuses(&self) -> BTreeMap<RowKey, Status> {
-        self.results
+        self.results()
             .iter()
             .map(|r| ((r.id, r.target.clone()), r.status))
             .collect()
     }
 
-    /// Finished and running rows in panel/check order, then by target.
+    /// Finished rows in report order (panel and check order, then the
+    /// address's place in the federation path), each check's running rows
+    /// after its finished ones.
     pub fn rows(&self) -> Vec<Row<'_>> {
-        let mut rows: Vec<Row<'_>> = self.results.iter().map(Row::Done).collect();
-        rows.extend(self.running.iter().map(Row::Running));
-        rows.sort_by(|a, b| {
-            let ka = a.key();
-            let kb = b.key();
-            (order(ka.0), ka.1).cmp(&(order(kb.0), kb.1))
-        });
+        let mut rows: Vec<Row<'_>> = self.results().iter().map(Row::Done).collect();
+        for key in self.running() {
+            let at = rows
+                .iter()
+                .rposition(|r| order(r.id()) <= order(key.0))
+                .map_or(0, |i| i + 1);
+            rows.insert(at, Row::Running(key));
+        }
         rows
     }
 
@@ -268,30 +262,17 @@ impl ChecksState {
 
     /// Rows whose status differs from the previous complete run.
     pub fn changed_count(&self) -> usize {
-        self.results
+        self.results()
             .iter()
             .filter(|r| self.change(r).is_some())
             .count()
     }
 
     pub fn count(&self, status: Status) -> usize {
-        self.results.iter().filter(|r| r.status == status).count()
+        self.results().iter().filter(|r| r.status == status).count()
     }
 
     pub fn elapsed(&self) -> Option<Duration> {
         Some(self.now?.saturating_duration_since(self.began?))
-    }
-
-    pub fn report(&self) -> crate::tui::report::Report {
-        crate::tui::report::Report {
-            server_name: self
-                .target
-                .as_ref()
-                .map(|t| t.to_string())
-                .unwrap_or_default(),
-            run: self.run,
-            complete: self.phase == RunPhase::Done,
-            results: self.results.clone(),
-        }
     }
 }

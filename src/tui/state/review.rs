@@ -3,13 +3,10 @@
 
 use std::borrow::Cow;
 
-use crate::domain::plan::DnsRecord;
+use crate::config_file::text::toml_string;
 use crate::domain::{Deployment, Plan};
-use crate::generate::Artifact;
+use crate::generate::{Artifact, ids};
 use crate::tui::services::ConfigPreview;
-
-/// The artifact id whose tab shows the diff when a config file is known.
-pub const CONFIG_ARTIFACT: &str = "config-section";
 
 /// Where the diff against the existing config file stands.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -33,9 +30,11 @@ pub struct ReviewState {
     pub write_requested: bool,
 }
 
-/// One tab as shown: a title and its text (raw; the view makes it safe).
+/// One tab as shown: a short label for the tab bar, a title above its
+/// text, and the text (raw; the view makes it safe).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tab<'a> {
+    pub label: Cow<'a, str>,
     pub title: Cow<'a, str>,
     pub text: Cow<'a, str>,
     pub kind: TabKind,
@@ -52,51 +51,47 @@ pub enum TabKind {
     Diff,
 }
 
+/// The tab-bar label of a generated artifact (its title is the heading).
+pub fn tab_label(artifact: &Artifact) -> Cow<'_, str> {
+    let label = match artifact.id {
+        ids::DNS => "DNS",
+        ids::CONFIG_SECTION => "config",
+        ids::DOCKER_ENV => "env file",
+        ids::DOCKER_COMPOSE => "compose",
+        ids::DOCKER_COMPOSE_TABLE => "compose (one variable)",
+        ids::PROXY => "proxy",
+        ids::WELL_KNOWN_SERVER => "server file",
+        ids::WELL_KNOWN_CLIENT => "client file",
+        ids::WELL_KNOWN_SUPPORT => "support file",
+        ids::CHECKLIST => "next steps",
+        _ => return artifact.title.as_str().into(),
+    };
+    label.into()
+}
+
 impl ReviewState {
-    /// Summary first, then each artifact; the config artifact is replaced by
-    /// the diff against the existing file while one is known.
+    /// Summary first, then each artifact of the generator; the config
+    /// section's tab shows the diff against the existing file while one is
+    /// known.
     pub fn tabs(&self) -> Vec<Tab<'_>> {
         let mut tabs = Vec::new();
         if let Some(plan) = &self.plan {
             tabs.push(Tab {
+                label: "summary".into(),
                 title: "summary".into(),
                 text: summary(plan).into(),
                 kind: TabKind::Prose,
             });
         }
-        let diff_tab = || -> Tab<'_> {
-            let text: Cow<'_, str> = match &self.preview {
-                PreviewState::Ready(p) if p.changes_anything() => p.diff.as_str().into(),
-                PreviewState::Ready(p) => format!(
-                    "{} already says exactly this: writing would change nothing.",
-                    p.path.display()
-                )
-                .into(),
-                PreviewState::Pending => "Reading the config file and computing the diff…".into(),
-                PreviewState::Failed(e) => format!(
-                    "No diff: {e}\n\nThe section to put in the config file by hand:\n\n{}",
-                    self.plan.as_ref().map(section_text).unwrap_or_default()
-                )
-                .into(),
-                PreviewState::NotApplicable => "".into(),
-            };
-            Tab {
-                title: "config diff".into(),
-                text,
-                kind: match &self.preview {
-                    PreviewState::Ready(p) if p.changes_anything() => TabKind::Diff,
-                    _ => TabKind::Prose,
-                },
-            }
-        };
         let with_diff = self.preview != PreviewState::NotApplicable;
         let mut diff_shown = false;
         for a in &self.artifacts {
-            if with_diff && a.id == CONFIG_ARTIFACT {
-                tabs.push(diff_tab());
+            if with_diff && a.id == ids::CONFIG_SECTION {
+                tabs.push(self.diff_tab());
                 diff_shown = true;
             } else {
                 tabs.push(Tab {
+                    label: tab_label(a),
                     title: a.title.as_str().into(),
                     text: a.text.as_str().into(),
                     kind: TabKind::Code,
@@ -104,9 +99,56 @@ impl ReviewState {
             }
         }
         if with_diff && !diff_shown {
-            tabs.insert(tabs.len().min(1), diff_tab());
+            tabs.insert(tabs.len().min(1), self.diff_tab());
         }
         tabs
+    }
+
+    /// The config section as a diff against the known file (or why not).
+    fn diff_tab(&self) -> Tab<'_> {
+        let (title, text): (Cow<'_, str>, Cow<'_, str>) = match &self.preview {
+            PreviewState::Ready(p) => {
+                let title = format!("changes to {}", p.path.display()).into();
+                let notes: String = p.notes.iter().map(|n| format!("note: {n}\n")).collect();
+                if p.changes_anything() && notes.is_empty() {
+                    (title, p.diff.as_str().into())
+                } else if p.changes_anything() {
+                    (title, format!("{notes}\n{}", p.diff).into())
+                } else {
+                    let same = format!(
+                        "{} already says exactly this: writing would change nothing.\n{notes}",
+                        p.path.display()
+                    );
+                    (title, same.into())
+                }
+            }
+            PreviewState::Pending => (
+                "config diff".into(),
+                "Reading the config file and computing the diff…".into(),
+            ),
+            PreviewState::Failed(e) => (
+                "config diff".into(),
+                format!(
+                    "No diff: {e}\n\nThe section to put in the config file by hand:\n\n{}",
+                    self.plan
+                        .as_ref()
+                        .map(crate::generate::well_known_toml)
+                        .unwrap_or_default()
+                )
+                .into(),
+            ),
+            PreviewState::NotApplicable => ("config diff".into(), "".into()),
+        };
+        let kind = match &self.preview {
+            PreviewState::Ready(p) if p.changes_anything() => TabKind::Diff,
+            _ => TabKind::Prose,
+        };
+        Tab {
+            label: "config diff".into(),
+            title,
+            text,
+            kind,
+        }
     }
 
     pub fn tab_count(&self) -> usize {
@@ -114,17 +156,13 @@ impl ReviewState {
     }
 }
 
-/// The `[global.well_known]` section as TOML text.
-pub fn section_text(plan: &Plan) -> String {
-    let mut out = String::from("[global.well_known]\n");
-    for (k, v) in plan.well_known_section().entries() {
-        out.push_str(&format!("{k} = {}\n", toml_string(v)));
-    }
-    out
-}
-
-fn toml_string(v: &str) -> String {
-    toml::Value::String(v.to_string()).to_string()
+/// The `[global.well_known]` entries as TOML lines (`client = "..."`).
+fn section_lines(plan: &Plan) -> Vec<String> {
+    plan.well_known_section()
+        .entries()
+        .into_iter()
+        .map(|(k, v)| format!("{k} = {}", toml_string(v)))
+        .collect()
 }
 
 /// The summary tab: what the plan means, in a few lines.
@@ -143,40 +181,19 @@ pub fn summary(plan: &Plan) -> String {
             .map(|t| format!(" ({t})"))
             .unwrap_or_default(),
     );
-    match plan.deployment {
-        Deployment::ConfigFile => {
-            out.push_str("In the config file:\n");
-            for line in section_text(plan).lines() {
-                out.push_str(&format!("  {line}\n"));
-            }
-        }
+    out.push_str(match plan.deployment {
+        Deployment::ConfigFile => "In the config file, [global.well_known]:\n",
         Deployment::Docker => {
-            out.push_str("In the container's environment:\n");
-            for (k, v) in plan.well_known_section().entries() {
-                out.push_str(&format!(
-                    "  CONTINUWUITY_WELL_KNOWN__{}={v}\n",
-                    k.to_ascii_uppercase()
-                ));
-            }
+            "In the container's environment (env file and compose tabs), the \
+             [global.well_known] keys:\n"
         }
+    });
+    for line in section_lines(plan) {
+        out.push_str(&format!("  {line}\n"));
     }
     out.push_str("\nDNS records that must exist:\n");
     for r in plan.dns_records() {
-        match r {
-            DnsRecord::Address { name, role } => {
-                out.push_str(&format!("  {name}  A/AAAA → {role}\n"));
-            }
-            DnsRecord::Srv {
-                name,
-                priority,
-                weight,
-                port,
-                target,
-            } => out.push_str(&format!(
-                "  {}  SRV {priority} {weight} {port} {target}.\n",
-                DnsRecord::srv_owner(&name)
-            )),
-        }
+        out.push_str(&format!("  {}\n", r.describe()));
     }
     out.push_str("\nCertificates that must exist:\n");
     for c in plan.certificates() {

@@ -132,13 +132,28 @@ fn schedule_if_idle(state: &State) -> Vec<Cmd> {
     }]
 }
 
+/// `e`: only a finished run is exported; a partial report would claim
+/// "nothing failed" about checks that never ran.
 fn export(state: &mut State) -> Handled {
-    if state.checks.results.is_empty() {
-        say(
-            state,
-            Level::Error,
-            "Nothing to export yet: no check has finished.",
-        );
+    let checks = &state.checks;
+    let refusal = match checks.phase {
+        RunPhase::Done => None,
+        RunPhase::Running => Some(format!(
+            "Nothing to export yet: run {} is still going; e works once it is done.",
+            checks.run
+        )),
+        RunPhase::Cancelled => Some(format!(
+            "Nothing to export: run {} was cancelled before it finished (r runs the checks again).",
+            checks.run
+        )),
+        RunPhase::Failed => Some(format!(
+            "Nothing to export: run {} could not run (r tries again).",
+            checks.run
+        )),
+        RunPhase::NotStarted => Some("Nothing to export: no run yet (r runs the checks).".into()),
+    };
+    if let Some(text) = refusal {
+        say(state, Level::Error, text);
         return done();
     }
     let name = state
@@ -163,7 +178,7 @@ pub fn submit_export(state: &mut State, value: &str) -> Result<Vec<Cmd>, String>
     }
     Ok(vec![Cmd::ExportReport {
         base: value.into(),
-        report: state.checks.report(),
+        report: state.checks.report().clone(),
     }])
 }
 
@@ -187,9 +202,7 @@ pub fn on_failed(state: &mut State, run: RunId, reason: String) -> Handled {
     if run != checks.run || checks.phase != RunPhase::Running {
         return None;
     }
-    checks.phase = RunPhase::Failed;
-    checks.running.clear();
-    checks.failure = Some(reason);
+    checks.fail(reason);
     done()
 }
 

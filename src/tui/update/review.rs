@@ -244,30 +244,41 @@ pub fn on_preview(state: &mut State, plan: Plan, result: Result<ConfigPreview, S
 }
 
 pub fn on_written(state: &mut State, result: Result<WriteOutcome, String>) -> Handled {
-    match result {
+    let path = match result {
         Ok(outcome) => {
             let backup = outcome
                 .backup
                 .map(|b| format!(" (backup: {})", b.display()))
                 .unwrap_or_default();
+            let (level, warning) = match outcome.warning {
+                Some(w) => (Level::Warn, format!(" Warning: {w}.")),
+                None => (Level::Ok, String::new()),
+            };
             say(
                 state,
-                Level::Ok,
+                level,
                 format!(
-                    "Wrote {}{backup}. Restart Continuwuity, then Enter runs the checks.",
+                    "Wrote {}{backup}.{warning} Restart Continuwuity, then Enter runs the checks.",
                     outcome.path.display()
                 ),
             );
-            // The diff tab should now say that nothing is left to change.
-            if let Some(plan) = state.review.plan.clone() {
-                state.review.preview = PreviewState::Pending;
-                return Some(vec![Cmd::PreviewConfigWrite {
-                    path: outcome.path,
-                    plan: Box::new(plan),
-                }]);
-            }
+            Some(outcome.path)
         }
-        Err(e) => say(state, Level::Error, format!("Nothing was written: {e}")),
+        Err(e) => {
+            say(state, Level::Error, format!("Nothing was written: {e}"));
+            state.config.found().map(|info| info.path.clone())
+        }
+    };
+    // Written: the diff tab should now say that nothing is left to change.
+    // Refused: the file may have changed; show what writing would do now.
+    if let (Some(path), Some(plan)) = (path, state.review.plan.clone())
+        && plan.deployment == Deployment::ConfigFile
+    {
+        state.review.preview = PreviewState::Pending;
+        return Some(vec![Cmd::PreviewConfigWrite {
+            path,
+            plan: Box::new(plan),
+        }]);
     }
     done()
 }

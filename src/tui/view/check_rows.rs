@@ -1,24 +1,18 @@
-//! One line per check result, grouped into the report's panels.
+//! One line per check result, grouped into the report's panels, and the
+//! panel headings with the lines under them.
 
 use ratatui::text::{Line, Span};
 
 use crate::check::model::{CheckId, Panel, Status};
-use crate::tui::services::Expected;
+use crate::check::report::text::{self, status_label};
 use crate::tui::state::checks::{Change, Row};
-use crate::tui::state::{ChecksState, RunPhase};
+use crate::tui::state::{ChecksState, Level, RunPhase};
 use crate::tui::text::{width, wrap_prose};
 
+use super::server_path::{self, PathKind};
 use super::{Theme, fit, safe_text};
 
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-
-pub const PANELS: [Panel; 5] = [
-    Panel::Dns,
-    Panel::Server,
-    Panel::Client,
-    Panel::Support,
-    Panel::Caching,
-];
 
 /// The id without its panel prefix (`server.tls` → `tls`).
 pub fn short_name(id: CheckId) -> &'static str {
@@ -68,10 +62,10 @@ pub fn row_line(
     theme: Theme,
     max: usize,
 ) -> Line<'static> {
-    let (glyph, word, style, rest, right) = match row {
+    let (label, style, rest, right) = match row {
         Row::Done(r) => {
             let change = match checks.change(r) {
-                Some(Change::Was(s)) => format!("  (was {} {})", s.glyph(), s.word()),
+                Some(Change::Was(s)) => format!("  (was {})", status_label(s, false).trim_end()),
                 Some(Change::New) => "  (new)".to_string(),
                 None => String::new(),
             };
@@ -81,8 +75,7 @@ pub fn row_line(
                 .map(|t| format!("{} ", safe_text(t)))
                 .unwrap_or_default();
             (
-                r.status.glyph().to_string(),
-                r.status.word(),
+                status_label(r.status, false),
                 theme.status(r.status),
                 format!("{target}{}{change}", safe_text(&r.summary)),
                 duration_text(r.duration),
@@ -95,8 +88,7 @@ pub fn row_line(
                 .map(|t| format!("{} ", safe_text(t)))
                 .unwrap_or_default();
             (
-                spin.to_string(),
-                "run",
+                format!("{spin} {:<5}", "run"),
                 theme.muted(),
                 format!("{target}running…"),
                 String::new(),
@@ -105,7 +97,7 @@ pub fn row_line(
     };
     let name = short_name(row.id());
     let marker = if selected { "▶" } else { " " };
-    let head = format!("{marker}{glyph} {word:<5} {name:<14} ");
+    let head = format!("{marker}{label} {name:<14} ");
     let middle_w = max.saturating_sub(width(&head) + width(&right) + 2);
     let middle = fit(&rest, middle_w);
     let pad = max.saturating_sub(width(&head) + width(&middle) + width(&right) + 1);
@@ -121,40 +113,48 @@ pub fn row_line(
     line
 }
 
-/// The panel heading: its title and counts.
-pub fn panel_title(panel: Panel, rows: &[Row<'_>]) -> String {
+/// The panel heading: the shared report's heading (with the spec step or
+/// the client verdict once known), then the counts; the heading is cut
+/// first when the width is short.
+pub fn panel_heading(panel: Panel, checks: &ChecksState, rows: &[Row<'_>], max: usize) -> String {
+    let heading = text::panel_heading(checks.report(), panel);
     let mine: Vec<&Row<'_>> = rows.iter().filter(|r| r.id().panel() == panel).collect();
     let counts = counts(mine.into_iter());
     if counts.is_empty() {
-        panel.title().to_string()
-    } else {
-        format!("{} ─ {counts}", panel.title())
+        return fit(&safe_text(&heading), max);
     }
+    let room = max.saturating_sub(width(&counts) + 3);
+    format!("{} ─ {counts}", fit(&safe_text(&heading), room))
 }
 
-/// The resolution path the plan expects, drawn under the server panel:
-/// spec step, address, Host header, SNI and certificate name.
-pub fn expected_path(checks: &ChecksState) -> Option<String> {
-    let Expected::Plan(plan) = &checks.expected else {
-        return None;
-    };
-    let ep = plan.federation_endpoint();
-    let sni = if plan.host.is_ip() && ep.cert_name == plan.host_str() {
-        "no SNI".to_string()
-    } else {
-        format!("SNI {}", ep.cert_name)
-    };
-    Some(format!(
-        "expected: step {} → {}:{} · Host {} · {sni} · certificate {}",
-        ep.step, ep.connect_host, ep.port, ep.host_header, ep.cert_name
-    ))
-}
-
-/// [`expected_path`] wrapped to `width` after `indent` (none without a plan).
-pub fn expected_path_lines(checks: &ChecksState, width: usize, indent: &str) -> Vec<String> {
-    expected_path(checks)
-        .map(|p| wrap_prose(&format!("{indent}{p}"), width))
-        .unwrap_or_default()
+/// The lines under a panel's heading: the meaning of its verdict, and for
+/// the server panel the resolution path. Wrapped to `width` after `indent`.
+pub fn panel_lines(
+    panel: Panel,
+    checks: &ChecksState,
+    theme: Theme,
+    width: usize,
+    indent: &str,
+) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    if let Some(sub) = text::panel_subtitle(checks.report(), panel) {
+        for piece in wrap_prose(&format!("{indent}{}", safe_text(&sub)), width) {
+            out.push(Line::styled(piece, theme.muted()));
+        }
+    }
+    if panel == Panel::Server {
+        for (piece, kind) in server_path::wrapped(checks, width, indent) {
+            let style = match kind {
+                PathKind::Expected => theme.muted(),
+                PathKind::Target => theme.plain(),
+                PathKind::Broken => theme.status(Status::Fail),
+                PathKind::Differs => theme.level(Level::Warn),
+                PathKind::Matches => theme.level(Level::Ok),
+            };
+            out.push(Line::styled(safe_text(&piece).into_owned(), style));
+        }
+    }
+    out
 }
 
 /// What an empty panel says.

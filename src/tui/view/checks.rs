@@ -7,14 +7,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph};
 
 use crate::check::model::Panel;
+use crate::check::report::PANELS;
+use crate::check::report::text::status_label;
 use crate::tui::layout;
 use crate::tui::state::checks::{Change, Row};
 use crate::tui::state::{Level, Mode, RunPhase, State};
 use crate::tui::text::wrap_prose;
 
 use super::check_rows::{
-    PANELS, SPINNER, counts, duration_text, empty_panel, expected_path_lines, panel_title,
-    row_line, short_name,
+    SPINNER, counts, duration_text, empty_panel, panel_heading, panel_lines, row_line, short_name,
 };
 use super::{Theme, fit, position, safe_text, scrolled};
 
@@ -100,7 +101,7 @@ fn or_waiting(counts: &str) -> String {
     }
 }
 
-/// Narrow screens: one list, panel titles as headings.
+/// Narrow screens: one list, panel headings as lines.
 fn render_list(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
     let c = &state.checks;
     let rows = c.rows();
@@ -111,14 +112,10 @@ fn render_list(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
     let mut focus_line = 0;
     for panel in PANELS {
         lines.push(Line::styled(
-            fit(&format!(" {}", panel_title(panel, &rows)), w),
+            format!(" {}", panel_heading(panel, c, &rows, w.saturating_sub(1))),
             theme.heading(),
         ));
-        if panel == Panel::Server {
-            for path in expected_path_lines(c, w, "   ") {
-                lines.push(Line::styled(path, theme.muted()));
-            }
-        }
+        lines.extend(panel_lines(panel, c, theme, w, "   "));
         let mut any = false;
         for (i, row) in rows
             .iter()
@@ -161,51 +158,41 @@ fn render_grid(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
         (left, &[Panel::Dns, Panel::Server][..]),
         (right, &[Panel::Client, Panel::Support, Panel::Caching][..]),
     ] {
-        let heights: Vec<Constraint> = panels
+        let w = usize::from(layout::inset(column).width);
+        let bodies: Vec<Vec<Line<'static>>> = panels
+            .iter()
+            .map(|panel| {
+                let mut lines = panel_lines(*panel, c, theme, w, " ");
+                for (i, row) in rows
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.id().panel() == *panel)
+                {
+                    lines.push(row_line(row, c, focus == Some(i), theme, w));
+                }
+                if lines.is_empty() {
+                    lines.push(Line::styled(format!(" {}", empty_panel(c)), theme.muted()));
+                }
+                lines
+            })
+            .collect();
+        let heights: Vec<Constraint> = bodies
             .iter()
             .enumerate()
-            .map(|(i, p)| {
-                if i + 1 == panels.len() {
+            .map(|(i, lines)| {
+                if i + 1 == bodies.len() {
                     Constraint::Fill(1)
                 } else {
-                    let n = rows.iter().filter(|r| r.id().panel() == *p).count().max(1);
-                    let extra = match p {
-                        Panel::Server => {
-                            let w = usize::from(column.width.saturating_sub(2));
-                            expected_path_lines(c, w, " ").len()
-                        }
-                        _ => 0,
-                    };
-                    Constraint::Length(u16::try_from(n + extra + 2).unwrap_or(u16::MAX))
+                    Constraint::Length(u16::try_from(lines.len() + 2).unwrap_or(u16::MAX))
                 }
             })
             .collect();
         let boxes = Layout::vertical(heights).split(column);
-        for (panel, slot) in panels.iter().zip(boxes.iter()) {
-            let inner = layout::inset(*slot);
-            let w = usize::from(inner.width);
-            let mut lines = Vec::new();
-            if *panel == Panel::Server {
-                for path in expected_path_lines(c, w, " ") {
-                    lines.push(Line::styled(path, theme.muted()));
-                }
-            }
-            for (i, row) in rows
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.id().panel() == *panel)
-            {
-                lines.push(row_line(row, c, focus == Some(i), theme, w));
-            }
-            if lines.is_empty() {
-                lines.push(Line::styled(format!(" {}", empty_panel(c)), theme.muted()));
-            }
+        for ((panel, lines), slot) in panels.iter().zip(bodies).zip(boxes.iter()) {
+            let title = panel_heading(*panel, c, &rows, usize::from(slot.width).saturating_sub(4));
             let block = Block::bordered()
                 .border_style(theme.border())
-                .title(Line::styled(
-                    format!(" {} ", panel_title(*panel, &rows)),
-                    theme.heading(),
-                ));
+                .title(Line::styled(format!(" {title} "), theme.heading()));
             frame.render_widget(Paragraph::new(lines).block(block), *slot);
         }
     }
@@ -225,9 +212,8 @@ fn render_details(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
                 .unwrap_or_default();
             (
                 format!(
-                    " {} {} {}{target} · {} ",
-                    r.status.glyph(),
-                    r.status.word(),
+                    " {} {}{target} · {} ",
+                    status_label(r.status, false).trim_end(),
                     r.id.as_str(),
                     duration_text(r.duration)
                 ),
@@ -298,7 +284,10 @@ pub fn detail_lines(state: &State, width: u16) -> Vec<Line<'static>> {
     if let Some(change) = c.change(r) {
         let run = c.baseline.as_ref().map(|(n, _)| *n).unwrap_or_default();
         let text = match change {
-            Change::Was(s) => format!("Changed since run {run}: was {} {}", s.glyph(), s.word()),
+            Change::Was(s) => format!(
+                "Changed since run {run}: was {}",
+                status_label(s, false).trim_end()
+            ),
             Change::New => format!("New since run {run}"),
         };
         push(&text, theme.level(Level::Info));

@@ -7,6 +7,7 @@ mod form;
 pub mod overlay;
 pub mod review;
 mod safe_text;
+mod server_path;
 pub mod strategy;
 pub mod theme;
 mod welcome;

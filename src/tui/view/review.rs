@@ -9,24 +9,28 @@ use crate::tui::layout;
 use crate::tui::state::{State, TabKind};
 use crate::tui::text::{width, wrap_code, wrap_prose};
 
-use super::{Theme, position, safe_text, scrolled};
+use super::{Theme, fit, position, safe_text, scrolled};
 
 pub fn render(state: &State, theme: Theme, body: Rect, frame: &mut Frame) {
     let areas = layout::review(body);
     let tabs = state.review.tabs();
-    let titles: Vec<String> = tabs
+    let labels: Vec<String> = tabs
         .iter()
-        .map(|t| safe_text(&t.title).into_owned())
+        .map(|t| safe_text(&t.label).into_owned())
         .collect();
     frame.render_widget(
-        tab_bar(&titles, state.review.tab, areas.tabs.width, theme),
+        tab_bar(&labels, state.review.tab, areas.tabs.width, theme),
         areas.tabs,
     );
     let text_area = layout::text_area(areas.content);
     let lines = tab_lines(state, text_area.width);
-    let title = titles
+    let title = tabs
         .get(state.review.tab)
-        .map(|t| format!(" {t} ({}/{}) ", state.review.tab + 1, titles.len()))
+        .map(|t| {
+            let head = format!("({}/{}) ", state.review.tab + 1, tabs.len());
+            let room = usize::from(areas.content.width).saturating_sub(width(&head) + 5);
+            format!(" {} {head}", fit(&safe_text(&t.title), room))
+        })
         .unwrap_or_default();
     let mut block = Block::bordered()
         .padding(Padding::left(1))

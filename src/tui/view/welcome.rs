@@ -24,9 +24,13 @@ pub fn render(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
         lines.push(Line::raw(format!(" {piece}")));
     }
     lines.push(Line::raw(""));
-    let (level, config) = config_lines(&state.config);
-    for piece in config {
-        for part in wrap_prose(&piece, w.saturating_sub(2)) {
+    for (level, piece, whole) in config_lines(&state.config) {
+        let pieces = if whole {
+            wrap_prose(&piece, w.saturating_sub(2))
+        } else {
+            vec![super::fit(&piece, w.saturating_sub(2))]
+        };
+        for part in pieces {
             lines.push(Line::styled(format!(" {part}"), theme.level(level)));
         }
     }
@@ -56,8 +60,14 @@ pub fn render(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-/// What was found about the homeserver's config file.
-fn config_lines(config: &ConfigStatus) -> (Level, Vec<String>) {
+/// Notes about the config file shown at most (one line each, so that the
+/// three paths stay on an 80×24 screen); the rest are counted.
+const MAX_NOTES: usize = 2;
+
+/// What was found about the homeserver's config file: which file and why,
+/// its server name, and what is worth knowing about it. Each line says
+/// whether it is wrapped whole or cut to one screen line.
+fn config_lines(config: &ConfigStatus) -> Vec<(Level, String, bool)> {
     match config {
         ConfigStatus::Found(info) => {
             let name = match &info.server_name {
@@ -65,19 +75,38 @@ fn config_lines(config: &ConfigStatus) -> (Level, Vec<String>) {
                 None => "no server_name set".to_string(),
             };
             let path = info.path.display().to_string();
-            (
-                Level::Ok,
-                vec![format!("Config file: {} ({name})", safe_text(&path))],
-            )
+            let mut out = vec![
+                (
+                    Level::Ok,
+                    format!("Config file: {} ({name})", safe_text(&path)),
+                    true,
+                ),
+                (Level::Hint, format!("  {}", safe_text(&info.why)), true),
+            ];
+            for note in info.notes.iter().take(MAX_NOTES) {
+                out.push((Level::Warn, format!("  ! {}", safe_text(note)), false));
+            }
+            if let Some(more) = info.notes.len().checked_sub(MAX_NOTES).filter(|n| *n > 0) {
+                let text = format!("  ! and {more} more: `matrix-delegate config show` lists all");
+                out.push((Level::Warn, text, false));
+            }
+            out
         }
-        ConfigStatus::NotFound => (
-            Level::Hint,
-            vec![
+        ConfigStatus::NotFound => vec![
+            (
+                Level::Hint,
                 "Config file: none found (CONTINUWUITY_CONFIG, /etc/conduwuit/conduwuit.toml)."
                     .into(),
+                true,
+            ),
+            (
+                Level::Hint,
                 "You can still generate everything and name the file when writing.".into(),
-            ],
-        ),
-        ConfigStatus::Problem(e) => (Level::Warn, vec![format!("Config file: {}", safe_text(e))]),
+                true,
+            ),
+        ],
+        ConfigStatus::Problem(e) => {
+            vec![(Level::Warn, format!("Config file: {}", safe_text(e)), true)]
+        }
     }
 }

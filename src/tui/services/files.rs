@@ -1,0 +1,194 @@
+//! Files the wizard writes besides the config: the generated artifacts
+//! (`s` on the review screen) and the check report (`e` on the checks
+//! screen). Neither ever replaces a file that holds something else.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+
+use crate::check::report::{Report, json, markdown};
+use crate::generate::Artifact;
+
+use super::SavedFiles;
+
+/// Writes `<base>.md` and `<base>.json` with the shared renderers (the
+/// JSON is exactly `check --json`'s documented contract). Refused, writing
+/// nothing, when either file exists.
+pub fn export_report(base: &Path, report: &Report) -> Result<Vec<PathBuf>, String> {
+    let md = with_suffix(base, "md");
+    let json = with_suffix(base, "json");
+    for path in [&md, &json] {
+        if path.exists() {
+            return Err(format!(
+                "{} already exists; choose another name (nothing was written)",
+                path.display()
+            ));
+        }
+    }
+    write_new(&md, markdown::render(report).as_bytes())?;
+    let json_text = json::render(report) + "\n";
+    if let Err(e) = write_new(&json, json_text.as_bytes()) {
+        // All or nothing: the Markdown half alone would look complete.
+        let _ = fs::remove_file(&md);
+        return Err(e);
+    }
+    Ok(vec![md, json])
+}
+
+fn with_suffix(base: &Path, ext: &str) -> PathBuf {
+    let mut name = base.as_os_str().to_os_string();
+    name.push(".");
+    name.push(ext);
+    PathBuf::from(name)
+}
+
+/// Writes every artifact under `dir`. A file that already exists with other
+/// content is never replaced: the whole save is refused before writing.
+pub fn save_artifacts(dir: &Path, artifacts: &[Artifact]) -> Result<SavedFiles, String> {
+    if artifacts.is_empty() {
+        return Err("there is nothing to save (no files were generated)".into());
+    }
+    let mut plan = Vec::new();
+    for a in artifacts {
+        let path = dir.join(safe_file_name(&a.file_name)?);
+        match fs::read(&path) {
+            Ok(existing) if existing == a.text.as_bytes() => {}
+            Ok(_) => {
+                return Err(format!(
+                    "{} already exists with other content; choose an empty folder (nothing was written)",
+                    path.display()
+                ));
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+        }
+        plan.push((path, a));
+    }
+    fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut files = Vec::new();
+    for (path, a) in plan {
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        fs::write(&path, a.text.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        files.push(path);
+    }
+    Ok(SavedFiles {
+        dir: dir.to_path_buf(),
+        files,
+    })
+}
+
+/// Artifact file names are relative paths inside the output folder
+/// (`well-known/matrix/client`); anything that could leave it is refused.
+fn safe_file_name(name: &str) -> Result<PathBuf, String> {
+    let path = Path::new(name);
+    let ok = !name.is_empty()
+        && path
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    if ok {
+        Ok(path.to_path_buf())
+    } else {
+        Err(format!(
+            "refusing the file name `{name}`: it leaves the output folder"
+        ))
+    }
+}
+
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    file.write_all(bytes)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::model::{CheckId, CheckResult, Status};
+
+    fn artifact(file: &str, text: &str) -> Artifact {
+        Artifact {
+            id: "test",
+            title: file.into(),
+            file_name: file.into(),
+            text: text.into(),
+            syntax: "text",
+        }
+    }
+
+    #[test]
+    fn saves_and_refuses_to_clobber_other_content() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = dir.path().join("out");
+        let saved = save_artifacts(
+            &out,
+            &[artifact("a.toml", "x = 1\n"), artifact("w/c", "{}")],
+        )
+        .expect("saved");
+        assert_eq!(saved.files.len(), 2);
+        assert_eq!(fs::read_to_string(out.join("w/c")).expect("read"), "{}");
+        // Same content again is fine; different content is refused and nothing changes.
+        save_artifacts(&out, &[artifact("a.toml", "x = 1\n")]).expect("idempotent");
+        let e = save_artifacts(&out, &[artifact("new", "n"), artifact("a.toml", "x = 2\n")])
+            .expect_err("refused");
+        assert!(e.contains("already exists"), "{e}");
+        assert!(!out.join("new").exists());
+        assert_eq!(
+            fs::read_to_string(out.join("a.toml")).expect("read"),
+            "x = 1\n"
+        );
+    }
+
+    #[test]
+    fn refuses_names_that_leave_the_folder() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for bad in ["../x", "/etc/passwd", ""] {
+            let e = save_artifacts(dir.path(), &[artifact(bad, "x")]).expect_err(bad);
+            assert!(e.contains("refusing"), "{e}");
+        }
+        let e = save_artifacts(dir.path(), &[]).expect_err("empty");
+        assert!(e.contains("nothing to save"), "{e}");
+    }
+
+    #[test]
+    fn exports_the_shared_json_and_markdown_without_overwriting() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let base = dir.path().join("report-run1");
+        let report = Report::build(
+            "example.com",
+            None,
+            None,
+            vec![
+                CheckResult::new(CheckId::ClientCors, Status::Fail, "no CORS \u{1b}[31m")
+                    .remedy("add the header"),
+                CheckResult::new(CheckId::DnsServerName, Status::Pass, "A 203.0.113.5"),
+            ],
+        );
+        let files = export_report(&base, &report).expect("exported");
+        assert_eq!(
+            files,
+            vec![with_suffix(&base, "md"), with_suffix(&base, "json")]
+        );
+        let json_text = fs::read_to_string(&files[1]).expect("json");
+        assert_eq!(json_text, json::render(&report) + "\n");
+        let value: serde_json::Value = serde_json::from_str(&json_text).expect("valid JSON");
+        assert_eq!(value["ok"], false);
+        assert_eq!(value["checks"][0]["id"], "dns.server-name");
+        assert!(value["federation"]["step"].is_null());
+        let md = fs::read_to_string(&files[0]).expect("markdown");
+        assert_eq!(md, markdown::render(&report));
+        assert!(!md.contains('\u{1b}'), "{md}");
+        // A second export under the same name writes nothing.
+        fs::remove_file(&files[0]).expect("remove md");
+        let e = export_report(&base, &report).expect_err("json exists");
+        assert!(e.contains("already exists"), "{e}");
+        assert!(!files[0].exists(), "nothing was written");
+    }
+}
