@@ -24,6 +24,7 @@ scenarios!(
     "cors-missing-on-redirect",
     "deprecated-matrix-srv-delegated",
     "deprecated-matrix-srv",
+    "dns-change-spreading",
     "dns-nodata-delegated-host",
     "dns-nxdomain-delegated-host",
     "dns-nxdomain-server-name",

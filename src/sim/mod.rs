@@ -146,6 +146,10 @@ impl Sim {
             let real = https_server::start(ctx, &mut tasks).await?;
             dial_map.insert(spec.address, real);
         }
+        // The zone's nameservers (NS records) are this DNS server.
+        for ip in scenario.nameserver_addresses() {
+            dial_map.insert(SocketAddr::new(ip, 53), nameserver);
+        }
         for ip in scenario.addresses() {
             for port in scenario.ports() {
                 dial_map

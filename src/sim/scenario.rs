@@ -89,6 +89,15 @@ pub struct DnsEntry {
     pub cname: Option<String>,
     #[serde(default)]
     pub srv: Vec<SrvSpec>,
+    /// NS records: the zone's nameservers (host names). Their A/AAAA
+    /// addresses on port 53 reach this simulated DNS server, which then
+    /// answers as the zone's authoritative server.
+    #[serde(default)]
+    pub ns: Vec<String>,
+    /// What recursive resolvers still have cached for this name (a DNS
+    /// change that has not spread yet): answered to queries with the RD bit
+    /// set, while direct non-recursive queries get the real records.
+    pub cached: Option<CachedAnswer>,
     /// What the server does for this name instead of answering.
     #[serde(default)]
     pub behaviour: DnsBehaviour,
@@ -113,6 +122,18 @@ pub enum DnsBehaviour {
     Timeout,
     /// UDP: an empty answer with the TC bit; TCP: the connection is closed.
     Truncated,
+}
+
+/// A stale answer resolvers still hold (see [`DnsEntry::cached`]).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CachedAnswer {
+    #[serde(default)]
+    pub a: Vec<Ipv4Addr>,
+    #[serde(default)]
+    pub aaaa: Vec<Ipv6Addr>,
+    /// The TTL the resolver still gives (the time left in its cache).
+    pub ttl: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -365,7 +386,10 @@ impl Scenario {
                 }
             }
             if entry.cname.is_some()
-                && (!entry.a.is_empty() || !entry.aaaa.is_empty() || !entry.srv.is_empty())
+                && (!entry.a.is_empty()
+                    || !entry.aaaa.is_empty()
+                    || !entry.srv.is_empty()
+                    || !entry.ns.is_empty())
             {
                 return bad(format!(
                     "dns {}: a CNAME cannot have other records",
@@ -386,6 +410,10 @@ impl Scenario {
         for entry in &self.dns {
             ips.extend(entry.a.iter().map(|ip| IpAddr::V4(*ip)));
             ips.extend(entry.aaaa.iter().map(|ip| IpAddr::V6(*ip)));
+            if let Some(cached) = &entry.cached {
+                ips.extend(cached.a.iter().map(|ip| IpAddr::V4(*ip)));
+                ips.extend(cached.aaaa.iter().map(|ip| IpAddr::V6(*ip)));
+            }
         }
         ips.extend(self.servers.iter().map(|s| s.address.ip()));
         if let Ok(ip) = self.server_name.trim_matches(['[', ']']).parse::<IpAddr>() {
@@ -393,6 +421,30 @@ impl Scenario {
         }
         if let Some(expect) = &self.expect {
             ips.extend(expect.targets.iter().map(|t| t.address.ip()));
+        }
+        ips
+    }
+
+    /// The addresses of the hosts named in NS records: where the zone's
+    /// authoritative servers are (the simulation serves DNS on port 53 there).
+    pub fn nameserver_addresses(&self) -> BTreeSet<IpAddr> {
+        let ns_hosts: BTreeSet<String> = self
+            .dns
+            .iter()
+            .flat_map(|e| e.ns.iter())
+            .map(|h| h.trim_end_matches('.').to_ascii_lowercase())
+            .collect();
+        let mut ips = BTreeSet::new();
+        for (name, addrs) in &self.hosts {
+            if ns_hosts.contains(&name.trim_end_matches('.').to_ascii_lowercase()) {
+                ips.extend(addrs.addrs());
+            }
+        }
+        for entry in &self.dns {
+            if ns_hosts.contains(&entry.name.trim_end_matches('.').to_ascii_lowercase()) {
+                ips.extend(entry.a.iter().map(|ip| IpAddr::V4(*ip)));
+                ips.extend(entry.aaaa.iter().map(|ip| IpAddr::V6(*ip)));
+            }
         }
         ips
     }
