@@ -7,6 +7,10 @@
 mod runner_support;
 
 use std::sync::Arc;
+use std::time::Duration;
+
+use matrix_delegate::check::evaluate::report;
+use matrix_delegate::check::expect::Expectations;
 
 use matrix_delegate::check::model::{CheckId, Status};
 use matrix_delegate::sim::Scenario;
@@ -100,6 +104,24 @@ async fn mismatches(name: &'static str) -> Vec<String> {
                 .any(|c| c.id == id && c.target.as_deref() == Some(t.address.as_str()))
             {
                 bad.push(format!("no {} for {}", id.as_str(), t.address));
+            }
+        }
+    }
+    // The streamed verdicts are exactly the one-shot evaluation's.
+    match &out.observations {
+        None => bad.push("the run hit its deadline".into()),
+        Some(obs) => {
+            let mut evaluated = report(obs, &Expectations::none());
+            let mut streamed = r.clone();
+            for c in evaluated
+                .checks
+                .iter_mut()
+                .chain(streamed.checks.iter_mut())
+            {
+                c.duration = Duration::ZERO;
+            }
+            if evaluated != streamed {
+                bad.push("the event stream and evaluate() disagree".into());
             }
         }
     }
