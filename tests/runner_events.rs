@@ -224,3 +224,13 @@ async fn the_deadline_turns_unfinished_checks_into_errors() {
     // What did finish (DNS answers at once) keeps its real verdict.
     assert_eq!(one(&r, CheckId::DnsServerName).status, Status::Pass);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_nobody_listens_to_stops() {
+    let (_sim, net, request) = slow_run("blackholed").await;
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    drop(rx);
+    // Its requests would hang for 5 s; without a listener the run ends at once.
+    let finished = tokio::time::timeout(Duration::from_secs(3), run(net, request, 4, tx)).await;
+    assert_eq!(finished.ok().map(|o| o.is_none()), Some(true));
+}

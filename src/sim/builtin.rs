@@ -18,6 +18,7 @@ scenarios!(
     "blackholed",
     "client-bad-base-url",
     "client-file-carries-m-server",
+    "client-identity-server-down",
     "client-missing-base-url",
     "client-without-cors",
     "cors-missing-on-preflight",

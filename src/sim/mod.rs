@@ -22,6 +22,7 @@ mod https_server;
 pub mod log;
 mod routes;
 pub mod scenario;
+mod scenario_addrs;
 pub mod signing;
 
 use std::collections::HashMap;

@@ -78,7 +78,7 @@ pub async fn builtin(name: &str) -> Outcome {
     check(&scenario, None, Expectations::none(), timeout_for(name)).await
 }
 
-pub fn results<'a>(report: &'a Report, id: CheckId) -> Vec<&'a CheckResult> {
+pub fn results(report: &Report, id: CheckId) -> Vec<&CheckResult> {
     report.checks.iter().filter(|c| c.id == id).collect()
 }
 

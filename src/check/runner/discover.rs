@@ -44,19 +44,21 @@ fn srv_host(owner: &str) -> &str {
 }
 
 /// Starts, without waiting, the lookups the steps after `need` may ask for.
+/// (Dropping a [`super::tasks::Pending`] leaves its task running; the memo
+/// keeps it for whoever needs the answer.)
 fn prefetch(ctx: &Ctx, need: &Need) {
     let host = match need {
         Need::WellKnown { .. } => {
             let host = ctx.name.host_str();
-            let _ = ctx.lookup(&format!("_matrix-fed._tcp.{host}"), RecordKind::Srv);
+            drop(ctx.lookup(&format!("_matrix-fed._tcp.{host}"), RecordKind::Srv));
             host
         }
         Need::Srv { name } => srv_host(name).to_string(),
         Need::LegacySrv { .. } | Need::Addresses { .. } => return,
     };
-    let _ = ctx.lookup(&format!("_matrix._tcp.{host}"), RecordKind::Srv);
-    let _ = ctx.lookup(&host, RecordKind::A);
-    let _ = ctx.lookup(&host, RecordKind::Aaaa);
+    drop(ctx.lookup(&format!("_matrix._tcp.{host}"), RecordKind::Srv));
+    drop(ctx.lookup(&host, RecordKind::A));
+    drop(ctx.lookup(&host, RecordKind::Aaaa));
 }
 
 /// The observation that answers `need` (from the memo when already started).
@@ -99,12 +101,12 @@ pub(crate) async fn discover(ctx: &Arc<Ctx>) -> Resolution {
         prefetch(ctx, &need);
         match &need {
             Need::Srv { name } | Need::LegacySrv { name } => {
-                let _ = authority::srv(ctx, name);
+                drop(authority::srv(ctx, name));
             }
             Need::Addresses { hosts } => {
                 ctx.emit.start(CheckId::DnsDelegatedHost, None);
                 for h in hosts {
-                    let _ = authority::addresses(ctx, h);
+                    drop(authority::addresses(ctx, h));
                 }
             }
             Need::WellKnown { .. } => {}

@@ -154,6 +154,11 @@ impl Emitter {
         });
     }
 
+    /// Resolves when nobody receives the events any more.
+    pub(crate) async fn closed(&self) {
+        self.tx.closed().await;
+    }
+
     /// The run is over; nothing is sent after this.
     pub(crate) fn done(&self) {
         let run = self.run;

@@ -93,7 +93,8 @@ pub fn default_deadline(timeout: Duration) -> Duration {
 /// Runs every check for `request`, sending events on `events` as results
 /// arrive, and `Done` last. Returns everything observed (for callers that
 /// want [`crate::check::evaluate`]), or `None` when the deadline cut the run
-/// short (then every unfinished check was reported as `error`).
+/// short (then every unfinished check was reported as `error`) or when the
+/// receiver of `events` was dropped (then the run stops at once).
 pub async fn run(
     net: Net,
     request: CheckRequest,
@@ -126,7 +127,11 @@ pub async fn run_with_deadline(
     // Dropping this (the run ends, or its future is dropped) aborts every
     // task the run started, speculative ones included.
     let _guard = ctx.tasks.guard();
-    let outcome = tokio::time::timeout(deadline, everything(&ctx)).await;
+    let outcome = tokio::select! {
+        outcome = tokio::time::timeout(deadline, everything(&ctx)) => outcome,
+        // Nobody listens any more (a view that went away): stop all work.
+        () = ctx.emit.closed() => return None,
+    };
     let observations = match outcome {
         Ok(obs) => Some(obs),
         Err(_) => {

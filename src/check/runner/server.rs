@@ -41,8 +41,8 @@ pub(crate) async fn server(ctx: &Arc<Ctx>) -> ServerSide {
     // well-known+srv-fallback): looked up now, judged with the path.
     let extra_names = ctx.ex.extra_srv_names();
     for owner in &extra_names {
-        let _ = ctx.lookup(owner, RecordKind::Srv);
-        let _ = authority::srv(ctx, owner);
+        drop(ctx.lookup(owner, RecordKind::Srv));
+        drop(authority::srv(ctx, owner));
     }
     let res = discover(ctx).await;
     if res.well_known.is_none() {
