@@ -339,6 +339,31 @@ fn expect_server_mismatch_says_which_side_is_wrong() {
 }
 
 #[test]
+fn resolve_overrides_the_addresses_federation_connects_to() {
+    // The broken AAAA address of matrix.example.com is bypassed.
+    let o = check(&[
+        "--sim",
+        "aaaa-nothing-listening",
+        "example.com",
+        "--resolve",
+        "matrix.example.com:443:127.0.0.11",
+        "--json",
+    ]);
+    let v = json_of(&o);
+    validate(&v);
+    let targets = v["federation"]["targets"].as_array().expect("targets");
+    assert_eq!(targets.len(), 1, "{targets:?}");
+    assert_eq!(targets[0]["address"], "127.0.0.11:443");
+    assert_eq!(v["federation"]["ok"], true);
+    let res = find(&v, "server.resolution");
+    let said = res["evidence"].to_string();
+    assert!(
+        said.contains("--resolve: matrix.example.com:443 connects to 127.0.0.11:443"),
+        "{said}"
+    );
+}
+
+#[test]
 fn usage_errors_exit_2_naming_the_option() {
     let dir = tempfile::tempdir().expect("temp dir");
     let missing = dir.path().join("nope.pem").display().to_string();

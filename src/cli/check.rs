@@ -74,7 +74,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "SECS", value_parser = timeout, default_value = "5")]
     pub timeout: Duration,
     /// Testing aid: check against a built-in simulated deployment on loopback
-    /// (see the README) instead of the real network
+    /// (see the README) instead of the real network; --timeout and --resolve
+    /// still apply
     #[arg(long, value_name = "SCENARIO", hide = true, value_parser = scenario)]
     pub sim: Option<String>,
 }
@@ -215,6 +216,7 @@ async fn check(args: &CheckArgs, ex: Expectations) -> u8 {
             Ok(sim) => {
                 let mut options = sim.net_options();
                 options.timeout = args.timeout;
+                options.resolve = args.resolve.clone();
                 (options, Some(sim))
             }
             Err(message) => {

@@ -22,9 +22,9 @@ use futures::future::join_all;
 use super::ctx::Ctx;
 use super::{authority, probes, requests};
 use crate::check::adapt;
-use crate::check::discovery::{Discovery, Input, Need, Progress, Resolution, Step};
-use crate::check::model::CheckId;
-use crate::check::net::RecordKind;
+use crate::check::discovery::{Discovery, Input, Need, Note, Progress, Resolution, Step};
+use crate::check::model::{CheckId, Status};
+use crate::check::net::{NetOptions, RecordKind};
 use crate::check::verdict::server_well_known::server_well_known;
 use crate::check::well_known_server::ServerWellKnown;
 
@@ -95,7 +95,7 @@ pub(crate) async fn discover(ctx: &Arc<Ctx>) -> Resolution {
     let mut d = Discovery::new(ctx.name.clone());
     loop {
         let need = match d.progress() {
-            Progress::Resolved(res) => return *res,
+            Progress::Resolved(res) => return with_overrides(*res, ctx.net.options()),
             Progress::Need(need) => need,
         };
         prefetch(ctx, &need);
@@ -124,6 +124,29 @@ pub(crate) async fn discover(ctx: &Arc<Ctx>) -> Resolution {
         };
         feed(&mut d, &need, input);
     }
+}
+
+/// `--resolve HOST:PORT:ADDR` (curl's meaning): a target on that host and
+/// port connects to ADDR instead of what DNS said; the path says so.
+fn with_overrides(mut res: Resolution, options: &NetOptions) -> Resolution {
+    for t in res.targets.iter_mut().filter(|t| t.sni.is_some()) {
+        let Some(addrs) = options.resolve_override(&t.connect_host, t.port) else {
+            continue;
+        };
+        t.addresses = addrs.iter().map(|a| a.ip()).collect();
+        t.lookup_failure = None;
+        let shown: Vec<String> = addrs.iter().map(ToString::to_string).collect();
+        res.notes.push(Note {
+            status: Status::Pass,
+            text: format!(
+                "--resolve: {}:{} connects to {} instead of what DNS says",
+                t.connect_host,
+                t.port,
+                shown.join(", ")
+            ),
+        });
+    }
+    res
 }
 
 /// `server.well-known` reads only the file and the name: it can be judged
@@ -168,7 +191,7 @@ fn speculate(ctx: &Arc<Ctx>, mut d: Discovery, need: Need) {
         );
         let res = loop {
             match d.progress() {
-                Progress::Resolved(res) => break res,
+                Progress::Resolved(res) => break with_overrides(*res, ctx2.net.options()),
                 Progress::Need(n) => {
                     prefetch(&ctx2, &n);
                     let input = answer(&ctx2, &n).await;
