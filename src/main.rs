@@ -1,13 +1,14 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use matrix_delegate::cli::{Cli, Command, config, generate};
+use matrix_delegate::cli::{Cli, Command, check, config, generate};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Generate(args)) => generate::run(&args),
         Some(Command::Config(args)) => exit_code(config::run(&args)),
+        Some(Command::Check(args)) => check::run(&args),
         None => matrix_delegate::tui::run_wizard(),
     }
 }

@@ -321,3 +321,56 @@ async fn every_lookup_reaches_the_server_no_cache() {
         "the resolver cache is off, so re-runs see fresh data"
     );
 }
+
+const SPREADING: &str = r#"
+name = "ns-test"
+description = "A zone with a nameserver and a change resolvers still cache"
+server_name = "example.com"
+
+[hosts]
+"ns1.example.com" = "127.0.0.35"
+
+[[dns]]
+name = "example.com"
+ns = ["ns1.example.com"]
+a = ["127.0.0.10"]
+
+[[dns]]
+name = "moved.example.com"
+ttl = 3600
+a = ["127.0.0.11"]
+cached = { a = ["127.0.0.19"], ttl = 1800 }
+"#;
+
+#[tokio::test]
+async fn nameservers_are_found_and_asked_through_the_dial_map() {
+    let sim = Sim::start(&Scenario::from_toml(SPREADING).expect("parses"))
+        .await
+        .expect("sim starts");
+    let net = Net::new(sim.net_options()).expect("network layer sets up");
+    let ns = net.dns().lookup("example.com", RecordKind::Ns).await;
+    assert_eq!(ns.ns(), vec!["ns1.example.com".to_string()]);
+    // NS of a name below the zone: NODATA, with the zone's SOA.
+    let below = net.dns().lookup("moved.example.com", RecordKind::Ns).await;
+    let soa = below.failure().and_then(|f| f.soa.clone()).expect("SOA");
+    assert_eq!(soa.zone, "example.com");
+    // Resolvers (recursive queries) still get the cached answer ...
+    let cached = net.dns().lookup("moved.example.com", RecordKind::A).await;
+    assert_eq!(cached.ips(), vec![IpAddr::from([127, 0, 0, 19])]);
+    assert_eq!(cached.min_ttl(), Some(1800));
+    assert!(!cached.answer().expect("answer").authoritative);
+    // ... the nameserver, asked directly at its logical address, the new one.
+    let ns_addr = "127.0.0.35:53".parse().expect("addr");
+    let direct = net
+        .dns()
+        .query_server(ns_addr, "moved.example.com", RecordKind::A, false)
+        .await;
+    assert_eq!(
+        direct.server,
+        Some(ns_addr),
+        "the logical address is recorded"
+    );
+    assert_eq!(direct.ips(), vec![IpAddr::from([127, 0, 0, 11])]);
+    assert_eq!(direct.min_ttl(), Some(3600));
+    assert!(direct.answer().expect("answer").authoritative);
+}

@@ -263,6 +263,13 @@ fn early_verdict(
             "the body is larger than the 50 KiB clients accept",
         ));
     }
+    if let Some(why) = &obs.body_incomplete {
+        return Some(Conclusion::new(
+            FailPrompt,
+            "3.2",
+            format!("the body did not arrive completely: {why}"),
+        ));
+    }
     if obs.body.iter().all(u8::is_ascii_whitespace) {
         return Some(Conclusion::new(FailPrompt, "3.2", "the body is empty"));
     }
@@ -325,6 +332,9 @@ fn http_ok(obs: Option<&HttpObservation>) -> Result<&HttpObservation, String> {
     let obs = obs.ok_or("it was not fetched")?;
     if let Some(e) = &obs.error {
         return Err(e.to_string());
+    }
+    if let Some(why) = &obs.body_incomplete {
+        return Err(format!("the body did not arrive completely: {why}"));
     }
     match obs.status {
         Some(200) => Ok(obs),

@@ -7,7 +7,7 @@ use super::client_discovery::ClientWellKnown;
 use super::discovery::Resolution;
 use super::expect::Expectations;
 use super::model::CheckResult;
-use super::observe::{AddressLookup, HttpObservation, SrvLookup};
+use super::observe::{AddressLookup, AuthorityGap, HttpObservation, SrvLookup};
 use super::report::Report;
 use super::verdict::client::{ClientObservations, client_versions, client_well_known};
 use super::verdict::federation::{AddressProbe, federation_checks};
@@ -26,6 +26,8 @@ pub struct Observations {
     pub extra_srv: Vec<SrvLookup>,
     /// SRV lookups asked of the authoritative servers, when done.
     pub authoritative_srv: Vec<SrvLookup>,
+    /// Names whose authoritative servers could not be asked, and why.
+    pub authority_gaps: Vec<AuthorityGap>,
     /// One probe per address of [`Resolution::endpoints`].
     pub probes: Vec<AddressProbe>,
     pub client: ClientObservations,
@@ -45,10 +47,24 @@ pub fn evaluate(obs: &Observations, ex: &Expectations) -> Vec<CheckResult> {
             .iter()
             .find(|a| a.name.eq_ignore_ascii_case(&l.name))
     });
+    let gaps = |r: CheckResult| {
+        let names = dns::authority_names(r.id, res, &obs.extra_srv);
+        dns::note_authority_gaps(r, &names, &obs.authority_gaps)
+    };
     let mut out = vec![
-        dns::server_name(name, obs.name_lookup.as_ref(), auth_name, ex),
-        dns::delegated_host(res, &obs.authoritative),
-        dns::srv_records(res, &obs.extra_srv, &obs.authoritative_srv, ex),
+        gaps(dns::server_name(
+            name,
+            obs.name_lookup.as_ref(),
+            auth_name,
+            ex,
+        )),
+        gaps(dns::delegated_host(res, &obs.authoritative)),
+        gaps(dns::srv_records(
+            res,
+            &obs.extra_srv,
+            &obs.authoritative_srv,
+            ex,
+        )),
         server_well_known::server_well_known(res, ex),
         resolution::server_resolution(res, ex),
     ];

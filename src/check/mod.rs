@@ -1,5 +1,6 @@
 //! Live checks: all network I/O of the program lives under this module.
 
+pub mod adapt;
 pub mod canonical_json;
 pub mod client_discovery;
 pub mod discovery;
@@ -13,6 +14,7 @@ pub mod net;
 pub mod observe;
 pub mod remedy;
 pub mod report;
+pub mod runner;
 pub mod sanitize;
 pub mod signed_json;
 pub mod srv;

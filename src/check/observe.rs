@@ -46,6 +46,19 @@ pub enum FetchFailure {
     Other(String),
 }
 
+impl FetchFailure {
+    /// A server answered, but with redirects that lead nowhere (a loop, too
+    /// many, an unusable `Location`): a broken answer, not an absent server.
+    pub fn is_redirect_failure(&self) -> bool {
+        matches!(
+            self,
+            FetchFailure::RedirectLoop(_)
+                | FetchFailure::TooManyRedirects(_)
+                | FetchFailure::BadRedirect(_)
+        )
+    }
+}
+
 impl fmt::Display for FetchFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -83,6 +96,9 @@ pub struct HttpObservation {
     pub body: Vec<u8>,
     /// The body was longer than the cap and was cut.
     pub body_truncated: bool,
+    /// The body stopped before its end (it trickled past the timeout, or the
+    /// connection broke): why. `body` holds what arrived.
+    pub body_incomplete: Option<String>,
     pub error: Option<FetchFailure>,
 }
 
@@ -100,6 +116,7 @@ impl HttpObservation {
             headers: Vec::new(),
             body: Vec::new(),
             body_truncated: false,
+            body_incomplete: None,
             error: None,
         }
     }
@@ -316,6 +333,16 @@ impl AddressLookup {
             _ => "no A or AAAA records".into(),
         })
     }
+}
+
+/// A name whose authoritative servers could not be asked (the zone has no
+/// NS records, they have no address, or none answered): the DNS checks say
+/// so instead of comparing with what resolvers cache.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorityGap {
+    /// The name (no trailing dot) whose records were to be compared.
+    pub name: String,
+    pub why: String,
 }
 
 /// An SRV record (RFC 2782).

@@ -19,6 +19,8 @@ pub enum WellKnownInvalid {
     },
     /// The body exceeded the size cap (treated as a failure, like Synapse).
     TooLarge,
+    /// The body did not arrive completely (too slow, or the connection broke).
+    Incomplete(String),
     Empty,
     /// Not JSON; `html` when it is a web page (a catch-all route?).
     NotJson {
@@ -49,6 +51,9 @@ impl WellKnownInvalid {
             } => format!("HTTP {status} (an HTML page)"),
             WellKnownInvalid::Status { status, .. } => format!("HTTP {status}"),
             WellKnownInvalid::TooLarge => "the body is larger than the 50 KiB limit".into(),
+            WellKnownInvalid::Incomplete(why) => {
+                format!("the body did not arrive completely: {why}")
+            }
             WellKnownInvalid::Empty => "the body is empty".into(),
             WellKnownInvalid::NotJson { html: true, .. } => {
                 "the body is an HTML page, not JSON".into()
@@ -147,6 +152,9 @@ fn interpret(obs: &HttpObservation) -> Result<String, WellKnownInvalid> {
     }
     if obs.body_truncated {
         return Err(WellKnownInvalid::TooLarge);
+    }
+    if let Some(why) = &obs.body_incomplete {
+        return Err(WellKnownInvalid::Incomplete(why.clone()));
     }
     if obs.body.iter().all(u8::is_ascii_whitespace) {
         return Err(WellKnownInvalid::Empty);

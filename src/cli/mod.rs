@@ -1,6 +1,7 @@
 //! Command-line definitions. Each subcommand keeps its arguments and its
 //! `run` function in its own file.
 
+pub mod check;
 pub mod config;
 pub mod generate;
 pub mod write_config;
@@ -27,4 +28,9 @@ pub enum Command {
     Generate(Box<generate::GenerateArgs>),
     /// Inspect the homeserver config file
     Config(config::ConfigArgs),
+    /// Check the live deployment the way other Matrix servers and clients see it:
+    /// server discovery (spec step, addresses, TLS, version, keys, routing),
+    /// client discovery and CORS, the support file, DNS and caching
+    #[command(after_help = check::after_help())]
+    Check(Box<check::CheckArgs>),
 }

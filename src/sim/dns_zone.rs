@@ -8,10 +8,10 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use hickory_proto::op::{Message, MessageType, OpCode, ResponseCode};
-use hickory_proto::rr::rdata::{A, AAAA, CNAME, SOA, SRV};
+use hickory_proto::rr::rdata::{A, AAAA, CNAME, NS, SOA, SRV};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 
-use super::scenario::{DnsBehaviour, DnsEntry, Scenario};
+use super::scenario::{CachedAnswer, DnsBehaviour, DnsEntry, Scenario};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Transport {
@@ -57,6 +57,8 @@ impl Zone {
                 aaaa: Vec::new(),
                 cname: None,
                 srv: Vec::new(),
+                ns: Vec::new(),
+                cached: None,
                 behaviour: DnsBehaviour::Answer,
                 behaviour_types: Vec::new(),
                 delay_ms: 0,
@@ -100,6 +102,9 @@ impl Zone {
             return self.send(response, Duration::ZERO);
         };
         let qtype = q.query_type();
+        // A recursive query comes from "a resolver": it may still hold a
+        // stale answer (DnsEntry::cached); direct queries get the zone data.
+        let recursive = query.metadata.recursion_desired;
         let mut name = normalize(&q.name().to_ascii());
         let mut delay = self.latency;
         for _ in 0..8 {
@@ -118,7 +123,14 @@ impl Zone {
                     name = normalize(target);
                     continue;
                 }
-                let records = records_of(e, qtype, &name);
+                let records = match (&e.cached, recursive, qtype) {
+                    (Some(cached), true, RecordType::A | RecordType::AAAA) => {
+                        // A cache answers, not the zone's server.
+                        response.metadata.authoritative = false;
+                        cached_records(cached, qtype, &name)
+                    }
+                    _ => records_of(e, qtype, &name),
+                };
                 if records.is_empty() {
                     self.add_soa(&mut response, &name);
                 } else {
@@ -240,10 +252,32 @@ fn records_of(e: &DnsEntry, qtype: RecordType, name: &str) -> Vec<Record> {
                 )
             })
             .collect(),
+        RecordType::NS => {
+            e.ns.iter()
+                .map(|host| record(name, e.ttl, RData::NS(NS(fqdn(host)))))
+                .collect()
+        }
         RecordType::CNAME => e
             .cname
             .iter()
             .map(|t| record(name, e.ttl, RData::CNAME(CNAME(fqdn(t)))))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The stale A or AAAA answer of a [`CachedAnswer`].
+fn cached_records(cached: &CachedAnswer, qtype: RecordType, name: &str) -> Vec<Record> {
+    match qtype {
+        RecordType::A => cached
+            .a
+            .iter()
+            .map(|ip| record(name, cached.ttl, RData::A(A(*ip))))
+            .collect(),
+        RecordType::AAAA => cached
+            .aaaa
+            .iter()
+            .map(|ip| record(name, cached.ttl, RData::AAAA(AAAA(*ip))))
             .collect(),
         _ => Vec::new(),
     }

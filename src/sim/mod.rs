@@ -22,6 +22,7 @@ mod https_server;
 pub mod log;
 mod routes;
 pub mod scenario;
+mod scenario_addrs;
 pub mod signing;
 
 use std::collections::HashMap;
@@ -145,6 +146,10 @@ impl Sim {
             };
             let real = https_server::start(ctx, &mut tasks).await?;
             dial_map.insert(spec.address, real);
+        }
+        // The zone's nameservers (NS records) are this DNS server.
+        for ip in scenario.nameserver_addresses() {
+            dial_map.insert(SocketAddr::new(ip, 53), nameserver);
         }
         for ip in scenario.addresses() {
             for port in scenario.ports() {

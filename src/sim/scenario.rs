@@ -89,6 +89,15 @@ pub struct DnsEntry {
     pub cname: Option<String>,
     #[serde(default)]
     pub srv: Vec<SrvSpec>,
+    /// NS records: the zone's nameservers (host names). Their A/AAAA
+    /// addresses on port 53 reach this simulated DNS server, which then
+    /// answers as the zone's authoritative server.
+    #[serde(default)]
+    pub ns: Vec<String>,
+    /// What recursive resolvers still have cached for this name (a DNS
+    /// change that has not spread yet): answered to queries with the RD bit
+    /// set, while direct non-recursive queries get the real records.
+    pub cached: Option<CachedAnswer>,
     /// What the server does for this name instead of answering.
     #[serde(default)]
     pub behaviour: DnsBehaviour,
@@ -113,6 +122,18 @@ pub enum DnsBehaviour {
     Timeout,
     /// UDP: an empty answer with the TC bit; TCP: the connection is closed.
     Truncated,
+}
+
+/// A stale answer resolvers still hold (see [`DnsEntry::cached`]).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CachedAnswer {
+    #[serde(default)]
+    pub a: Vec<Ipv4Addr>,
+    #[serde(default)]
+    pub aaaa: Vec<Ipv6Addr>,
+    /// The TTL the resolver still gives (the time left in its cache).
+    pub ttl: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -365,7 +386,10 @@ impl Scenario {
                 }
             }
             if entry.cname.is_some()
-                && (!entry.a.is_empty() || !entry.aaaa.is_empty() || !entry.srv.is_empty())
+                && (!entry.a.is_empty()
+                    || !entry.aaaa.is_empty()
+                    || !entry.srv.is_empty()
+                    || !entry.ns.is_empty())
             {
                 return bad(format!(
                     "dns {}: a CNAME cannot have other records",
@@ -374,43 +398,5 @@ impl Scenario {
             }
         }
         Ok(())
-    }
-
-    /// Every IP address the scenario mentions (DNS, hosts, servers, an IP
-    /// server name, expected targets).
-    pub fn addresses(&self) -> BTreeSet<IpAddr> {
-        let mut ips = BTreeSet::new();
-        for addrs in self.hosts.values() {
-            ips.extend(addrs.addrs());
-        }
-        for entry in &self.dns {
-            ips.extend(entry.a.iter().map(|ip| IpAddr::V4(*ip)));
-            ips.extend(entry.aaaa.iter().map(|ip| IpAddr::V6(*ip)));
-        }
-        ips.extend(self.servers.iter().map(|s| s.address.ip()));
-        if let Ok(ip) = self.server_name.trim_matches(['[', ']']).parse::<IpAddr>() {
-            ips.insert(ip);
-        }
-        if let Some(expect) = &self.expect {
-            ips.extend(expect.targets.iter().map(|t| t.address.ip()));
-        }
-        ips
-    }
-
-    /// Every port the scenario's clients may try: 443, 8448, SRV ports and
-    /// server ports.
-    pub fn ports(&self) -> BTreeSet<u16> {
-        let mut ports = BTreeSet::from([443, 8448]);
-        if let Some((_, port)) = self.server_name.rsplit_once(':')
-            && let Ok(port) = port.parse()
-        {
-            ports.insert(port);
-        }
-        ports.extend(self.dns.iter().flat_map(|e| e.srv.iter().map(|s| s.port)));
-        ports.extend(self.servers.iter().map(|s| s.address.port()));
-        if let Some(expect) = &self.expect {
-            ports.extend(expect.targets.iter().map(|t| t.address.port()));
-        }
-        ports
     }
 }

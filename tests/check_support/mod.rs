@@ -234,6 +234,7 @@ pub fn healthy() -> Observations {
         authoritative: Vec::new(),
         extra_srv: Vec::new(),
         authoritative_srv: Vec::new(),
+        authority_gaps: Vec::new(),
         probes: vec![
             probe(&format!("{V4}:443"), "matrix.example.com"),
             probe(&format!("[{V6}]:443"), "matrix.example.com"),

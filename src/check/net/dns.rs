@@ -5,6 +5,7 @@
 //! now; with `--nameserver` only those servers are asked and `/etc/hosts` is
 //! ignored.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -28,6 +29,9 @@ use super::trust::SetupError;
 pub struct Dns {
     resolver: Arc<TokioResolver>,
     timeout: Duration,
+    /// [`NetOptions::dial_map`]: where [`Dns::query_server`] really sends
+    /// its queries (the simulated internet's nameservers).
+    dial_map: Arc<HashMap<SocketAddr, SocketAddr>>,
 }
 
 impl std::fmt::Debug for Dns {
@@ -49,6 +53,7 @@ impl Dns {
         Ok(Dns {
             resolver: Arc::new(resolver),
             timeout: opts.timeout,
+            dial_map: Arc::new(opts.dial_map.clone()),
         })
     }
 
@@ -88,6 +93,8 @@ impl Dns {
 
     /// Asks one specific server directly, e.g. a zone's authoritative server
     /// (`recursion_desired = false`) to compare with what resolvers cache.
+    /// `server` is a logical address: the dial map applies, the lookup
+    /// records the logical one.
     pub async fn query_server(
         &self,
         server: SocketAddr,
@@ -95,7 +102,8 @@ impl Dns {
         kind: RecordKind,
         recursion_desired: bool,
     ) -> DnsLookup {
-        match resolver_for(&[server], self.timeout, recursion_desired) {
+        let real = self.dial_map.get(&server).copied().unwrap_or(server);
+        match resolver_for(&[real], self.timeout, recursion_desired) {
             Ok(resolver) => run_lookup(&resolver, self.budget(), name, kind, Some(server)).await,
             Err(detail) => DnsLookup {
                 name: strip_dot(name).to_string(),
@@ -278,6 +286,7 @@ fn record_from(record: &Record) -> Option<DnsRecord> {
         RData::A(a) => RecordData::A(a.0),
         RData::AAAA(aaaa) => RecordData::Aaaa(aaaa.0),
         RData::CNAME(c) => RecordData::Cname(name_text(&c.0)),
+        RData::NS(ns) => RecordData::Ns(name_text(&ns.0)),
         RData::SRV(srv) => RecordData::Srv(SrvData {
             priority: srv.priority,
             weight: srv.weight,

@@ -14,6 +14,8 @@ pub enum RecordKind {
     Aaaa,
     Cname,
     Srv,
+    /// The nameservers of a zone (to ask them directly, see `Dns::query_server`).
+    Ns,
 }
 
 impl RecordKind {
@@ -23,6 +25,7 @@ impl RecordKind {
             RecordKind::Aaaa => "AAAA",
             RecordKind::Cname => "CNAME",
             RecordKind::Srv => "SRV",
+            RecordKind::Ns => "NS",
         }
     }
 
@@ -32,6 +35,7 @@ impl RecordKind {
             RecordKind::Aaaa => RecordType::AAAA,
             RecordKind::Cname => RecordType::CNAME,
             RecordKind::Srv => RecordType::SRV,
+            RecordKind::Ns => RecordType::NS,
         }
     }
 }
@@ -87,6 +91,8 @@ pub enum RecordData {
     Aaaa(Ipv6Addr),
     Cname(String),
     Srv(SrvData),
+    /// A nameserver's host name, without the trailing dot.
+    Ns(String),
 }
 
 /// An SRV record's data (RFC 2782).
@@ -187,6 +193,21 @@ impl DnsLookup {
                     .filter_map(|r| match r.data {
                         RecordData::A(ip) => Some(IpAddr::V4(ip)),
                         RecordData::Aaaa(ip) => Some(IpAddr::V6(ip)),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The nameserver host names in an NS answer.
+    pub fn ns(&self) -> Vec<String> {
+        self.answer()
+            .map(|a| {
+                a.records
+                    .iter()
+                    .filter_map(|r| match &r.data {
+                        RecordData::Ns(host) => Some(host.clone()),
                         _ => None,
                     })
                     .collect()

@@ -11,7 +11,7 @@ use super::{add_remedy, downgrade, worse};
 use crate::check::discovery::{Resolution, Step};
 use crate::check::expect::Expectations;
 use crate::check::model::{CheckId, CheckResult, Status};
-use crate::check::observe::{AddressLookup, DnsError};
+use crate::check::observe::{AddressLookup, AuthorityGap, DnsError, SrvLookup};
 use crate::check::words::{and_list, duration};
 use crate::domain::{Host, ServerName};
 
@@ -302,3 +302,51 @@ pub fn delegated_host(res: &Resolution, authoritative: &[AddressLookup]) -> Chec
 }
 
 pub use super::dns_srv::srv_records;
+
+/// The names a DNS result covers, for [`note_authority_gaps`]: the server
+/// name for `dns.server-name`, the target hosts for `dns.delegated-host`,
+/// the SRV owners looked up for `dns.srv`.
+pub fn authority_names(id: CheckId, res: &Resolution, extra_srv: &[SrvLookup]) -> Vec<String> {
+    match id {
+        CheckId::DnsServerName => vec![res.server_name.host_str()],
+        CheckId::DnsDelegatedHost => res.target_hosts().iter().map(|h| h.to_string()).collect(),
+        CheckId::DnsSrv => res
+            .srv_lookups
+            .iter()
+            .chain(extra_srv)
+            .map(|l| l.name.clone())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Adds "could not ask the authoritative servers" evidence to a DNS result
+/// for each of `names` whose authoritative servers could not be asked
+/// (never a failure: the resolver's answer is still judged).
+pub fn note_authority_gaps(
+    mut r: CheckResult,
+    names: &[String],
+    gaps: &[AuthorityGap],
+) -> CheckResult {
+    if r.status == Status::Skipped {
+        return r;
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for name in names {
+        if seen.iter().any(|s| s.eq_ignore_ascii_case(name)) {
+            continue;
+        }
+        seen.push(name);
+        if let Some(gap) = gaps.iter().find(|g| g.name.eq_ignore_ascii_case(name)) {
+            r = r.evidence(
+                format!("{} at its authoritative servers", gap.name),
+                format!(
+                    "could not ask them: {}; only the resolver's answer is shown, so a recent \
+                     change may not be visible yet",
+                    gap.why
+                ),
+            );
+        }
+    }
+    r
+}

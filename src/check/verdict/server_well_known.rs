@@ -35,6 +35,9 @@ pub fn http_evidence(mut r: CheckResult, obs: &HttpObservation) -> CheckResult {
     if obs.body_truncated {
         got.push_str(" (body cut at the size limit)");
     }
+    if let Some(why) = &obs.body_incomplete {
+        got.push_str(&format!(" (body incomplete: {why})"));
+    }
     r.evidence(format!("{} {}", obs.method, obs.final_url), got)
 }
 
@@ -149,7 +152,9 @@ fn invalid(
             "the homeserver answers 404 M_NOT_FOUND: no `server` in its [global.well_known]"
                 .to_string(),
         ),
-        WellKnownInvalid::Fetch(_) if expected_server.is_none() => {
+        // No server at all may be intended (SRV or no delegation); a server
+        // whose redirects lead nowhere is broken, like a non-200 answer.
+        WellKnownInvalid::Fetch(f) if expected_server.is_none() && !f.is_redirect_failure() => {
             (Status::Warn, format!("{}: {fallback}", why.describe()))
         }
         _ => (Status::Fail, format!("{}: {fallback}", why.describe())),
