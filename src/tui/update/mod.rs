@@ -3,6 +3,7 @@
 //! leaves as a [`Cmd`].
 
 mod checks;
+pub(crate) mod demo;
 mod flow;
 mod forms;
 mod overlay;
@@ -62,6 +63,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Handled {
         Msg::ArtifactsSaved(result) => review::on_saved(state, result),
         Msg::Copied { label, result } => review::on_copied(state, label, result),
         Msg::Exported(result) => checks::on_exported(state, result),
+        Msg::DemoStarted { token, result } => demo::on_started(state, token, result),
         Msg::Terminate => Some(quit(state)),
     }
 }
@@ -80,6 +82,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Handled {
         KeyCode::Char('?') if !state.typing() => open_help(state),
         KeyCode::Char('q') if !state.typing() => Some(quit(state)),
         _ => match state.step {
+            Step::Demo => demo::on_key(state, key),
             Step::Welcome => welcome::on_key(state, key),
             Step::Names => forms::names_key(state, key),
             Step::Strategy => strategy::on_key(state, key),
