@@ -3,9 +3,13 @@
 //! the answers the picker pre-fills. Healthy ones pass everywhere; broken
 //! ones fail exactly where their scenario's `[expect]` says.
 
+mod tui_support;
+
 use std::collections::BTreeSet;
 
+use crossterm::event::KeyCode;
 use tokio::sync::mpsc::unbounded_channel;
+use tui_support::{key, screen};
 
 use matrix_delegate::check::model::{CheckEvent, Status};
 use matrix_delegate::check::report::fold::ReportState;
@@ -16,6 +20,8 @@ use matrix_delegate::tui::msg::Msg;
 use matrix_delegate::tui::services::{
     BuiltinServices, CheckRequest, CheckSink, Expected, Services,
 };
+use matrix_delegate::tui::state::{RunPhase, State, Step};
+use matrix_delegate::tui::{Cmd, update};
 
 /// Runs the checks for `request` through `services`; the folded report.
 async fn run_checks(
@@ -155,4 +161,104 @@ async fn outside_demo_there_is_no_simulated_internet_to_start() {
         .await
         .expect_err("not a demo");
     assert!(err.contains("not a demo"), "{err}");
+}
+
+/// The runtime's part, by hand: executes the demo's commands with the real
+/// services and feeds their answers to `update` until no run is going.
+async fn drive(state: &mut State, services: &BuiltinServices, mut cmds: Vec<Cmd>) {
+    let (tx, mut rx) = unbounded_channel();
+    let mut runs = Vec::new();
+    loop {
+        for cmd in std::mem::take(&mut cmds) {
+            match cmd {
+                Cmd::StartDemo { token, scenario } => {
+                    let result = services.start_demo(token, scenario).await;
+                    cmds.extend(update(state, Msg::DemoStarted { token, result }));
+                }
+                Cmd::StartChecks(request) => runs.push(
+                    services
+                        .start_checks(request, CheckSink::new(tx.clone()))
+                        .expect("a run starts"),
+                ),
+                Cmd::CancelChecks { .. } => {}
+                other => panic!("unexpected command {other:?}"),
+            }
+        }
+        if !cmds.is_empty() {
+            continue;
+        }
+        if state.checks.phase != RunPhase::Running {
+            return;
+        }
+        let msg = rx.recv().await.expect("the run reports");
+        cmds = update(state, msg);
+    }
+}
+
+#[tokio::test]
+async fn the_checks_screen_fills_in_from_a_real_run_of_a_broken_deployment() {
+    let services = BuiltinServices::demo();
+    let mut state = State::demo(false);
+    for _ in 0..DEMOS
+        .iter()
+        .position(|d| d.scenario == "client-without-cors")
+        .expect("offered")
+    {
+        update(&mut state, key(KeyCode::Down));
+    }
+    let cmds = update(&mut state, key(KeyCode::Char('c')));
+    drive(&mut state, &services, cmds).await;
+    assert_eq!(
+        (state.step, state.checks.phase),
+        (Step::Checks, RunPhase::Done)
+    );
+    let shown = screen(&state, 80, 24);
+    // The failure is the focused row, its evidence below.
+    assert!(shown.contains("✘ FAIL  cors"), "{shown}");
+    assert!(shown.contains("✘ FAIL client.cors"), "{shown}");
+    assert!(shown.contains("no Access-Control-Allow-Origin"), "{shown}");
+    // Expanded: the remedy.
+    update(&mut state, key(KeyCode::Enter));
+    let mut all = String::new();
+    for _ in 0..10 {
+        all.push_str(&screen(&state, 80, 24));
+        update(&mut state, key(KeyCode::PageDown));
+    }
+    assert!(all.contains("Remedy:"), "{all}");
+    assert!(all.contains("Access-Control-Allow-Origin: *"), "{all}");
+}
+
+#[tokio::test]
+async fn the_checks_screen_of_a_healthy_deployment_has_no_failure() {
+    let services = BuiltinServices::demo();
+    let (mut state, cmds) = State::demo_picked("healthy-well-known", false).expect("offered");
+    drive(&mut state, &services, cmds).await;
+    assert_eq!(
+        (state.step, state.checks.phase),
+        (Step::Checks, RunPhase::Done)
+    );
+    assert_eq!(
+        state.checks.count(Status::Fail) + state.checks.count(Status::Error),
+        0
+    );
+    assert!(state.checks.count(Status::Pass) >= 12);
+    let shown = screen(&state, 140, 40);
+    assert!(!shown.contains("FAIL"), "{shown}");
+    for panel in [
+        "DNS",
+        "Server discovery",
+        "Client discovery — verdict OK",
+        "Support",
+    ] {
+        assert!(shown.contains(panel), "{panel}: {shown}");
+    }
+    // A re-run (r) goes to the same simulated deployment.
+    let cmds = update(&mut state, key(KeyCode::Char('r')));
+    drive(&mut state, &services, cmds).await;
+    assert_eq!((state.checks.run, state.checks.phase), (2, RunPhase::Done));
+    assert_eq!(
+        state.checks.changed_count(),
+        0,
+        "nothing changed between runs"
+    );
 }

@@ -61,7 +61,7 @@ pub const DEMOS: &[DemoDeployment] = &[
         ..deployment(
             "healthy-well-known",
             "Healthy well-known delegation",
-            "example.com hands /.well-known/matrix/* to Continuwuity: everything green",
+            "example.com hands /.well-known/matrix/* to Continuwuity: servers and clients work",
             Strategy::WellKnown,
             Proxy::Caddy,
         )

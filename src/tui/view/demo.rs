@@ -16,9 +16,8 @@ use crate::tui::text::{width, wrap_prose};
 
 use super::{Theme, fit};
 
-const INTRO: &str = "Pick a deployment to explore. Each one is simulated on this machine: a DNS \
-     server and HTTPS servers on loopback with their own certificate authority. Nothing goes \
-     out to the network; every check runs for real against the simulation.";
+/// One line at 80 columns, so that the list and the details fit in 24 rows.
+const INTRO: &str = "All simulated here on loopback (DNS, HTTPS, own CA); the checks are real.";
 
 pub fn render(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
     let Some(demo) = &state.demo else {
@@ -27,15 +26,14 @@ pub fn render(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
     let w = usize::from(area.width.saturating_sub(2));
     let intro: Vec<Line<'static>> = wrap_prose(INTRO, w)
         .into_iter()
-        .map(|l| Line::raw(format!(" {l}")))
+        .map(|l| Line::styled(format!(" {l}"), theme.muted()))
         .collect();
     let intro_h = u16::try_from(intro.len()).unwrap_or(u16::MAX);
     let list_h = u16::try_from(DEMOS.len()).unwrap_or(u16::MAX);
-    let [intro_area, _, list_area, _, details_area] = Layout::vertical([
+    let [intro_area, _, list_area, details_area] = Layout::vertical([
         Constraint::Length(intro_h),
         Constraint::Length(1),
         Constraint::Length(list_h),
-        Constraint::Length(1),
         Constraint::Fill(1),
     ])
     .areas(area);
@@ -116,9 +114,12 @@ fn render_details(
             lines.push(Line::styled(format!(" {piece}"), theme.level(Level::Error)));
         }
     }
+    for piece in wrap_prose(d.line, w) {
+        lines.push(Line::styled(format!(" {piece}"), theme.heading()));
+    }
     let a = d.answers();
     let mut answers = format!(
-        "Answers filled in: server name {} · host {} · strategy {} · proxy {}",
+        "Answers: server name {} · host {} · strategy {} · proxy {}",
         a.server_name,
         a.host,
         a.strategy.id(),
@@ -128,7 +129,7 @@ fn render_details(
         answers.push_str(&format!(" · port {}", a.port));
     }
     for piece in wrap_prose(&answers, w) {
-        lines.push(Line::styled(format!(" {piece}"), theme.heading()));
+        lines.push(Line::raw(format!(" {piece}")));
     }
     // The scenario's own story (embedded text, parsed here: no I/O).
     let story = Scenario::builtin(d.scenario)
@@ -140,7 +141,7 @@ fn render_details(
         })
         .unwrap_or_else(|_| d.line.to_string());
     for piece in wrap_prose(&story, w) {
-        lines.push(Line::raw(format!(" {piece}")));
+        lines.push(Line::styled(format!(" {piece}"), theme.muted()));
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
