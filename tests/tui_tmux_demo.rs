@@ -188,6 +188,8 @@ fn check_tui_opens_straight_into_the_checks_screen() {
         "{shown}"
     );
     tmux.keys(&["r"]);
-    tmux.wait_for("the second run", |_, s| s.contains("run 2 ·") && !s.contains("running"));
+    tmux.wait_for("the second run", |_, s| {
+        s.contains("run 2 ·") && !s.contains("running")
+    });
     tmux.quit_and_check_restored("CODE", "50+5");
 }

@@ -290,10 +290,23 @@ impl State {
         crate::domain::plan(&self.answers()).ok()
     }
 
-    /// Whether the runtime should send [`super::Msg::Tick`]s (only while a
-    /// run is in progress: the spinner and the run clock).
+    /// Whether the runtime should send [`super::Msg::Tick`]s.
     pub fn wants_ticks(&self) -> bool {
-        self.step == Step::Checks && self.checks.phase == RunPhase::Running
+        self.tick_every().is_some()
+    }
+
+    /// How often the runtime sends [`super::Msg::Tick`]s: often while a run
+    /// is in progress (the spinner and the run clock), once a second while
+    /// watch mode counts down a DNS cache wait, never otherwise.
+    pub fn tick_every(&self) -> Option<Duration> {
+        if self.step != Step::Checks {
+            return None;
+        }
+        if self.checks.phase == RunPhase::Running {
+            return Some(super::runtime::TICK);
+        }
+        (self.checks.watch.on && self.checks.dns_wait_left().is_some())
+            .then_some(Duration::from_secs(1))
     }
 
     /// Whether a text field has the keyboard (then `q` and `?` are text).

@@ -14,8 +14,10 @@ mod welcome;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::cmd::Cmd;
+
 use super::msg::Msg;
 use super::state::{Level, Overlay, State, StatusLine, Step};
+pub use checks::dns_wait_words;
 
 /// Applies `msg` to `state` and returns what the runtime must do. Sets
 /// `state.dirty` when anything visible changed (messages that change nothing,
@@ -46,14 +48,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Handled {
             flow::clamp_scrolls(state);
             done()
         }
-        Msg::Tick { now } => {
-            if !state.wants_ticks() {
-                return None;
-            }
-            state.checks.now = Some(now);
-            state.checks.spinner = state.checks.spinner.wrapping_add(1);
-            done()
-        }
+        Msg::Tick { now } => checks::on_tick(state, now),
         Msg::Check { event, at } => checks::on_event(state, event, at),
         Msg::ChecksFailed { run, reason } => checks::on_failed(state, run, reason),
         Msg::WatchDue { token } => checks::on_watch_due(state, token),
