@@ -122,7 +122,7 @@ fn headless(v: &mut Verdicts) -> io::Result<()> {
     rt.block_on(async {
         println!("headless wizard (TestBackend 80x24, injected events):");
         let stats = Stats::new();
-        let services: Arc<dyn Services> = Arc::new(BuiltinServices);
+        let services: Arc<dyn Services> = Arc::new(BuiltinServices::system());
         let config = services.load_config(None);
         let state = State::wizard(config, false);
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).map_err(io::Error::other)?;

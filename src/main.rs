@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use matrix_delegate::cli::{Cli, Command, check, config, generate};
+use matrix_delegate::cli::{Cli, Command, check, config, demo, generate};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -9,6 +9,7 @@ fn main() -> ExitCode {
         Some(Command::Generate(args)) => generate::run(&args),
         Some(Command::Config(args)) => exit_code(config::run(&args)),
         Some(Command::Check(args)) => check::run(&args),
+        Some(Command::Demo(args)) => demo::run(&args),
         None => matrix_delegate::tui::run_wizard(),
     }
 }

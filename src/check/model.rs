@@ -185,6 +185,11 @@ pub struct CheckResult {
     pub spec: Option<String>,
     #[serde(rename = "duration_ms", serialize_with = "as_millis")]
     pub duration: Duration,
+    /// DNS checks only: a resolver still serves an outdated (cached) answer,
+    /// which expires in this many seconds (the longest such wait the check
+    /// saw). Absent in JSON when nothing is waiting to expire.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_expires_in_s: Option<u64>,
 }
 
 fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -202,6 +207,7 @@ impl CheckResult {
             remedy: None,
             spec: None,
             duration: Duration::ZERO,
+            cache_expires_in_s: None,
         }
     }
 
@@ -225,6 +231,13 @@ impl CheckResult {
 
     pub fn spec(mut self, spec: impl Into<String>) -> Self {
         self.spec = Some(spec.into());
+        self
+    }
+
+    /// Records that an outdated cached DNS answer expires in `secs`
+    /// (keeps the longest wait when called more than once).
+    pub fn cache_expires_in(mut self, secs: u64) -> Self {
+        self.cache_expires_in_s = Some(self.cache_expires_in_s.map_or(secs, |s| s.max(secs)));
         self
     }
 

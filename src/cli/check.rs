@@ -42,6 +42,11 @@ pub struct CheckArgs {
     /// Print the report as Markdown (for issues and chat)
     #[arg(long)]
     pub markdown: bool,
+    /// Open the wizard's checks screen instead of printing a report: panels
+    /// that fill in as results arrive, details and remedies, re-run (r), watch
+    /// (w), export (e). Same options, same expectations
+    #[arg(long, conflicts_with_all = ["json", "markdown"])]
+    pub tui: bool,
     /// Compare with the intent in this homeserver config file: its server_name and
     /// [global.well_known] section (environment overrides applied)
     #[arg(long, value_name = "FILE")]
@@ -174,7 +179,7 @@ pub fn net_options(args: &CheckArgs) -> NetOptions {
     }
 }
 
-fn setup_exit(e: &SetupError) -> u8 {
+pub(super) fn setup_exit(e: &SetupError) -> u8 {
     match e {
         SetupError::Resolver { .. } => EXIT_PROBLEMS,
         _ => EXIT_USAGE,
@@ -194,6 +199,9 @@ fn run_code(args: &CheckArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
+    if args.tui {
+        return super::check_tui::run(args, ex);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

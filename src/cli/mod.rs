@@ -2,7 +2,9 @@
 //! `run` function in its own file.
 
 pub mod check;
+mod check_tui;
 pub mod config;
+pub mod demo;
 pub mod generate;
 pub mod write_config;
 
@@ -33,4 +35,9 @@ pub enum Command {
     /// client discovery and CORS, the support file, DNS and caching
     #[command(after_help = check::after_help())]
     Check(Box<check::CheckArgs>),
+    /// The wizard and the live checks against a built-in simulated internet:
+    /// pick a deployment (healthy or broken), walk through the wizard with its
+    /// answers filled in, and see every check run for real. Works offline
+    #[command(after_help = demo::after_help())]
+    Demo(demo::DemoArgs),
 }

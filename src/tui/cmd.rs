@@ -36,6 +36,9 @@ pub enum Cmd {
     ExportReport { base: PathBuf, report: Report },
     /// Send [`super::Msg::WatchDue`] with `token` after `after`.
     ScheduleRerun { token: u64, after: Duration },
+    /// `demo`: start the simulated deployment `scenario` (replacing the one
+    /// running); the answer is [`super::Msg::DemoStarted`] with `token`.
+    StartDemo { token: u64, scenario: String },
     /// Leave the wizard (the runtime restores the terminal).
     Quit,
 }

@@ -15,6 +15,15 @@ const fn k(keys: &'static str, action: &'static str, bar: bool) -> KeyHelp {
     KeyHelp { keys, action, bar }
 }
 
+const DEMO: &[KeyHelp] = &[
+    k("↑↓", "choose", true),
+    k("Enter", "walk through the wizard", true),
+    k("c", "checks now", true),
+    k("Home End", "first / last", false),
+    k("?", "help", true),
+    k("q", "quit", true),
+];
+
 const WELCOME: &[KeyHelp] = &[
     k("↑↓", "choose", true),
     k("Enter", "go", true),
@@ -130,6 +139,7 @@ pub fn screen(state: &State) -> &'static [KeyHelp] {
         return CHECKS_ONLY;
     }
     match state.step {
+        Step::Demo => DEMO,
         Step::Welcome => WELCOME,
         Step::Names => NAMES,
         Step::Strategy => STRATEGY,

@@ -16,6 +16,7 @@
 //!   trait and redraws only when a message changed something.
 
 pub mod cmd;
+pub mod demo;
 pub mod keys;
 pub mod layout;
 pub mod msg;
@@ -35,5 +36,5 @@ pub use view::render;
 
 /// `matrix-delegate` with no subcommand: runs the wizard on this terminal.
 pub fn run_wizard() -> std::process::ExitCode {
-    runtime::launch::wizard(std::sync::Arc::new(services::BuiltinServices))
+    runtime::launch::wizard(std::sync::Arc::new(services::BuiltinServices::system()))
 }

@@ -58,6 +58,12 @@ pub enum Msg {
     WatchDue {
         token: u64,
     },
+    /// Answer to [`super::Cmd::StartDemo`]: the simulated deployment runs
+    /// (or why it could not start). An answer with an older token is stale.
+    DemoStarted {
+        token: u64,
+        result: Result<(), String>,
+    },
     /// SIGTERM, SIGINT or SIGHUP: leave now, restoring the terminal.
     Terminate,
 }

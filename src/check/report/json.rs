@@ -11,7 +11,9 @@
 //!              "remedy": str|null, "spec": str|null, "duration_ms": int}]}
 //! ```
 //!
-//! Extra fields: `federation.unresolved`, `federation.no_service`. The
+//! Extra fields: `federation.unresolved`, `federation.no_service`, and on
+//! DNS checks `cache_expires_in_s` (only when an outdated cached answer is
+//! still served). The
 //! output is valid UTF-8 (network bytes were converted lossily) and, beyond
 //! JSON's own escapes, DEL, C1 controls, bidi and invisible characters are
 //! written as `\uXXXX`, so printing it cannot disturb a terminal.

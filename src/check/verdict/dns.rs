@@ -118,8 +118,9 @@ fn remedy_for(l: &AddressLookup, role: &str) -> String {
     )
 }
 
-/// Compares the resolver's (possibly cached) answer with the authoritative one.
-fn propagation(resolver: &AddressLookup, auth: &AddressLookup) -> Option<String> {
+/// Compares the resolver's (possibly cached) answer with the authoritative
+/// one: what differs, and how long the resolver's outdated answer lives on.
+fn propagation(resolver: &AddressLookup, auth: &AddressLookup) -> Option<(String, Option<u64>)> {
     let set = |l: &AddressLookup| l.addresses().into_iter().collect::<BTreeSet<IpAddr>>();
     let (old, new) = (set(resolver), set(auth));
     if old == new {
@@ -165,7 +166,7 @@ fn propagation(resolver: &AddressLookup, auth: &AddressLookup) -> Option<String>
             duration(full)
         ));
     }
-    Some(text)
+    Some((text, left))
 }
 
 fn name_result(
@@ -191,13 +192,16 @@ fn name_result(
             format!("A/AAAA {} at its authoritative servers", auth.name),
             describe_addresses(auth),
         );
-        if let Some(text) = propagation(lookup, auth) {
+        if let Some((text, left)) = propagation(lookup, auth) {
             r = downgrade(
                 r,
                 Status::Warn,
                 format!("{}: a DNS change is still spreading", lookup.name),
             );
             r = r.evidence("propagation", text);
+            if let Some(left) = left {
+                r = r.cache_expires_in(left);
+            }
         }
     }
     r
@@ -289,6 +293,9 @@ pub fn delegated_host(res: &Resolution, authoritative: &[AddressLookup]) -> Chec
         many => many.join("; "),
     };
     for r in results {
+        if let Some(left) = r.cache_expires_in_s {
+            out = out.cache_expires_in(left);
+        }
         out.evidence.extend(r.evidence);
         if let Some(rem) = r.remedy {
             out = add_remedy(out, rem);

@@ -108,6 +108,9 @@ pub fn srv_records(
                     Status::Warn,
                     format!("{}: a DNS change is still spreading{when}", l.name),
                 ));
+                if let Some(left) = left {
+                    r = r.cache_expires_in(u64::from(left));
+                }
             }
         }
     }

@@ -97,6 +97,14 @@ impl<'a> Executor<'a> {
                 let result = osc52::copy(self.clipboard, &text).map_err(|e| e.to_string());
                 self.send(Msg::Copied { label, result });
             }
+            Cmd::StartDemo { token, scenario } => {
+                let tx = self.tx.clone();
+                let start = services.start_demo(token, scenario);
+                tokio::spawn(async move {
+                    let result = start.await;
+                    let _ = tx.send(Msg::DemoStarted { token, result });
+                });
+            }
             Cmd::ScheduleRerun { token, after } => {
                 // One timer at a time: a newer schedule replaces the old one.
                 if let Some(old) = self.watch_timer.take() {

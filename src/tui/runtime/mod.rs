@@ -33,7 +33,7 @@ use super::view;
 
 pub use stats::Stats;
 
-/// How often the spinner turns while checks run.
+/// How often the spinner turns while checks run (see [`State::tick_every`]).
 pub const TICK: Duration = Duration::from_millis(100);
 
 /// Runs until the state asks to quit, the shutdown future resolves (a
@@ -70,10 +70,10 @@ where
     tokio::pin!(shutdown);
     let mut next_tick: Option<Instant> = None;
     while !quit {
-        next_tick = match (state.wants_ticks(), next_tick) {
-            (true, None) => Some(Instant::now() + TICK),
-            (true, due) => due,
-            (false, _) => None,
+        next_tick = match (state.tick_every(), next_tick) {
+            (Some(every), None) => Some(Instant::now() + every),
+            (Some(_), due) => due,
+            (None, _) => None,
         };
         let msg = tokio::select! {
             _ = &mut shutdown => Msg::Terminate,

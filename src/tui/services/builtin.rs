@@ -1,34 +1,81 @@
 //! The services this build offers: the config file, artifacts and reports
-//! are real (see [`super::config`] and [`super::files`]); the live checks
-//! answer "not available in this build" until the check runner is plugged
-//! in (wiring notes in [`super`]).
+//! (see [`super::config`] and [`super::files`]) and the live checks, run by
+//! the real check runner against the network the services were built for
+//! ([`NetSource`]).
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::Arc;
 
+use crate::check::net::NetOptions;
 use crate::check::report::Report;
 use crate::cli::config::process_env;
 use crate::domain::Plan;
 use crate::generate::Artifact;
 
+use super::check_net::{CheckNet, NetSource};
 use super::{
     CheckRequest, CheckSink, ConfigPreview, ConfigStatus, RunHandle, SavedFiles, Services,
-    WriteOutcome, config, files,
+    WriteOutcome, check_net, config, files,
 };
 
-/// Said when the live checks are asked for and this build has no runner.
-pub const UNAVAILABLE_CHECKS: &str = "live checks are not available in this build";
+#[derive(Debug, Clone)]
+pub struct BuiltinServices {
+    checks: Arc<CheckNet>,
+    /// `demo` never looks at this machine's homeserver config.
+    read_config: bool,
+}
 
-#[derive(Debug, Default, Clone)]
-pub struct BuiltinServices;
+impl Default for BuiltinServices {
+    fn default() -> Self {
+        BuiltinServices::system()
+    }
+}
+
+impl BuiltinServices {
+    /// The plain wizard: the system's resolvers and trusted roots.
+    pub fn system() -> BuiltinServices {
+        BuiltinServices::with_net(NetSource::Options(NetOptions::default()))
+    }
+
+    /// Checks go to `source` (`check --tui` passes its network options).
+    pub fn with_net(source: NetSource) -> BuiltinServices {
+        BuiltinServices {
+            checks: Arc::new(CheckNet::new(source)),
+            read_config: true,
+        }
+    }
+
+    /// `demo`: checks go to the simulated deployment picked last, and no
+    /// config file of this machine is read.
+    pub fn demo() -> BuiltinServices {
+        BuiltinServices {
+            checks: Arc::new(CheckNet::new(NetSource::Demo)),
+            read_config: false,
+        }
+    }
+}
 
 impl Services for BuiltinServices {
     fn load_config(&self, path: Option<&Path>) -> ConfigStatus {
+        if !self.read_config && path.is_none() {
+            return ConfigStatus::NotFound;
+        }
         config::load_config(path, &process_env())
     }
 
-    // PLACEHOLDER (lead): replace with the check runner (stream events into `sink`).
-    fn start_checks(&self, _request: CheckRequest, _sink: CheckSink) -> Result<RunHandle, String> {
-        Err(UNAVAILABLE_CHECKS.to_string())
+    fn start_checks(&self, request: CheckRequest, sink: CheckSink) -> Result<RunHandle, String> {
+        Ok(check_net::start_checks(self.checks.clone(), request, sink))
+    }
+
+    fn start_demo(
+        &self,
+        token: u64,
+        scenario: String,
+    ) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send>> {
+        let checks = self.checks.clone();
+        Box::pin(async move { checks.start_demo(token, &scenario).await })
     }
 
     fn preview_config_write(&self, path: &Path, plan: &Plan) -> Result<ConfigPreview, String> {

@@ -3,23 +3,26 @@
 //! real config writer and check runner plug in without touching the TUI, and
 //! tests use a fake.
 //!
-//! [`BuiltinServices`] is real for everything but the live checks: the
-//! config file is found, read, diffed and written by [`crate::config_file`]
-//! (the same code as `generate --write-config`), artifacts are saved and
-//! reports exported with the shared renderers. Wiring left for the runner:
-//! - `start_checks`: spawn the check runner (`tokio::spawn`), forward each
-//!   `CheckEvent` (all with `request.run`) through `sink.send`, and return
-//!   `RunHandle::new(move || abort_handle.abort())`.
+//! [`BuiltinServices`] is real throughout: the config file is found, read,
+//! diffed and written by [`crate::config_file`] (the same code as
+//! `generate --write-config`), artifacts are saved and reports exported with
+//! the shared renderers, and the live checks are the real check runner
+//! ([`check_net`]), against the system's network, the options of
+//! `check --tui`, or the simulated internet of `demo`.
 
 mod builtin;
+pub mod check_net;
 mod config;
 mod files;
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::time::Instant;
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::check::expect::Expectations;
 use crate::check::model::{CheckEvent, RunId};
 use crate::domain::plan::WellKnownSection;
 use crate::domain::{Plan, ServerName};
@@ -28,7 +31,8 @@ use crate::generate::Artifact;
 use super::msg::Msg;
 use crate::check::report::Report;
 
-pub use builtin::{BuiltinServices, UNAVAILABLE_CHECKS};
+pub use builtin::BuiltinServices;
+pub use check_net::NetSource;
 pub use config::{load_config, preview_config_write, write_config};
 pub use files::{export_report, save_artifacts};
 
@@ -112,6 +116,9 @@ pub enum Expected {
     Plan(Box<Plan>),
     /// The `[global.well_known]` section of a config file.
     WellKnown(WellKnownSection),
+    /// Expectations made elsewhere (`check --tui`: `--config`, `--expect-*`,
+    /// `--proxy`, exactly as the text report uses them).
+    Given(Box<Expectations>),
 }
 
 /// One check run to start.
@@ -201,6 +208,18 @@ pub trait Services: Send + Sync + 'static {
     /// Starts a run: every event carries `request.run` and goes to `sink`.
     /// `Err` says why no run could start.
     fn start_checks(&self, request: CheckRequest, sink: CheckSink) -> Result<RunHandle, String>;
+
+    /// `demo`: starts the simulated deployment `scenario` (stopping the one
+    /// running before) so that later runs check it. Runs on the tokio
+    /// runtime; `token` orders the picks (an older one never wins).
+    fn start_demo(
+        &self,
+        token: u64,
+        scenario: String,
+    ) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send>> {
+        let _ = (token, scenario);
+        Box::pin(async { Err("no simulated internet here (only `matrix-delegate demo`)".into()) })
+    }
 
     /// The diff writing `plan`'s `[global.well_known]` section would make.
     fn preview_config_write(&self, path: &Path, plan: &Plan) -> Result<ConfigPreview, String>;

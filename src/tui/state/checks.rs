@@ -102,6 +102,11 @@ pub struct ChecksState {
     pub began: Option<Instant>,
     pub now: Option<Instant>,
     pub spinner: usize,
+    /// From the last complete run: the longest time a resolver still serves
+    /// an outdated cached DNS answer (the DNS checks'
+    /// `cache_expires_in_s`), and when that was learnt. Watch mode counts it
+    /// down with the clock readings `now`.
+    pub dns_wait: Option<(Duration, Instant)>,
 }
 
 impl Default for ChecksState {
@@ -122,6 +127,7 @@ impl Default for ChecksState {
             began: None,
             now: None,
             spinner: 0,
+            dns_wait: None,
         }
     }
 }
@@ -193,8 +199,25 @@ impl ChecksState {
         if done {
             self.phase = RunPhase::Done;
             self.last_complete = Some((self.run, self.statuses()));
+            self.dns_wait = self
+                .results()
+                .iter()
+                .filter_map(|r| r.cache_expires_in_s)
+                .max()
+                .map(|secs| (Duration::from_secs(secs), at));
         }
         true
+    }
+
+    /// How long outdated cached DNS answers may still be served, counted
+    /// down from the last complete run to the latest clock reading; `None`
+    /// when nothing is waiting (or the wait is over).
+    pub fn dns_wait_left(&self) -> Option<Duration> {
+        let (wait, since) = self.dns_wait?;
+        let passed = self
+            .now
+            .map_or(Duration::ZERO, |now| now.saturating_duration_since(since));
+        Some(wait.saturating_sub(passed)).filter(|left| !left.is_zero())
     }
 
     /// The report of the current run, as folded so far.

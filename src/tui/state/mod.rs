@@ -2,6 +2,7 @@
 //! [`super::view`] reads it.
 
 pub mod checks;
+pub mod demo;
 pub mod deployment;
 pub mod feedback;
 pub mod names;
@@ -16,6 +17,7 @@ use crate::domain::{Answers, Field, Plan, ServerName, Strategy};
 use super::services::{ConfigPreview, ConfigStatus, Expected};
 
 pub use checks::{ChecksState, RunPhase, Watch};
+pub use demo::{DemoState, Pick, Then};
 pub use deployment::{DeployForm, DeployRow, cycle};
 pub use feedback::{Level, Note};
 pub use names::NamesForm;
@@ -24,6 +26,8 @@ pub use review::{PreviewState, ReviewState, Tab, TabKind};
 /// The wizard's screens, in flow order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Step {
+    /// `demo` only: pick a simulated deployment (not one of the numbered steps).
+    Demo,
     Welcome,
     Names,
     Strategy,
@@ -48,6 +52,7 @@ impl Step {
 
     pub fn title(self) -> &'static str {
         match self {
+            Step::Demo => "Demo",
             Step::Welcome => "Welcome",
             Step::Names => "Names",
             Step::Strategy => "Strategy",
@@ -171,6 +176,8 @@ pub struct State {
     pub deploy: DeployForm,
     pub review: ReviewState,
     pub checks: ChecksState,
+    /// `demo` only: the deployment picker.
+    pub demo: Option<DemoState>,
     pub overlay: Option<Overlay>,
     pub status: Option<StatusLine>,
     /// Editing a step from review: Enter goes back to review.
@@ -199,6 +206,7 @@ impl State {
             deploy: DeployForm::default(),
             review: ReviewState::default(),
             checks: ChecksState::default(),
+            demo: None,
             overlay: None,
             status: None,
             return_to_review: false,
@@ -212,10 +220,39 @@ impl State {
 
     /// The wizard with every answer filled in (for `demo`, or to resume).
     pub fn with_answers(mut self, answers: &Answers) -> State {
+        self.set_answers(answers);
+        self
+    }
+
+    /// Replaces every answer (a demo pick).
+    pub fn set_answers(&mut self, answers: &Answers) {
         self.names = NamesForm::from_answers(answers);
         self.strategy_choice = strategy_index(answers.strategy);
         self.deploy = DeployForm::from_answers(answers);
-        self
+    }
+
+    /// `demo`: the deployment picker. No config file of this machine is
+    /// involved.
+    pub fn demo(no_color: bool) -> State {
+        let mut state = State::wizard(ConfigStatus::NotFound, no_color);
+        state.step = Step::Demo;
+        state.demo = Some(DemoState::default());
+        state
+    }
+
+    /// `demo --scenario NAME`: the picker with `NAME` picked for the checks;
+    /// the commands start its simulated deployment. `None` when the demo
+    /// list has no such deployment.
+    pub fn demo_picked(scenario: &str, no_color: bool) -> Option<(State, Vec<super::Cmd>)> {
+        let index = crate::tui::demo::DEMOS
+            .iter()
+            .position(|d| d.scenario == scenario)?;
+        let mut state = State::demo(no_color);
+        if let Some(demo) = state.demo.as_mut() {
+            demo.choice = index;
+        }
+        let cmds = super::update::demo::pick(&mut state, Then::Checks);
+        Some((state, cmds))
     }
 
     /// Straight into the checks screen for `server_name` (the re-check path,
@@ -253,10 +290,23 @@ impl State {
         crate::domain::plan(&self.answers()).ok()
     }
 
-    /// Whether the runtime should send [`super::Msg::Tick`]s (only while a
-    /// run is in progress: the spinner and the run clock).
+    /// Whether the runtime should send [`super::Msg::Tick`]s.
     pub fn wants_ticks(&self) -> bool {
-        self.step == Step::Checks && self.checks.phase == RunPhase::Running
+        self.tick_every().is_some()
+    }
+
+    /// How often the runtime sends [`super::Msg::Tick`]s: often while a run
+    /// is in progress (the spinner and the run clock), once a second while
+    /// watch mode counts down a DNS cache wait, never otherwise.
+    pub fn tick_every(&self) -> Option<Duration> {
+        if self.step != Step::Checks {
+            return None;
+        }
+        if self.checks.phase == RunPhase::Running {
+            return Some(super::runtime::TICK);
+        }
+        (self.checks.watch.on && self.checks.dns_wait_left().is_some())
+            .then_some(Duration::from_secs(1))
     }
 
     /// Whether a text field has the keyboard (then `q` and `?` are text).

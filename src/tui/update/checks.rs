@@ -197,6 +197,32 @@ pub fn on_event(state: &mut State, event: CheckEvent, at: Instant) -> Handled {
     done()
 }
 
+/// A clock reading: turns the spinner while a run goes; between runs (watch
+/// mode with a DNS cache wait) redraws only when the countdown's words change.
+pub fn on_tick(state: &mut State, now: Instant) -> Handled {
+    if !state.wants_ticks() {
+        return None;
+    }
+    let checks = &mut state.checks;
+    if checks.phase == RunPhase::Running {
+        checks.now = Some(now);
+        checks.spinner = checks.spinner.wrapping_add(1);
+        return done();
+    }
+    let before = dns_wait_words(state);
+    state.checks.now = Some(now);
+    if dns_wait_words(state) == before {
+        return None;
+    }
+    done()
+}
+
+/// The watch line's DNS wait as shown (`None`: nothing to wait for).
+pub fn dns_wait_words(state: &State) -> Option<String> {
+    let left = state.checks.dns_wait_left()?;
+    Some(crate::check::words::duration(left.as_secs().max(1)))
+}
+
 pub fn on_failed(state: &mut State, run: RunId, reason: String) -> Handled {
     let checks = &mut state.checks;
     if run != checks.run || checks.phase != RunPhase::Running {

@@ -46,7 +46,7 @@ pub fn advance(state: &mut State, step: Step) -> Vec<Cmd> {
         Step::Names => go(state, Step::Strategy),
         Step::Strategy => go(state, Step::Deployment),
         Step::Deployment => return enter_review(state),
-        Step::Review | Step::Checks => {}
+        Step::Demo | Step::Review | Step::Checks => {}
     }
     Vec::new()
 }
@@ -121,7 +121,9 @@ pub fn enter_review(state: &mut State) -> Vec<Cmd> {
 pub fn back(state: &mut State) -> Vec<Cmd> {
     let mut cmds = Vec::new();
     let to = match state.step {
-        Step::Welcome => return cmds,
+        Step::Demo | Step::Welcome => return cmds,
+        // `demo` has no welcome screen: back to the picker.
+        Step::Names if state.demo.is_some() => Step::Demo,
         Step::Names => Step::Welcome,
         Step::Strategy if state.learning => {
             state.learning = false;
@@ -134,6 +136,8 @@ pub fn back(state: &mut State) -> Vec<Cmd> {
             cmds = leave_checks(state);
             if state.review.plan.is_some() {
                 Step::Review
+            } else if state.demo.is_some() {
+                Step::Demo
             } else {
                 Step::Welcome
             }

@@ -3,6 +3,7 @@
 //! leaves as a [`Cmd`].
 
 mod checks;
+pub(crate) mod demo;
 mod flow;
 mod forms;
 mod overlay;
@@ -13,8 +14,10 @@ mod welcome;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::cmd::Cmd;
+
 use super::msg::Msg;
 use super::state::{Level, Overlay, State, StatusLine, Step};
+pub use checks::dns_wait_words;
 
 /// Applies `msg` to `state` and returns what the runtime must do. Sets
 /// `state.dirty` when anything visible changed (messages that change nothing,
@@ -45,14 +48,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Handled {
             flow::clamp_scrolls(state);
             done()
         }
-        Msg::Tick { now } => {
-            if !state.wants_ticks() {
-                return None;
-            }
-            state.checks.now = Some(now);
-            state.checks.spinner = state.checks.spinner.wrapping_add(1);
-            done()
-        }
+        Msg::Tick { now } => checks::on_tick(state, now),
         Msg::Check { event, at } => checks::on_event(state, event, at),
         Msg::ChecksFailed { run, reason } => checks::on_failed(state, run, reason),
         Msg::WatchDue { token } => checks::on_watch_due(state, token),
@@ -62,6 +58,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Handled {
         Msg::ArtifactsSaved(result) => review::on_saved(state, result),
         Msg::Copied { label, result } => review::on_copied(state, label, result),
         Msg::Exported(result) => checks::on_exported(state, result),
+        Msg::DemoStarted { token, result } => demo::on_started(state, token, result),
         Msg::Terminate => Some(quit(state)),
     }
 }
@@ -80,6 +77,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Handled {
         KeyCode::Char('?') if !state.typing() => open_help(state),
         KeyCode::Char('q') if !state.typing() => Some(quit(state)),
         _ => match state.step {
+            Step::Demo => demo::on_key(state, key),
             Step::Welcome => welcome::on_key(state, key),
             Step::Names => forms::names_key(state, key),
             Step::Strategy => strategy::on_key(state, key),

@@ -87,7 +87,20 @@ fn summary(state: &State, theme: Theme, max: u16) -> Line<'static> {
                 Some((run, _)) => format!(" ─ {} changed since run {run}", c.changed_count()),
                 None => String::new(),
             };
-            format!(" {}{changed}", or_waiting(&all))
+            let text = format!(" {}{changed}", or_waiting(&all));
+            // Watch mode: how long resolvers may still serve the old answer.
+            match crate::tui::update::dns_wait_words(state).filter(|_| c.watch.on) {
+                None => text,
+                Some(left) => {
+                    let long =
+                        format!("{text} ─ cached DNS answers may take up to {left} more to expire");
+                    if crate::tui::text::width(&long) <= usize::from(max) {
+                        long
+                    } else {
+                        format!("{text} ─ DNS caches: ≤ {left} more")
+                    }
+                }
+            }
         }
     };
     Line::raw(fit(&text, usize::from(max)))

@@ -3,6 +3,7 @@
 
 mod check_rows;
 pub mod checks;
+mod demo;
 mod form;
 pub mod overlay;
 pub mod review;
@@ -49,6 +50,7 @@ pub fn render(state: &State, frame: &mut Frame) {
         .title(Line::from(title(state)).style(theme.title()));
     frame.render_widget(block, chrome.outer);
     match state.step {
+        Step::Demo => demo::render(state, theme, chrome.body, frame),
         Step::Welcome => welcome::render(state, theme, chrome.body, frame),
         Step::Names => form::render_names(state, theme, chrome.body, frame),
         Step::Strategy => strategy::render(state, theme, chrome.body, frame),
@@ -68,6 +70,9 @@ pub fn render(state: &State, frame: &mut Frame) {
 }
 
 fn title(state: &State) -> String {
+    if state.step == Step::Demo {
+        return " matrix-delegate ─ demo: pick a simulated deployment ".into();
+    }
     if state.step == Step::Checks {
         return format!(" matrix-delegate ─ {} ", checks::title(state));
     }

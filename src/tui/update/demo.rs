@@ -1,0 +1,122 @@
+//! `demo`: the deployment picker. Picking starts the deployment's simulated
+//! internet (a command the runtime executes); once it runs, the answers its
+//! operator would have given are filled in and the wizard continues — at
+//! the names step (Enter) or straight at the checks (`c`).
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use crate::tui::cmd::Cmd;
+use crate::tui::demo::DEMOS;
+use crate::tui::services::Expected;
+use crate::tui::state::{Level, Pick, State, Step, Then};
+
+use super::{Handled, done, flow, say};
+
+pub fn on_key(state: &mut State, key: KeyEvent) -> Handled {
+    let demo = state.demo.as_mut()?;
+    let last = DEMOS.len() - 1;
+    let next = match key.code {
+        KeyCode::Up | KeyCode::Char('k') => demo.choice.saturating_sub(1),
+        KeyCode::Down | KeyCode::Char('j') => (demo.choice + 1).min(last),
+        KeyCode::Home | KeyCode::Char('g') => 0,
+        KeyCode::End | KeyCode::Char('G') => last,
+        KeyCode::Enter => return Some(pick(state, Then::Walk)),
+        KeyCode::Char('c') => return Some(pick(state, Then::Checks)),
+        _ => return None,
+    };
+    if next == demo.choice {
+        return None;
+    }
+    demo.choice = next;
+    done()
+}
+
+/// Picks the highlighted deployment: starts its simulated internet (or,
+/// when it already runs, goes on at once).
+pub fn pick(state: &mut State, then: Then) -> Vec<Cmd> {
+    let Some(demo) = state.demo.as_mut() else {
+        return Vec::new();
+    };
+    let index = demo.choice.min(DEMOS.len() - 1);
+    demo.error = None;
+    if demo.running == Some(index) && demo.starting.is_none() {
+        return proceed(state, index, then);
+    }
+    demo.token += 1;
+    demo.starting = Some(Pick {
+        index,
+        then,
+        token: demo.token,
+    });
+    let cmd = Cmd::StartDemo {
+        token: demo.token,
+        scenario: DEMOS[index].scenario.to_string(),
+    };
+    say(
+        state,
+        Level::Info,
+        format!(
+            "Starting the simulated deployment {} (DNS and HTTPS on loopback)…",
+            DEMOS[index].scenario
+        ),
+    );
+    vec![cmd]
+}
+
+/// The runtime's answer to [`Cmd::StartDemo`].
+pub fn on_started(state: &mut State, token: u64, result: Result<(), String>) -> Handled {
+    let demo = state.demo.as_mut()?;
+    let pick = demo.starting.filter(|p| p.token == token)?;
+    demo.starting = None;
+    match result {
+        Ok(()) => {
+            demo.running = Some(pick.index);
+            // Another deployment: "what changed since the last run" and the
+            // picked row mean nothing any more.
+            state.checks.last_complete = None;
+            state.checks.baseline = None;
+            state.checks.selected = None;
+            state.review = Default::default();
+            state.set_answers(&DEMOS[pick.index].answers());
+            Some(proceed(state, pick.index, pick.then))
+        }
+        Err(reason) => {
+            demo.error = Some(reason.clone());
+            say(state, Level::Error, format!("Could not start: {reason}"));
+            done()
+        }
+    }
+}
+
+fn proceed(state: &mut State, index: usize, then: Then) -> Vec<Cmd> {
+    state.status = None;
+    match then {
+        Then::Walk => {
+            flow::go(state, Step::Names);
+            say(
+                state,
+                Level::Info,
+                format!(
+                    "{}: the answers are filled in; Enter walks on to the checks.",
+                    DEMOS[index].title
+                ),
+            );
+            Vec::new()
+        }
+        Then::Checks => {
+            let mut cmds = flow::enter_review(state);
+            let Some(plan) = state.review.plan.clone() else {
+                // Answers refused (cannot happen for the built-in list):
+                // enter_review shows the step and the reason.
+                return cmds;
+            };
+            let name = plan.server_name.clone();
+            cmds.extend(flow::open_checks(
+                state,
+                name,
+                Expected::Plan(Box::new(plan)),
+            ));
+            cmds
+        }
+    }
+}
