@@ -297,14 +297,15 @@ fn a_run_that_cannot_start_says_why() {
         &mut s,
         Msg::ChecksFailed {
             run: 1,
-            reason: "live checks are not available in this build".into(),
+            reason: "the CA file /etc/ssl/private-ca.pem cannot be read: No such file or directory"
+                .into(),
         },
     );
     assert_eq!(s.checks.phase, RunPhase::Failed);
     assert!(!s.wants_ticks());
     assert_eq!(
         s.checks.failure.as_deref(),
-        Some("live checks are not available in this build")
+        Some("the CA file /etc/ssl/private-ca.pem cannot be read: No such file or directory")
     );
     let cmds = press(&mut s, KeyCode::Char('r'));
     assert!(

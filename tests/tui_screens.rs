@@ -326,7 +326,8 @@ fn checks_not_available_in_this_build() {
         &mut state,
         Msg::ChecksFailed {
             run: 1,
-            reason: "live checks are not available in this build".into(),
+            reason: "the CA file /etc/ssl/private-ca.pem cannot be read: No such file or directory"
+                .into(),
         },
     );
     both("checks_only_unavailable", &state);

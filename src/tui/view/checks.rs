@@ -272,11 +272,26 @@ pub fn detail_lines(state: &State, width: u16) -> Vec<Line<'static>> {
         }
     };
     let Some(row) = c.focus_index(&rows).and_then(|i| rows.get(i)) else {
-        let text = match c.phase {
-            RunPhase::Failed => "Nothing to show: the run did not start.",
-            _ => "Results appear here as they arrive; ↑↓ selects one.",
-        };
-        push(text, theme.muted());
+        match (c.phase, c.failure.as_deref()) {
+            // The summary line may cut the reason short: give it whole here.
+            (RunPhase::Failed, Some(reason)) => {
+                push(
+                    &format!("The run did not start: {}", safe_text(reason)),
+                    theme.level(Level::Error),
+                );
+                push(
+                    "Fix that, then press r to run the checks again.",
+                    theme.muted(),
+                );
+            }
+            (RunPhase::Failed, None) => {
+                push("Nothing to show: the run did not start.", theme.muted())
+            }
+            _ => push(
+                "Results appear here as they arrive; ↑↓ selects one.",
+                theme.muted(),
+            ),
+        }
         return out;
     };
     let r = match row {
