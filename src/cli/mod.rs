@@ -14,7 +14,11 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "matrix-delegate",
     version,
-    about = "Set up and verify Matrix homeserver delegation (Continuwuity, conduwuit, tuwunel)"
+    about = "Set up and verify Matrix homeserver delegation (Continuwuity, conduwuit, tuwunel)",
+    after_help = "Without a command, matrix-delegate opens the wizard: names, strategy (with a \
+                  teaching panel), deployment, review of every generated file, then the live \
+                  checks in panels. `matrix-delegate demo` runs it offline against a simulated \
+                  internet."
 )]
 pub struct Cli {
     #[command(subcommand)]
