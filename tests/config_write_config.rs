@@ -197,7 +197,7 @@ fn the_flags_flatten_into_a_command() {
         Generate::try_parse_from(["generate", "--dry-run"]).expect_err("needs --write-config");
     assert_eq!(err.exit_code(), 2, "a usage error");
     assert_eq!(
-        run_from_flags(&WriteConfigFlags::default(), &seed_plan()),
+        run_from_flags(&WriteConfigFlags::default(), &seed_plan(), &mut Vec::new()),
         None
     );
 }

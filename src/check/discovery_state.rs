@@ -81,17 +81,7 @@ fn same_host(a: &str, b: &str) -> bool {
 
 impl Machine {
     pub(super) fn start(name: ServerName) -> Machine {
-        let mut draft = Resolution {
-            server_name: name.clone(),
-            step: Step::DefaultPort,
-            well_known: None,
-            srv_lookups: Vec::new(),
-            address_lookups: Vec::new(),
-            targets: Vec::new(),
-            no_service: None,
-            notes: Vec::new(),
-            trail: Vec::new(),
-        };
+        let mut draft = Resolution::empty(name.clone(), Step::DefaultPort);
         let phase = match (&name.host, name.port) {
             (Host::Ipv4(_) | Host::Ipv6(_), port) => {
                 draft.trail.push(Evidence {

@@ -180,6 +180,21 @@ pub struct Resolution {
 }
 
 impl Resolution {
+    /// A resolution at `step` with nothing observed yet.
+    pub fn empty(server_name: ServerName, step: Step) -> Resolution {
+        Resolution {
+            server_name,
+            step,
+            well_known: None,
+            srv_lookups: Vec::new(),
+            address_lookups: Vec::new(),
+            targets: Vec::new(),
+            no_service: None,
+            notes: Vec::new(),
+            trail: Vec::new(),
+        }
+    }
+
     /// Every `(address, target)` to probe, in order, without duplicates.
     pub fn endpoints(&self) -> Vec<(SocketAddr, &Target)> {
         let mut out: Vec<(SocketAddr, &Target)> = Vec::new();

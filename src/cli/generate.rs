@@ -10,9 +10,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::write_config::{
-    WriteConfigFlags, WriteConfigRequest, stdin_is_interactive, write_config,
-};
+use super::write_config::{WriteConfigFlags, run_from_flags};
 use crate::domain::answers::DEFAULT_UPSTREAM;
 use crate::domain::{Answers, Deployment, Field, Plan, Proxy, Strategy, plan};
 use crate::generate::{Artifact, artifacts};
@@ -228,12 +226,11 @@ pub fn run_with(args: &GenerateArgs, out: &mut impl Write, err: &mut impl Write)
         let _ = writeln!(err, "warning: {}: {}", n.field.flag(), n.message);
     }
     let all = artifacts(&plan);
-    if let Some(path) = &args.config.write_config {
-        // Editing the config replaces printing: the diff is what the operator reads.
-        let code = edit_config(&args.config, path, &plan, out);
-        if code != 0 || args.output.out.is_none() {
-            return code;
-        }
+    // Editing the config replaces printing: the diff is what the operator reads.
+    if let Some(code) = run_from_flags(&args.config, &plan, out)
+        && (code != 0 || args.output.out.is_none())
+    {
+        return u8::try_from(code).unwrap_or(EXIT_IO);
     }
     match &args.output.out {
         None => {
@@ -253,25 +250,6 @@ pub fn run_with(args: &GenerateArgs, out: &mut impl Write, err: &mut impl Write)
             }
         },
     }
-}
-
-fn edit_config(flags: &WriteConfigFlags, path: &Path, plan: &Plan, out: &mut impl Write) -> u8 {
-    let request = WriteConfigRequest {
-        path,
-        dry_run: flags.dry_run,
-        yes: flags.yes,
-        normalise: flags.normalise,
-        interactive: stdin_is_interactive(),
-    };
-    let env = super::config::process_env();
-    let code = write_config(
-        &request,
-        plan,
-        &env,
-        out,
-        &mut super::write_config::confirm_on_terminal,
-    );
-    u8::try_from(code).unwrap_or(EXIT_IO)
 }
 
 fn print_all(all: &[Artifact], out: &mut impl Write) {

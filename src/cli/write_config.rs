@@ -119,9 +119,9 @@ pub fn write_config(
 }
 
 /// Runs `--write-config` when the flag was given (`None` otherwise), with
-/// the process environment, stdout, and a question on the terminal: the
-/// one call `generate` needs.
-pub fn run_from_flags(flags: &WriteConfigFlags, plan: &Plan) -> Option<i32> {
+/// the process environment and a question on the terminal, reporting to
+/// `out`: the one call `generate` needs.
+pub fn run_from_flags(flags: &WriteConfigFlags, plan: &Plan, out: &mut dyn Write) -> Option<i32> {
     let path = flags.write_config.as_deref()?;
     let req = WriteConfigRequest {
         path,
@@ -131,13 +131,11 @@ pub fn run_from_flags(flags: &WriteConfigFlags, plan: &Plan) -> Option<i32> {
         interactive: stdin_is_interactive(),
     };
     let env = super::config::process_env();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
     Some(write_config(
         &req,
         plan,
         &env,
-        &mut out,
+        out,
         &mut confirm_on_terminal,
     ))
 }

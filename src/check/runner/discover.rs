@@ -153,15 +153,8 @@ fn with_overrides(mut res: Resolution, options: &NetOptions) -> Resolution {
 /// before discovery ends.
 fn draft_resolution(ctx: &Ctx, wk: ServerWellKnown) -> Resolution {
     Resolution {
-        server_name: ctx.name.clone(),
-        step: Step::Srv,
         well_known: Some(wk),
-        srv_lookups: Vec::new(),
-        address_lookups: Vec::new(),
-        targets: Vec::new(),
-        no_service: None,
-        notes: Vec::new(),
-        trail: Vec::new(),
+        ..Resolution::empty(ctx.name.clone(), Step::Srv)
     }
 }
 
