@@ -12,6 +12,7 @@ pub mod mistakes;
 pub mod model;
 pub mod net;
 pub mod observe;
+mod observe_dns;
 pub mod remedy;
 pub mod report;
 pub mod runner;

@@ -7,6 +7,7 @@
 pub mod diff;
 pub mod edit;
 mod edit_forms;
+mod edit_guard;
 mod edit_place;
 mod edit_verify;
 pub mod env;
