@@ -14,18 +14,7 @@ use matrix_delegate::check::signed_json::sign;
 use matrix_delegate::check::verdict::consistency::server_consistency;
 use matrix_delegate::check::verdict::federation::federation_checks;
 use matrix_delegate::check::verdict::{keys, routing};
-use matrix_delegate::domain::{Answers, Proxy, Strategy, plan};
-
-fn plan_ex(strategy: Strategy, proxy: Proxy) -> Expectations {
-    Expectations::from_plan(
-        &plan(&Answers {
-            strategy,
-            proxy,
-            ..Answers::example()
-        })
-        .expect("plan"),
-    )
-}
+use matrix_delegate::domain::{Proxy, Strategy};
 
 #[test]
 fn keys_table() {

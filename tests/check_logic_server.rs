@@ -15,17 +15,6 @@ use matrix_delegate::check::verdict::federation::federation_checks;
 use matrix_delegate::check::verdict::{resolution, server_well_known};
 use matrix_delegate::domain::{Answers, Proxy, Strategy, plan};
 
-fn plan_ex(strategy: Strategy, proxy: Proxy) -> Expectations {
-    Expectations::from_plan(
-        &plan(&Answers {
-            strategy,
-            proxy,
-            ..Answers::example()
-        })
-        .expect("plan"),
-    )
-}
-
 fn wk_result(
     obs: HttpObservation,
     ex: &Expectations,

@@ -7,24 +7,12 @@ use common::*;
 use serde_json::json;
 
 use matrix_delegate::check::discovery::{Discovery, Input, Need, Step};
-use matrix_delegate::check::expect::Expectations;
 use matrix_delegate::check::model::Status;
 use matrix_delegate::check::observe::{
     FetchFailure, HttpObservation, SrvLookup, SrvRecord, TlsObservation,
 };
 use matrix_delegate::check::verdict::{tls, version};
-use matrix_delegate::domain::{Answers, Proxy, Strategy, plan};
-
-fn plan_ex(strategy: Strategy, proxy: Proxy) -> Expectations {
-    Expectations::from_plan(
-        &plan(&Answers {
-            strategy,
-            proxy,
-            ..Answers::example()
-        })
-        .expect("plan"),
-    )
-}
+use matrix_delegate::domain::{Proxy, Strategy};
 
 #[test]
 fn tls_table() {

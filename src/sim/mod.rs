@@ -23,6 +23,7 @@ pub mod log;
 mod routes;
 pub mod scenario;
 mod scenario_addrs;
+mod scenario_load;
 pub mod signing;
 
 use std::collections::HashMap;

@@ -268,3 +268,19 @@ pub fn find<'a>(results: &'a [CheckResult], id: CheckId, target: Option<&str>) -
         .find(|r| r.id == id && (target.is_none() || r.target.as_deref() == target))
         .unwrap_or_else(|| panic!("no result {} {target:?} in {results:#?}", id.as_str()))
 }
+
+/// Expectations from the seed example's plan with this strategy and proxy.
+pub fn plan_ex(
+    strategy: matrix_delegate::domain::Strategy,
+    proxy: matrix_delegate::domain::Proxy,
+) -> matrix_delegate::check::expect::Expectations {
+    use matrix_delegate::domain::{Answers, plan};
+    matrix_delegate::check::expect::Expectations::from_plan(
+        &plan(&Answers {
+            strategy,
+            proxy,
+            ..Answers::example()
+        })
+        .expect("plan"),
+    )
+}
