@@ -26,9 +26,9 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use matrix_delegate::check::expect::Expectations;
-use matrix_delegate::check::net::{DEFAULT_TIMEOUT, Net};
-use matrix_delegate::check::runner::{CheckRequest, run_to_report};
 use matrix_delegate::domain::ServerName;
+use matrix_delegate::probe::runner::{CheckRequest, run_to_report};
+use matrix_delegate::probe::{DEFAULT_TIMEOUT, Net};
 use matrix_delegate::sim::scenario::Latency;
 use matrix_delegate::sim::{Scenario, Sim};
 

@@ -27,9 +27,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use matrix_delegate::check::model::{CheckEvent, CheckId};
-use matrix_delegate::check::report::Report;
 use matrix_delegate::domain::{Plan, ServerName};
 use matrix_delegate::generate::Artifact;
+use matrix_delegate::report::Report;
 use matrix_delegate::tui::runtime::{Stats, run};
 use matrix_delegate::tui::services::{
     BuiltinServices, CheckRequest, CheckSink, ConfigPreview, ConfigStatus, Expected, RunHandle,

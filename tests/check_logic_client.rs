@@ -6,12 +6,12 @@ use check_support as common;
 use common::*;
 use serde_json::json;
 
-use matrix_delegate::check::client_discovery::{ClientVerdict, ClientWellKnown};
 use matrix_delegate::check::expect::Expectations;
 use matrix_delegate::check::model::Status;
-use matrix_delegate::check::observe::{FetchFailure, HttpObservation};
 use matrix_delegate::check::verdict::client::{client_versions, client_well_known};
 use matrix_delegate::domain::{Answers, plan};
+use matrix_delegate::matrix::client_discovery::{ClientVerdict, ClientWellKnown};
+use matrix_delegate::observe::{FetchFailure, HttpObservation};
 
 const URL: &str = "https://example.com/.well-known/matrix/client";
 

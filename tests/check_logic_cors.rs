@@ -8,9 +8,9 @@ use common::*;
 
 use matrix_delegate::check::expect::Expectations;
 use matrix_delegate::check::model::Status;
-use matrix_delegate::check::observe::HttpObservation;
 use matrix_delegate::check::verdict::cors::{PROBE_ORIGIN, client_cors};
 use matrix_delegate::domain::{Answers, Proxy, Strategy, plan};
+use matrix_delegate::observe::HttpObservation;
 
 const URL: &str = "https://example.com/.well-known/matrix/client";
 

@@ -5,7 +5,7 @@ mod check_support;
 use check_support as common;
 
 use common::world::*;
-use matrix_delegate::check::discovery::{Need, Step};
+use matrix_delegate::matrix::discovery::{Need, Step};
 
 #[test]
 fn every_spec_step_decides_address_host_sni_and_certificate() {

@@ -6,10 +6,10 @@ mod check_support;
 use check_support as common;
 
 use common::world::*;
-use matrix_delegate::check::discovery::{Discovery, Input, Need, Progress, Step};
 use matrix_delegate::check::model::Status;
-use matrix_delegate::check::observe::{DnsError, HttpObservation};
 use matrix_delegate::domain::ServerName;
+use matrix_delegate::matrix::discovery::{Discovery, Input, Need, Progress, Step};
+use matrix_delegate::observe::{DnsError, HttpObservation};
 
 #[test]
 fn valid_well_known_never_falls_back_to_step_4() {

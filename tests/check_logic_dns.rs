@@ -6,14 +6,14 @@ use check_support as common;
 
 use common::*;
 
-use matrix_delegate::check::discovery::{Discovery, Input, Need, Resolution};
 use matrix_delegate::check::expect::Expectations;
 use matrix_delegate::check::model::Status;
-use matrix_delegate::check::observe::{
-    AddressLookup, AddressRecord, CnameRecord, DnsError, HttpObservation, SrvLookup, SrvRecord,
-};
 use matrix_delegate::check::verdict::dns;
 use matrix_delegate::domain::{Answers, Strategy, plan};
+use matrix_delegate::matrix::discovery::{Discovery, Input, Need, Resolution};
+use matrix_delegate::observe::{
+    AddressLookup, AddressRecord, CnameRecord, DnsError, HttpObservation, SrvLookup, SrvRecord,
+};
 
 fn lookup(
     name: &str,

@@ -4,10 +4,11 @@ mod check_support;
 use check_support as common;
 
 use common::*;
-use matrix_delegate::check::evaluate::{evaluate, report};
+use matrix_delegate::check::evaluate::evaluate;
 use matrix_delegate::check::expect::Expectations;
 use matrix_delegate::check::model::{CheckId, Status};
-use matrix_delegate::check::report::text::{TextOptions, render};
+use matrix_delegate::report::from_observations as report;
+use matrix_delegate::report::text::{TextOptions, render};
 
 #[test]
 fn healthy_deployment_passes_everything() {

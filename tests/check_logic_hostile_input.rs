@@ -8,19 +8,19 @@ use check_support as common;
 use common::*;
 use proptest::prelude::*;
 
-use matrix_delegate::check::canonical_json;
-use matrix_delegate::check::client_discovery::ClientWellKnown;
-use matrix_delegate::check::evaluate::report;
 use matrix_delegate::check::expect::Expectations;
-use matrix_delegate::check::observe::HttpObservation;
-use matrix_delegate::check::report::json as json_report;
-use matrix_delegate::check::report::markdown;
-use matrix_delegate::check::report::text::{TextOptions, render};
-use matrix_delegate::check::sanitize::{self, is_unsafe};
 use matrix_delegate::check::verdict::cache::synapse_period;
 use matrix_delegate::check::verdict::keys::analyse;
 use matrix_delegate::check::verdict::support::support_well_known;
-use matrix_delegate::check::well_known_server::ServerWellKnown;
+use matrix_delegate::matrix::canonical_json;
+use matrix_delegate::matrix::client_discovery::ClientWellKnown;
+use matrix_delegate::matrix::well_known_server::ServerWellKnown;
+use matrix_delegate::observe::HttpObservation;
+use matrix_delegate::report::from_observations as report;
+use matrix_delegate::report::json as json_report;
+use matrix_delegate::report::markdown;
+use matrix_delegate::report::text::{TextOptions, render};
+use matrix_delegate::safe_text::{self, is_unsafe};
 
 fn obs(url: &str, status: u16, headers: &[(String, String)], body: &[u8]) -> HttpObservation {
     let mut o = HttpObservation::get(url).respond(status, &[], body);
@@ -57,11 +57,11 @@ proptest! {
 
     #[test]
     fn sanitised_text_is_always_safe(s in any::<String>(), raw in proptest::collection::vec(any::<u8>(), 0..200), max in 0usize..80) {
-        let line = sanitize::line(&s, max);
+        let line = safe_text::line(&s, max);
         prop_assert!(!line.chars().any(is_unsafe));
         prop_assert!(line.chars().count() <= max + 1);
-        prop_assert!(!sanitize::bytes(&raw, max).chars().any(is_unsafe));
-        prop_assert!(!sanitize::block(&s, max).chars().any(|c| is_unsafe(c) && c != '\n'));
+        prop_assert!(!safe_text::bytes(&raw, max).chars().any(is_unsafe));
+        prop_assert!(!safe_text::block(&s, max).chars().any(|c| is_unsafe(c) && c != '\n'));
     }
 
     #[test]

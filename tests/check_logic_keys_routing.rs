@@ -9,12 +9,12 @@ use serde_json::json;
 
 use matrix_delegate::check::expect::Expectations;
 use matrix_delegate::check::model::{CheckId, Status};
-use matrix_delegate::check::observe::{HttpObservation, TlsObservation};
-use matrix_delegate::check::signed_json::sign;
 use matrix_delegate::check::verdict::consistency::server_consistency;
 use matrix_delegate::check::verdict::federation::federation_checks;
 use matrix_delegate::check::verdict::{keys, routing};
 use matrix_delegate::domain::{Proxy, Strategy};
+use matrix_delegate::matrix::signed_json::sign;
+use matrix_delegate::observe::{HttpObservation, TlsObservation};
 
 #[test]
 fn keys_table() {

@@ -10,9 +10,9 @@ use serde_json::json;
 use matrix_delegate::check::evaluate::{Observations, evaluate};
 use matrix_delegate::check::expect::Expectations;
 use matrix_delegate::check::model::{CheckId, Status};
-use matrix_delegate::check::observe::HttpObservation;
 use matrix_delegate::domain::plan::WellKnownSection;
 use matrix_delegate::domain::{Answers, plan};
+use matrix_delegate::observe::HttpObservation;
 
 fn with_server_file(obs: HttpObservation) -> Observations {
     let mut o = healthy();

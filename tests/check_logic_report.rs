@@ -11,16 +11,17 @@ use std::time::Duration;
 use common::*;
 use serde_json::{Value, json};
 
-use matrix_delegate::check::client_discovery::ClientVerdict;
-use matrix_delegate::check::evaluate::{Observations, evaluate, report};
+use matrix_delegate::check::evaluate::{Observations, evaluate};
 use matrix_delegate::check::expect::Expectations;
 use matrix_delegate::check::model::{CheckEvent, CheckId, CheckResult, Status};
-use matrix_delegate::check::observe::{HttpObservation, TlsObservation};
-use matrix_delegate::check::report::fold::ReportState;
-use matrix_delegate::check::report::text::{TextOptions, render as render_text};
-use matrix_delegate::check::report::{Report, json as json_report, markdown};
-use matrix_delegate::check::sanitize::is_unsafe;
 use matrix_delegate::domain::{Answers, Proxy, plan};
+use matrix_delegate::matrix::client_discovery::ClientVerdict;
+use matrix_delegate::observe::{HttpObservation, TlsObservation};
+use matrix_delegate::report::fold::ReportState;
+use matrix_delegate::report::from_observations as report;
+use matrix_delegate::report::text::{TextOptions, render as render_text};
+use matrix_delegate::report::{Report, json as json_report, markdown};
+use matrix_delegate::safe_text::is_unsafe;
 
 /// The healthy deployment with its IPv6 address dead and no CORS header.
 fn broken() -> Observations {

@@ -7,13 +7,13 @@ use check_support as common;
 use common::*;
 use serde_json::json;
 
-use matrix_delegate::check::discovery::{Discovery, Input, Need};
 use matrix_delegate::check::expect::Expectations;
 use matrix_delegate::check::model::Status;
-use matrix_delegate::check::observe::{FetchFailure, HttpObservation, SrvLookup, SrvRecord};
 use matrix_delegate::check::verdict::federation::federation_checks;
 use matrix_delegate::check::verdict::{resolution, server_well_known};
 use matrix_delegate::domain::{Answers, Proxy, Strategy, plan};
+use matrix_delegate::matrix::discovery::{Discovery, Input, Need};
+use matrix_delegate::observe::{FetchFailure, HttpObservation, SrvLookup, SrvRecord};
 
 fn wk_result(
     obs: HttpObservation,

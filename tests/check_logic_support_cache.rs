@@ -8,10 +8,10 @@ use serde_json::json;
 
 use matrix_delegate::check::expect::Expectations;
 use matrix_delegate::check::model::Status;
-use matrix_delegate::check::observe::{FetchFailure, HttpObservation};
 use matrix_delegate::check::verdict::cache::{self, cache_well_known, synapse_period};
 use matrix_delegate::check::verdict::support::{schema_errors, support_well_known};
 use matrix_delegate::domain::{Answers, Proxy, plan};
+use matrix_delegate::observe::{FetchFailure, HttpObservation};
 
 const SUPPORT: &str = "https://example.com/.well-known/matrix/support";
 

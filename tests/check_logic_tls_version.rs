@@ -6,13 +6,13 @@ use check_support as common;
 use common::*;
 use serde_json::json;
 
-use matrix_delegate::check::discovery::{Discovery, Input, Need, Step};
 use matrix_delegate::check::model::Status;
-use matrix_delegate::check::observe::{
-    FetchFailure, HttpObservation, SrvLookup, SrvRecord, TlsObservation,
-};
 use matrix_delegate::check::verdict::{tls, version};
 use matrix_delegate::domain::{Proxy, Strategy};
+use matrix_delegate::matrix::discovery::{Discovery, Input, Need, Step};
+use matrix_delegate::observe::{
+    FetchFailure, HttpObservation, SrvLookup, SrvRecord, TlsObservation,
+};
 
 #[test]
 fn tls_table() {

@@ -5,7 +5,7 @@ mod net_fetch_world;
 
 use std::time::Duration;
 
-use matrix_delegate::check::net::*;
+use matrix_delegate::probe::*;
 use matrix_delegate::sim::{Scenario, Sim};
 use net_fetch_world::{addr, kind, scenario, start};
 

@@ -3,7 +3,7 @@
 
 mod net_fetch_world;
 
-use matrix_delegate::check::net::*;
+use matrix_delegate::probe::*;
 use net_fetch_world::{kind, start};
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use matrix_delegate::check::net::{parse_nameserver, parse_resolve, parse_timeout};
+use matrix_delegate::probe::{parse_nameserver, parse_resolve, parse_timeout};
 
 #[test]
 fn resolve_takes_curls_forms() {

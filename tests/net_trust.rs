@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use matrix_delegate::check::net::*;
+use matrix_delegate::probe::*;
 use matrix_delegate::sim::{Scenario, Sim};
 
 async fn sim() -> Sim {

@@ -8,15 +8,15 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use futures::future::join_all;
-use matrix_delegate::check::evaluate::report;
 use matrix_delegate::check::expect::Expectations;
 use matrix_delegate::check::model::{CheckEvent, CheckId, Status};
-use matrix_delegate::check::net::Net;
-use matrix_delegate::check::report::Report;
-use matrix_delegate::check::runner::{
+use matrix_delegate::domain::ServerName;
+use matrix_delegate::probe::Net;
+use matrix_delegate::probe::runner::{
     CheckRequest, default_deadline, run, run_to_report, run_with_deadline,
 };
-use matrix_delegate::domain::ServerName;
+use matrix_delegate::report::Report;
+use matrix_delegate::report::from_observations as report;
 use matrix_delegate::sim::{Scenario, Sim};
 use runner_support::*;
 
@@ -209,7 +209,7 @@ async fn the_deadline_turns_unfinished_checks_into_errors() {
         events.push(e);
     }
     assert!(matches!(events.last(), Some(CheckEvent::Done { run: 9 })));
-    let mut state = matrix_delegate::check::report::fold::ReportState::new("example.com");
+    let mut state = matrix_delegate::report::fold::ReportState::new("example.com");
     for e in events {
         state.apply(e);
     }

@@ -5,7 +5,7 @@
 mod runner_support;
 
 use matrix_delegate::check::model::{CheckId, Status};
-use matrix_delegate::check::report::{json, text};
+use matrix_delegate::report::{json, text};
 use runner_support::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

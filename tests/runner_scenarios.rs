@@ -9,8 +9,8 @@ mod runner_support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use matrix_delegate::check::evaluate::report;
 use matrix_delegate::check::expect::Expectations;
+use matrix_delegate::report::from_observations as report;
 
 use matrix_delegate::check::model::{CheckId, Status};
 use matrix_delegate::sim::Scenario;

@@ -8,8 +8,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 use ed25519_dalek::{Signature, Verifier, VerifyingKey};
-use matrix_delegate::check::canonical_json::encode as canonical_json;
-use matrix_delegate::check::net::*;
+use matrix_delegate::matrix::canonical_json::encode as canonical_json;
+use matrix_delegate::probe::*;
 use matrix_delegate::sim::{Scenario, Sim};
 use serde_json::Value;
 

@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use matrix_delegate::check::model::CheckId;
-use matrix_delegate::check::net::*;
+use matrix_delegate::probe::*;
 use matrix_delegate::sim::scenario::ServerMode;
 use matrix_delegate::sim::{BUILTIN_SCENARIOS, Scenario, Sim, SimError};
 

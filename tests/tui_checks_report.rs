@@ -8,9 +8,9 @@ use std::time::Instant;
 
 use crossterm::event::KeyCode;
 
-use matrix_delegate::check::client_discovery::ClientVerdict;
-use matrix_delegate::check::discovery_types::{FederationPath, PathTarget, Step as SpecStep};
 use matrix_delegate::check::model::{CheckEvent, CheckId, Status};
+use matrix_delegate::matrix::client_discovery::ClientVerdict;
+use matrix_delegate::matrix::discovery::types::{FederationPath, PathTarget, Step as SpecStep};
 use matrix_delegate::tui::state::Overlay;
 use matrix_delegate::tui::{Cmd, Msg, update};
 

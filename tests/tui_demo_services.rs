@@ -12,8 +12,8 @@ use tokio::sync::mpsc::unbounded_channel;
 use tui_support::{key, screen};
 
 use matrix_delegate::check::model::{CheckEvent, Status};
-use matrix_delegate::check::report::fold::ReportState;
 use matrix_delegate::domain::ServerName;
+use matrix_delegate::report::fold::ReportState;
 use matrix_delegate::sim::Scenario;
 use matrix_delegate::tui::demo::DEMOS;
 use matrix_delegate::tui::msg::Msg;
@@ -27,7 +27,7 @@ use matrix_delegate::tui::{Cmd, update};
 async fn run_checks(
     services: &BuiltinServices,
     request: CheckRequest,
-) -> matrix_delegate::check::report::Report {
+) -> matrix_delegate::report::Report {
     let (tx, mut rx) = unbounded_channel();
     let run = request.run;
     let mut fold = ReportState::new(request.server_name.as_str());
@@ -104,7 +104,7 @@ async fn every_demo_deployment_checks_as_its_scenario_says() {
                 expected: Expected::Nothing,
             };
             let plain = run_checks(&services, request).await;
-            let statuses = |r: &matrix_delegate::check::report::Report| -> Vec<(String, Status)> {
+            let statuses = |r: &matrix_delegate::report::Report| -> Vec<(String, Status)> {
                 r.checks
                     .iter()
                     .map(|c| (format!("{} {:?}", c.id.as_str(), c.target), c.status))
@@ -115,7 +115,7 @@ async fn every_demo_deployment_checks_as_its_scenario_says() {
     }
 }
 
-fn report_name(report: &matrix_delegate::check::report::Report) -> ServerName {
+fn report_name(report: &matrix_delegate::report::Report) -> ServerName {
     ServerName::parse(&report.server_name).expect("valid")
 }
 

@@ -113,8 +113,8 @@ fn the_json_field_is_there_only_when_something_waits() {
 #[tokio::test]
 async fn the_simulated_spreading_change_reports_the_resolver_s_time_left() {
     use matrix_delegate::check::expect::Expectations;
-    use matrix_delegate::check::net::Net;
-    use matrix_delegate::check::runner::{CheckRequest, run_to_report};
+    use matrix_delegate::probe::Net;
+    use matrix_delegate::probe::runner::{CheckRequest, run_to_report};
     use matrix_delegate::sim::{Scenario, Sim};
     let sim = Sim::start(&Scenario::builtin("dns-change-spreading").expect("built-in"))
         .await

@@ -215,7 +215,7 @@ impl Services for SlowChecks {
     fn export_report(
         &self,
         _: &std::path::Path,
-        _: &matrix_delegate::check::report::Report,
+        _: &matrix_delegate::report::Report,
     ) -> Result<Vec<std::path::PathBuf>, String> {
         Err("unused".into())
     }

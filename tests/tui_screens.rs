@@ -240,14 +240,14 @@ fn checks_path_differs_from_the_plan() {
     let mut state = checks_state();
     let t0 = Instant::now();
     let mut path = sample_path();
-    path.step = matrix_delegate::check::discovery_types::Step::Srv;
+    path.step = matrix_delegate::matrix::discovery::types::Step::Srv;
     path.targets.truncate(1);
     path.targets[0].address = "203.0.113.5:8448".parse().expect("address");
     path.targets[0].host_header = "example.com".into();
     path.targets[0].sni = Some("example.com".into());
     path.targets[0].cert_name = "example.com".into();
     path.unresolved
-        .push(matrix_delegate::check::discovery_types::Unresolved {
+        .push(matrix_delegate::matrix::discovery::types::Unresolved {
             host: "example.com".into(),
             port: 8448,
             why: "no AAAA record".into(),

@@ -3,20 +3,19 @@
 //! A streaming runner calls the same verdict functions one by one as its
 //! observations arrive and sends each result as a [`super::model::CheckEvent`].
 
-use super::client_discovery::ClientWellKnown;
-use super::discovery::Resolution;
 use super::expect::Expectations;
 use super::model::CheckResult;
-use super::observe::{AddressLookup, AuthorityGap, HttpObservation, SrvLookup};
-use super::report::Report;
 use super::verdict::client::{ClientObservations, client_versions, client_well_known};
 use super::verdict::federation::{AddressProbe, federation_checks};
 use super::verdict::{cache, cors, dns, resolution, server_well_known, support};
+use crate::matrix::client_discovery::ClientWellKnown;
+use crate::matrix::discovery::Resolution;
+use crate::observe::{AddressLookup, AuthorityGap, HttpObservation, SrvLookup};
 
 /// Everything the runner observed for one server name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Observations {
-    /// The finished server discovery ([`super::discovery::Discovery`]).
+    /// The finished server discovery ([`crate::matrix::discovery::Discovery`]).
     pub resolution: Resolution,
     /// A/AAAA of the server name itself (`None` for IP literals).
     pub name_lookup: Option<AddressLookup>,
@@ -83,17 +82,4 @@ pub fn evaluate(obs: &Observations, ex: &Expectations) -> Vec<CheckResult> {
         &site,
     ));
     out
-}
-
-/// The finished report.
-pub fn report(obs: &Observations, ex: &Expectations) -> Report {
-    let wk = ClientWellKnown::read(obs.client.well_known.clone());
-    let conclusion = wk.conclude(obs.client.versions.as_ref(), obs.client.identity.as_ref());
-    Report::build(
-        obs.resolution.server_name.as_str(),
-        Some(&obs.resolution.path()),
-        // The base URL found, even when it proved unusable (FAIL_ERROR).
-        Some((conclusion.verdict, wk.base_url.clone())),
-        evaluate(obs, ex),
-    )
 }

@@ -3,10 +3,10 @@
 //! `--expect-server` / `--expect-client`. Verdicts compare every observed
 //! value with these and say which side is wrong.
 
-use super::client_discovery::parse_http_url;
 use super::remedy::DEFAULT_UPSTREAM;
 use crate::domain::plan::WellKnownSection;
 use crate::domain::{Deployment, DnsRecord, FederationEndpoint, Plan, Proxy, ServerName, Strategy};
+use crate::matrix::client_discovery::parse_http_url;
 
 /// Where the expectations come from (decides how a mismatch is worded).
 #[derive(Debug, Clone, PartialEq, Eq)]

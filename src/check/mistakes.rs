@@ -1,11 +1,11 @@
 //! The classic delegation mistakes, recognised from observations and named,
 //! each with an explanation and a remedy for the operator's setup.
 
-use super::client_discovery::ClientWellKnown;
 use super::expect::Expectations;
 use super::remedy;
-use super::well_known_server::{ServerWellKnown, WellKnownInvalid};
 use crate::domain::ServerName;
+use crate::matrix::client_discovery::ClientWellKnown;
+use crate::matrix::well_known_server::{ServerWellKnown, WellKnownInvalid};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mistake {

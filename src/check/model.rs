@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+pub use crate::finding::{Evidence, Status};
+
 /// Stable check ids (DESIGN.md section 9). Scripts depend on them: new checks
 /// get new ids, ids are never reused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -123,53 +125,6 @@ impl Panel {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Pass,
-    Warn,
-    Fail,
-    Skipped,
-    /// The check itself could not run (e.g. a timeout before any answer).
-    Error,
-}
-
-impl Status {
-    /// A glyph and a word, so that meaning never rests on colour alone.
-    pub fn glyph(self) -> &'static str {
-        match self {
-            Status::Pass => "✔",
-            Status::Warn => "!",
-            Status::Fail => "✘",
-            Status::Skipped => "·",
-            Status::Error => "?",
-        }
-    }
-
-    pub fn word(self) -> &'static str {
-        match self {
-            Status::Pass => "pass",
-            Status::Warn => "warn",
-            Status::Fail => "FAIL",
-            Status::Skipped => "skip",
-            Status::Error => "ERROR",
-        }
-    }
-
-    pub fn is_failure(self) -> bool {
-        matches!(self, Status::Fail | Status::Error)
-    }
-}
-
-/// One thing asked and what came back, e.g. `GET https://example.com/.well-known/matrix/server`
-/// → `200 application/json {"m.server":"matrix.example.com:443"}`. Text that
-/// came from the network is stored raw; renderers escape it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Evidence {
-    pub asked: String,
-    pub got: String,
-}
-
 /// The result of one check (for one target, where a check runs per address).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CheckResult {
@@ -270,12 +225,12 @@ pub enum CheckEvent {
     /// known, before the per-address checks finish).
     Resolved {
         run: RunId,
-        path: crate::check::discovery_types::FederationPath,
+        path: crate::matrix::discovery::types::FederationPath,
     },
     /// Client discovery reached the verdict a client would.
     ClientDiscovered {
         run: RunId,
-        verdict: crate::check::client_discovery::ClientVerdict,
+        verdict: crate::matrix::client_discovery::ClientVerdict,
         base_url: Option<String>,
     },
 }

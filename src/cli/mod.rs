@@ -2,7 +2,6 @@
 //! `run` function in its own file.
 
 pub mod check;
-mod check_tui;
 pub mod config;
 pub mod demo;
 pub mod generate;

@@ -6,15 +6,9 @@
 
 pub mod diff;
 pub mod edit;
-mod edit_forms;
-mod edit_guard;
-mod edit_place;
-mod edit_verify;
 pub mod env;
 pub mod error;
 mod inspect;
-mod inspect_section;
-mod inspect_values;
 pub mod keys;
 pub mod layout;
 pub mod locate;

@@ -4,12 +4,10 @@ pub mod answers;
 pub mod deployment;
 mod name_warnings;
 pub mod plan;
-mod plan_requirements;
 pub mod server_name;
 pub mod strategy;
 pub mod support;
 pub mod validate;
-mod validate_urls;
 
 pub use answers::{Answers, Field};
 pub use deployment::{Deployment, Proxy};
@@ -17,6 +15,3 @@ pub use plan::{BaseDomainRole, CertRequirement, DnsRecord, FederationEndpoint, N
 pub use server_name::{Host, NameWarning, ServerName, ServerNameError};
 pub use strategy::Strategy;
 pub use validate::{FieldError, plan};
-
-#[cfg(test)]
-mod plan_tests;

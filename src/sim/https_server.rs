@@ -25,7 +25,7 @@ use super::http_util::{SimResponse, host_part, nginx_404, percent_decode, strip_
 use super::log::{LoggedHello, LoggedRequest, SimLog};
 use super::routes::respond;
 use super::scenario::{PathMatch, ProxyMode, RouteSpec, ServerMode, ServerSpec};
-use crate::check::net::dns_name_matches;
+use crate::probe::dns_name_matches;
 
 pub(crate) struct ServerCtx {
     pub spec: ServerSpec,
@@ -53,12 +53,11 @@ pub(crate) async fn start(ctx: ServerCtx, tasks: &mut JoinSet<()>) -> Result<Soc
         }
         ServerMode::Serve | ServerMode::NotHttp => {
             let ctx = Arc::new(ctx);
-            let mut config =
-                ServerConfig::builder_with_provider(crate::check::net::trust::provider())
-                    .with_safe_default_protocol_versions()
-                    .map_err(|e| SimError::Pki(e.to_string()))?
-                    .with_no_client_auth()
-                    .with_cert_resolver(Arc::new(SniResolver { ctx: ctx.clone() }));
+            let mut config = ServerConfig::builder_with_provider(crate::probe::trust::provider())
+                .with_safe_default_protocol_versions()
+                .map_err(|e| SimError::Pki(e.to_string()))?
+                .with_no_client_auth()
+                .with_cert_resolver(Arc::new(SniResolver { ctx: ctx.clone() }));
             config.alpn_protocols = vec![b"http/1.1".to_vec()];
             tasks.spawn(serve(listener, TlsAcceptor::from(Arc::new(config)), ctx));
         }

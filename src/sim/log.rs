@@ -5,8 +5,6 @@
 use std::net::SocketAddr;
 use std::sync::Mutex;
 
-use hickory_proto::op::Message;
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoggedDnsQuery {
     pub name: String,
@@ -41,16 +39,9 @@ pub struct SimLog {
 }
 
 impl SimLog {
-    pub(crate) fn dns_query(&self, raw: &[u8], transport: &'static str) {
-        let Ok(msg) = Message::from_vec(raw) else {
-            return;
-        };
-        if let (Some(q), Ok(mut log)) = (msg.queries.first(), self.dns.lock()) {
-            log.push(LoggedDnsQuery {
-                name: super::dns_zone::normalize(&q.name().to_ascii()),
-                kind: q.query_type().to_string(),
-                transport,
-            });
+    pub(crate) fn dns_query(&self, query: LoggedDnsQuery) {
+        if let Ok(mut log) = self.dns.lock() {
+            log.push(query);
         }
     }
 

@@ -6,15 +6,14 @@
 //! # async fn demo() -> Result<(), matrix_delegate::sim::SimError> {
 //! use matrix_delegate::sim::{Scenario, Sim};
 //! let sim = Sim::start(&Scenario::builtin("healthy-well-known")?).await?;
-//! let net = matrix_delegate::check::net::Net::new(sim.net_options())
+//! let net = matrix_delegate::probe::Net::new(sim.net_options())
 //!     .map_err(|e| matrix_delegate::sim::SimError::Pki(e.to_string()))?;
 //! # Ok(()) }
 //! ```
 
 mod builtin;
 mod ca;
-mod dns_server;
-mod dns_zone;
+mod dns;
 pub mod expect;
 mod homeserver;
 mod http_util;
@@ -22,8 +21,6 @@ mod https_server;
 pub mod log;
 mod routes;
 pub mod scenario;
-mod scenario_addrs;
-mod scenario_load;
 pub mod signing;
 
 use std::collections::HashMap;
@@ -37,7 +34,7 @@ use tokio::task::JoinSet;
 
 use scenario::ServerMode;
 
-use crate::check::net::{NetOptions, install_crypto_provider};
+use crate::probe::{NetOptions, install_crypto_provider};
 
 pub use builtin::BUILTIN_SCENARIOS;
 pub use log::{LoggedDnsQuery, LoggedHello, LoggedRequest, SimLog};
@@ -108,8 +105,8 @@ impl Sim {
         let mut tasks = JoinSet::new();
         let pki = ca::Pki::new()?;
 
-        let zone = Arc::new(dns_zone::Zone::new(scenario));
-        let nameserver = dns_server::start(zone, log.clone(), &mut tasks).await?;
+        let zone = Arc::new(dns::zone::Zone::new(scenario));
+        let nameserver = dns::server::start(zone, log.clone(), &mut tasks).await?;
 
         let mut homeservers = HashMap::new();
         let mut keys = HashMap::new();

@@ -8,7 +8,7 @@ use ed25519_dalek::{SigningKey, VerifyingKey};
 use serde_json::{Value, json};
 
 use super::SimError;
-use crate::check::signed_json::sign;
+use crate::matrix::signed_json::sign;
 
 pub struct ServerKey {
     key_id: String,

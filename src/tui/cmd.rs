@@ -4,9 +4,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::check::model::RunId;
-use crate::check::report::Report;
 use crate::domain::Plan;
 use crate::generate::Artifact;
+use crate::report::Report;
 
 use super::services::{CheckRequest, ConfigPreview};
 

@@ -10,17 +10,17 @@ use std::net::{IpAddr, SocketAddr};
 use ed25519_dalek::SigningKey;
 use serde_json::{Value, json};
 
-use matrix_delegate::check::discovery::{Discovery, Input, Need, Resolution};
 use matrix_delegate::check::evaluate::Observations;
 use matrix_delegate::check::model::{CheckId, CheckResult};
-use matrix_delegate::check::observe::{
-    AddressLookup, AddressRecord, DnsError, Hop, HttpObservation, SrvLookup, TlsObservation,
-};
-use matrix_delegate::check::signed_json::{encode_base64, sign};
 use matrix_delegate::check::verdict::client::ClientObservations;
 use matrix_delegate::check::verdict::cors::PROBE_ORIGIN;
 use matrix_delegate::check::verdict::federation::AddressProbe;
 use matrix_delegate::domain::ServerName;
+use matrix_delegate::matrix::discovery::{Discovery, Input, Need, Resolution};
+use matrix_delegate::matrix::signed_json::{encode_base64, sign};
+use matrix_delegate::observe::{
+    AddressLookup, AddressRecord, DnsError, Hop, HttpObservation, SrvLookup, TlsObservation,
+};
 
 /// 2026-01-01 00:00 UTC.
 pub const NOW_MS: i64 = 1_767_225_600_000;

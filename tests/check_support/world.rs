@@ -5,12 +5,12 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use matrix_delegate::check::discovery::{Discovery, Input, Need, Resolution};
-use matrix_delegate::check::observe::{
+use matrix_delegate::domain::ServerName;
+use matrix_delegate::matrix::discovery::{Discovery, Input, Need, Resolution};
+use matrix_delegate::observe::{
     AddressLookup, AddressRecord, CnameRecord, DnsError, FetchFailure, HttpObservation, SrvLookup,
     SrvRecord,
 };
-use matrix_delegate::domain::ServerName;
 
 pub const NX: DnsError = DnsError::NxDomain { negative_ttl: None };
 

@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use matrix_delegate::check::net::*;
+use matrix_delegate::probe::*;
 use matrix_delegate::sim::{Scenario, Sim};
 
 pub fn scenario() -> String {

@@ -6,11 +6,11 @@ use std::time::Duration;
 use matrix_delegate::check::evaluate::Observations;
 use matrix_delegate::check::expect::Expectations;
 use matrix_delegate::check::model::{CheckEvent, CheckId, CheckResult, Status};
-use matrix_delegate::check::net::Net;
-use matrix_delegate::check::report::Report;
-use matrix_delegate::check::report::fold::ReportState;
-use matrix_delegate::check::runner::{CheckRequest, run};
 use matrix_delegate::domain::ServerName;
+use matrix_delegate::probe::Net;
+use matrix_delegate::probe::runner::{CheckRequest, run};
+use matrix_delegate::report::Report;
+use matrix_delegate::report::fold::ReportState;
 use matrix_delegate::sim::{Scenario, Sim};
 
 /// Scenarios whose outcome is a timeout: they run with a short one.

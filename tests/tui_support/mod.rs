@@ -11,13 +11,13 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use matrix_delegate::check::client_discovery::ClientVerdict;
-use matrix_delegate::check::discovery_types::{FederationPath, PathTarget, Step as SpecStep};
 use matrix_delegate::check::model::{CheckEvent, CheckId, CheckResult, RunId, Status};
-use matrix_delegate::check::report::Report;
 use matrix_delegate::domain::Plan;
 use matrix_delegate::domain::plan::WellKnownSection;
 use matrix_delegate::generate::Artifact;
+use matrix_delegate::matrix::client_discovery::ClientVerdict;
+use matrix_delegate::matrix::discovery::types::{FederationPath, PathTarget, Step as SpecStep};
+use matrix_delegate::report::Report;
 use matrix_delegate::tui::services::{
     CheckRequest, CheckSink, ConfigInfo, ConfigPreview, ConfigStatus, Expected, RunHandle,
     SavedFiles, Services, WriteOutcome,

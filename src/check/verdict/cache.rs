@@ -8,9 +8,9 @@
 use super::add_remedy;
 use crate::check::expect::Expectations;
 use crate::check::model::{CheckId, CheckResult, Status};
-use crate::check::observe::HttpObservation;
 use crate::check::remedy;
-use crate::check::words::duration;
+use crate::observe::HttpObservation;
+use crate::words::duration;
 
 pub const DEFAULT_SECS: u64 = 24 * 3600;
 pub const MIN_SECS: u64 = 5 * 60;

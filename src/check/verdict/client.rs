@@ -3,13 +3,15 @@
 
 use super::server_well_known::http_evidence;
 use super::{add_remedy, with_mistakes};
-use crate::check::client_discovery::{ClientVerdict, ClientWellKnown, Conclusion, versions_usable};
 use crate::check::expect::Expectations;
 use crate::check::mistakes::{self, Mistake};
 use crate::check::model::{CheckId, CheckResult, Status};
-use crate::check::observe::HttpObservation;
 use crate::check::remedy;
 use crate::domain::ServerName;
+use crate::matrix::client_discovery::{
+    ClientVerdict, ClientWellKnown, Conclusion, versions_usable,
+};
+use crate::observe::HttpObservation;
 
 /// Everything fetched for client discovery.
 #[derive(Debug, Clone, PartialEq, Eq)]

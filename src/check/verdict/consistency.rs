@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use super::keys::KeysInfo;
 use super::version::VersionInfo;
 use crate::check::model::{CheckId, CheckResult, Status};
-use crate::check::words::and_list;
+use crate::words::and_list;
 
 /// What one address showed, condensed for comparison.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,9 +9,9 @@ use super::client::ClientObservations;
 use crate::check::expect::Expectations;
 use crate::check::mistakes::Mistake;
 use crate::check::model::{CheckId, CheckResult, Status};
-use crate::check::observe::HttpObservation;
 use crate::check::remedy;
 use crate::domain::Strategy;
+use crate::observe::HttpObservation;
 
 /// The `Origin` the runner sends on every CORS probe.
 pub const PROBE_ORIGIN: &str = "https://app.element.io";

@@ -7,10 +7,10 @@ use std::net::SocketAddr;
 
 use super::consistency::{AddressSummary, server_consistency};
 use super::{keys, routing, tls, version};
-use crate::check::discovery::Resolution;
 use crate::check::expect::Expectations;
 use crate::check::model::{CheckId, CheckResult, Status};
-use crate::check::observe::{HttpObservation, TlsObservation};
+use crate::matrix::discovery::Resolution;
+use crate::observe::{HttpObservation, TlsObservation};
 
 /// Everything observed at one address.
 #[derive(Debug, Clone, PartialEq, Eq)]

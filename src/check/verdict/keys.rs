@@ -12,14 +12,14 @@ use serde_json::Value;
 use super::server_well_known::http_evidence;
 use super::version::explain_failure;
 use super::{add_remedy, worse};
-use crate::check::discovery::Target;
 use crate::check::expect::Expectations;
 use crate::check::mistakes;
 use crate::check::model::{CheckId, CheckResult, Status};
-use crate::check::observe::HttpObservation;
-use crate::check::signed_json::{self, SignatureCheck, VerifyKeys};
-use crate::check::words::{count, duration};
 use crate::domain::ServerName;
+use crate::matrix::discovery::Target;
+use crate::matrix::signed_json::{self, SignatureCheck, VerifyKeys};
+use crate::observe::HttpObservation;
+use crate::words::{count, duration};
 
 pub const PATH: &str = "/_matrix/key/v2/server";
 const SPEC: &str = "server-server API, Retrieving server keys (GET /_matrix/key/v2/server); \

@@ -7,7 +7,6 @@ pub mod client;
 pub mod consistency;
 pub mod cors;
 pub mod dns;
-pub mod dns_srv;
 pub mod federation;
 pub mod keys;
 pub mod resolution;
@@ -17,10 +16,10 @@ pub mod support;
 pub mod tls;
 pub mod version;
 
-use super::discovery_types::severity;
 use super::expect::Expectations;
 use super::mistakes::Mistake;
 use super::model::{CheckResult, Status};
+use crate::matrix::discovery::types::severity;
 
 /// The worse of two statuses.
 pub fn worse(a: Status, b: Status) -> Status {

@@ -2,11 +2,11 @@
 //! `Host` header, SNI, certificate name), and whether it matches the intent.
 
 use super::{add_remedy, worse};
-use crate::check::discovery::{Resolution, Step};
 use crate::check::expect::Expectations;
 use crate::check::mistakes;
 use crate::check::model::{CheckId, CheckResult, Status};
-use crate::check::words::count;
+use crate::matrix::discovery::{Resolution, Step};
+use crate::words::count;
 
 /// One line for a target: `203.0.113.7:443 · Host matrix.example.com:443 ·
 /// SNI matrix.example.com · certificate for matrix.example.com`.

@@ -10,12 +10,12 @@
 use std::net::SocketAddr;
 
 use super::server_well_known::http_evidence;
-use crate::check::discovery::Target;
 use crate::check::expect::Expectations;
 use crate::check::mistakes::Mistake;
 use crate::check::model::{CheckId, CheckResult, Status};
-use crate::check::observe::HttpObservation;
 use crate::check::remedy;
+use crate::matrix::discovery::Target;
+use crate::observe::HttpObservation;
 
 /// The probe: `$probe/slash` as one event-id segment, escaped.
 pub const PROBE_PATH: &str = "/_matrix/federation/v1/event/%24probe%2Fslash";

@@ -4,13 +4,13 @@
 //! mistakes named.
 
 use super::{add_remedy, with_mistakes};
-use crate::check::discovery::Resolution;
 use crate::check::expect::Expectations;
 use crate::check::mistakes::{self, Mistake};
 use crate::check::model::{CheckId, CheckResult, Status};
-use crate::check::observe::HttpObservation;
 use crate::check::remedy;
-use crate::check::well_known_server::{ServerWellKnown, WellKnownInvalid};
+use crate::matrix::discovery::Resolution;
+use crate::matrix::well_known_server::{ServerWellKnown, WellKnownInvalid};
+use crate::observe::HttpObservation;
 
 const SPEC: &str =
     "server-server API, Resolving server names, step 3; GET /.well-known/matrix/server";

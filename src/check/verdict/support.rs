@@ -7,12 +7,12 @@
 use serde_json::Value;
 
 use super::server_well_known::http_evidence;
-use crate::check::client_discovery::parse_http_url;
 use crate::check::expect::Expectations;
 use crate::check::model::{CheckId, CheckResult, Status};
-use crate::check::observe::HttpObservation;
-use crate::check::words::count;
 use crate::domain::support::{validate_email, validate_role, validate_user_id};
+use crate::matrix::client_discovery::parse_http_url;
+use crate::observe::HttpObservation;
+use crate::words::count;
 
 const SPEC: &str = "client-server API, GET /.well-known/matrix/support";
 

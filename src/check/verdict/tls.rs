@@ -4,9 +4,9 @@
 
 use std::net::SocketAddr;
 
-use crate::check::discovery::{Step, Target};
 use crate::check::model::{CheckId, CheckResult, Status};
-use crate::check::observe::TlsObservation;
+use crate::matrix::discovery::{Step, Target};
+use crate::observe::TlsObservation;
 
 /// Certificates expiring sooner than this many days are a warning.
 pub const EXPIRY_WARNING_DAYS: i64 = 14;

@@ -5,12 +5,12 @@
 use std::net::SocketAddr;
 
 use super::server_well_known::http_evidence;
-use crate::check::discovery::Target;
 use crate::check::expect::Expectations;
 use crate::check::mistakes::Mistake;
 use crate::check::model::{CheckId, CheckResult, Status};
-use crate::check::observe::HttpObservation;
 use crate::check::remedy;
+use crate::matrix::discovery::Target;
+use crate::observe::HttpObservation;
 
 pub const PATH: &str = "/_matrix/federation/v1/version";
 const SPEC: &str = "server-server API, GET /_matrix/federation/v1/version";

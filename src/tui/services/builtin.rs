@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
 
-use crate::check::net::NetOptions;
-use crate::check::report::Report;
 use crate::cli::config::process_env;
 use crate::domain::Plan;
 use crate::generate::Artifact;
+use crate::probe::NetOptions;
+use crate::report::Report;
 
 use super::check_net::{CheckNet, NetSource};
 use super::{

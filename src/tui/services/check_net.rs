@@ -11,8 +11,8 @@ use std::time::Duration;
 use tokio::sync::Mutex;
 
 use crate::check::expect::Expectations;
-use crate::check::net::{Net, NetOptions, ResolveOverride};
-use crate::check::runner;
+use crate::probe::runner;
+use crate::probe::{Net, NetOptions, ResolveOverride};
 use crate::sim::{Scenario, Sim};
 
 use super::{CheckRequest, CheckSink, Expected, RunHandle};

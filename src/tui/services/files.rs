@@ -6,8 +6,8 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
-use crate::check::report::{Report, json, markdown};
 use crate::generate::Artifact;
+use crate::report::{Report, json, markdown};
 
 use super::SavedFiles;
 

@@ -29,7 +29,7 @@ use crate::domain::{Plan, ServerName};
 use crate::generate::Artifact;
 
 use super::msg::Msg;
-use crate::check::report::Report;
+use crate::report::Report;
 
 pub use builtin::BuiltinServices;
 pub use check_net::NetSource;

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use crate::check::model::{CheckEvent, CheckId, CheckResult, RunId, Status};
-use crate::check::report::Report;
-use crate::check::report::fold::ReportState;
 use crate::domain::ServerName;
+use crate::report::Report;
+use crate::report::fold::ReportState;
 use crate::tui::cmd::Cmd;
 use crate::tui::services::{CheckRequest, Expected};
 

@@ -220,7 +220,7 @@ pub fn on_tick(state: &mut State, now: Instant) -> Handled {
 /// The watch line's DNS wait as shown (`None`: nothing to wait for).
 pub fn dns_wait_words(state: &State) -> Option<String> {
     let left = state.checks.dns_wait_left()?;
-    Some(crate::check::words::duration(left.as_secs().max(1)))
+    Some(crate::words::duration(left.as_secs().max(1)))
 }
 
 pub fn on_failed(state: &mut State, run: RunId, reason: String) -> Handled {

@@ -4,7 +4,7 @@
 use ratatui::text::{Line, Span};
 
 use crate::check::model::{CheckId, Panel, Status};
-use crate::check::report::text::{self, status_label};
+use crate::report::text::{self, status_label};
 use crate::tui::state::checks::{Change, Row};
 use crate::tui::state::{ChecksState, Level, RunPhase};
 use crate::tui::text::{width, wrap_prose};

@@ -7,8 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph};
 
 use crate::check::model::Panel;
-use crate::check::report::PANELS;
-use crate::check::report::text::status_label;
+use crate::report::PANELS;
+use crate::report::text::status_label;
 use crate::tui::layout;
 use crate::tui::state::checks::{Change, Row};
 use crate::tui::state::{Level, Mode, RunPhase, State};

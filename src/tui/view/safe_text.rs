@@ -1,12 +1,12 @@
 //! The one gate for text that did not come from this program (network
 //! answers, config files, typed values echoed back): whatever it contains,
 //! it must not move the cursor, change colours, reorder the line or hide
-//! itself. The escaping is the shared sanitiser's ([`sanitize::display`]),
+//! itself. The escaping is the shared sanitiser's ([`safe_text::display`]),
 //! so the wizard shows exactly what the text report and the exports show.
 
 use std::borrow::Cow;
 
-use crate::check::sanitize;
+use crate::safe_text;
 
 /// Longest piece of outside text shown at once; the rest is cut with `…`.
 pub const MAX_SHOWN_CHARS: usize = 2000;
@@ -18,7 +18,7 @@ pub const MAX_SHOWN_CHARS: usize = 2000;
 /// `'\n'` first and pass each line here); a tab becomes spaces. Text that
 /// needs none of this is borrowed.
 pub fn safe_text(raw: &str) -> Cow<'_, str> {
-    sanitize::display(raw, MAX_SHOWN_CHARS)
+    safe_text::display(raw, MAX_SHOWN_CHARS)
 }
 
 #[cfg(test)]

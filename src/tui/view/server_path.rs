@@ -7,9 +7,9 @@
 use std::net::{IpAddr, SocketAddr};
 
 use crate::check::model::CheckId;
-use crate::check::report::TargetSummary;
-use crate::check::report::text::{NO_SERVICE_LINE, target_line, target_route, unresolved_line};
 use crate::domain::FederationEndpoint;
+use crate::report::TargetSummary;
+use crate::report::text::{NO_SERVICE_LINE, target_line, target_route, unresolved_line};
 use crate::tui::services::Expected;
 use crate::tui::state::{ChecksState, RunPhase};
 use crate::tui::text::wrap_prose;

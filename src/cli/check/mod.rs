@@ -1,0 +1,275 @@
+//! `matrix-delegate check <SERVER_NAME>`: every live check, as a human
+//! report (default), JSON (`--json`, the documented contract) or Markdown.
+//!
+//! Exit codes: 0 nothing failed; 1 a check failed or could not run; 2
+//! usage errors (a bad server name, an unusable option value or config file).
+
+mod tui;
+
+use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::config::process_env;
+use crate::check::expect::Expectations;
+use crate::config_file::inspect_file;
+use crate::domain::{Proxy, ServerName};
+use crate::probe::runner::{CheckRequest, run_to_report};
+use crate::probe::{
+    DEFAULT_TIMEOUT, Net, NetOptions, ResolveOverride, SetupError, parse_nameserver, parse_resolve,
+    parse_timeout,
+};
+use crate::report::Report;
+use crate::report::text::TextOptions;
+use crate::report::{json, markdown, text};
+use crate::sim::{Scenario, Sim};
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_PROBLEMS: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// The server name to check: the part after the colon in user IDs
+    /// (@alice:example.com → example.com), not the delegated host
+    #[arg(value_name = "SERVER_NAME", value_parser = server_name)]
+    pub server_name: ServerName,
+    /// Print the report as JSON (the stable schema documented in the README)
+    #[arg(long, conflicts_with = "markdown")]
+    pub json: bool,
+    /// Print the report as Markdown (for issues and chat)
+    #[arg(long)]
+    pub markdown: bool,
+    /// Open the wizard's checks screen instead of printing a report: panels
+    /// that fill in as results arrive, details and remedies, re-run (r), watch
+    /// (w), export (e). Same options, same expectations
+    #[arg(long, conflicts_with_all = ["json", "markdown"])]
+    pub tui: bool,
+    /// Compare with the intent in this homeserver config file: its server_name and
+    /// [global.well_known] section (environment overrides applied)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The m.server the server file should carry, e.g. matrix.example.com:443
+    #[arg(long, value_name = "HOST:PORT")]
+    pub expect_server: Option<String>,
+    /// The base_url the client file should carry, e.g. https://matrix.example.com/
+    #[arg(long, value_name = "URL")]
+    pub expect_client: Option<String>,
+    /// Your reverse proxy, so remedies show its configuration: caddy, nginx, apache,
+    /// haproxy, traefik or static
+    #[arg(long, value_name = "ID", value_parser = proxy)]
+    pub proxy: Option<Proxy>,
+    /// Ask only this DNS resolver (repeatable); /etc/hosts is then ignored
+    /// [default: the system's resolvers]
+    #[arg(long = "nameserver", value_name = "IP[:PORT]", value_parser = nameserver)]
+    pub nameservers: Vec<SocketAddr>,
+    /// Also trust the certificate authorities in this PEM file (repeatable)
+    #[arg(long = "ca-file", value_name = "PEM")]
+    pub ca_files: Vec<PathBuf>,
+    /// Trust only the --ca-file authorities, not the system's roots
+    #[arg(long, requires = "ca_files")]
+    pub ca_only: bool,
+    /// Connect to ADDR for HOST:PORT instead of what DNS says (curl's --resolve; repeatable;
+    /// ADDR may be a comma-separated list, IPv6 in brackets)
+    #[arg(long = "resolve", value_name = "HOST:PORT:ADDR", value_parser = resolve)]
+    pub resolve: Vec<ResolveOverride>,
+    /// Per-request timeout in seconds (DNS query, connection, response); fractions allowed
+    #[arg(long, value_name = "SECS", value_parser = timeout, default_value = "5")]
+    pub timeout: Duration,
+    /// Testing aid: check against a built-in simulated deployment on loopback
+    /// (see the README) instead of the real network; --timeout and --resolve
+    /// still apply
+    #[arg(long, value_name = "SCENARIO", hide = true, value_parser = scenario)]
+    pub sim: Option<String>,
+}
+
+fn server_name(text: &str) -> Result<ServerName, String> {
+    ServerName::parse(text).map_err(|e| e.to_string())
+}
+
+fn proxy(text: &str) -> Result<Proxy, String> {
+    text.parse()
+}
+
+fn nameserver(text: &str) -> Result<SocketAddr, String> {
+    parse_nameserver(text).map_err(|e| e.message)
+}
+
+fn resolve(text: &str) -> Result<ResolveOverride, String> {
+    parse_resolve(text).map_err(|e| e.message)
+}
+
+fn timeout(text: &str) -> Result<Duration, String> {
+    parse_timeout(text).map_err(|e| e.message)
+}
+
+fn scenario(text: &str) -> Result<String, String> {
+    Scenario::builtin(text)
+        .map(|_| text.to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// Text after the options list in `check --help`.
+pub fn after_help() -> String {
+    format!(
+        "Exit codes: {EXIT_OK} nothing failed, {EXIT_PROBLEMS} a check failed or could not run, \
+         {EXIT_USAGE} usage error.\nWith --json the report follows the schema in the README \
+         (stable check ids, status pass/warn/fail/skipped/error). Colour is used only on a \
+         terminal and when NO_COLOR is unset. The default timeout is {} s.",
+        DEFAULT_TIMEOUT.as_secs()
+    )
+}
+
+/// A usage problem found after parsing: the message names the option.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError(pub String);
+
+/// The intent: `--config`, then `--expect-server` / `--expect-client` on top.
+pub fn expectations(
+    args: &CheckArgs,
+    env: &[(String, String)],
+) -> Result<Expectations, UsageError> {
+    let flags = args.expect_server.is_some() || args.expect_client.is_some();
+    let mut ex = if flags {
+        Expectations::from_flags(args.expect_server.as_deref(), args.expect_client.as_deref())
+            .map_err(UsageError)?
+    } else {
+        Expectations::none()
+    };
+    if let Some(path) = &args.config {
+        let from_file = config_expectations(path, env)?;
+        ex = if flags {
+            // The flags name the values; the file still says who the server is.
+            Expectations {
+                server_name: from_file.server_name,
+                m_server: ex.m_server.or(from_file.m_server),
+                base_url: ex.base_url.or(from_file.base_url),
+                deployment: from_file.deployment,
+                ..ex
+            }
+        } else {
+            from_file
+        };
+    }
+    Ok(ex.with_proxy(args.proxy))
+}
+
+fn config_expectations(path: &Path, env: &[(String, String)]) -> Result<Expectations, UsageError> {
+    let report = inspect_file(path, env)
+        .map_err(|e| UsageError(format!("--config {}: {e}", path.display())))?;
+    let shown = path.display().to_string();
+    Ok(Expectations::from_config(
+        report.server_name(),
+        &report.effective_section(),
+        Some(&shown),
+    ))
+}
+
+/// The network options from the flags (the simulated internet brings its own).
+pub fn net_options(args: &CheckArgs) -> NetOptions {
+    NetOptions {
+        nameservers: args.nameservers.clone(),
+        ca_files: args.ca_files.clone(),
+        ca_only: args.ca_only,
+        resolve: args.resolve.clone(),
+        timeout: args.timeout,
+        ..NetOptions::default()
+    }
+}
+
+pub(super) fn setup_exit(e: &SetupError) -> u8 {
+    match e {
+        SetupError::Resolver { .. } => EXIT_PROBLEMS,
+        _ => EXIT_USAGE,
+    }
+}
+
+/// Runs the check; returns the exit code.
+pub fn run(args: &CheckArgs) -> ExitCode {
+    ExitCode::from(run_code(args))
+}
+
+fn run_code(args: &CheckArgs) -> u8 {
+    let ex = match expectations(args, &process_env()) {
+        Ok(ex) => ex,
+        Err(UsageError(message)) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+    };
+    if args.tui {
+        return self::tui::run(args, ex);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return EXIT_PROBLEMS;
+        }
+    };
+    runtime.block_on(check(args, ex))
+}
+
+async fn check(args: &CheckArgs, ex: Expectations) -> u8 {
+    // The simulated internet, when asked for, lives until the run is over.
+    let (options, _sim) = match &args.sim {
+        None => (net_options(args), None),
+        Some(name) => match start_sim(name).await {
+            Ok(sim) => {
+                let mut options = sim.net_options();
+                options.timeout = args.timeout;
+                options.resolve = args.resolve.clone();
+                (options, Some(sim))
+            }
+            Err(message) => {
+                eprintln!("error: --sim {name}: {message}");
+                return EXIT_PROBLEMS;
+            }
+        },
+    };
+    let net = match Net::new(options) {
+        Ok(net) => net,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return setup_exit(&e);
+        }
+    };
+    let request = CheckRequest {
+        server_name: args.server_name.clone(),
+        expectations: ex,
+    };
+    let report = run_to_report(net, request, 1).await;
+    let out = render(args, &report);
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not worth a panic.
+    let _ = stdout.write_all(out.as_bytes());
+    let _ = stdout.flush();
+    if report.ok { EXIT_OK } else { EXIT_PROBLEMS }
+}
+
+async fn start_sim(name: &str) -> Result<Sim, String> {
+    let scenario = Scenario::builtin(name).map_err(|e| e.to_string())?;
+    Sim::start(&scenario).await.map_err(|e| e.to_string())
+}
+
+fn render(args: &CheckArgs, report: &Report) -> String {
+    if args.json {
+        let mut s = json::render(report);
+        s.push('\n');
+        s
+    } else if args.markdown {
+        markdown::render(report)
+    } else {
+        let no_color = std::env::var("NO_COLOR").ok();
+        let options = TextOptions::auto(no_color.as_deref(), std::io::stdout().is_terminal());
+        text::render(report, &options)
+    }
+}

@@ -1,0 +1,354 @@
+//! DNS lookups with hickory-resolver: A and AAAA (each its own query),
+//! CNAME chains, SRV; every lookup becomes a [`DnsLookup`] observation.
+//!
+//! The cache is off (`cache_size = 0`) so a re-run sees what the servers say
+//! now; with `--nameserver` only those servers are asked and `/etc/hosts` is
+//! ignored.
+
+pub mod types;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use hickory_resolver::TokioResolver;
+use hickory_resolver::config::{
+    ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts,
+};
+use hickory_resolver::lookup::Lookup;
+use hickory_resolver::net::runtime::TokioRuntimeProvider;
+use hickory_resolver::net::{DnsError, NetError};
+use hickory_resolver::proto::op::ResponseCode;
+use hickory_resolver::proto::rr::{Name, RData, Record};
+
+use self::types::*;
+use super::options::NetOptions;
+use super::trust::SetupError;
+
+/// The DNS side of the network layer. Cheap to clone.
+#[derive(Clone)]
+pub struct Dns {
+    resolver: Arc<TokioResolver>,
+    timeout: Duration,
+    /// [`NetOptions::dial_map`]: where [`Dns::query_server`] really sends
+    /// its queries (the simulated internet's nameservers).
+    dial_map: Arc<HashMap<SocketAddr, SocketAddr>>,
+}
+
+impl std::fmt::Debug for Dns {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dns")
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+impl Dns {
+    pub fn new(opts: &NetOptions) -> Result<Dns, SetupError> {
+        let resolver = if opts.nameservers.is_empty() {
+            system_resolver(opts.timeout)?
+        } else {
+            resolver_for(&opts.nameservers, opts.timeout, true)
+                .map_err(|message| SetupError::Resolver { message })?
+        };
+        Ok(Dns {
+            resolver: Arc::new(resolver),
+            timeout: opts.timeout,
+            dial_map: Arc::new(opts.dial_map.clone()),
+        })
+    }
+
+    /// Looks up one name and type with the configured resolvers.
+    pub async fn lookup(&self, name: &str, kind: RecordKind) -> DnsLookup {
+        run_lookup(&self.resolver, self.budget(), name, kind, None).await
+    }
+
+    /// Like [`Dns::lookup`], but giving up at `deadline` at the latest.
+    pub async fn lookup_until(&self, name: &str, kind: RecordKind, deadline: Instant) -> DnsLookup {
+        let left = deadline.saturating_duration_since(Instant::now());
+        run_lookup(&self.resolver, self.budget().min(left), name, kind, None).await
+    }
+
+    /// A and AAAA at the same time, giving up at `deadline` at the latest.
+    pub async fn addresses_until(&self, name: &str, deadline: Instant) -> AddressLookup {
+        let (a, aaaa) = tokio::join!(
+            self.lookup_until(name, RecordKind::A, deadline),
+            self.lookup_until(name, RecordKind::Aaaa, deadline)
+        );
+        AddressLookup { a, aaaa }
+    }
+
+    /// The most one lookup may take: the per-request timeout.
+    fn budget(&self) -> Duration {
+        self.timeout
+    }
+
+    /// A and AAAA for `name`, asked at the same time.
+    pub async fn addresses(&self, name: &str) -> AddressLookup {
+        let (a, aaaa) = tokio::join!(
+            self.lookup(name, RecordKind::A),
+            self.lookup(name, RecordKind::Aaaa)
+        );
+        AddressLookup { a, aaaa }
+    }
+
+    /// Asks one specific server directly, e.g. a zone's authoritative server
+    /// (`recursion_desired = false`) to compare with what resolvers cache.
+    /// `server` is a logical address: the dial map applies, the lookup
+    /// records the logical one.
+    pub async fn query_server(
+        &self,
+        server: SocketAddr,
+        name: &str,
+        kind: RecordKind,
+        recursion_desired: bool,
+    ) -> DnsLookup {
+        let real = self.dial_map.get(&server).copied().unwrap_or(server);
+        match resolver_for(&[real], self.timeout, recursion_desired) {
+            Ok(resolver) => run_lookup(&resolver, self.budget(), name, kind, Some(server)).await,
+            Err(detail) => DnsLookup {
+                name: strip_dot(name).to_string(),
+                kind,
+                server: Some(server),
+                outcome: DnsOutcome::Failure(failure(DnsFailureKind::Other, detail)),
+                duration: Duration::ZERO,
+            },
+        }
+    }
+}
+
+fn base_options(timeout: Duration) -> ResolverOpts {
+    let mut opts = ResolverOpts::default();
+    opts.cache_size = 0;
+    // Two tries of half the timeout each: a lost UDP packet is not a broken
+    // zone, and the whole lookup still fits in one request's timeout.
+    opts.timeout = (timeout / 2).max(Duration::from_millis(50));
+    opts.attempts = 1;
+    // Names are always asked fully qualified; no search list.
+    opts.ndots = 0;
+    opts.preserve_intermediates = true;
+    opts
+}
+
+fn resolver_for(
+    servers: &[SocketAddr],
+    timeout: Duration,
+    recursion: bool,
+) -> Result<TokioResolver, String> {
+    let name_servers = servers
+        .iter()
+        .map(|addr| {
+            let mut udp = ConnectionConfig::udp();
+            udp.port = addr.port();
+            let mut tcp = ConnectionConfig::tcp();
+            tcp.port = addr.port();
+            NameServerConfig::new(addr.ip(), true, vec![udp, tcp])
+        })
+        .collect();
+    let mut opts = base_options(timeout);
+    opts.use_hosts_file = ResolveHosts::Never;
+    opts.recursion_desired = recursion;
+    let mut builder = TokioResolver::builder_with_config(
+        ResolverConfig::from_name_servers(name_servers),
+        TokioRuntimeProvider::default(),
+    );
+    *builder.options_mut() = opts;
+    builder.build().map_err(|e| e.to_string())
+}
+
+fn system_resolver(timeout: Duration) -> Result<TokioResolver, SetupError> {
+    let mut builder = TokioResolver::builder_tokio().map_err(|e| SetupError::Resolver {
+        message: e.to_string(),
+    })?;
+    let system = builder.options_mut().clone();
+    let mut opts = base_options(timeout);
+    opts.use_hosts_file = system.use_hosts_file;
+    *builder.options_mut() = opts;
+    builder.build().map_err(|e| SetupError::Resolver {
+        message: e.to_string(),
+    })
+}
+
+async fn run_lookup(
+    resolver: &TokioResolver,
+    budget: Duration,
+    name: &str,
+    kind: RecordKind,
+    server: Option<SocketAddr>,
+) -> DnsLookup {
+    let started = Instant::now();
+    let shown = strip_dot(name).to_string();
+    let outcome = match fqdn(name) {
+        Err(detail) => DnsOutcome::Failure(failure(DnsFailureKind::InvalidName, detail)),
+        Ok(fq) => {
+            match tokio::time::timeout(budget, resolver.lookup(fq, kind.record_type())).await {
+                Ok(Ok(lookup)) => answer_from(&lookup, &shown, kind),
+                Ok(Err(err)) => DnsOutcome::Failure(failure_from(&err, &shown)),
+                Err(_) => DnsOutcome::Failure(failure(
+                    DnsFailureKind::Timeout,
+                    format!("no answer within {} ms", budget.as_millis()),
+                )),
+            }
+        }
+    };
+    DnsLookup {
+        name: shown,
+        kind,
+        server,
+        outcome,
+        duration: started.elapsed(),
+    }
+}
+
+fn fqdn(name: &str) -> Result<Name, String> {
+    let trimmed = name.trim();
+    if trimmed.is_empty() || trimmed.len() > 253 || trimmed.chars().any(|c| c.is_control()) {
+        return Err(format!("`{}` is not a valid DNS name", name.escape_debug()));
+    }
+    let mut parsed = Name::from_ascii(trimmed)
+        .map_err(|e| format!("`{}` is not a valid DNS name ({e})", name.escape_debug()))?;
+    parsed.set_fqdn(true);
+    Ok(parsed)
+}
+
+fn failure(kind: DnsFailureKind, detail: impl Into<String>) -> DnsFailure {
+    DnsFailure {
+        kind,
+        detail: detail.into(),
+        negative_ttl: None,
+        soa: None,
+        failed_name: None,
+    }
+}
+
+pub(crate) fn strip_dot(name: &str) -> &str {
+    if name.len() > 1 {
+        name.strip_suffix('.').unwrap_or(name)
+    } else {
+        name
+    }
+}
+
+fn name_text(name: &Name) -> String {
+    strip_dot(&name.to_ascii()).to_string()
+}
+
+fn answer_from(lookup: &Lookup, asked: &str, kind: RecordKind) -> DnsOutcome {
+    let mut chain = Vec::new();
+    let mut current = asked.to_ascii_lowercase();
+    let answers = lookup.answers();
+    // Follow the chain in order; the answer section may list it in any order.
+    if kind != RecordKind::Cname {
+        for _ in 0..answers.len() {
+            let next = answers.iter().find_map(|r| match &r.data {
+                RData::CNAME(target) if name_text(&r.name).eq_ignore_ascii_case(&current) => {
+                    Some(CnameHop {
+                        name: name_text(&r.name),
+                        target: name_text(&target.0),
+                        ttl: r.ttl,
+                    })
+                }
+                _ => None,
+            });
+            match next {
+                Some(hop) => {
+                    current = hop.target.to_ascii_lowercase();
+                    chain.push(hop);
+                }
+                None => break,
+            }
+        }
+    }
+    let wanted = kind.record_type();
+    let records: Vec<DnsRecord> = answers
+        .iter()
+        .filter(|r| r.record_type() == wanted)
+        .filter_map(record_from)
+        .collect();
+    if records.is_empty() {
+        let mut f = failure(
+            DnsFailureKind::NoData,
+            format!("no {} record in the answer", kind.as_str()),
+        );
+        if !chain.is_empty() {
+            f.failed_name = Some(current);
+        }
+        return DnsOutcome::Failure(f);
+    }
+    DnsOutcome::Answer(DnsAnswer {
+        cname_chain: chain,
+        records,
+        authoritative: lookup.message().metadata.authoritative,
+    })
+}
+
+fn record_from(record: &Record) -> Option<DnsRecord> {
+    let data = match &record.data {
+        RData::A(a) => RecordData::A(a.0),
+        RData::AAAA(aaaa) => RecordData::Aaaa(aaaa.0),
+        RData::CNAME(c) => RecordData::Cname(name_text(&c.0)),
+        RData::NS(ns) => RecordData::Ns(name_text(&ns.0)),
+        RData::SRV(srv) => RecordData::Srv(SrvData {
+            priority: srv.priority,
+            weight: srv.weight,
+            port: srv.port,
+            target: name_text(&srv.target),
+        }),
+        _ => return None,
+    };
+    Some(DnsRecord {
+        name: name_text(&record.name),
+        ttl: record.ttl,
+        data,
+    })
+}
+
+fn failure_from(err: &NetError, asked: &str) -> DnsFailure {
+    let detail = err.to_string();
+    match err {
+        NetError::Dns(DnsError::NoRecordsFound(nr)) => {
+            let kind = if nr.response_code == ResponseCode::NXDomain {
+                DnsFailureKind::NxDomain
+            } else {
+                DnsFailureKind::NoData
+            };
+            let failed = name_text(nr.query.name());
+            let soa = nr.soa.as_ref().map(|soa| SoaInfo {
+                zone: name_text(&soa.name),
+                mname: name_text(&soa.data.mname),
+                rname: name_text(&soa.data.rname),
+                serial: soa.data.serial,
+                minimum: soa.data.minimum,
+                ttl: soa.ttl,
+            });
+            DnsFailure {
+                kind,
+                detail: match kind {
+                    DnsFailureKind::NxDomain => format!("{failed}: no such name (NXDOMAIN)"),
+                    _ => format!("{failed}: the name exists but has no record of this type"),
+                },
+                negative_ttl: nr
+                    .negative_ttl
+                    .or_else(|| soa.as_ref().map(|s| s.minimum.min(s.ttl))),
+                soa,
+                failed_name: (!failed.eq_ignore_ascii_case(asked)).then_some(failed),
+            }
+        }
+        NetError::Dns(DnsError::ResponseCode(code)) => {
+            let kind = match code {
+                ResponseCode::ServFail => DnsFailureKind::ServFail,
+                ResponseCode::Refused => DnsFailureKind::Refused,
+                ResponseCode::NXDomain => DnsFailureKind::NxDomain,
+                _ => DnsFailureKind::Other,
+            };
+            failure(kind, format!("server answered {code}"))
+        }
+        NetError::Timeout => failure(DnsFailureKind::Timeout, "no answer in time"),
+        NetError::Truncated => failure(
+            DnsFailureKind::Truncated,
+            "the answer was truncated and TCP did not deliver it",
+        ),
+        _ => failure(DnsFailureKind::Other, detail),
+    }
+}

@@ -1,0 +1,163 @@
+//! The per-address checks: for every resolved address (each IPv4 and IPv6
+//! address of each target) a TLS inspection, `GET
+//! /_matrix/federation/v1/version`, `GET /_matrix/key/v2/server` and the
+//! routing probe, all at once and each reported as soon as it is in; then
+//! `server.consistency` over all of them.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
+
+use super::ctx::Ctx;
+use super::requests;
+use super::tasks::Pending;
+use crate::check::model::CheckId;
+use crate::check::verdict::federation::{AddressProbe, federation_checks};
+use crate::check::verdict::{keys, routing, tls, version};
+use crate::matrix::discovery::{Resolution, Target};
+use crate::observe::{HttpObservation, TlsObservation};
+use crate::probe::adapt;
+use crate::probe::{self, FetchObservation, FetchRequest, WELL_KNOWN_BODY_CAP};
+
+/// The four requests made to one address, started (or shared, when
+/// speculation started them already).
+pub(crate) struct ProbeSet {
+    tls: Pending<probe::TlsObservation>,
+    version: (FetchRequest, Pending<FetchObservation>),
+    keys: (FetchRequest, Pending<FetchObservation>),
+    routing: (FetchRequest, Pending<FetchObservation>),
+}
+
+impl ProbeSet {
+    pub(crate) fn start(ctx: &Ctx, addr: SocketAddr, target: &Target) -> ProbeSet {
+        let fetch = |request: FetchRequest| {
+            let pending = ctx.fetch(&request);
+            (request, pending)
+        };
+        ProbeSet {
+            tls: ctx.inspect_tls(&requests::tls(addr, target)),
+            version: fetch(requests::federation(
+                addr,
+                target,
+                version::PATH,
+                WELL_KNOWN_BODY_CAP,
+            )),
+            keys: fetch(requests::keys(addr, target)),
+            routing: fetch(requests::federation(
+                addr,
+                target,
+                routing::PROBE_PATH,
+                WELL_KNOWN_BODY_CAP,
+            )),
+        }
+    }
+}
+
+/// One finished piece of one address's probe.
+enum Piece {
+    Tls(usize, probe::TlsObservation),
+    Version(usize, FetchObservation),
+    Keys(usize, FetchObservation),
+    Routing(usize, FetchObservation),
+}
+
+const PER_ADDRESS: [CheckId; 4] = [
+    CheckId::ServerTls,
+    CheckId::ServerVersion,
+    CheckId::ServerKeys,
+    CheckId::ServerRouting,
+];
+
+/// Probes every endpoint of the resolution, emitting each result as it
+/// arrives, then `server.consistency`. Returns the probes in endpoint order.
+pub(crate) async fn probe_all(ctx: &Arc<Ctx>, res: &Resolution) -> Vec<AddressProbe> {
+    let endpoints = res.endpoints();
+    if endpoints.is_empty() {
+        // Skipped per-address checks and consistency, as the logic words them.
+        for r in federation_checks(res, &[], ctx.now_ms, &ctx.ex) {
+            ctx.emit.finish(r);
+        }
+        return Vec::new();
+    }
+    ctx.emit.start(CheckId::ServerConsistency, None);
+    let sets: Vec<ProbeSet> = endpoints
+        .iter()
+        .map(|(addr, target)| {
+            for id in PER_ADDRESS {
+                ctx.emit.start(id, Some(addr.to_string()));
+            }
+            ProbeSet::start(ctx, *addr, target)
+        })
+        .collect();
+    let mut probes: Vec<AddressProbe> = endpoints
+        .iter()
+        .map(|(addr, _)| AddressProbe {
+            addr: *addr,
+            tls: TlsObservation::default(),
+            version: None,
+            keys: None,
+            routing: None,
+        })
+        .collect();
+    let mut pieces = FuturesUnordered::new();
+    for (i, set) in sets.iter().enumerate() {
+        let tls = set.tls.clone();
+        pieces.push(Box::pin(async move { Piece::Tls(i, tls.await) })
+            as std::pin::Pin<
+                Box<dyn std::future::Future<Output = Piece> + Send>,
+            >);
+        let v = set.version.1.clone();
+        pieces.push(Box::pin(async move { Piece::Version(i, v.await) }));
+        let k = set.keys.1.clone();
+        pieces.push(Box::pin(async move { Piece::Keys(i, k.await) }));
+        let r = set.routing.1.clone();
+        pieces.push(Box::pin(async move { Piece::Routing(i, r.await) }));
+    }
+    let http = |obs: &FetchObservation, request: &FetchRequest| -> HttpObservation {
+        adapt::http(obs, request)
+    };
+    while let Some(piece) = pieces.next().await {
+        let i = match &piece {
+            Piece::Tls(i, _) | Piece::Version(i, _) | Piece::Keys(i, _) | Piece::Routing(i, _) => {
+                *i
+            }
+        };
+        let (addr, target) = endpoints[i];
+        let set = &sets[i];
+        let probe = &mut probes[i];
+        match piece {
+            Piece::Tls(_, obs) => {
+                probe.tls = adapt::tls(&obs);
+                let r = tls::server_tls(addr, target, res.step, &probe.tls);
+                ctx.emit.finish_took(r, obs.duration);
+            }
+            Piece::Version(_, obs) => {
+                let h = http(&obs, &set.version.0);
+                let r = version::server_version(addr, target, &h, &ctx.ex);
+                probe.version = Some(h);
+                ctx.emit.finish_took(r, obs.duration);
+            }
+            Piece::Keys(_, obs) => {
+                let h = http(&obs, &set.keys.0);
+                let (r, _) =
+                    keys::server_keys(addr, target, &h, &res.server_name, ctx.now_ms, &ctx.ex);
+                probe.keys = Some(h);
+                ctx.emit.finish_took(r, obs.duration);
+            }
+            Piece::Routing(_, obs) => {
+                let h = http(&obs, &set.routing.0);
+                let r = routing::server_routing(addr, target, &h, &ctx.ex);
+                probe.routing = Some(h);
+                ctx.emit.finish_took(r, obs.duration);
+            }
+        }
+    }
+    // The consistency verdict is the last of the federation checks; the
+    // per-address ones it recomputes were sent above.
+    if let Some(consistency) = federation_checks(res, &probes, ctx.now_ms, &ctx.ex).pop() {
+        ctx.emit.finish(consistency);
+    }
+    probes
+}
