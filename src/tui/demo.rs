@@ -3,8 +3,8 @@
 //! the answers its operator would have given the wizard — so the checks
 //! compare what the simulated internet serves with what was intended, as
 //! they would for a real operator. The names must match the scenario's own
-//! (`server_name`, the hosts it serves); `tests/tui_demo.rs` runs every
-//! entry against its scenario.
+//! (`server_name`, the hosts it serves); `tests/it/tui/demo_services.rs`
+//! runs every entry against its scenario.
 
 use crate::domain::{Answers, Deployment, Proxy, Strategy};
 

@@ -1,0 +1,183 @@
+//! client.cors: Access-Control-Allow-Origin on the client file, each
+//! redirect hop, the 404, the preflight, and the client API.
+
+use crate::support::check as common;
+
+use common::*;
+
+use matrix_delegate::check::expect::Expectations;
+use matrix_delegate::check::model::Status;
+use matrix_delegate::check::verdict::cors::{PROBE_ORIGIN, client_cors};
+use matrix_delegate::domain::{Answers, Proxy, Strategy, plan};
+use matrix_delegate::observe::HttpObservation;
+
+const URL: &str = "https://example.com/.well-known/matrix/client";
+
+#[test]
+fn cors_cases() {
+    let none = Expectations::none();
+    let base = healthy_client();
+    let no_acao = |obs: &HttpObservation| {
+        let mut o = obs.clone();
+        o.headers
+            .retain(|(k, _)| k != "access-control-allow-origin");
+        o
+    };
+    let mut on_get = base.clone();
+    on_get.well_known = no_acao(&base.well_known);
+    let mut on_hop = base.clone();
+    on_hop.well_known.hops = vec![hop(
+        "https://example.com/.well-known/matrix/client",
+        301,
+        "https://www.example.com/.well-known/matrix/client",
+        &[],
+    )];
+    let mut on_404 = base.clone();
+    on_404.well_known = HttpObservation::get(URL).respond(404, &[], b"");
+    let mut wrong_value = base.clone();
+    wrong_value.well_known.headers = [JSON, ("access-control-allow-origin", "https://example.com")]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let mut echoed = base.clone();
+    echoed.well_known.headers = vec![(
+        "access-control-allow-origin".to_string(),
+        PROBE_ORIGIN.to_string(),
+    )];
+    let mut preflight_405 = base.clone();
+    preflight_405.preflight = Some(preflight(URL, 405, &[]));
+    let mut preflight_bare = base.clone();
+    preflight_bare.preflight = Some(preflight(URL, 204, &[]));
+    let mut versions_bare = base.clone();
+    versions_bare.versions = base.versions.as_ref().map(no_acao);
+    let mut versions_preflight = base.clone();
+    versions_preflight.versions_preflight = Some(preflight(
+        "https://matrix.example.com/_matrix/client/versions",
+        405,
+        &[],
+    ));
+
+    let cases: Vec<(&str, _, Status, &str)> = vec![
+        (
+            "healthy",
+            base.clone(),
+            Status::Pass,
+            "present on the client file and the client API",
+        ),
+        (
+            "missing on GET",
+            on_get,
+            Status::Fail,
+            "the client file has no Access-Control-Allow-Origin",
+        ),
+        (
+            "missing on redirect",
+            on_hop,
+            Status::Fail,
+            "redirect 301 → https://www.example.com/.well-known/matrix/client: no Access-Control-Allow-Origin",
+        ),
+        (
+            "missing on 404",
+            on_404,
+            Status::Warn,
+            "the 404 of the client file",
+        ),
+        (
+            "wrong value",
+            wrong_value,
+            Status::Fail,
+            "is `https://example.com`",
+        ),
+        ("origin echoed", echoed, Status::Pass, "present"),
+        (
+            "preflight 405",
+            preflight_405,
+            Status::Warn,
+            "preflight for the client file fails: answers 405",
+        ),
+        (
+            "preflight without header",
+            preflight_bare,
+            Status::Warn,
+            "preflight for the client file fails: no Access-Control-Allow-Origin",
+        ),
+        (
+            "versions without header",
+            versions_bare,
+            Status::Fail,
+            "/_matrix/client/versions has no Access-Control-Allow-Origin",
+        ),
+        (
+            "versions preflight 405",
+            versions_preflight,
+            Status::Fail,
+            "preflight for the /_matrix/client/versions fails: answers 405",
+        ),
+    ];
+    for (case, obs, status, part) in cases {
+        let r = client_cors(&obs, &none, "example.com");
+        assert_eq!(r.status, status, "{case}: {r:#?}");
+        assert!(r.summary.contains(part), "{case}: {}", r.summary);
+        if status != Status::Pass {
+            assert!(r.remedy.is_some(), "{case}");
+        }
+    }
+}
+
+#[test]
+fn cors_remedy_per_proxy_and_stripped_header_named() {
+    let caddy = Expectations::from_plan(
+        &plan(&Answers {
+            strategy: Strategy::WellKnown,
+            proxy: Proxy::Caddy,
+            ..Answers::example()
+        })
+        .expect("plan"),
+    );
+    let mut obs = healthy_client();
+    obs.well_known
+        .headers
+        .retain(|(k, _)| k != "access-control-allow-origin");
+    let r = client_cors(&obs, &caddy, "example.com");
+    assert_eq!(r.status, Status::Fail);
+    assert!(
+        r.evidence
+            .iter()
+            .any(|e| e.asked == "classic mistake: a proxy strips the CORS header")
+    );
+    assert!(r.remedy.unwrap_or_default().contains("In your Caddyfile for example.com add:\n  header /.well-known/matrix/* Access-Control-Allow-Origin *"));
+
+    let nginx = Expectations::from_plan(
+        &plan(&Answers {
+            strategy: Strategy::Static,
+            proxy: Proxy::Nginx,
+            ..Answers::example()
+        })
+        .expect("plan"),
+    );
+    let r = client_cors(&obs, &nginx, "example.com");
+    assert!(
+        !r.evidence
+            .iter()
+            .any(|e| e.asked.starts_with("classic mistake")),
+        "static files: nothing stripped"
+    );
+    assert!(
+        r.remedy
+            .unwrap_or_default()
+            .contains("add_header Access-Control-Allow-Origin \"*\" always;")
+    );
+
+    let mut api = healthy_client();
+    api.versions_preflight = Some(preflight(
+        "https://matrix.example.com/_matrix/client/versions",
+        405,
+        &[],
+    ));
+    let r = client_cors(&api, &nginx, "example.com");
+    assert!(
+        r.remedy
+            .unwrap_or_default()
+            .contains("proxy for matrix.example.com")
+    );
+}

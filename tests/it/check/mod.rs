@@ -1,0 +1,17 @@
+//! The checks: each verdict fed canned observations (no network), the full
+//! evaluation and its reports, and `matrix-delegate check` as a program.
+
+mod cli;
+mod client;
+mod cors;
+mod discovery;
+mod discovery_edges;
+mod dns;
+mod healthy;
+mod hostile_input;
+mod keys_routing;
+mod mistakes;
+mod report;
+mod server;
+mod support_cache;
+mod tls_version;

@@ -1,0 +1,409 @@
+//! Editing every shape of config file (issue 3, part 3), checked against
+//! the exact text that must come out.
+
+use crate::support::config::{fixture, plan_with, seed_plan, support_plan};
+use matrix_delegate::config_file::{
+    ConfigError, Edit, EditError, EditOptions, edit_for_plan, inspect,
+};
+use matrix_delegate::domain::{Plan, Strategy};
+
+fn run(name: &str, plan: &Plan, normalise: bool) -> Edit {
+    edit_for_plan(&fixture(name), plan, EditOptions { normalise }, &[])
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// The lines of `after` that are not in `before` and vice versa, in order.
+fn changed_lines(e: &Edit) -> (Vec<String>, Vec<String>) {
+    let diff = similar::TextDiff::from_lines(&e.before, &e.after);
+    let mut removed = Vec::new();
+    let mut added = Vec::new();
+    for c in diff.iter_all_changes() {
+        let line = c.value().trim_end_matches(['\n', '\r']).to_string();
+        match c.tag() {
+            similar::ChangeTag::Delete => removed.push(line),
+            similar::ChangeTag::Insert => added.push(line),
+            similar::ChangeTag::Equal => {}
+        }
+    }
+    (removed, added)
+}
+
+#[test]
+fn values_are_replaced_in_place_keeping_trailing_comments() {
+    let e = run("table.toml", &seed_plan(), false);
+    let (removed, added) = changed_lines(&e);
+    assert_eq!(
+        removed,
+        vec![
+            "client = \"https://old.example.com\"  # set during the 2023 migration",
+            "server = \"old.example.com:443\"    # keep the port!",
+        ]
+    );
+    assert_eq!(
+        added,
+        vec![
+            "client = \"https://matrix.example.com\"  # set during the 2023 migration",
+            "server = \"matrix.example.com:443\"    # keep the port!",
+        ]
+    );
+    // support_email is not in the plan: left as it is.
+    assert!(e.after.contains("support_email = \"admin@example.com\"\n"));
+    assert_eq!(e.changes.len(), 2);
+    assert_eq!(e.changes[0].line, 17);
+}
+
+#[test]
+fn new_keys_follow_the_documented_order() {
+    let e = run("table.toml", &support_plan(), false);
+    let section: Vec<&str> = e
+        .after
+        .lines()
+        .skip_while(|l| *l != "[global.well_known]")
+        .take_while(|l| !l.starts_with("[global.matrix_rtc]"))
+        .collect();
+    assert_eq!(
+        section,
+        vec![
+            "[global.well_known]",
+            "# Where clients should connect.",
+            "client = \"https://matrix.example.com\"  # set during the 2023 migration",
+            "",
+            "# Federation endpoint, port is mandatory.",
+            "server = \"matrix.example.com:443\"    # keep the port!",
+            "support_page = \"https://example.com/support\"",
+            "support_role = \"m.role.security\"",
+            "support_email = \"security@example.com\"",
+            "support_mxid = \"@admin:example.com\"",
+            "",
+        ]
+    );
+}
+
+#[test]
+fn commented_placeholders_become_live_lines_where_they_are() {
+    let before = fixture("placeholders.toml");
+    let e = run("placeholders.toml", &seed_plan(), false);
+    let expected = before
+        .replace(
+            "\n#client =\n",
+            "\nclient = \"https://matrix.example.com\"\n",
+        )
+        .replace("\n#server =\n", "\nserver = \"matrix.example.com:443\"\n");
+    assert_eq!(e.after, expected);
+    let lines: Vec<usize> = e.changes.iter().map(|c| c.line).collect();
+    assert_eq!(lines, vec![40, 47]);
+}
+
+#[test]
+fn a_placeholder_with_a_default_value_is_replaced_too() {
+    let e = run("placeholders.toml", &support_plan(), false);
+    assert!(e.after.contains("\nsupport_role = \"m.role.security\"\n"));
+    assert!(!e.after.contains("#support_role"));
+}
+
+#[test]
+fn a_missing_section_goes_right_after_global_tls() {
+    let e = run("missing_with_tls.toml", &seed_plan(), false);
+    let expected = fixture("missing_with_tls.toml").replace(
+        "#key = \"/etc/ssl/matrix.key\"\n\n",
+        "#key = \"/etc/ssl/matrix.key\"\n\n[global.well_known]\nclient = \
+         \"https://matrix.example.com\"\nserver = \"matrix.example.com:443\"\n\n",
+    );
+    assert_eq!(e.after, expected);
+    assert_eq!(
+        e.changes[0].description,
+        "[global.well_known] created after [global.tls] with 2 line(s)"
+    );
+}
+
+#[test]
+fn a_missing_section_goes_after_the_global_tables_before_other_ones() {
+    let e = run("top_level_table.toml", &seed_plan(), false);
+    let expected = fixture("top_level_table.toml").replace(
+        "\n\n# This table is outside",
+        "\n\n[global.well_known]\nclient = \"https://matrix.example.com\"\nserver = \
+         \"matrix.example.com:443\"\n\n# This table is outside",
+    );
+    assert_eq!(e.after, expected);
+}
+
+#[test]
+fn a_commented_example_below_stays_byte_identical() {
+    let before = fixture("missing_no_tls.toml");
+    let e = run("missing_no_tls.toml", &seed_plan(), false);
+    assert!(
+        e.after.starts_with(&before),
+        "the whole original text is kept as it was"
+    );
+    assert_eq!(
+        &e.after[before.len()..],
+        "\n[global.well_known]\nclient = \"https://matrix.example.com\"\nserver = \
+         \"matrix.example.com:443\"\n"
+    );
+}
+
+#[test]
+fn a_commented_header_is_left_alone_and_a_live_section_added() {
+    let before = fixture("commented_header.toml");
+    let e = run("commented_header.toml", &seed_plan(), false);
+    assert!(e.after.starts_with(&before));
+    assert!(e.after.ends_with("\n\n[global.well_known]\nclient = \"https://matrix.example.com\"\nserver = \"matrix.example.com:443\"\n"));
+}
+
+#[test]
+fn inline_table_is_edited_in_place() {
+    let e = run("inline_table.toml", &seed_plan(), false);
+    let (removed, added) = changed_lines(&e);
+    assert_eq!(removed.len(), 1);
+    assert_eq!(
+        added,
+        vec![
+            "well_known = { client = \"https://matrix.example.com\", server = \
+             \"matrix.example.com:443\", support_email = \"ops@example.com\" } # delegation"
+        ]
+    );
+}
+
+#[test]
+fn inline_table_is_normalised_when_asked() {
+    let e = run("inline_table.toml", &seed_plan(), true);
+    assert_eq!(
+        e.after,
+        "[global]\nserver_name = \"example.com\"\ndatabase_path = \"/var/lib/continuwuity\"\n\
+         allow_federation = true\n\n[global.tls]\n\n[global.well_known] # delegation\n\
+         client = \"https://matrix.example.com\"\nserver = \"matrix.example.com:443\"\n\
+         support_email = \"ops@example.com\"\n"
+    );
+}
+
+#[test]
+fn dotted_keys_are_edited_in_place_or_normalised() {
+    let e = run("dotted_keys.toml", &seed_plan(), false);
+    let (removed, added) = changed_lines(&e);
+    assert_eq!(
+        removed,
+        vec!["well_known.client = \"https://chat.example.com\"   # clients"]
+    );
+    assert_eq!(
+        added,
+        vec![
+            "well_known.client = \"https://matrix.example.com\"   # clients",
+            "well_known.server = \"matrix.example.com:443\"",
+        ]
+    );
+    let e = run("dotted_keys.toml", &seed_plan(), true);
+    assert!(!e.after.contains("well_known."));
+    assert!(e.after.ends_with(
+        "new_user_displayname_suffix = \"\"\n\n[global.well_known]\nclient = \
+         \"https://matrix.example.com\"\nserver = \"matrix.example.com:443\"\n\
+         support_page = \"https://example.com/help\"\n"
+    ));
+}
+
+#[test]
+fn normalising_comments_out_what_continuwuity_ignores() {
+    let e = run("top_level_table.toml", &seed_plan(), true);
+    assert!(
+        e.after
+            .contains("\n#[well_known]\n#client = \"https://matrix.example.com\"\n")
+    );
+    let e = run("deprecated_keys.toml", &seed_plan(), true);
+    assert!(e.after.contains("\n#well_known_client = "));
+    assert!(e.after.contains("\n#well_known_server = "));
+    assert!(
+        e.after.contains("\nwell_known_timeout = 10\n"),
+        "a real setting stays"
+    );
+    let e = run("removed_rtc.toml", &seed_plan(), true);
+    assert!(e.after.contains(
+        "#rtc_focus_server_urls = [\n    #{ type = \"livekit\", livekit_service_url = \
+         \"https://livekit.example.com\" },\n#]\n"
+    ));
+    // Without --normalise they stay as they are.
+    let e = run("removed_rtc.toml", &seed_plan(), false);
+    assert!(e.is_noop(), "{}", e.after);
+}
+
+#[test]
+fn strategy_without_m_server_comments_out_a_stale_server() {
+    let srv = plan_with(Strategy::Srv);
+    let e = run("table.toml", &srv, false);
+    assert!(
+        e.after
+            .contains("\n#server = \"old.example.com:443\"    # keep the port!\n")
+    );
+    let report = inspect(&e.after, &[]).expect("parses");
+    assert_eq!(report.server(), None);
+    let e = run("inline_table.toml", &srv, false);
+    assert!(e.after.contains(
+        "well_known = { client = \"https://matrix.example.com\", support_email = \
+         \"ops@example.com\" } # delegation"
+    ));
+    let e = run("placeholders.toml", &srv, false);
+    assert!(
+        e.after.contains("\n#server =\n"),
+        "an unset placeholder stays unset"
+    );
+}
+
+#[test]
+fn crlf_bom_and_tabs_are_kept() {
+    let e = run("crlf.toml", &support_plan(), false);
+    assert_eq!(
+        e.after.matches('\n').count(),
+        e.after.matches("\r\n").count()
+    );
+    assert!(e.after.contains("\r\nclient = \"https://matrix.example.com\"\r\nserver = \"matrix.example.com:443\"\r\nsupport_page"));
+    let e = run("bom_tabs.toml", &seed_plan(), false);
+    assert!(e.after.starts_with("\u{feff}[global]\n\tserver_name"));
+    assert!(e.after.contains(
+        "\tclient = \"https://matrix.example.com\"\t# tabbed\n\tserver = \"matrix.example.com:443\"\n"
+    ));
+}
+
+#[test]
+fn files_without_a_final_newline() {
+    let e = run("no_trailing_newline.toml", &seed_plan(), false);
+    assert_eq!(
+        e.after,
+        "[global]\nserver_name = \"example.com\"\naddress = \"127.0.0.1\"\n\n[global.well_known]\n\
+         client = \"https://matrix.example.com\"\nserver = \"matrix.example.com:443\"\n"
+    );
+    let e = run("empty_section_eof.toml", &seed_plan(), false);
+    assert_eq!(
+        e.after,
+        "[global]\nserver_name = \"example.com\"\n\n[global.well_known]\n\
+         client = \"https://matrix.example.com\"\nserver = \"matrix.example.com:443\"\n"
+    );
+}
+
+#[test]
+fn unknown_keys_are_left_for_the_operator() {
+    let e = run("unknown_keys.toml", &seed_plan(), false);
+    let (removed, added) = changed_lines(&e);
+    assert!(removed.is_empty(), "{removed:?}");
+    assert_eq!(added, vec!["client = \"https://matrix.example.com\""]);
+    assert!(e.after.contains("clinet = "));
+    assert!(e.after.contains("[[global.well_known.rtc_transports]]"));
+}
+
+#[test]
+fn another_server_name_is_refused() {
+    let err = edit_for_plan(
+        &fixture("server_name_mismatch.toml"),
+        &seed_plan(),
+        EditOptions::default(),
+        &[],
+    )
+    .expect_err("refused");
+    match &err {
+        EditError::ServerNameMismatch {
+            found,
+            wanted,
+            line,
+        } => {
+            assert_eq!(
+                (found.as_str(), wanted.as_str(), *line),
+                ("chat.example.org", "example.com", 2)
+            );
+        }
+        other => panic!("expected a server name mismatch, got {other:?}"),
+    }
+    assert!(err.to_string().contains("cannot change without wiping"));
+
+    let env = vec![(
+        "CONTINUWUITY_SERVER_NAME".to_string(),
+        "example.org".to_string(),
+    )];
+    let err = edit_for_plan(
+        &fixture("table.toml"),
+        &seed_plan(),
+        EditOptions::default(),
+        &env,
+    )
+    .expect_err("refused");
+    assert!(
+        matches!(err, EditError::ServerNameMismatchEnv { .. }),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_commented_server_name_is_not_guessed() {
+    let e = run("server_name_commented.toml", &seed_plan(), false);
+    assert_eq!(e.notes.len(), 1);
+    assert!(e.notes[0].contains("make sure the homeserver's server_name is `example.com`"));
+    let env = vec![(
+        "CONTINUWUITY_SERVER_NAME".to_string(),
+        "example.com".to_string(),
+    )];
+    let e = edit_for_plan(
+        &fixture("server_name_commented.toml"),
+        &seed_plan(),
+        EditOptions::default(),
+        &env,
+    )
+    .expect("same name in the environment");
+    assert!(e.notes.is_empty(), "{:?}", e.notes);
+}
+
+#[test]
+fn environment_overrides_are_pointed_out() {
+    let env = vec![(
+        "CONTINUWUITY_WELL_KNOWN__CLIENT".to_string(),
+        "https://elsewhere.example.com".to_string(),
+    )];
+    let e = edit_for_plan(
+        &fixture("table.toml"),
+        &seed_plan(),
+        EditOptions::default(),
+        &env,
+    )
+    .expect("edits");
+    assert_eq!(e.notes.len(), 1, "{:?}", e.notes);
+    assert!(e.notes[0].starts_with("CONTINUWUITY_WELL_KNOWN__CLIENT sets client"));
+}
+
+#[test]
+fn unusable_input_is_refused_with_the_reason() {
+    let err = edit_for_plan(
+        &fixture("invalid.toml"),
+        &seed_plan(),
+        EditOptions::default(),
+        &[],
+    )
+    .expect_err("invalid");
+    assert!(
+        matches!(
+            err,
+            EditError::Config(ConfigError::InvalidToml { line: 5, .. })
+        ),
+        "{err:?}"
+    );
+    let text = "[global]\nserver_name = \"example.com\"\nwell_known = \"https://x\"\n";
+    let err = edit_for_plan(text, &seed_plan(), EditOptions::default(), &[]).expect_err("refused");
+    assert!(
+        matches!(err, EditError::Unsupported { line: 3, .. }),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_bare_section_can_be_applied_without_a_plan() {
+    use matrix_delegate::config_file::{EditTarget, edit};
+    use matrix_delegate::domain::plan::WellKnownSection;
+    let section = WellKnownSection {
+        support_mxid: Some("@ops:example.com".into()),
+        ..WellKnownSection::default()
+    };
+    let e = edit(
+        &fixture("table.toml"),
+        &EditTarget::from_section(section),
+        EditOptions::default(),
+        &[],
+    )
+    .expect("edits");
+    let (removed, added) = changed_lines(&e);
+    assert!(removed.is_empty());
+    assert_eq!(added, vec!["support_mxid = \"@ops:example.com\""]);
+}

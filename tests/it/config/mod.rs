@@ -1,0 +1,9 @@
+//! Homeserver config files: reading, editing, the invariants of every edit,
+//! writing safely, `generate --write-config` and `config show`.
+
+mod edit;
+mod inspect;
+mod invariants;
+mod show;
+mod write;
+mod write_config;

@@ -1,0 +1,14 @@
+//! The integration tests, as one test binary: every area of the crate is a
+//! module here (one folder each), and the helpers they share are under
+//! `support`. One binary links the crate once instead of once per test
+//! file. `tests/README.md` says where a new test goes.
+
+mod check;
+mod config;
+mod generate;
+mod net;
+mod proxy;
+mod runner;
+mod sim;
+mod support;
+mod tui;

@@ -1,0 +1,273 @@
+//! The HTTPS fetcher against the simulated internet: where it connects, the
+//! SNI and Host it sends, redirects hop by hop.
+
+use std::time::Duration;
+
+use crate::support::net::{addr, kind, scenario, start};
+use matrix_delegate::probe::*;
+use matrix_delegate::sim::{Scenario, Sim};
+
+#[tokio::test]
+async fn host_keeps_the_port_and_sni_is_the_name() {
+    let (sim, net) = start(2000).await;
+    let obs = net
+        .fetch(FetchRequest::get("https://fetch.example.com:8448/plain"))
+        .await;
+    let hop = obs.response().expect("a response");
+    assert_eq!(hop.status, 200);
+    assert_eq!(hop.host_header, "fetch.example.com:8448");
+    assert_eq!(hop.sni.as_deref(), Some("fetch.example.com"));
+    assert_eq!(hop.connected_to, Some(addr("127.0.0.20:8448")));
+    let seen = sim.log().requests();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].address, addr("127.0.0.20:8448"));
+    assert_eq!(seen[0].sni.as_deref(), Some("fetch.example.com"));
+    assert_eq!(seen[0].host.as_deref(), Some("fetch.example.com:8448"));
+    assert_eq!(seen[0].target, "/plain");
+}
+
+#[tokio::test]
+async fn a_written_default_port_stays_in_host() {
+    let (sim, net) = start(2000).await;
+    let obs = net
+        .fetch(FetchRequest::get("https://fetch.example.com:443/plain"))
+        .await;
+    assert_eq!(obs.status(), Some(200));
+    let seen = sim.log().requests();
+    assert_eq!(seen[0].host.as_deref(), Some("fetch.example.com:443"));
+    assert_eq!(seen[0].address, addr("127.0.0.20:443"));
+}
+
+#[tokio::test]
+async fn connect_to_a_chosen_address_with_host_without_port() {
+    // Spec step 3.3/4: Host is the bare name while the port comes from SRV.
+    let (sim, net) = start(2000).await;
+    let obs = net
+        .fetch(
+            FetchRequest::get("https://fetch.example.com/plain")
+                .connect_to(addr("127.0.0.20:8448")),
+        )
+        .await;
+    let hop = obs.response().expect("a response");
+    assert_eq!(hop.candidates, vec![addr("127.0.0.20:8448")]);
+    assert_eq!(hop.connected_to, Some(addr("127.0.0.20:8448")));
+    let seen = sim.log().requests();
+    assert_eq!(seen[0].address, addr("127.0.0.20:8448"));
+    assert_eq!(seen[0].host.as_deref(), Some("fetch.example.com"));
+    assert_eq!(seen[0].sni.as_deref(), Some("fetch.example.com"));
+    let hellos = sim.log().hellos();
+    assert_eq!(hellos[0].sni.as_deref(), Some("fetch.example.com"));
+}
+
+#[tokio::test]
+async fn host_header_override() {
+    let (sim, net) = start(2000).await;
+    let obs = net
+        .fetch(
+            FetchRequest::get("https://fetch.example.com/plain")
+                .connect_to(addr("127.0.0.20:8448"))
+                .host_header("fetch.example.com:8448"),
+        )
+        .await;
+    assert_eq!(obs.status(), Some(200));
+    assert_eq!(
+        sim.log().requests()[0].host.as_deref(),
+        Some("fetch.example.com:8448")
+    );
+}
+
+#[tokio::test]
+async fn dial_map_is_used_and_observations_show_logical_addresses() {
+    let (sim, net) = start(2000).await;
+    let logical = addr("127.0.0.20:443");
+    let real = sim.real_address(logical).expect("served");
+    assert_ne!(real, logical, "the sim listens on a random port");
+    let obs = net
+        .fetch(FetchRequest::get("https://fetch.example.com/plain"))
+        .await;
+    assert_eq!(obs.response().and_then(|h| h.connected_to), Some(logical));
+}
+
+#[tokio::test]
+async fn ip_literal_sends_no_sni_and_verifies_the_ip() {
+    let (sim, net) = start(2000).await;
+    let obs = net
+        .fetch(FetchRequest::get("https://127.0.0.40:8448/plain"))
+        .await;
+    let hop = obs.response().unwrap_or_else(|| panic!("{obs:#?}"));
+    assert_eq!(hop.status, 200);
+    assert_eq!(hop.sni, None);
+    assert_eq!(hop.host_header, "127.0.0.40:8448");
+    let seen = sim.log().requests();
+    assert_eq!(seen[0].sni, None, "no SNI for IP literals (RFC 6066)");
+    assert_eq!(seen[0].host.as_deref(), Some("127.0.0.40:8448"));
+    assert_eq!(
+        obs.body.as_ref().and_then(|b| b.text()),
+        Some(r#"{"ip":true}"#)
+    );
+
+    // A certificate that does not cover the IP is refused.
+    let obs = net
+        .fetch(FetchRequest::get("https://127.0.0.41:8448/plain"))
+        .await;
+    assert!(
+        matches!(
+            kind(&obs),
+            Some(FetchErrorKind::Tls(TlsErrorKind::NameMismatch { .. }))
+        ),
+        "{obs:#?}"
+    );
+}
+
+#[tokio::test]
+async fn redirects_are_followed_hop_by_hop_and_recorded() {
+    let (sim, net) = start(2000).await;
+    let obs = net
+        .fetch(
+            FetchRequest::get("https://fetch.example.com/redirect1")
+                .header("Origin", "https://app.example.org"),
+        )
+        .await;
+    assert_eq!(obs.error, None, "{obs:#?}");
+    let summary: Vec<(&str, u16, Option<&str>)> = obs
+        .hops
+        .iter()
+        .map(|h| (h.url.as_str(), h.status, h.location.as_deref()))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (
+                "https://fetch.example.com/redirect1",
+                302,
+                Some("/redirect2")
+            ),
+            (
+                "https://fetch.example.com/redirect2",
+                301,
+                Some("https://other.example.com/final")
+            ),
+            ("https://other.example.com/final", 200, None),
+        ]
+    );
+    assert_eq!(obs.redirects().len(), 2);
+    assert_eq!(
+        obs.hops[0].headers.get("access-control-allow-origin"),
+        Some("*")
+    );
+    assert_eq!(obs.hops[1].headers.get("Access-Control-Allow-Origin"), None);
+    assert_eq!(obs.hops[2].host_header, "other.example.com");
+    assert_eq!(obs.hops[2].connected_to, Some(addr("127.0.0.21:443")));
+    assert_eq!(
+        obs.body.as_ref().and_then(|b| b.text()),
+        Some(r#"{"done":true}"#)
+    );
+    let origins: Vec<_> = sim.log().requests().into_iter().map(|r| r.origin).collect();
+    assert_eq!(
+        origins,
+        vec![Some("https://app.example.org".to_string()); 3]
+    );
+}
+
+#[tokio::test]
+async fn redirect_loops_are_detected() {
+    let (_sim, net) = start(2000).await;
+    let obs = net
+        .fetch(FetchRequest::get("https://fetch.example.com/loop-a"))
+        .await;
+    assert_eq!(kind(&obs), Some(&FetchErrorKind::RedirectLoop), "{obs:#?}");
+    assert_eq!(obs.hops.len(), 2);
+    assert_eq!(obs.hops[1].status, 307);
+    assert!(obs.response().is_none());
+    assert_eq!(obs.redirects().len(), 2);
+}
+
+#[tokio::test]
+async fn at_most_ten_redirects() {
+    let (sim, net) = start(2000).await;
+    let obs = net
+        .fetch(FetchRequest::get("https://fetch.example.com/r0"))
+        .await;
+    assert_eq!(
+        kind(&obs),
+        Some(&FetchErrorKind::TooManyRedirects),
+        "{obs:#?}"
+    );
+    assert_eq!(obs.hops.len(), MAX_REDIRECTS + 1);
+    assert_eq!(sim.log().requests().len(), MAX_REDIRECTS + 1);
+}
+
+#[tokio::test]
+async fn redirects_can_be_left_alone() {
+    let (_sim, net) = start(2000).await;
+    let obs = net
+        .fetch(FetchRequest::get("https://fetch.example.com/redirect1").follow_redirects(false))
+        .await;
+    let hop = obs.response().expect("the redirect is the response");
+    assert_eq!(hop.status, 302);
+    assert_eq!(hop.location.as_deref(), Some("/redirect2"));
+}
+
+#[tokio::test]
+async fn options_preflight() {
+    let (sim, net) = start(2000).await;
+    let obs = net
+        .fetch(
+            FetchRequest::options("https://fetch.example.com/plain")
+                .header("Origin", "https://app.example.org")
+                .header("Access-Control-Request-Method", "GET"),
+        )
+        .await;
+    let hop = obs.response().expect("a response");
+    assert_eq!(hop.status, 204);
+    assert_eq!(hop.headers.get("access-control-allow-origin"), Some("*"));
+    assert!(hop.headers.contains("access-control-allow-methods"));
+    assert_eq!(sim.log().requests()[0].method, "OPTIONS");
+}
+
+#[tokio::test]
+async fn resolve_override_decides_the_address() {
+    let scenario = Scenario::from_toml(&scenario()).expect("test scenario parses");
+    let sim = Sim::start(&scenario).await.expect("sim starts");
+    let mut opts = sim.net_options();
+    opts.timeout = Duration::from_secs(2);
+    // DNS says 127.0.0.99 (nothing there); the override says 127.0.0.20.
+    opts.resolve = vec![parse_resolve("elsewhere.example.com:443:127.0.0.20").expect("valid")];
+    let net = Net::new(opts).expect("network layer sets up");
+    let obs = net
+        .fetch(FetchRequest::get("https://elsewhere.example.com/plain"))
+        .await;
+    assert_eq!(obs.status(), Some(200), "{obs:#?}");
+    let seen = sim.log().requests();
+    assert_eq!(seen[0].address, addr("127.0.0.20:443"));
+    assert_eq!(seen[0].host.as_deref(), Some("elsewhere.example.com"));
+    assert_eq!(seen[0].sni.as_deref(), Some("elsewhere.example.com"));
+}
+
+#[tokio::test]
+async fn everything_can_run_on_spawned_tasks() {
+    fn assert_send<T: Send + 'static>(t: T) -> T {
+        t
+    }
+    let (_sim, net) = start(2000).await;
+    let (n1, n2, n3) = (net.clone(), net.clone(), net.clone());
+    let fetch = tokio::spawn(assert_send(async move {
+        n1.fetch(FetchRequest::get("https://fetch.example.com/plain"))
+            .await
+    }));
+    let tls = tokio::spawn(assert_send(async move {
+        n2.inspect_tls(TlsTarget {
+            address: addr("127.0.0.20:443"),
+            sni: Some("fetch.example.com".into()),
+            required_name: "fetch.example.com".into(),
+        })
+        .await
+    }));
+    let dns = tokio::spawn(assert_send(async move {
+        n3.dns().addresses("fetch.example.com").await
+    }));
+    let (fetch, tls, dns) = tokio::join!(fetch, tls, dns);
+    assert_eq!(fetch.expect("task ran").status(), Some(200));
+    assert!(tls.expect("task ran").result.is_ok());
+    assert_eq!(dns.expect("task ran").a.ips().len(), 1);
+}

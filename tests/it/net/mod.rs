@@ -1,0 +1,9 @@
+//! The network layer against the simulated internet: DNS, the HTTPS
+//! fetcher, TLS inspection, trusted roots, and the command-line options.
+
+mod dns;
+mod fetch;
+mod fetch_limits;
+mod options;
+mod tls;
+mod trust;

@@ -1,0 +1,7 @@
+//! The generated proxy configurations run by the real programs (nginx,
+//! Caddy, Apache, HAProxy) on loopback, and Traefik's labels checked
+//! structurally.
+
+mod served;
+mod traefik;
+mod validate;

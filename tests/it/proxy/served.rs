@@ -1,0 +1,265 @@
+//! The generated configuration, run by the real proxy on loopback with TLS
+//! from a test CA, in front of a stand-in homeserver: the three well-known
+//! files come back with the plan's exact JSON, `Content-Type:
+//! application/json` and exactly one `Access-Control-Allow-Origin: *`, and
+//! federation paths reach the homeserver byte for byte (the X-Matrix
+//! signature covers them).
+
+use crate::support::proxy as common;
+
+use std::net::SocketAddr;
+
+use common::certs::{TestCa, write_all};
+use common::process::{Running, temp_dir};
+use common::proxies::{PortMap, cert_names, prepare, program_name};
+use matrix_delegate::domain::{Answers, Plan, Proxy, Strategy};
+use matrix_delegate::generate::{artifacts, ids};
+use serde_json::Value;
+
+/// A request path whose segments carry escapes; a proxy that decodes and
+/// re-encodes paths changes it.
+const ESCAPED: &str = "/_matrix/federation/v1/event/%24probe%2Fslash%3Fq%23h";
+
+struct Setup {
+    plan: Plan,
+    ports: PortMap,
+    ca: TestCa,
+    // Dropped in this order: the proxy stops before its directory goes.
+    _proxy: Running,
+    _dir: tempfile::TempDir,
+}
+
+async fn serve(proxy: Proxy, strategy: Strategy, port: &str) -> Option<Setup> {
+    serve_changed(proxy, strategy, port, |_| {}, |text| text.to_string()).await
+}
+
+/// Like [`serve`], with the generated text changed first (for the negative
+/// controls that prove the assertions can fail).
+async fn serve_changed(
+    proxy: Proxy,
+    strategy: Strategy,
+    port: &str,
+    adjust: impl Fn(&mut Answers),
+    change: impl Fn(&str) -> String,
+) -> Option<Setup> {
+    let program = common::programs::require(program_name(proxy))?;
+    let mut answers = common::answers_for(strategy, proxy);
+    answers.port = port.into();
+    adjust(&mut answers);
+    let stand_in = common::homeserver::start(&common::plan_of(&answers)).await;
+    answers.upstream = stand_in.addr.to_string();
+    let plan = common::plan_of(&answers);
+    let all = artifacts(&plan);
+    let dir = temp_dir();
+    let ca = TestCa::new();
+    write_all(&ca, dir.path(), &cert_names(&plan));
+    let ports = PortMap::for_plan(&plan);
+    let text = &all.iter().find(|a| a.id == ids::PROXY).expect("proxy").text;
+    let prepared = prepare(proxy, &program, dir.path(), &change(text), &ports);
+    // Apache serves the static files from disk: publish the generated ones
+    // (the other proxies answer them from their configuration).
+    if proxy == Proxy::Apache {
+        for a in all.iter().filter(|a| a.id.starts_with("well-known-")) {
+            let name = a.file_name.rsplit('/').next().expect("file name");
+            std::fs::write(dir.path().join("www").join(name), &a.text).expect("publish file");
+        }
+    }
+    let mut running = Running::spawn(program_name(proxy), prepared.run, dir.path());
+    running.wait_for(&ports.addrs());
+    Some(Setup {
+        plan,
+        ports,
+        ca,
+        _proxy: running,
+        _dir: dir,
+    })
+}
+
+impl Setup {
+    /// GET `https://<name><path>` through the proxy's listener for `port`.
+    async fn get(&self, name: &str, port: u16, path: &str) -> reqwest::Response {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let addr = SocketAddr::from(([127, 0, 0, 1], self.ports.test_port(port)));
+        let client = reqwest::Client::builder()
+            .tls_certs_only([self.ca.reqwest_root()])
+            .resolve(name, addr)
+            .no_proxy()
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .expect("client");
+        let host = if port == 443 {
+            name.to_string()
+        } else {
+            format!("{name}:{port}")
+        };
+        client
+            .get(format!("https://{name}{path}"))
+            .header("host", host)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET https://{name}{path} via {addr}: {e:?}"))
+    }
+
+    /// The file must be exactly the plan's JSON, with the headers a web
+    /// client needs, each once.
+    async fn assert_file(&self, name: &str, file: &str, expected: &Value) {
+        let resp = self
+            .get(name, 443, &format!("/.well-known/matrix/{file}"))
+            .await;
+        assert_eq!(resp.status(), 200, "{name} {file}");
+        let headers = resp.headers().clone();
+        let content_type = headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert!(
+            content_type.starts_with("application/json"),
+            "{file}: content-type {content_type:?}"
+        );
+        let cors: Vec<_> = headers
+            .get_all("access-control-allow-origin")
+            .iter()
+            .collect();
+        assert_eq!(
+            cors,
+            ["*"],
+            "{file}: Access-Control-Allow-Origin must be sent once"
+        );
+        let body = json(resp).await;
+        assert_eq!(&body, expected, "{file}");
+    }
+
+    async fn assert_all_files(&self) {
+        let base = self.plan.base_domain();
+        if let Some(server) = self.plan.server_file() {
+            self.assert_file(&base, "server", &server).await;
+        }
+        self.assert_file(&base, "client", &self.plan.client_file())
+            .await;
+        let support = self
+            .plan
+            .support_file()
+            .expect("the test answers set a contact");
+        self.assert_file(&base, "support", &support).await;
+    }
+
+    /// A federation request reaches the homeserver with its path unchanged.
+    async fn assert_routes_federation(&self, name: &str, port: u16) {
+        let resp = self.get(name, port, ESCAPED).await;
+        assert_eq!(resp.status(), 200, "{name}:{port}{ESCAPED}");
+        let echo = json(resp).await;
+        assert_eq!(echo["stand_in"], true, "{echo}");
+        assert_eq!(echo["path"], ESCAPED, "the proxy changed the path");
+        let host = echo["host"].as_str().unwrap_or("");
+        assert!(host.starts_with(name), "Host {host:?} for {name}");
+        let xff = echo["x_forwarded_for"].as_str().unwrap_or("");
+        assert!(xff.contains("127.0.0.1"), "X-Forwarded-For {xff:?}");
+    }
+}
+
+async fn json(resp: reqwest::Response) -> Value {
+    let bytes = resp.bytes().await.expect("body");
+    serde_json::from_slice(&bytes)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&bytes)))
+}
+
+async fn well_known(proxy: Proxy) {
+    let Some(s) = serve(proxy, Strategy::WellKnown, "").await else {
+        return;
+    };
+    s.assert_all_files().await;
+    s.assert_routes_federation(&s.plan.host_str(), 443).await;
+}
+
+/// A support page with every character that is special in one of the
+/// configuration syntaxes the JSON is embedded in.
+const ODD_PAGE: &str = "https://example.com/help?a='x'&b=$HOME&c={y}&d=\"z\"\\w`q`#top";
+
+async fn static_files(proxy: Proxy) {
+    let odd = |a: &mut Answers| a.support_page = ODD_PAGE.into();
+    let Some(s) = serve_changed(proxy, Strategy::Static, "", odd, |t| t.to_string()).await else {
+        return;
+    };
+    assert_eq!(s.plan.support.page.as_deref(), Some(ODD_PAGE));
+    s.assert_all_files().await;
+    s.assert_routes_federation(&s.plan.host_str(), 443).await;
+    // The base domain forwards nothing to the homeserver.
+    let resp = s.get(&s.plan.base_domain(), 443, ESCAPED).await;
+    let bytes = resp.bytes().await.expect("body");
+    let stand_in = serde_json::from_slice::<Value>(&bytes).is_ok_and(|v| v["stand_in"] == true);
+    assert!(!stand_in, "the base domain forwarded a federation request");
+}
+
+/// `well-known+srv-fallback` on port 8448: the host listens on 8448 and 443,
+/// and the base domain also routes /_matrix/ (where the SRV record points).
+async fn srv_fallback(proxy: Proxy) {
+    let Some(s) = serve(proxy, Strategy::WellKnownSrvFallback, "8448").await else {
+        return;
+    };
+    s.assert_all_files().await;
+    let host = s.plan.host_str();
+    s.assert_routes_federation(&host, 8448).await;
+    s.assert_routes_federation(&host, 443).await;
+    s.assert_routes_federation(&s.plan.base_domain(), 443).await;
+}
+
+/// Negative control: the trap DESIGN.md describes. With a URI part in
+/// proxy_pass, nginx sends the decoded path, and the routing assertion
+/// notices.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nginx_with_a_uri_in_proxy_pass_mangles_the_path() {
+    let broken = |text: &str| {
+        text.lines()
+            .map(|l| match l.trim().strip_prefix("proxy_pass ") {
+                Some(target) if l.contains("http://") => {
+                    let addr = target.trim_end_matches(';');
+                    format!("        proxy_pass {addr}/_matrix/;\n")
+                }
+                _ => format!("{l}\n"),
+            })
+            .collect::<String>()
+    };
+    let Some(s) = serve_changed(Proxy::Nginx, Strategy::WellKnown, "", |_| {}, broken).await else {
+        return;
+    };
+    let resp = s.get(&s.plan.host_str(), 443, ESCAPED).await;
+    let echo = json(resp).await;
+    assert_eq!(echo["stand_in"], true, "{echo}");
+    assert_ne!(
+        echo["path"], ESCAPED,
+        "expected nginx to change the path: {echo}"
+    );
+    println!("nginx sent {}", echo["path"]);
+}
+
+macro_rules! served_tests {
+    ($($name:ident => $proxy:expr;)+) => {
+        mod served {
+            use super::*;
+            $(
+                pub mod $name {
+                    use super::*;
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn well_known_files_come_from_the_homeserver() {
+                        well_known($proxy).await;
+                    }
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn static_files_come_from_the_proxy() {
+                        static_files($proxy).await;
+                    }
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn srv_fallback_routes_federation_on_both_names() {
+                        srv_fallback($proxy).await;
+                    }
+                }
+            )+
+        }
+    };
+}
+
+served_tests! {
+    nginx => Proxy::Nginx;
+    caddy => Proxy::Caddy;
+    apache => Proxy::Apache;
+    haproxy => Proxy::Haproxy;
+}

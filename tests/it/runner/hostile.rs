@@ -1,0 +1,83 @@
+//! Hostile and broken answers through the real runner: an address with
+//! nothing listening, a 10 MiB body, a redirect loop, a body that trickles,
+//! terminal escape sequences inside well-known values.
+
+use crate::support::runner::*;
+use matrix_delegate::check::model::{CheckId, Status};
+use matrix_delegate::report::{json, text};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_answers_get_clear_verdicts() {
+    let (aaaa, huge, redirect, slow) = tokio::join!(
+        builtin("aaaa-nothing-listening"),
+        builtin("huge-body"),
+        builtin("redirect-loop"),
+        builtin("slow-body"),
+    );
+    let tls = results(&aaaa.report, CheckId::ServerTls);
+    let v4 = tls
+        .iter()
+        .find(|r| r.target.as_deref() == Some("127.0.0.11:443"));
+    let v6 = tls
+        .iter()
+        .find(|r| r.target.as_deref() == Some("[::1]:443"));
+    assert_eq!(v4.map(|r| r.status), Some(Status::Pass));
+    let v6 = v6.expect("the AAAA address is probed on its own");
+    assert_eq!(v6.status, Status::Fail);
+    assert!(v6.summary.contains("refused"), "{v6:#?}");
+    assert_eq!(
+        one(&aaaa.report, CheckId::ServerConsistency).status,
+        Status::Fail
+    );
+
+    let wk = one(&huge.report, CheckId::ServerWellKnown);
+    assert!(
+        wk.summary.contains("larger than the 50 KiB limit"),
+        "{wk:#?}"
+    );
+    let obs = huge.observations.as_ref().expect("finished");
+    let body = &obs
+        .resolution
+        .well_known
+        .as_ref()
+        .expect("fetched")
+        .observation;
+    assert!(
+        body.body_truncated && body.body.len() <= 50 * 1024,
+        "{}",
+        body.body.len()
+    );
+
+    let loop_ = one(&redirect.report, CheckId::ServerWellKnown);
+    assert_eq!(loop_.status, Status::Fail);
+    assert!(loop_.summary.contains("redirect loop"), "{loop_:#?}");
+
+    let s = one(&slow.report, CheckId::ServerWellKnown);
+    assert_eq!(s.status, Status::Fail);
+    assert!(s.summary.contains("did not arrive completely"), "{s:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn escape_sequences_never_reach_the_terminal() {
+    let out = builtin("escape-sequences").await;
+    let shown = text::render(&out.report, &text::TextOptions::default());
+    for c in shown.chars() {
+        assert!(
+            c == '\n' || !(c.is_control() || ('\u{80}'..='\u{9f}').contains(&c)),
+            "raw control character {c:?} in:\n{shown}"
+        );
+    }
+    assert!(
+        shown.contains("\\x1b"),
+        "the escape is shown as text:\n{shown}"
+    );
+    let js = json::render(&out.report);
+    assert!(
+        !js.bytes().any(|b| b == 0x1b || b == 0x07),
+        "raw ESC/BEL in JSON"
+    );
+    let value: serde_json::Value = serde_json::from_str(&js).expect("valid JSON");
+    // The escape survives as data, escaped.
+    assert!(js.contains("\\u001b"), "{js}");
+    assert_eq!(value["server_name"], "example.com");
+}

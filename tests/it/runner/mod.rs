@@ -1,0 +1,7 @@
+//! The real check runner against the simulated internet: built-in
+//! scenarios, the acceptance cases, hostile answers and the event stream.
+
+mod acceptance;
+mod events;
+mod hostile;
+mod scenarios;
