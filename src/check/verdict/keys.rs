@@ -174,7 +174,7 @@ pub fn server_keys(
         r.remedy = remedy;
         return (r, None);
     };
-    if obs.body_truncated {
+    if obs.body_truncated() {
         r.status = Status::Fail;
         r.summary = "the key response is larger than the 1 MiB limit".into();
         return (r, None);
