@@ -256,14 +256,14 @@ fn early_verdict(
             format!("HTTP {status}, not 200"),
         ));
     }
-    if obs.body_truncated {
+    if obs.body_truncated() {
         return Some(Conclusion::new(
             FailPrompt,
             "3.2",
             "the body is larger than the 50 KiB clients accept",
         ));
     }
-    if let Some(why) = &obs.body_incomplete {
+    if let Some(why) = obs.body_incomplete() {
         return Some(Conclusion::new(
             FailPrompt,
             "3.2",
@@ -333,7 +333,7 @@ fn http_ok(obs: Option<&HttpObservation>) -> Result<&HttpObservation, String> {
     if let Some(e) = &obs.error {
         return Err(e.to_string());
     }
-    if let Some(why) = &obs.body_incomplete {
+    if let Some(why) = obs.body_incomplete() {
         return Err(format!("the body did not arrive completely: {why}"));
     }
     match obs.status {

@@ -150,11 +150,11 @@ fn interpret(obs: &HttpObservation) -> Result<String, WellKnownInvalid> {
             html: obs.is_html(),
         });
     }
-    if obs.body_truncated {
+    if obs.body_truncated() {
         return Err(WellKnownInvalid::TooLarge);
     }
-    if let Some(why) = &obs.body_incomplete {
-        return Err(WellKnownInvalid::Incomplete(why.clone()));
+    if let Some(why) = obs.body_incomplete() {
+        return Err(WellKnownInvalid::Incomplete(why));
     }
     if obs.body.iter().all(u8::is_ascii_whitespace) {
         return Err(WellKnownInvalid::Empty);
@@ -175,6 +175,7 @@ fn interpret(obs: &HttpObservation) -> Result<String, WellKnownInvalid> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::observe::{BodyEnd, TimeoutPhase};
 
     const URL: &str = "https://example.com/.well-known/matrix/server";
     const JSON: &[(&str, &str)] = &[("content-type", "application/json")];
@@ -318,13 +319,11 @@ mod tests {
 
     #[test]
     fn failures_and_caps() {
-        let wk = ServerWellKnown::read(HttpObservation::get(URL).fail(FetchFailure::Timeout));
-        assert_eq!(
-            wk.invalid(),
-            Some(&WellKnownInvalid::Fetch(FetchFailure::Timeout))
-        );
+        let timeout = FetchFailure::Timeout(TimeoutPhase::Headers);
+        let wk = ServerWellKnown::read(HttpObservation::get(URL).fail(timeout.clone()));
+        assert_eq!(wk.invalid(), Some(&WellKnownInvalid::Fetch(timeout)));
         let mut obs = HttpObservation::get(URL).respond(200, JSON, br#"{"m.server":"a.b:443"}"#);
-        obs.body_truncated = true;
+        obs.body_end = BodyEnd::OverCap;
         assert_eq!(
             ServerWellKnown::read(obs).invalid(),
             Some(&WellKnownInvalid::TooLarge)

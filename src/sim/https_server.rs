@@ -25,7 +25,7 @@ use super::http_util::{SimResponse, host_part, nginx_404, percent_decode, strip_
 use super::log::{LoggedHello, LoggedRequest, SimLog};
 use super::routes::respond;
 use super::scenario::{PathMatch, ProxyMode, RouteSpec, ServerMode, ServerSpec};
-use crate::probe::dns_name_matches;
+use crate::observe::dns_name_matches;
 
 pub(crate) struct ServerCtx {
     pub spec: ServerSpec,

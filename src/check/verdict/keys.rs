@@ -5,6 +5,7 @@
 //! JSON") with the keys in `verify_keys`.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::net::SocketAddr;
 
 use serde_json::Value;
@@ -17,7 +18,7 @@ use crate::check::mistakes;
 use crate::check::model::{CheckId, CheckResult, Status};
 use crate::domain::ServerName;
 use crate::matrix::discovery::Target;
-use crate::matrix::signed_json::{self, SignatureCheck, VerifyKeys};
+use crate::matrix::signed_json::{self, SignatureCheck, SignedJsonError, VerifyKeys};
 use crate::observe::HttpObservation;
 use crate::words::{count, duration};
 
@@ -35,11 +36,116 @@ pub struct KeysInfo {
     pub signatures: Vec<(String, SignatureCheck)>,
 }
 
-/// The findings, worst first is not required: each with its status.
+/// What was read, and what is wrong with it (in the order found).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct KeysAnalysis {
     pub info: KeysInfo,
-    pub problems: Vec<(Status, String)>,
+    pub problems: Vec<KeyProblem>,
+}
+
+/// One thing wrong with a key response (server-server API, "Publishing
+/// Keys"; appendix "Signing JSON").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyProblem {
+    NotAnObject,
+    NoServerName,
+    /// The keys are for another server than the one checked.
+    WrongServerName {
+        found: String,
+        checked: String,
+    },
+    NoValidUntil,
+    /// `valid_until_ts` lies in the past: servers refuse to use the keys.
+    Expired {
+        valid_until_ts: i64,
+        now_ms: i64,
+    },
+    /// An `ed25519:` entry of `verify_keys` is unusable.
+    BadVerifyKey {
+        id: String,
+        why: String,
+    },
+    NoEd25519Key,
+    /// The signatures could not be checked at all.
+    Unsigned(SignedJsonError),
+    /// A signature whose outcome is not "valid" (and not an ignored
+    /// algorithm).
+    Signature {
+        id: String,
+        check: SignatureCheck,
+    },
+    /// No signature of the signer made with a listed key verifies.
+    NoValidSignature {
+        signer: String,
+    },
+}
+
+impl KeyProblem {
+    /// A signature made with a key the response does not list is ignored by
+    /// servers (only a warning); everything else makes the keys unusable.
+    pub fn status(&self) -> Status {
+        match self {
+            KeyProblem::Signature {
+                check: SignatureCheck::UnknownKey,
+                ..
+            } => Status::Warn,
+            _ => Status::Fail,
+        }
+    }
+
+    /// What the operator can do about it, when there is something specific.
+    fn remedy(&self) -> Option<&'static str> {
+        match self {
+            KeyProblem::Expired { .. } => Some(
+                "The homeserver signs a fresh key response on request; an expired one usually \
+                 comes from a cache in front of it (a CDN or proxy cache): do not cache \
+                 /_matrix/key/.",
+            ),
+            KeyProblem::Signature {
+                check: SignatureCheck::Invalid,
+                ..
+            } => Some(
+                "Something changes the response on the way (a proxy rewriting JSON or serving \
+                 another server's keys), or the homeserver's signing key file does not match \
+                 what it publishes.",
+            ),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for KeyProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyProblem::NotAnObject => f.write_str("the answer is not a JSON object"),
+            KeyProblem::NoServerName => f.write_str("no `server_name` in the key response"),
+            KeyProblem::WrongServerName { found, checked } => {
+                write!(f, "the keys are for `{found}`, not for `{checked}`")
+            }
+            KeyProblem::NoValidUntil => f.write_str("no integer `valid_until_ts`"),
+            KeyProblem::Expired {
+                valid_until_ts,
+                now_ms,
+            } => write!(
+                f,
+                "the keys expired {} ago ({}): servers refuse to use them",
+                duration(u64::try_from(now_ms.saturating_sub(*valid_until_ts) / 1000).unwrap_or(0)),
+                format_ts(*valid_until_ts)
+            ),
+            KeyProblem::BadVerifyKey { id, why } => write!(f, "verify key {id}: {why}"),
+            KeyProblem::NoEd25519Key => f.write_str("no ed25519 key in `verify_keys`"),
+            KeyProblem::Unsigned(e) => e.fmt(f),
+            KeyProblem::Signature {
+                id,
+                check: check @ SignatureCheck::UnknownKey,
+            } => write!(f, "signature {id} {} (ignored)", check.describe()),
+            KeyProblem::Signature { id, check } => write!(f, "signature {id} {}", check.describe()),
+            KeyProblem::NoValidSignature { signer } => write!(
+                f,
+                "no signature of `{signer}` made with a listed key verifies"
+            ),
+        }
+    }
 }
 
 /// `2026-05-01 12:00 UTC` for a Matrix timestamp (ms).
@@ -60,9 +166,9 @@ pub fn format_ts(ms: i64) -> String {
 /// Reads and verifies a key response.
 pub fn analyse(value: &Value, checked: &ServerName, now_ms: i64) -> KeysAnalysis {
     let mut a = KeysAnalysis::default();
-    let mut problem = |s: Status, t: String| a.problems.push((s, t));
+    let mut problem = |p: KeyProblem| a.problems.push(p);
     let Some(obj) = value.as_object() else {
-        problem(Status::Fail, "the answer is not a JSON object".into());
+        problem(KeyProblem::NotAnObject);
         return a;
     };
     let server_name = obj
@@ -70,24 +176,20 @@ pub fn analyse(value: &Value, checked: &ServerName, now_ms: i64) -> KeysAnalysis
         .and_then(Value::as_str)
         .map(str::to_string);
     match &server_name {
-        None => problem(Status::Fail, "no `server_name` in the key response".into()),
-        Some(s) if s != checked.as_str() => problem(
-            Status::Fail,
-            format!("the keys are for `{s}`, not for `{}`", checked.as_str()),
-        ),
+        None => problem(KeyProblem::NoServerName),
+        Some(s) if s != checked.as_str() => problem(KeyProblem::WrongServerName {
+            found: s.clone(),
+            checked: checked.as_str().to_string(),
+        }),
         Some(_) => {}
     }
     let valid_until = obj.get("valid_until_ts").and_then(Value::as_i64);
     match valid_until {
-        None => problem(Status::Fail, "no integer `valid_until_ts`".into()),
-        Some(ts) if ts <= now_ms => problem(
-            Status::Fail,
-            format!(
-                "the keys expired {} ago ({}): servers refuse to use them",
-                duration(u64::try_from(now_ms.saturating_sub(ts) / 1000).unwrap_or(0)),
-                format_ts(ts)
-            ),
-        ),
+        None => problem(KeyProblem::NoValidUntil),
+        Some(ts) if ts <= now_ms => problem(KeyProblem::Expired {
+            valid_until_ts: ts,
+            now_ms,
+        }),
         Some(_) => {}
     }
     let mut keys = VerifyKeys::new();
@@ -102,39 +204,38 @@ pub fn analyse(value: &Value, checked: &ServerName, now_ms: i64) -> KeysAnalysis
                 let parsed = key
                     .ok_or_else(|| "no `key` string".to_string())
                     .and_then(signed_json::parse_verify_key);
-                if let Err(e) = &parsed {
-                    problem(Status::Fail, format!("verify key {id}: {e}"));
+                if let Err(why) = &parsed {
+                    problem(KeyProblem::BadVerifyKey {
+                        id: id.clone(),
+                        why: why.clone(),
+                    });
                 }
                 keys.insert(id.clone(), parsed);
             }
         }
     }
     if keys.is_empty() {
-        problem(Status::Fail, "no ed25519 key in `verify_keys`".into());
+        problem(KeyProblem::NoEd25519Key);
     }
     let signer = server_name
         .clone()
         .unwrap_or_else(|| checked.as_str().to_string());
     match signed_json::check_signatures(value, &signer, &keys) {
-        Err(e) => problem(Status::Fail, e.to_string()),
+        Err(e) => problem(KeyProblem::Unsigned(e)),
         Ok(checks) => {
             let mut any_valid = false;
             for (id, check) in &checks {
                 match check {
                     SignatureCheck::Valid => any_valid = true,
                     SignatureCheck::UnsupportedAlgorithm => {}
-                    SignatureCheck::UnknownKey => problem(
-                        Status::Warn,
-                        format!("signature {id} {} (ignored)", check.describe()),
-                    ),
-                    _ => problem(Status::Fail, format!("signature {id} {}", check.describe())),
+                    _ => problem(KeyProblem::Signature {
+                        id: id.clone(),
+                        check: check.clone(),
+                    }),
                 }
             }
             if !any_valid && !keys.is_empty() {
-                problem(
-                    Status::Fail,
-                    format!("no signature of `{signer}` made with a listed key verifies"),
-                );
+                problem(KeyProblem::NoValidSignature { signer });
             }
             a.info.signatures = checks;
         }
@@ -174,19 +275,19 @@ pub fn server_keys(
         r.remedy = remedy;
         return (r, None);
     };
-    if obs.body_truncated {
+    if obs.body_truncated() {
         r.status = Status::Fail;
         r.summary = "the key response is larger than the 1 MiB limit".into();
         return (r, None);
     }
     let a = analyse(&value, checked, now_ms);
-    for (status, text) in &a.problems {
-        r = r.evidence("problem", text.clone());
-        r.status = worse(r.status, *status);
+    for p in &a.problems {
+        r = r.evidence("problem", p.to_string());
+        r.status = worse(r.status, p.status());
     }
-    let worst = a.problems.iter().find(|(s, _)| *s == r.status);
+    let worst = a.problems.iter().find(|p| p.status() == r.status);
     r.summary = match worst {
-        Some((_, text)) => text.clone(),
+        Some(p) => p.to_string(),
         None => {
             let ids: Vec<&str> = a.info.verify_keys.keys().map(String::as_str).collect();
             let until = a
@@ -206,23 +307,146 @@ pub fn server_keys(
         r = add_remedy(r, m.remedy(ex, &checked.host_str()));
         r.status = worse(r.status, Status::Fail);
     }
-    if a.problems.iter().any(|(_, t)| t.contains("expired")) {
-        r = add_remedy(
-            r,
-            "The homeserver signs a fresh key response on request; an expired one usually \
-                           comes from a cache in front of it (a CDN or proxy cache): do not cache /_matrix/key/.",
-        );
-    }
-    if a.problems
-        .iter()
-        .any(|(_, t)| t.contains("does NOT verify"))
-    {
-        r = add_remedy(
-            r,
-            "Something changes the response on the way (a proxy rewriting JSON or \
-                           serving another server's keys), or the homeserver's signing key file \
-                           does not match what it publishes.",
-        );
+    // One paragraph per kind of problem, in the order the kinds were found.
+    for remedy in a.problems.iter().filter_map(KeyProblem::remedy) {
+        r = add_remedy(r, remedy);
     }
     (r, Some(a.info))
+}
+
+#[cfg(test)]
+mod tests {
+    use ed25519_dalek::SigningKey;
+    use serde_json::json;
+
+    use super::*;
+    use crate::matrix::signed_json::{encode_base64, sign};
+
+    /// 2026-01-01 00:00 UTC.
+    const NOW_MS: i64 = 1_767_225_600_000;
+    const DAY_MS: i64 = 86_400_000;
+
+    fn name(s: &str) -> ServerName {
+        ServerName::parse(s).expect("valid server name")
+    }
+
+    fn signed(server_name: &str, valid_until_ts: i64) -> Value {
+        let key = SigningKey::from_bytes(&[7; 32]);
+        let mut v = json!({
+            "server_name": server_name,
+            "valid_until_ts": valid_until_ts,
+            "verify_keys": {
+                "ed25519:k1": {"key": encode_base64(key.verifying_key().as_bytes())}
+            },
+        });
+        sign(&mut v, server_name, "ed25519:k1", &key).expect("signs");
+        v
+    }
+
+    fn keys_result(body: &Value, checked: &str) -> CheckResult {
+        let target = Target {
+            connect_host: "matrix.example.com".into(),
+            port: 443,
+            host_header: "matrix.example.com".into(),
+            sni: Some("matrix.example.com".into()),
+            cert_name: "matrix.example.com".into(),
+            srv: None,
+            addresses: vec![],
+            lookup_failure: None,
+            cname: None,
+        };
+        let obs = HttpObservation::get(format!("https://matrix.example.com{PATH}")).respond(
+            200,
+            &[("content-type", "application/json")],
+            body.to_string().as_bytes(),
+        );
+        let addr = "203.0.113.7:443".parse().expect("addr");
+        let ex = Expectations::none();
+        server_keys(addr, &target, &obs, &name(checked), NOW_MS, &ex).0
+    }
+
+    const CACHE_REMEDY: &str = "do not cache /_matrix/key/";
+    const TAMPER_REMEDY: &str = "Something changes the response on the way";
+
+    #[test]
+    fn expired_keys_point_at_a_cache() {
+        let r = keys_result(&signed("example.com", NOW_MS - DAY_MS), "example.com");
+        assert_eq!(r.status, Status::Fail);
+        assert!(r.summary.starts_with("the keys expired 1 d ago"), "{r:#?}");
+        let remedy = r.remedy.unwrap_or_default();
+        assert!(remedy.contains(CACHE_REMEDY), "{remedy}");
+        assert!(!remedy.contains(TAMPER_REMEDY), "{remedy}");
+    }
+
+    #[test]
+    fn a_signature_that_does_not_verify_points_at_tampering() {
+        let mut body = signed("example.com", NOW_MS + DAY_MS);
+        body["valid_until_ts"] = json!(NOW_MS + 2 * DAY_MS);
+        let r = keys_result(&body, "example.com");
+        assert_eq!(r.status, Status::Fail);
+        assert_eq!(r.summary, "signature ed25519:k1 does NOT verify");
+        let remedy = r.remedy.unwrap_or_default();
+        assert!(remedy.contains(TAMPER_REMEDY), "{remedy}");
+        assert!(!remedy.contains(CACHE_REMEDY), "{remedy}");
+    }
+
+    /// The remedy follows the kind of problem, never words in it: a server
+    /// name (from the network) that says "expired" and "does NOT verify"
+    /// is just the wrong name.
+    #[test]
+    fn words_from_the_network_choose_no_remedy() {
+        let r = keys_result(
+            &signed("expired.does-NOT-verify.example", NOW_MS + DAY_MS),
+            "example.com",
+        );
+        assert_eq!(r.status, Status::Fail);
+        assert_eq!(
+            r.summary,
+            "the keys are for `expired.does-NOT-verify.example`, not for `example.com`"
+        );
+        let remedy = r.remedy.unwrap_or_default();
+        assert!(!remedy.contains(CACHE_REMEDY), "{remedy}");
+        assert!(!remedy.contains(TAMPER_REMEDY), "{remedy}");
+    }
+
+    #[test]
+    fn problems_have_their_status_and_words() {
+        let unknown = KeyProblem::Signature {
+            id: "ed25519:old".into(),
+            check: SignatureCheck::UnknownKey,
+        };
+        assert_eq!(unknown.status(), Status::Warn);
+        assert_eq!(
+            unknown.to_string(),
+            "signature ed25519:old made with a key the response does not list (ignored)"
+        );
+        assert_eq!(unknown.remedy(), None);
+        let invalid = KeyProblem::Signature {
+            id: "ed25519:k1".into(),
+            check: SignatureCheck::Invalid,
+        };
+        assert_eq!(invalid.status(), Status::Fail);
+        assert!(invalid.remedy().is_some_and(|r| r.contains("on the way")));
+        let expired = KeyProblem::Expired {
+            valid_until_ts: NOW_MS - 90 * 60 * 1000,
+            now_ms: NOW_MS,
+        };
+        assert_eq!(
+            expired.to_string(),
+            "the keys expired 1 h 30 min ago (2025-12-31 22:30 UTC): servers refuse to use them"
+        );
+        assert!(expired.remedy().is_some_and(|r| r.contains("cache")));
+        let wrong = KeyProblem::WrongServerName {
+            found: "expired.example.org".into(),
+            checked: "example.com".into(),
+        };
+        assert_eq!(wrong.remedy(), None);
+        assert_eq!(
+            KeyProblem::NoValidSignature {
+                signer: "example.com".into()
+            }
+            .to_string(),
+            "no signature of `example.com` made with a listed key verifies"
+        );
+    }
 }

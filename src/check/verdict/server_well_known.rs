@@ -21,7 +21,7 @@ pub const EXCERPT: usize = 512;
 /// The request, each redirect, and the final answer as evidence lines.
 pub fn http_evidence(mut r: CheckResult, obs: &HttpObservation) -> CheckResult {
     for hop in &obs.hops {
-        let to = hop.header("location").unwrap_or("(no Location)");
+        let to = hop.location().unwrap_or("(no Location)");
         r = r.evidence(
             format!("{} {}", obs.method, hop.url),
             format!("{} → {to}", hop.status),
@@ -32,10 +32,10 @@ pub fn http_evidence(mut r: CheckResult, obs: &HttpObservation) -> CheckResult {
         got.push(' ');
         got.push_str(&obs.body_excerpt(EXCERPT));
     }
-    if obs.body_truncated {
+    if obs.body_truncated() {
         got.push_str(" (body cut at the size limit)");
     }
-    if let Some(why) = &obs.body_incomplete {
+    if let Some(why) = obs.body_incomplete() {
         got.push_str(&format!(" (body incomplete: {why})"));
     }
     r.evidence(format!("{} {}", obs.method, obs.final_url), got)

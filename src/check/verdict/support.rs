@@ -139,7 +139,7 @@ pub fn support_well_known(obs: &HttpObservation, ex: &Expectations) -> CheckResu
         };
         return r.remedy(how);
     }
-    let Some(value) = obs.json().filter(|_| !obs.body_truncated) else {
+    let Some(value) = obs.json().filter(|_| !obs.body_truncated()) else {
         r.status = Status::Fail;
         r.summary = "the support file is not JSON".into();
         return r.remedy(how);

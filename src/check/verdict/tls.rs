@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 
 use crate::check::model::{CheckId, CheckResult, Status};
 use crate::matrix::discovery::{Step, Target};
-use crate::observe::TlsObservation;
+use crate::observe::{TlsFailure, TlsObservation};
 
 /// Certificates expiring sooner than this many days are a warning.
 pub const EXPIRY_WARNING_DAYS: i64 = 14;
@@ -71,8 +71,8 @@ pub fn server_tls(
     if !tls.chain_valid {
         let err = tls
             .verify_error
-            .clone()
-            .unwrap_or_else(|| "the chain does not verify".into());
+            .as_ref()
+            .map_or_else(|| "the chain does not verify".into(), ToString::to_string);
         return fail(r, format!("the certificate is not trusted: {err}")).remedy(
             "Other servers only accept certificates from a public CA with the full chain: serve \
              fullchain.pem (not cert.pem). A private CA works only for peers that trust it (use \
@@ -105,7 +105,12 @@ fn fail(mut r: CheckResult, summary: String) -> CheckResult {
     r
 }
 
-fn cannot_connect(r: CheckResult, addr: SocketAddr, target: &Target, err: &str) -> CheckResult {
+fn cannot_connect(
+    r: CheckResult,
+    addr: SocketAddr,
+    target: &Target,
+    err: &TlsFailure,
+) -> CheckResult {
     let family = if addr.is_ipv6() { "AAAA" } else { "A" };
     let remedy = format!(
         "Nothing usable answers on {addr}. Make the reverse proxy listen there (for IPv6: \
@@ -120,7 +125,7 @@ fn cannot_connect(r: CheckResult, addr: SocketAddr, target: &Target, err: &str) 
 
 fn describe(tls: &TlsObservation) -> String {
     if let Some(e) = &tls.connect_error {
-        return e.clone();
+        return e.to_string();
     }
     let mut parts = vec![format!("names: {}", tls.names.join(", "))];
     if let Some(na) = &tls.not_after {

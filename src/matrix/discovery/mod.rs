@@ -33,9 +33,9 @@
 //!     let input = match progress {
 //!         Progress::Resolved(resolution) => break resolution,
 //!         // GET it (follow redirects, cap the body at 50 KiB).
-//!         Progress::Need(Need::WellKnown { url }) => Input::WellKnown(
+//!         Progress::Need(Need::WellKnown { url }) => Input::WellKnown(Box::new(
 //!             HttpObservation::get(&url).respond(200, &[], br#"{"m.server":"matrix.example.com:443"}"#),
-//!         ),
+//!         )),
 //!         // A/AAAA of each host (concurrently).
 //!         Progress::Need(Need::Addresses { hosts }) => Input::Addresses(
 //!             hosts.iter().map(|h| AddressLookup {
@@ -96,7 +96,8 @@ impl Need {
 /// An observation answering a [`Need`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
-    WellKnown(HttpObservation),
+    /// Boxed: a fetch with its redirects is many times larger than a lookup.
+    WellKnown(Box<HttpObservation>),
     Srv(SrvLookup),
     LegacySrv(SrvLookup),
     /// One lookup per host asked for (matched by name).
@@ -175,7 +176,7 @@ impl Discovery {
         let needed = self.machine.need();
         match (&needed, input) {
             (Some(Need::WellKnown { .. }), Input::WellKnown(obs)) => {
-                self.machine.on_well_known(obs)
+                self.machine.on_well_known(*obs)
             }
             (Some(Need::Srv { .. }), Input::Srv(lookup)) => self.machine.on_srv(lookup, false),
             (Some(Need::LegacySrv { .. }), Input::LegacySrv(lookup)) => {
@@ -220,10 +221,11 @@ impl Input {
     /// the global deadline passed): discovery carries on as the spec says
     /// for a failed request or lookup.
     pub fn failed(need: &Need, why: &str) -> Input {
-        let err = || DnsError::Other(why.to_string());
+        let err = || DnsError::Stopped(why.to_string());
         match need {
             Need::WellKnown { url } => {
-                Input::WellKnown(HttpObservation::get(url).fail(FetchFailure::Other(why.into())))
+                let failure = FetchFailure::Stopped(why.into());
+                Input::WellKnown(Box::new(HttpObservation::get(url).fail(failure)))
             }
             Need::Srv { name } => Input::Srv(SrvLookup {
                 name: name.clone(),

@@ -1,11 +1,9 @@
 //! DNS lookups with hickory-resolver: A and AAAA (each its own query),
-//! CNAME chains, SRV; every lookup becomes a [`DnsLookup`] observation.
+//! CNAME chains, SRV, NS; every lookup becomes a [`DnsLookup`] observation.
 //!
 //! The cache is off (`cache_size = 0`) so a re-run sees what the servers say
 //! now; with `--nameserver` only those servers are asked and `/etc/hosts` is
 //! ignored.
-
-pub mod types;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -18,13 +16,16 @@ use hickory_resolver::config::{
 };
 use hickory_resolver::lookup::Lookup;
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
-use hickory_resolver::net::{DnsError, NetError};
+use hickory_resolver::net::{DnsError as ResolverError, NetError};
 use hickory_resolver::proto::op::ResponseCode;
-use hickory_resolver::proto::rr::{Name, RData, Record};
+use hickory_resolver::proto::rr::{Name, RData, Record, RecordType};
 
-use self::types::*;
 use super::options::NetOptions;
 use super::trust::SetupError;
+use crate::observe::{
+    AddressLookup, CnameRecord, DnsAnswer, DnsError, DnsFailure, DnsLookup, DnsRecord, RecordData,
+    RecordKind, SoaRecord, SrvData,
+};
 
 /// The DNS side of the network layer. Cheap to clone.
 #[derive(Clone)]
@@ -76,7 +77,7 @@ impl Dns {
             self.lookup_until(name, RecordKind::A, deadline),
             self.lookup_until(name, RecordKind::Aaaa, deadline)
         );
-        AddressLookup { a, aaaa }
+        AddressLookup::from_lookups(&a, &aaaa)
     }
 
     /// The most one lookup may take: the per-request timeout.
@@ -90,7 +91,7 @@ impl Dns {
             self.lookup(name, RecordKind::A),
             self.lookup(name, RecordKind::Aaaa)
         );
-        AddressLookup { a, aaaa }
+        AddressLookup::from_lookups(&a, &aaaa)
     }
 
     /// Asks one specific server directly, e.g. a zone's authoritative server
@@ -111,7 +112,7 @@ impl Dns {
                 name: strip_dot(name).to_string(),
                 kind,
                 server: Some(server),
-                outcome: DnsOutcome::Failure(failure(DnsFailureKind::Other, detail)),
+                result: Err(DnsFailure::new(DnsError::Other(detail.clone()), detail)),
                 duration: Duration::ZERO,
             },
         }
@@ -179,14 +180,17 @@ async fn run_lookup(
 ) -> DnsLookup {
     let started = Instant::now();
     let shown = strip_dot(name).to_string();
-    let outcome = match fqdn(name) {
-        Err(detail) => DnsOutcome::Failure(failure(DnsFailureKind::InvalidName, detail)),
+    let result = match fqdn(name) {
+        Err(detail) => Err(DnsFailure::new(
+            DnsError::InvalidName(detail.clone()),
+            detail,
+        )),
         Ok(fq) => {
-            match tokio::time::timeout(budget, resolver.lookup(fq, kind.record_type())).await {
+            match tokio::time::timeout(budget, resolver.lookup(fq, record_type(kind))).await {
                 Ok(Ok(lookup)) => answer_from(&lookup, &shown, kind),
-                Ok(Err(err)) => DnsOutcome::Failure(failure_from(&err, &shown)),
-                Err(_) => DnsOutcome::Failure(failure(
-                    DnsFailureKind::Timeout,
+                Ok(Err(err)) => Err(failure_from(&err, &shown)),
+                Err(_) => Err(DnsFailure::new(
+                    DnsError::Timeout,
                     format!("no answer within {} ms", budget.as_millis()),
                 )),
             }
@@ -196,7 +200,7 @@ async fn run_lookup(
         name: shown,
         kind,
         server,
-        outcome,
+        result,
         duration: started.elapsed(),
     }
 }
@@ -212,13 +216,13 @@ fn fqdn(name: &str) -> Result<Name, String> {
     Ok(parsed)
 }
 
-fn failure(kind: DnsFailureKind, detail: impl Into<String>) -> DnsFailure {
-    DnsFailure {
-        kind,
-        detail: detail.into(),
-        negative_ttl: None,
-        soa: None,
-        failed_name: None,
+fn record_type(kind: RecordKind) -> RecordType {
+    match kind {
+        RecordKind::A => RecordType::A,
+        RecordKind::Aaaa => RecordType::AAAA,
+        RecordKind::Cname => RecordType::CNAME,
+        RecordKind::Srv => RecordType::SRV,
+        RecordKind::Ns => RecordType::NS,
     }
 }
 
@@ -234,7 +238,7 @@ fn name_text(name: &Name) -> String {
     strip_dot(&name.to_ascii()).to_string()
 }
 
-fn answer_from(lookup: &Lookup, asked: &str, kind: RecordKind) -> DnsOutcome {
+fn answer_from(lookup: &Lookup, asked: &str, kind: RecordKind) -> Result<DnsAnswer, DnsFailure> {
     let mut chain = Vec::new();
     let mut current = asked.to_ascii_lowercase();
     let answers = lookup.answers();
@@ -243,7 +247,7 @@ fn answer_from(lookup: &Lookup, asked: &str, kind: RecordKind) -> DnsOutcome {
         for _ in 0..answers.len() {
             let next = answers.iter().find_map(|r| match &r.data {
                 RData::CNAME(target) if name_text(&r.name).eq_ignore_ascii_case(&current) => {
-                    Some(CnameHop {
+                    Some(CnameRecord {
                         name: name_text(&r.name),
                         target: name_text(&target.0),
                         ttl: r.ttl,
@@ -260,24 +264,24 @@ fn answer_from(lookup: &Lookup, asked: &str, kind: RecordKind) -> DnsOutcome {
             }
         }
     }
-    let wanted = kind.record_type();
+    let wanted = record_type(kind);
     let records: Vec<DnsRecord> = answers
         .iter()
         .filter(|r| r.record_type() == wanted)
         .filter_map(record_from)
         .collect();
     if records.is_empty() {
-        let mut f = failure(
-            DnsFailureKind::NoData,
+        let mut f = DnsFailure::new(
+            DnsError::NoData { negative_ttl: None },
             format!("no {} record in the answer", kind.as_str()),
         );
         if !chain.is_empty() {
             f.failed_name = Some(current);
         }
-        return DnsOutcome::Failure(f);
+        return Err(f);
     }
-    DnsOutcome::Answer(DnsAnswer {
-        cname_chain: chain,
+    Ok(DnsAnswer {
+        cnames: chain,
         records,
         authoritative: lookup.message().metadata.authoritative,
     })
@@ -307,14 +311,9 @@ fn record_from(record: &Record) -> Option<DnsRecord> {
 fn failure_from(err: &NetError, asked: &str) -> DnsFailure {
     let detail = err.to_string();
     match err {
-        NetError::Dns(DnsError::NoRecordsFound(nr)) => {
-            let kind = if nr.response_code == ResponseCode::NXDomain {
-                DnsFailureKind::NxDomain
-            } else {
-                DnsFailureKind::NoData
-            };
+        NetError::Dns(ResolverError::NoRecordsFound(nr)) => {
             let failed = name_text(nr.query.name());
-            let soa = nr.soa.as_ref().map(|soa| SoaInfo {
+            let soa = nr.soa.as_ref().map(|soa| SoaRecord {
                 zone: name_text(&soa.name),
                 mname: name_text(&soa.data.mname),
                 rname: name_text(&soa.data.rname),
@@ -322,33 +321,43 @@ fn failure_from(err: &NetError, asked: &str) -> DnsFailure {
                 minimum: soa.data.minimum,
                 ttl: soa.ttl,
             });
+            // RFC 2308: the SOA minimum, bounded by the SOA's own TTL.
+            let negative_ttl = nr
+                .negative_ttl
+                .or_else(|| soa.as_ref().map(|s| s.minimum.min(s.ttl)));
+            let (error, detail) = if nr.response_code == ResponseCode::NXDomain {
+                (
+                    DnsError::NxDomain { negative_ttl },
+                    format!("{failed}: no such name (NXDOMAIN)"),
+                )
+            } else {
+                (
+                    DnsError::NoData { negative_ttl },
+                    format!("{failed}: the name exists but has no record of this type"),
+                )
+            };
             DnsFailure {
-                kind,
-                detail: match kind {
-                    DnsFailureKind::NxDomain => format!("{failed}: no such name (NXDOMAIN)"),
-                    _ => format!("{failed}: the name exists but has no record of this type"),
-                },
-                negative_ttl: nr
-                    .negative_ttl
-                    .or_else(|| soa.as_ref().map(|s| s.minimum.min(s.ttl))),
-                soa,
+                error,
+                detail,
+                soa: soa.map(Box::new),
                 failed_name: (!failed.eq_ignore_ascii_case(asked)).then_some(failed),
             }
         }
-        NetError::Dns(DnsError::ResponseCode(code)) => {
-            let kind = match code {
-                ResponseCode::ServFail => DnsFailureKind::ServFail,
-                ResponseCode::Refused => DnsFailureKind::Refused,
-                ResponseCode::NXDomain => DnsFailureKind::NxDomain,
-                _ => DnsFailureKind::Other,
+        NetError::Dns(ResolverError::ResponseCode(code)) => {
+            let detail = format!("server answered {code}");
+            let error = match code {
+                ResponseCode::ServFail => DnsError::ServFail,
+                ResponseCode::Refused => DnsError::Refused,
+                ResponseCode::NXDomain => DnsError::NxDomain { negative_ttl: None },
+                _ => DnsError::Other(detail.clone()),
             };
-            failure(kind, format!("server answered {code}"))
+            DnsFailure::new(error, detail)
         }
-        NetError::Timeout => failure(DnsFailureKind::Timeout, "no answer in time"),
-        NetError::Truncated => failure(
-            DnsFailureKind::Truncated,
+        NetError::Timeout => DnsFailure::new(DnsError::Timeout, "no answer in time"),
+        NetError::Truncated => DnsFailure::new(
+            DnsError::Truncated,
             "the answer was truncated and TCP did not deliver it",
         ),
-        _ => failure(DnsFailureKind::Other, detail),
+        _ => DnsFailure::new(DnsError::Other(detail.clone()), detail),
     }
 }

@@ -1,6 +1,6 @@
 //! One HTTPS exchange with reqwest, connected exactly where we decide.
 //!
-//! How the address, SNI and `Host` header are controlled (see BRIEF facts):
+//! How the address, SNI and `Host` header are controlled:
 //! the port is kept out of the URL reqwest sees and put into a `resolve`
 //! override for the host instead (reqwest prefers a URL port over the
 //! override), the `Host` header is set explicitly, and every address passes
@@ -15,11 +15,10 @@ use std::time::{Duration, Instant};
 use reqwest::dns::{Name, Resolve, Resolving};
 use rustls::ClientConfig;
 
-use super::types::*;
-use crate::probe::dns::types::{AddressLookup, DnsLookup};
+use crate::observe::{AddressLookup, BodyEnd, Exchange, FetchFailure, Hop, Method, TimeoutPhase};
 use crate::probe::fetch::{HopTarget, later};
 use crate::probe::net::Net;
-use crate::probe::tls::error::{TlsErrorKind, find_io_kind, find_rustls_error};
+use crate::probe::tls::error::{find_io_kind, find_rustls_error, tls_error_kind};
 use crate::probe::trust::{PinnedNameVerifier, provider, server_name_for};
 
 /// Stands in for IP-literal hosts inside reqwest; never sent anywhere (SNI
@@ -51,22 +50,15 @@ impl Resolve for NoSystemDns {
     }
 }
 
+/// One request and its response headers (the body is read by the caller),
+/// or why there is no response.
 pub(crate) async fn exchange(
     net: &Net,
     req: HopRequest<'_>,
-) -> Result<(Hop, reqwest::Response), FetchError> {
+) -> Result<(Hop, reqwest::Response), FetchFailure> {
     let target = req.target;
     let url_text = target.url.to_string();
-    let err = |kind, detail: String, address| FetchError {
-        kind,
-        detail,
-        url: url_text.clone(),
-        address,
-    };
-    let candidates = candidates(net, &req).await.map_err(|lookup| {
-        let detail = dns_detail(&lookup);
-        err(FetchErrorKind::Dns(lookup), detail, None)
-    })?;
+    let candidates = candidates(net, &req).await.map_err(FetchFailure::Dns)?;
     let opts = net.options();
     let real: Vec<SocketAddr> = candidates.iter().map(|a| opts.dial(*a)).collect();
     let single = match candidates.as_slice() {
@@ -78,8 +70,8 @@ pub(crate) async fn exchange(
         Some(_) => (IP_PLACEHOLDER.to_string(), None),
         None => (target.host.to_ascii_lowercase(), Some(target.host.clone())),
     };
-    let config = tls_config(net, &target.host, sni.is_some())
-        .map_err(|detail| err(FetchErrorKind::InvalidRequest, detail, single))?;
+    let config =
+        tls_config(net, &target.host, sni.is_some()).map_err(FetchFailure::InvalidRequest)?;
     let mut url = target.url.clone();
     // Neither can fail for an https URL with a host.
     let _ = url.set_port(None);
@@ -99,7 +91,7 @@ pub(crate) async fn exchange(
         .resolve_to_addrs(&reqwest_host, &real)
         .user_agent(USER_AGENT)
         .build()
-        .map_err(|e| err(FetchErrorKind::InvalidRequest, chain_text(&e), single))?;
+        .map_err(|e| FetchFailure::InvalidRequest(chain_text(&e)))?;
     let method = match req.method {
         Method::Get => reqwest::Method::GET,
         Method::Options => reqwest::Method::OPTIONS,
@@ -117,45 +109,31 @@ pub(crate) async fn exchange(
     )
     .await
     {
-        Err(_) => {
-            let detail = format!(
-                "no response headers within {} ms",
-                req.deadline.saturating_duration_since(sent).as_millis()
-            );
-            return Err(err(
-                FetchErrorKind::Timeout(TimeoutPhase::Headers),
-                detail,
-                single,
-            ));
-        }
-        Ok(Err(e)) => {
-            let (kind, detail) = classify(&e, remaining);
-            return Err(err(kind, detail, single));
-        }
+        Err(_) => return Err(FetchFailure::Timeout(TimeoutPhase::Headers)),
+        Ok(Err(e)) => return Err(classify(&e, single)),
         Ok(Ok(r)) => r,
     };
-    let headers = Headers(
-        response
-            .headers()
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_ascii_lowercase(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-    );
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_ascii_lowercase(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
     let hop = Hop {
-        url: url_text.clone(),
-        host_header: req.host_header.to_string(),
-        sni,
-        connected_to: response.remote_addr().map(|r| opts.logical(r)),
-        candidates,
+        url: url_text,
         status: response.status().as_u16(),
-        location: headers.get("location").map(str::to_string),
         headers,
-        elapsed: sent.elapsed(),
+        exchange: Exchange {
+            host_header: req.host_header.to_string(),
+            sni,
+            connected_to: response.remote_addr().map(|r| opts.logical(r)),
+            candidates,
+            elapsed: sent.elapsed(),
+        },
     };
     Ok((hop, response))
 }
@@ -177,7 +155,7 @@ async fn candidates(
         return Ok(vec![SocketAddr::new(ip, t.port)]);
     }
     let lookup = net.dns().addresses_until(&t.host, req.deadline).await;
-    let ips = lookup.ips();
+    let ips = lookup.addresses();
     if ips.is_empty() {
         return Err(Box::new(lookup));
     }
@@ -185,19 +163,6 @@ async fn candidates(
         .into_iter()
         .map(|ip| SocketAddr::new(ip, t.port))
         .collect())
-}
-
-fn dns_detail(lookup: &AddressLookup) -> String {
-    let part = |l: &DnsLookup| match l.failure() {
-        Some(f) => format!("{} {}", l.kind.as_str(), f.kind.as_str()),
-        None => format!("{} no address", l.kind.as_str()),
-    };
-    format!(
-        "{} did not resolve ({}, {})",
-        lookup.a.name,
-        part(&lookup.a),
-        part(&lookup.aaaa)
-    )
 }
 
 fn tls_config(net: &Net, host: &str, sni: bool) -> Result<ClientConfig, String> {
@@ -214,13 +179,18 @@ fn tls_config(net: &Net, host: &str, sni: bool) -> Result<ClientConfig, String> 
     Ok(config)
 }
 
-fn classify(e: &reqwest::Error, connect_budget: Duration) -> (FetchErrorKind, String) {
+/// What a failed request tells: typed from the error itself (the rustls
+/// error inside, the I/O error kind), never from its text.
+fn classify(e: &reqwest::Error, address: Option<SocketAddr>) -> FetchFailure {
     let detail = chain_text(e);
     if e.is_builder() {
-        return (FetchErrorKind::InvalidRequest, detail);
+        return FetchFailure::InvalidRequest(detail);
     }
     if let Some(tls) = find_rustls_error(e) {
-        return (FetchErrorKind::Tls(TlsErrorKind::from_rustls(tls)), detail);
+        return FetchFailure::Tls {
+            kind: tls_error_kind(tls),
+            address,
+        };
     }
     if e.is_timeout() {
         let phase = if e.is_connect() {
@@ -228,22 +198,13 @@ fn classify(e: &reqwest::Error, connect_budget: Duration) -> (FetchErrorKind, St
         } else {
             TimeoutPhase::Headers
         };
-        let detail = match phase {
-            TimeoutPhase::Connect => format!(
-                "no TCP connection and TLS handshake within {} ms",
-                connect_budget.as_millis()
-            ),
-            _ => detail,
-        };
-        return (FetchErrorKind::Timeout(phase), detail);
+        return FetchFailure::Timeout(phase);
     }
     match find_io_kind(e) {
-        Some(std::io::ErrorKind::ConnectionRefused) => (FetchErrorKind::Refused, detail),
-        Some(std::io::ErrorKind::TimedOut) => {
-            (FetchErrorKind::Timeout(TimeoutPhase::Connect), detail)
-        }
-        _ if e.is_connect() => (FetchErrorKind::Connect, detail),
-        _ => (FetchErrorKind::Http, detail),
+        Some(std::io::ErrorKind::ConnectionRefused) => FetchFailure::Refused { address },
+        Some(std::io::ErrorKind::TimedOut) => FetchFailure::Timeout(TimeoutPhase::Connect),
+        _ if e.is_connect() => FetchFailure::Connect { detail, address },
+        _ => FetchFailure::Http(detail),
     }
 }
 
@@ -280,12 +241,13 @@ pub(crate) fn chain_text(e: &reqwest::Error) -> String {
     parts.join(": ")
 }
 
-/// Reads a body up to `cap` bytes, stopping at the deadline.
+/// Reads a body up to `cap` bytes, stopping at the deadline: the bytes,
+/// and how reading ended.
 pub(crate) async fn read_body(
     mut response: reqwest::Response,
     cap: usize,
     deadline: Instant,
-) -> Body {
+) -> (Vec<u8>, BodyEnd) {
     let mut bytes = Vec::new();
     let end = loop {
         match tokio::time::timeout_at(deadline.into(), response.chunk()).await {
@@ -302,5 +264,5 @@ pub(crate) async fn read_body(
             Ok(Err(e)) => break BodyEnd::Broken(chain_text(&e)),
         }
     };
-    Body { bytes, end, cap }
+    (bytes, end)
 }

@@ -1,9 +1,10 @@
 //! The HTTPS fetcher: one hop at a time (reqwest never follows redirects
 //! itself), every hop recorded, loops detected, at most
-//! [`MAX_REDIRECTS`] followed, all within a whole-fetch deadline.
+//! [`MAX_REDIRECTS`] followed, all within a whole-fetch deadline. Every
+//! fetch becomes an [`HttpObservation`].
 
 mod hop;
-pub mod types;
+pub mod request;
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -11,8 +12,9 @@ use std::time::{Duration, Instant};
 use url::Url;
 
 use self::hop::{HopRequest, exchange, read_body};
-use self::types::*;
+use self::request::*;
 use super::net::Net;
+use crate::observe::{FetchFailure, HttpObservation, RedirectProblem, TimeoutPhase, UrlProblem};
 
 /// A URL to fetch in one hop: the parsed URL plus what the raw text said.
 #[derive(Debug, Clone)]
@@ -27,21 +29,19 @@ pub(crate) struct HopTarget {
 }
 
 impl HopTarget {
-    pub(crate) fn parse(text: &str) -> Result<HopTarget, String> {
-        let url = Url::parse(text).map_err(|e| format!("not a URL ({e})"))?;
+    pub(crate) fn parse(text: &str) -> Result<HopTarget, UrlProblem> {
+        let url = Url::parse(text).map_err(|e| UrlProblem::Unparsable(e.to_string()))?;
         HopTarget::from_url(url, Some(text))
     }
 
-    fn from_url(url: Url, raw: Option<&str>) -> Result<HopTarget, String> {
+    fn from_url(url: Url, raw: Option<&str>) -> Result<HopTarget, UrlProblem> {
         let (host, ip) = match url.host() {
             Some(url::Host::Domain(d)) => (d.to_string(), None),
             Some(url::Host::Ipv4(ip)) => (ip.to_string(), Some(ip.into())),
             Some(url::Host::Ipv6(ip)) => (format!("[{ip}]"), Some(ip.into())),
-            None => return Err("the URL has no host".to_string()),
+            None => return Err(UrlProblem::NoHost),
         };
-        let port = url
-            .port_or_known_default()
-            .ok_or_else(|| "the URL has no port and no default port".to_string())?;
+        let port = url.port_or_known_default().ok_or(UrlProblem::NoPort)?;
         let explicit = url
             .port()
             .map(|p| p.to_string())
@@ -97,49 +97,53 @@ fn is_redirect(status: u16) -> bool {
 
 impl Net {
     /// One HTTPS fetch, redirects followed hop by hop when asked.
-    pub async fn fetch(&self, request: FetchRequest) -> FetchObservation {
+    pub async fn fetch(&self, request: FetchRequest) -> HttpObservation {
         fetch(self, request).await
     }
 }
 
-async fn fetch(net: &Net, req: FetchRequest) -> FetchObservation {
+async fn fetch(net: &Net, req: FetchRequest) -> HttpObservation {
     let started = Instant::now();
     let opts = net.options();
     let budget = req.deadline.unwrap_or(opts.timeout.saturating_mul(2));
     let deadline = later(started, budget);
-    let mut obs = FetchObservation {
+    let mut obs = HttpObservation {
         method: req.method,
-        url: req.url.clone(),
-        hops: Vec::new(),
-        body: None,
-        error: None,
-        duration: Duration::ZERO,
+        request_headers: req
+            .headers
+            .iter()
+            .map(|(n, v)| (n.to_ascii_lowercase(), v.clone()))
+            .collect(),
+        ..HttpObservation::get(req.url.clone())
     };
     let first = match HopTarget::parse(&req.url) {
         Ok(t) => t,
-        Err(detail) => return fail(obs, FetchErrorKind::InvalidUrl, detail, &req.url, started),
+        Err(problem) => return fail(obs, FetchFailure::InvalidUrl(problem), &req.url, started),
     };
     let mut target = first.clone();
     let mut visited = HashSet::new();
     loop {
         if target.url.scheme() != "https" {
-            let detail = format!("`{}` is not an https:// URL", target.url.scheme());
             let url = target.url.to_string();
-            return fail(obs, FetchErrorKind::NotHttps, detail, &url, started);
+            // Every hop recorded so far redirected here: a plain-http URL
+            // asked for is not a redirect gone wrong.
+            let failure = if obs.hops.is_empty() {
+                FetchFailure::NotHttps { url: url.clone() }
+            } else {
+                FetchFailure::BadRedirect(RedirectProblem::NotHttps {
+                    url: url.clone(),
+                    scheme: target.url.scheme().to_string(),
+                })
+            };
+            return fail(obs, failure, &url, started);
         }
         visited.insert(target.key());
         let same = target.same_endpoint(&first);
         let now = Instant::now();
         if now >= deadline {
-            let detail = format!("the whole fetch took more than {} ms", budget.as_millis());
             let url = target.url.to_string();
-            return fail(
-                obs,
-                FetchErrorKind::Timeout(TimeoutPhase::Deadline),
-                detail,
-                &url,
-                started,
-            );
+            let failure = FetchFailure::Timeout(TimeoutPhase::Deadline);
+            return fail(obs, failure, &url, started);
         }
         let hop_deadline = deadline.min(later(now, opts.timeout));
         let host_header = match (&req.host_header, same) {
@@ -156,67 +160,65 @@ async fn fetch(net: &Net, req: FetchRequest) -> FetchObservation {
         };
         let (hop, response) = match exchange(net, hop_req).await {
             Ok(pair) => pair,
-            Err(err) => {
-                obs.error = Some(err);
-                obs.duration = started.elapsed();
-                return obs;
+            Err(failure) => {
+                let url = target.url.to_string();
+                return fail(obs, failure, &url, started);
             }
         };
         if req.follow_redirects && is_redirect(hop.status) {
             let here = target.url.to_string();
-            let next = match hop.location.as_deref() {
-                None => Err("a redirect without a Location header".to_string()),
+            let next = match hop.location() {
+                None => Err(RedirectProblem::NoLocation),
                 Some(loc) => target
                     .url
                     .join(loc)
-                    .map_err(|e| format!("the Location `{loc}` is not a URL ({e})"))
-                    .and_then(|u| HopTarget::from_url(u, Some(loc))),
+                    .map_err(|e| UrlProblem::Unparsable(e.to_string()))
+                    .and_then(|u| HopTarget::from_url(u, Some(loc)))
+                    .map_err(|problem| RedirectProblem::BadLocation {
+                        location: loc.to_string(),
+                        problem,
+                    }),
             };
             obs.hops.push(hop);
             drop(response);
             let next = match next {
                 Ok(n) => n,
-                Err(detail) => {
-                    return fail(obs, FetchErrorKind::BadRedirect, detail, &here, started);
+                Err(problem) => {
+                    return fail(obs, FetchFailure::BadRedirect(problem), &here, started);
                 }
             };
             if obs.hops.len() > MAX_REDIRECTS {
-                let detail = format!("more than {MAX_REDIRECTS} redirects");
-                return fail(
-                    obs,
-                    FetchErrorKind::TooManyRedirects,
-                    detail,
-                    &here,
-                    started,
-                );
+                let failure = FetchFailure::TooManyRedirects(MAX_REDIRECTS);
+                return fail(obs, failure, &here, started);
             }
             if visited.contains(&next.key()) {
-                let detail = format!("redirected back to {}", next.url);
-                return fail(obs, FetchErrorKind::RedirectLoop, detail, &here, started);
+                let failure = FetchFailure::RedirectLoop(next.url.to_string());
+                return fail(obs, failure, &here, started);
             }
             target = next;
             continue;
         }
-        obs.body = Some(read_body(response, req.body_cap, hop_deadline).await);
-        obs.hops.push(hop);
+        let (body, body_end) = read_body(response, req.body_cap, hop_deadline).await;
+        obs.final_url = hop.url;
+        obs.status = Some(hop.status);
+        obs.headers = hop.headers;
+        obs.exchange = Some(hop.exchange);
+        obs.body = body;
+        obs.body_end = body_end;
         obs.duration = started.elapsed();
         return obs;
     }
 }
 
+/// Ends a fetch with `failure` at `url` (the request that failed).
 fn fail(
-    mut obs: FetchObservation,
-    kind: FetchErrorKind,
-    detail: String,
+    mut obs: HttpObservation,
+    failure: FetchFailure,
     url: &str,
     started: Instant,
-) -> FetchObservation {
-    obs.error = Some(FetchError {
-        kind,
-        detail,
-        url: url.to_string(),
-        address: None,
-    });
+) -> HttpObservation {
+    obs.error = Some(failure);
+    obs.final_url = url.to_string();
     obs.duration = started.elapsed();
     obs
 }

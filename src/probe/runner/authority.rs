@@ -1,11 +1,10 @@
 //! "What do the authoritative servers say now, and what do resolvers still
-//! cache?" (DESIGN.md section 3, DNS): find the zone's nameservers (NS of
-//! the name, or of the zone named by the SOA of a negative answer), ask
-//! them directly without recursion, and hand the answer to the DNS
-//! verdicts, which compare it with the resolver's and say how long the old
-//! answer may live on. When they cannot be asked (no NS records, no
-//! address, no answer), the checks say so rather than fail.
-
+//! cache?": find the zone's nameservers (NS of the name, or of the zone
+//! named by the SOA of a negative answer), ask them directly without
+//! recursion, and hand the answer to the DNS verdicts, which compare it with
+//! the resolver's and say how long the old answer may live on. When they
+//! cannot be asked (no NS records, no address, no answer), the checks say
+//! so rather than fail.
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -17,9 +16,9 @@ use super::ctx::{Ctx, dns_key};
 use super::tasks::Pending;
 use crate::check::model::CheckId;
 use crate::check::verdict::dns;
-use crate::observe::{AddressLookup, AuthorityGap, SrvLookup};
-use crate::probe::adapt;
-use crate::probe::{DnsFailureKind, DnsLookup, RecordKind};
+use crate::observe::{
+    AddressLookup, AuthorityGap, AuthorityGapReason, DnsLookup, RecordKind, SrvLookup,
+};
 
 /// At most this many nameserver addresses are asked (at the same time).
 const MAX_SERVERS: usize = 3;
@@ -38,10 +37,7 @@ pub(crate) fn addresses(
                 ask(&c, &name, RecordKind::A),
                 ask(&c, &name, RecordKind::Aaaa)
             );
-            Ok(adapt::addresses(&crate::probe::AddressLookup {
-                a: a?,
-                aaaa: aaaa?,
-            }))
+            Ok(AddressLookup::from_lookups(&a?, &aaaa?))
         },
         died::<AddressLookup>,
     )
@@ -53,7 +49,11 @@ pub(crate) fn srv(ctx: &Arc<Ctx>, owner: &str) -> Pending<Result<SrvLookup, Auth
     ctx.authority_srv.get_or_spawn(
         &ctx.tasks,
         name.clone(),
-        move || async move { Ok(adapt::srv(&ask(&c, &name, RecordKind::Srv).await?)) },
+        move || async move {
+            Ok(SrvLookup::from_lookup(
+                &ask(&c, &name, RecordKind::Srv).await?,
+            ))
+        },
         died::<SrvLookup>,
     )
 }
@@ -61,13 +61,16 @@ pub(crate) fn srv(ctx: &Arc<Ctx>, owner: &str) -> Pending<Result<SrvLookup, Auth
 fn died<T>(why: String) -> Result<T, AuthorityGap> {
     Err(AuthorityGap {
         name: String::new(),
-        why: format!("the lookup stopped: {why}"),
+        why: AuthorityGapReason::Stopped(format!("the lookup stopped: {why}")),
     })
 }
 
 /// The zone's nameserver addresses (port 53): NS of the name itself, else
 /// NS of the zone the negative answer's SOA names.
-async fn nameservers(ctx: &Ctx, name: &str) -> Result<(String, Vec<SocketAddr>), String> {
+async fn nameservers(
+    ctx: &Ctx,
+    name: &str,
+) -> Result<(String, Vec<SocketAddr>), AuthorityGapReason> {
     let mut zone = dns_key(name);
     let hosts = loop {
         let lookup = ctx.lookup(&zone, RecordKind::Ns).await;
@@ -79,39 +82,37 @@ async fn nameservers(ctx: &Ctx, name: &str) -> Result<(String, Vec<SocketAddr>),
         match failure.and_then(|f| f.soa.as_ref()) {
             Some(soa) if dns_key(&soa.zone) != zone => zone = dns_key(&soa.zone),
             _ => {
-                let why = failure.map(|f| f.kind.as_str()).unwrap_or("no NS records");
-                return Err(format!("{zone} has no NS records ({why})"));
+                return Err(AuthorityGapReason::NoNameservers {
+                    zone,
+                    error: failure.map(|f| f.error.clone()),
+                });
             }
         }
     };
     let lookups = join_all(hosts.iter().map(|h| ctx.addresses(h))).await;
     let servers: Vec<SocketAddr> = lookups
         .iter()
-        .flat_map(|l| l.ips())
+        .flat_map(|l| l.addresses())
         .map(|ip| SocketAddr::new(ip, 53))
         .take(MAX_SERVERS)
         .collect();
     if servers.is_empty() {
-        return Err(format!(
-            "the nameservers of {zone} ({}) have no address",
-            hosts.join(", ")
-        ));
+        return Err(AuthorityGapReason::NameserversWithoutAddress { zone, hosts });
     }
     Ok((zone, servers))
 }
 
 /// A definite answer: records, or "none" (NXDOMAIN / NODATA).
 fn definite(lookup: &DnsLookup) -> bool {
-    match lookup.failure_kind() {
-        None => true,
-        Some(kind) => matches!(kind, DnsFailureKind::NxDomain | DnsFailureKind::NoData),
-    }
+    lookup
+        .failure()
+        .is_none_or(|f| f.error.is_negative_answer())
 }
 
 /// Asks the zone's nameservers directly, without recursion; the first
 /// definite answer wins.
 async fn ask(ctx: &Ctx, name: &str, kind: RecordKind) -> Result<DnsLookup, AuthorityGap> {
-    let gap = |why: String| AuthorityGap {
+    let gap = |why: AuthorityGapReason| AuthorityGap {
         name: name.to_string(),
         why,
     };
@@ -127,10 +128,7 @@ async fn ask(ctx: &Ctx, name: &str, kind: RecordKind) -> Result<DnsLookup, Autho
         }
         last = lookup.failure().map(|f| f.detail.clone());
     }
-    Err(gap(format!(
-        "none of the nameservers of {zone} gave an answer ({})",
-        last.unwrap_or_else(|| "no answer".into())
-    )))
+    Err(gap(AuthorityGapReason::NoAnswer { zone, last }))
 }
 
 /// Splits authoritative results into answers and gaps.
@@ -162,7 +160,6 @@ pub(crate) async fn server_name(
     ctx.emit.start(CheckId::DnsServerName, None);
     let host = ctx.name.host_str();
     let (lookup, auth) = futures::join!(ctx.addresses(&host), addresses(ctx, &host));
-    let lookup = adapt::addresses(&lookup);
     let (ok, gaps) = split(std::slice::from_ref(&auth));
     let r = dns::server_name(&ctx.name, Some(&lookup), ok.first(), &ctx.ex);
     ctx.emit.finish(dns::note_authority_gaps(r, &[host], &gaps));

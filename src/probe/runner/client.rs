@@ -15,10 +15,9 @@ use crate::matrix::client_discovery::{ClientWellKnown, support_url, well_known_u
 use crate::matrix::discovery::{Discovery, Need};
 use crate::observe::HttpObservation;
 use crate::probe::FetchRequest;
-use crate::probe::adapt;
 
 async fn get(ctx: &Ctx, request: FetchRequest) -> HttpObservation {
-    adapt::http(&ctx.fetch(&request).await, &request)
+    ctx.fetch(&request).await
 }
 
 async fn maybe(ctx: &Ctx, request: Option<FetchRequest>) -> Option<HttpObservation> {

@@ -10,11 +10,11 @@ use super::emit::Emitter;
 use super::tasks::{Memo, Pending, Tasks};
 use crate::check::expect::Expectations;
 use crate::domain::ServerName;
-use crate::observe::{AddressLookup, AuthorityGap, SrvLookup};
-use crate::probe::{
-    self, DnsFailure, DnsFailureKind, DnsLookup, DnsOutcome, FetchError, FetchErrorKind,
-    FetchObservation, FetchRequest, Net, RecordKind, TlsFailure, TlsFailureKind, TlsTarget,
+use crate::observe::{
+    AddressLookup, AuthorityGap, DnsError, DnsFailure, DnsLookup, FetchFailure, HttpObservation,
+    RecordKind, SrvLookup, TlsFailure, TlsFailureKind, TlsObservation,
 };
+use crate::probe::{FetchRequest, Net, TlsTarget};
 
 pub(crate) struct Ctx {
     pub net: Net,
@@ -25,8 +25,8 @@ pub(crate) struct Ctx {
     /// The run's clock for key expiry, Unix milliseconds.
     pub now_ms: i64,
     dns: Memo<DnsLookup>,
-    fetches: Memo<FetchObservation>,
-    handshakes: Memo<probe::TlsObservation>,
+    fetches: Memo<HttpObservation>,
+    handshakes: Memo<TlsObservation>,
     pub(crate) authority_addresses: Memo<Result<AddressLookup, AuthorityGap>>,
     pub(crate) authority_srv: Memo<Result<SrvLookup, AuthorityGap>>,
 }
@@ -84,18 +84,18 @@ impl Ctx {
     }
 
     /// A and AAAA of a name, both started now (if new).
-    pub(crate) fn addresses(&self, name: &str) -> BoxFuture<'static, probe::AddressLookup> {
+    pub(crate) fn addresses(&self, name: &str) -> BoxFuture<'static, AddressLookup> {
         let a = self.lookup(name, RecordKind::A);
         let aaaa = self.lookup(name, RecordKind::Aaaa);
         async move {
             let (a, aaaa) = futures::join!(a, aaaa);
-            probe::AddressLookup { a, aaaa }
+            AddressLookup::from_lookups(&a, &aaaa)
         }
         .boxed()
     }
 
     /// One HTTPS fetch (started now if this exact request is new).
-    pub(crate) fn fetch(&self, request: &FetchRequest) -> Pending<FetchObservation> {
+    pub(crate) fn fetch(&self, request: &FetchRequest) -> Pending<HttpObservation> {
         let key = format!("{request:?}");
         let (net, owned) = (self.net.clone(), request.clone());
         self.fetches.get_or_spawn(
@@ -107,7 +107,7 @@ impl Ctx {
     }
 
     /// One TLS inspection (started now if new).
-    pub(crate) fn inspect_tls(&self, target: &TlsTarget) -> Pending<probe::TlsObservation> {
+    pub(crate) fn inspect_tls(&self, target: &TlsTarget) -> Pending<TlsObservation> {
         let key = format!("{target:?}");
         let (net, owned) = (self.net.clone(), target.clone());
         self.handshakes.get_or_spawn(
@@ -120,49 +120,24 @@ impl Ctx {
 }
 
 fn died_lookup(why: String) -> DnsLookup {
+    let why = format!("the lookup stopped: {why}");
     DnsLookup {
         name: String::new(),
         kind: RecordKind::A,
         server: None,
-        outcome: DnsOutcome::Failure(DnsFailure {
-            kind: DnsFailureKind::Other,
-            detail: format!("the lookup stopped: {why}"),
-            negative_ttl: None,
-            soa: None,
-            failed_name: None,
-        }),
+        result: Err(DnsFailure::new(DnsError::Stopped(why.clone()), why)),
         duration: Duration::ZERO,
     }
 }
 
-fn died_fetch(why: String) -> FetchObservation {
-    FetchObservation {
-        method: probe::Method::Get,
-        url: String::new(),
-        hops: Vec::new(),
-        body: None,
-        error: Some(FetchError {
-            kind: FetchErrorKind::InvalidRequest,
-            detail: format!("the request stopped: {why}"),
-            url: String::new(),
-            address: None,
-        }),
-        duration: Duration::ZERO,
-    }
+fn died_fetch(why: String) -> HttpObservation {
+    HttpObservation::get("").fail(FetchFailure::Stopped(format!("the request stopped: {why}")))
 }
 
-fn died_tls(why: String) -> probe::TlsObservation {
-    probe::TlsObservation {
-        target: TlsTarget {
-            address: std::net::SocketAddr::from(([0, 0, 0, 0], 0)),
-            sni: None,
-            required_name: String::new(),
-        },
-        result: Err(TlsFailure {
-            kind: TlsFailureKind::Connect,
-            detail: format!("the handshake stopped: {why}"),
-            chain: Vec::new(),
-        }),
-        duration: Duration::ZERO,
-    }
+fn died_tls(why: String) -> TlsObservation {
+    let failure = TlsFailure::new(
+        TlsFailureKind::Stopped,
+        format!("the handshake stopped: {why}"),
+    );
+    TlsObservation::failed(failure, Duration::ZERO)
 }

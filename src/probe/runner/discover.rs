@@ -25,8 +25,8 @@ use crate::check::model::{CheckId, Status};
 use crate::check::verdict::server_well_known::server_well_known;
 use crate::matrix::discovery::{Discovery, Input, Need, Note, Progress, Resolution, Step};
 use crate::matrix::well_known_server::ServerWellKnown;
-use crate::probe::adapt;
-use crate::probe::{NetOptions, RecordKind};
+use crate::observe::{RecordKind, SrvLookup};
+use crate::probe::NetOptions;
 
 /// How long the well-known fetch may take before the fallback path is
 /// probed speculatively: a fifth of the timeout (1 s at the default 5 s),
@@ -65,19 +65,18 @@ fn prefetch(ctx: &Ctx, need: &Need) {
 async fn answer(ctx: &Ctx, need: &Need) -> Input {
     match need {
         Need::WellKnown { url } => {
-            let request = requests::well_known(url);
-            let obs = ctx.fetch(&request).await;
-            Input::WellKnown(adapt::http(&obs, &request))
+            Input::WellKnown(Box::new(ctx.fetch(&requests::well_known(url)).await))
         }
-        Need::Srv { name } => Input::Srv(adapt::srv(&ctx.lookup(name, RecordKind::Srv).await)),
-        Need::LegacySrv { name } => {
-            Input::LegacySrv(adapt::srv(&ctx.lookup(name, RecordKind::Srv).await))
-        }
+        Need::Srv { name } => Input::Srv(srv(ctx, name).await),
+        Need::LegacySrv { name } => Input::LegacySrv(srv(ctx, name).await),
         Need::Addresses { hosts } => {
-            let lookups = join_all(hosts.iter().map(|h| ctx.addresses(h))).await;
-            Input::Addresses(lookups.iter().map(adapt::addresses).collect())
+            Input::Addresses(join_all(hosts.iter().map(|h| ctx.addresses(h))).await)
         }
     }
+}
+
+async fn srv(ctx: &Ctx, owner: &str) -> SrvLookup {
+    SrvLookup::from_lookup(&ctx.lookup(owner, RecordKind::Srv).await)
 }
 
 /// Feeds an input; input that does not fit (impossible: it is built from
@@ -115,7 +114,7 @@ pub(crate) async fn discover(ctx: &Arc<Ctx>) -> Resolution {
             Need::WellKnown { .. } => {
                 let input = hedged(ctx, &d, &need).await;
                 if let Input::WellKnown(obs) = &input {
-                    let draft = draft_resolution(ctx, ServerWellKnown::read(obs.clone()));
+                    let draft = draft_resolution(ctx, ServerWellKnown::read((**obs).clone()));
                     ctx.emit.finish(server_well_known(&draft, &ctx.ex));
                 }
                 input

@@ -3,8 +3,8 @@
 //! results become available. The text report, the JSON report and the TUI
 //! panels all consume the same stream ([`crate::report::fold`]).
 //!
-//! What starts at once (DESIGN.md section 7: a run takes about its longest
-//! dependency chain, not the sum of its requests):
+//! What starts at once (a run takes about its longest dependency chain, not
+//! the sum of its requests):
 //!
 //! ```text
 //! server discovery   GET /.well-known/matrix/server ─┬─ SRV / A/AAAA (per spec step) ─ per-address probes

@@ -18,24 +18,20 @@ use crate::check::verdict::federation::{AddressProbe, federation_checks};
 use crate::check::verdict::{keys, routing, tls, version};
 use crate::matrix::discovery::{Resolution, Target};
 use crate::observe::{HttpObservation, TlsObservation};
-use crate::probe::adapt;
-use crate::probe::{self, FetchObservation, FetchRequest, WELL_KNOWN_BODY_CAP};
+use crate::probe::{FetchRequest, WELL_KNOWN_BODY_CAP};
 
 /// The four requests made to one address, started (or shared, when
 /// speculation started them already).
 pub(crate) struct ProbeSet {
-    tls: Pending<probe::TlsObservation>,
-    version: (FetchRequest, Pending<FetchObservation>),
-    keys: (FetchRequest, Pending<FetchObservation>),
-    routing: (FetchRequest, Pending<FetchObservation>),
+    tls: Pending<TlsObservation>,
+    version: Pending<HttpObservation>,
+    keys: Pending<HttpObservation>,
+    routing: Pending<HttpObservation>,
 }
 
 impl ProbeSet {
     pub(crate) fn start(ctx: &Ctx, addr: SocketAddr, target: &Target) -> ProbeSet {
-        let fetch = |request: FetchRequest| {
-            let pending = ctx.fetch(&request);
-            (request, pending)
-        };
+        let fetch = |request: FetchRequest| ctx.fetch(&request);
         ProbeSet {
             tls: ctx.inspect_tls(&requests::tls(addr, target)),
             version: fetch(requests::federation(
@@ -57,10 +53,10 @@ impl ProbeSet {
 
 /// One finished piece of one address's probe.
 enum Piece {
-    Tls(usize, probe::TlsObservation),
-    Version(usize, FetchObservation),
-    Keys(usize, FetchObservation),
-    Routing(usize, FetchObservation),
+    Tls(usize, TlsObservation),
+    Version(usize, HttpObservation),
+    Keys(usize, HttpObservation),
+    Routing(usize, HttpObservation),
 }
 
 const PER_ADDRESS: [CheckId; 4] = [
@@ -108,16 +104,13 @@ pub(crate) async fn probe_all(ctx: &Arc<Ctx>, res: &Resolution) -> Vec<AddressPr
             as std::pin::Pin<
                 Box<dyn std::future::Future<Output = Piece> + Send>,
             >);
-        let v = set.version.1.clone();
+        let v = set.version.clone();
         pieces.push(Box::pin(async move { Piece::Version(i, v.await) }));
-        let k = set.keys.1.clone();
+        let k = set.keys.clone();
         pieces.push(Box::pin(async move { Piece::Keys(i, k.await) }));
-        let r = set.routing.1.clone();
+        let r = set.routing.clone();
         pieces.push(Box::pin(async move { Piece::Routing(i, r.await) }));
     }
-    let http = |obs: &FetchObservation, request: &FetchRequest| -> HttpObservation {
-        adapt::http(obs, request)
-    };
     while let Some(piece) = pieces.next().await {
         let i = match &piece {
             Piece::Tls(i, _) | Piece::Version(i, _) | Piece::Keys(i, _) | Piece::Routing(i, _) => {
@@ -125,32 +118,28 @@ pub(crate) async fn probe_all(ctx: &Arc<Ctx>, res: &Resolution) -> Vec<AddressPr
             }
         };
         let (addr, target) = endpoints[i];
-        let set = &sets[i];
         let probe = &mut probes[i];
         match piece {
             Piece::Tls(_, obs) => {
-                probe.tls = adapt::tls(&obs);
-                let r = tls::server_tls(addr, target, res.step, &probe.tls);
+                let r = tls::server_tls(addr, target, res.step, &obs);
                 ctx.emit.finish_took(r, obs.duration);
+                probe.tls = obs;
             }
             Piece::Version(_, obs) => {
-                let h = http(&obs, &set.version.0);
-                let r = version::server_version(addr, target, &h, &ctx.ex);
-                probe.version = Some(h);
+                let r = version::server_version(addr, target, &obs, &ctx.ex);
                 ctx.emit.finish_took(r, obs.duration);
+                probe.version = Some(obs);
             }
             Piece::Keys(_, obs) => {
-                let h = http(&obs, &set.keys.0);
                 let (r, _) =
-                    keys::server_keys(addr, target, &h, &res.server_name, ctx.now_ms, &ctx.ex);
-                probe.keys = Some(h);
+                    keys::server_keys(addr, target, &obs, &res.server_name, ctx.now_ms, &ctx.ex);
                 ctx.emit.finish_took(r, obs.duration);
+                probe.keys = Some(obs);
             }
             Piece::Routing(_, obs) => {
-                let h = http(&obs, &set.routing.0);
-                let r = routing::server_routing(addr, target, &h, &ctx.ex);
-                probe.routing = Some(h);
+                let r = routing::server_routing(addr, target, &obs, &ctx.ex);
                 ctx.emit.finish_took(r, obs.duration);
+                probe.routing = Some(obs);
             }
         }
     }

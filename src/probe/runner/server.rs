@@ -16,9 +16,7 @@ use crate::check::verdict::federation::AddressProbe;
 use crate::check::verdict::resolution::server_resolution;
 use crate::check::verdict::server_well_known::server_well_known;
 use crate::matrix::discovery::Resolution;
-use crate::observe::{AddressLookup, AuthorityGap, SrvLookup};
-use crate::probe::RecordKind;
-use crate::probe::adapt;
+use crate::observe::{AddressLookup, AuthorityGap, RecordKind, SrvLookup};
 
 /// What the server side observed, for the final observations.
 pub(crate) struct ServerSide {
@@ -98,7 +96,7 @@ async fn dns_results(ctx: &Arc<Ctx>, res: &Resolution, extra_names: &[String]) -
             join_all(extra_names.iter().map(|o| ctx.lookup(o, RecordKind::Srv))),
             join_all(owners.iter().map(|o| authority::srv(ctx, o)))
         );
-        let extra: Vec<SrvLookup> = extra.iter().map(adapt::srv).collect();
+        let extra: Vec<SrvLookup> = extra.iter().map(SrvLookup::from_lookup).collect();
         let (ok, gaps) = split(&auth);
         let r = dns::srv_records(res, &extra, &ok, &ctx.ex);
         let names = dns::authority_names(CheckId::DnsSrv, res, &extra);

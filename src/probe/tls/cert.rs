@@ -1,6 +1,4 @@
-//! Certificate details read with x509-parser, and whether a certificate
-//! covers a name by the rules of RFC 6125 section 6.4 (which is what the
-//! Matrix spec asks for: "a valid TLS certificate for `<hostname>`").
+//! Certificate details read with x509-parser.
 
 use std::net::IpAddr;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -8,100 +6,55 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use x509_parser::extensions::GeneralName;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-/// What a certificate says about itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CertInfo {
-    pub subject: String,
-    pub issuer: String,
-    pub common_name: Option<String>,
-    /// subjectAltName DNS entries, as written (wildcards included).
-    pub dns_names: Vec<String>,
-    /// subjectAltName IP entries.
-    pub ip_addresses: Vec<IpAddr>,
-    /// Unix seconds.
-    pub not_before: i64,
-    pub not_after: i64,
-    /// `not_after` as `YYYY-MM-DDTHH:MM:SSZ`.
-    pub not_after_text: String,
-    pub not_before_text: String,
-    /// Whole days until `not_after` (negative once expired).
-    pub days_left: i64,
-    pub is_ca: bool,
-    /// Subject equals issuer (a root, or a self-signed leaf).
-    pub self_issued: bool,
-    /// Serial number in hex.
-    pub serial: String,
-}
+use crate::observe::CertInfo;
 
-impl CertInfo {
-    /// Parses one DER certificate. `now` is Unix seconds.
-    pub fn parse(der: &[u8], now: i64) -> Result<CertInfo, String> {
-        let (_, cert) = X509Certificate::from_der(der)
-            .map_err(|e| format!("the certificate cannot be parsed ({e})"))?;
-        let mut dns_names = Vec::new();
-        let mut ip_addresses = Vec::new();
-        if let Ok(Some(san)) = cert.subject_alternative_name() {
-            for name in &san.value.general_names {
-                match name {
-                    GeneralName::DNSName(d) => dns_names.push((*d).to_string()),
-                    GeneralName::IPAddress(bytes) => {
-                        if let Some(ip) = ip_from_bytes(bytes) {
-                            ip_addresses.push(ip);
-                        }
+/// Parses one DER certificate. `now` is Unix seconds.
+pub fn read_certificate(der: &[u8], now: i64) -> Result<CertInfo, String> {
+    let (_, cert) = X509Certificate::from_der(der)
+        .map_err(|e| format!("the certificate cannot be parsed ({e})"))?;
+    let mut dns_names = Vec::new();
+    let mut ip_addresses = Vec::new();
+    if let Ok(Some(san)) = cert.subject_alternative_name() {
+        for name in &san.value.general_names {
+            match name {
+                GeneralName::DNSName(d) => dns_names.push((*d).to_string()),
+                GeneralName::IPAddress(bytes) => {
+                    if let Some(ip) = ip_from_bytes(bytes) {
+                        ip_addresses.push(ip);
                     }
-                    _ => {}
                 }
+                _ => {}
             }
         }
-        let common_name = cert
-            .subject()
-            .iter_common_name()
-            .next()
-            .and_then(|cn| cn.as_str().ok())
-            .map(str::to_string);
-        let not_before = cert.validity().not_before.timestamp();
-        let not_after = cert.validity().not_after.timestamp();
-        let is_ca = cert
-            .basic_constraints()
-            .ok()
-            .flatten()
-            .is_some_and(|bc| bc.value.ca);
-        Ok(CertInfo {
-            subject: cert.subject().to_string(),
-            issuer: cert.issuer().to_string(),
-            self_issued: cert.subject().as_raw() == cert.issuer().as_raw(),
-            common_name,
-            dns_names,
-            ip_addresses,
-            not_before,
-            not_after,
-            not_after_text: utc_text(not_after),
-            not_before_text: utc_text(not_before),
-            days_left: (not_after - now).div_euclid(86_400),
-            is_ca,
-            serial: cert.raw_serial_as_string(),
-        })
     }
-
-    /// Whether the certificate's subjectAltName covers `name` (a DNS name,
-    /// or an IP address, bracketed or not). The common name is not
-    /// consulted, as modern clients do not (RFC 6125 section 6.4.4).
-    pub fn covers(&self, name: &str) -> bool {
-        let bare = name.trim_start_matches('[').trim_end_matches(']');
-        if let Ok(ip) = bare.parse::<IpAddr>() {
-            return self.ip_addresses.contains(&ip);
-        }
-        self.dns_names
-            .iter()
-            .any(|pattern| dns_name_matches(pattern, name))
-    }
-
-    /// Every name it covers, DNS then IP, for display.
-    pub fn names(&self) -> Vec<String> {
-        let mut names = self.dns_names.clone();
-        names.extend(self.ip_addresses.iter().map(|ip| ip.to_string()));
-        names
-    }
+    let common_name = cert
+        .subject()
+        .iter_common_name()
+        .next()
+        .and_then(|cn| cn.as_str().ok())
+        .map(str::to_string);
+    let not_before = cert.validity().not_before.timestamp();
+    let not_after = cert.validity().not_after.timestamp();
+    let is_ca = cert
+        .basic_constraints()
+        .ok()
+        .flatten()
+        .is_some_and(|bc| bc.value.ca);
+    Ok(CertInfo {
+        subject: cert.subject().to_string(),
+        issuer: cert.issuer().to_string(),
+        self_issued: cert.subject().as_raw() == cert.issuer().as_raw(),
+        common_name,
+        dns_names,
+        ip_addresses,
+        not_before,
+        not_after,
+        not_after_text: utc_text(not_after),
+        not_before_text: utc_text(not_before),
+        days_left: (not_after - now).div_euclid(86_400),
+        is_ca,
+        serial: cert.raw_serial_as_string(),
+    })
 }
 
 fn ip_from_bytes(bytes: &[u8]) -> Option<IpAddr> {
@@ -109,30 +62,6 @@ fn ip_from_bytes(bytes: &[u8]) -> Option<IpAddr> {
         4 => <[u8; 4]>::try_from(bytes).ok().map(IpAddr::from),
         16 => <[u8; 16]>::try_from(bytes).ok().map(IpAddr::from),
         _ => None,
-    }
-}
-
-/// RFC 6125 section 6.4.3, as browsers and rustls apply it: case-insensitive;
-/// a wildcard only as the whole left-most label, matching exactly one label,
-/// never the parent itself, and not on a public-suffix-like two-label name
-/// (`*.com`).
-pub fn dns_name_matches(pattern: &str, name: &str) -> bool {
-    let pattern = pattern.trim_end_matches('.').to_ascii_lowercase();
-    let name = name.trim_end_matches('.').to_ascii_lowercase();
-    if pattern.is_empty() || name.is_empty() {
-        return false;
-    }
-    match pattern.strip_prefix("*.") {
-        None => !pattern.contains('*') && pattern == name,
-        Some(parent) => {
-            if parent.contains('*') || !parent.contains('.') {
-                return false;
-            }
-            match name.split_once('.') {
-                Some((first, rest)) => !first.is_empty() && rest == parent,
-                None => false,
-            }
-        }
     }
 }
 
@@ -168,20 +97,6 @@ pub fn utc_text(unix: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wildcards_follow_rfc_6125() {
-        assert!(dns_name_matches("*.example.com", "matrix.example.com"));
-        assert!(dns_name_matches("*.Example.COM", "MATRIX.example.com"));
-        assert!(!dns_name_matches("*.example.com", "example.com"));
-        assert!(!dns_name_matches("*.example.com", "a.b.example.com"));
-        assert!(!dns_name_matches("*.com", "example.com"));
-        assert!(!dns_name_matches("m*.example.com", "matrix.example.com"));
-        assert!(!dns_name_matches("*.*.example.com", "a.b.example.com"));
-        assert!(dns_name_matches("example.com", "example.com."));
-        assert!(!dns_name_matches("example.com", "www.example.com"));
-        assert!(!dns_name_matches("", "example.com"));
-    }
 
     #[test]
     fn utc_text_formats_known_instants() {

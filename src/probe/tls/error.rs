@@ -1,66 +1,16 @@
-//! Names for what went wrong in a TLS handshake, taken from the rustls
-//! error itself (never from message text).
+//! What went wrong in a TLS handshake, named from the rustls error itself
+//! (never from message text).
 
 use rustls::{AlertDescription, CertificateError};
 
-/// Why a certificate or handshake was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TlsErrorKind {
-    /// Not signed by a trusted authority (self-signed, private or unknown CA).
-    UnknownIssuer,
-    /// `not_after` is in the past.
-    Expired,
-    /// `not_before` is in the future.
-    NotYetValid,
-    /// The certificate does not cover the name (or IP) that was required.
-    /// `presented` lists what it does cover, when rustls reports it.
-    NameMismatch {
-        presented: Vec<String>,
-    },
-    /// A signature in the chain is invalid.
-    BadSignature,
-    Revoked,
-    /// Not a server certificate (extended key usage).
-    InvalidPurpose,
-    /// The certificate could not be parsed.
-    BadEncoding,
-    /// The server sent a TLS alert (e.g. `unrecognized_name`, `handshake_failure`).
-    AlertReceived(String),
-    /// Anything else (protocol violations, unsupported parameters, ...).
-    Other,
-}
+use crate::observe::TlsErrorKind;
 
-impl TlsErrorKind {
-    pub fn from_rustls(err: &rustls::Error) -> TlsErrorKind {
-        match err {
-            rustls::Error::InvalidCertificate(cert) => from_cert_error(cert),
-            rustls::Error::AlertReceived(alert) => TlsErrorKind::AlertReceived(alert_name(*alert)),
-            _ => TlsErrorKind::Other,
-        }
-    }
-
-    /// A short operator-facing phrase.
-    pub fn describe(&self) -> String {
-        match self {
-            TlsErrorKind::UnknownIssuer => {
-                "certificate not signed by a trusted authority (unknown CA or self-signed)".into()
-            }
-            TlsErrorKind::Expired => "certificate has expired".into(),
-            TlsErrorKind::NotYetValid => "certificate is not valid yet".into(),
-            TlsErrorKind::NameMismatch { presented } if presented.is_empty() => {
-                "certificate is not valid for the required name".into()
-            }
-            TlsErrorKind::NameMismatch { presented } => format!(
-                "certificate is not valid for the required name (it covers {})",
-                presented.join(", ")
-            ),
-            TlsErrorKind::BadSignature => "certificate signature is invalid".into(),
-            TlsErrorKind::Revoked => "certificate has been revoked".into(),
-            TlsErrorKind::InvalidPurpose => "certificate is not for TLS servers".into(),
-            TlsErrorKind::BadEncoding => "certificate cannot be parsed".into(),
-            TlsErrorKind::AlertReceived(alert) => format!("server refused the handshake ({alert})"),
-            TlsErrorKind::Other => "TLS handshake failed".into(),
-        }
+/// The kind of a rustls error.
+pub(crate) fn tls_error_kind(err: &rustls::Error) -> TlsErrorKind {
+    match err {
+        rustls::Error::InvalidCertificate(cert) => from_cert_error(cert),
+        rustls::Error::AlertReceived(alert) => TlsErrorKind::AlertReceived(alert_name(*alert)),
+        _ => TlsErrorKind::Other,
     }
 }
 
@@ -164,7 +114,7 @@ mod tests {
     fn rustls_errors_are_found_inside_io_errors() {
         let tls = rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer);
         let io = std::io::Error::new(std::io::ErrorKind::InvalidData, tls);
-        let found = find_rustls_error(&io).map(TlsErrorKind::from_rustls);
+        let found = find_rustls_error(&io).map(tls_error_kind);
         assert_eq!(found, Some(TlsErrorKind::UnknownIssuer));
         let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
         assert_eq!(

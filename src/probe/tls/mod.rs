@@ -3,14 +3,14 @@
 //! WebPKI verification with the configured roots for the name that must be
 //! covered, writes the verdict down, and lets the handshake finish so the
 //! certificate can be read; the server's handshake signature is still
-//! checked for real.
+//! checked for real. Every inspection becomes a [`TlsObservation`].
 
-pub mod cert;
-pub mod error;
+pub(crate) mod cert;
+pub(crate) mod error;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -19,10 +19,13 @@ use rustls::{ClientConfig, DigitallySignedStruct, SignatureScheme};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
-use self::cert::{CertInfo, now_unix};
-use self::error::{TlsErrorKind, find_io_kind, find_rustls_error};
+use self::cert::{now_unix, read_certificate};
+use self::error::{find_io_kind, find_rustls_error, tls_error_kind};
 use super::net::Net;
 use super::trust::{provider, server_name_for};
+use crate::observe::{
+    CertInfo, TlsErrorKind, TlsFailure, TlsFailureKind, TlsHandshake, TlsObservation,
+};
 
 /// Where to shake hands and what the certificate must cover.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,66 +36,6 @@ pub struct TlsTarget {
     pub sni: Option<String>,
     /// The DNS name or IP address the certificate must be valid for.
     pub required_name: String,
-}
-
-/// What one inspection saw.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TlsObservation {
-    pub target: TlsTarget,
-    pub result: Result<TlsSession, TlsFailure>,
-    pub duration: Duration,
-}
-
-/// A completed handshake.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TlsSession {
-    /// e.g. `TLSv1_3`.
-    pub protocol: String,
-    pub cipher_suite: String,
-    pub alpn: Option<String>,
-    /// WebPKI's verdict for `required_name` with the configured roots.
-    pub verification: Result<(), TlsErrorKind>,
-    /// The verifier's own words when verification failed.
-    pub verification_detail: Option<String>,
-    /// The chain as the server sent it, leaf first.
-    pub chain: Vec<CertInfo>,
-    /// Whether the leaf's subjectAltName covers `required_name` (RFC 6125),
-    /// independent of the other verification steps.
-    pub covers_required_name: bool,
-}
-
-impl TlsSession {
-    pub fn leaf(&self) -> Option<&CertInfo> {
-        self.chain.first()
-    }
-
-    pub fn is_valid(&self) -> bool {
-        self.verification.is_ok()
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TlsFailureKind {
-    /// Nothing listens there.
-    Refused,
-    ConnectTimeout,
-    /// Another TCP-level failure (reset, unreachable, ...).
-    Connect,
-    /// TCP connected, but the handshake did not finish in time (a server
-    /// that accepts connections and never answers).
-    HandshakeTimeout,
-    /// The handshake failed (alert, protocol error, bad handshake signature).
-    Handshake(TlsErrorKind),
-    /// The SNI or required name is not a usable TLS name.
-    InvalidName,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TlsFailure {
-    pub kind: TlsFailureKind,
-    pub detail: String,
-    /// Certificates received before the failure, if any.
-    pub chain: Vec<CertInfo>,
 }
 
 #[derive(Debug, Default)]
@@ -170,29 +113,25 @@ impl Net {
 
 async fn inspect(net: &Net, target: TlsTarget) -> TlsObservation {
     let started = Instant::now();
-    let result = handshake(net, &target).await;
-    TlsObservation {
-        target,
-        result,
-        duration: started.elapsed(),
+    match handshake(net, &target).await {
+        Ok((done, verification, covers)) => {
+            TlsObservation::completed(done, verification, covers, started.elapsed())
+        }
+        Err(failure) => TlsObservation::failed(failure, started.elapsed()),
     }
 }
 
-fn failure(kind: TlsFailureKind, detail: impl Into<String>) -> TlsFailure {
-    TlsFailure {
-        kind,
-        detail: detail.into(),
-        chain: Vec::new(),
-    }
-}
+/// A completed handshake, WebPKI's verdict for the required name, and
+/// whether the leaf covers that name; or why no handshake completed.
+type Handshaken = (TlsHandshake, Result<(), TlsErrorKind>, bool);
 
-async fn handshake(net: &Net, target: &TlsTarget) -> Result<TlsSession, TlsFailure> {
+async fn handshake(net: &Net, target: &TlsTarget) -> Result<Handshaken, TlsFailure> {
     let timeout = net.options().timeout;
     let required = server_name_for(&target.required_name)
-        .map_err(|d| failure(TlsFailureKind::InvalidName, d))?;
+        .map_err(|d| TlsFailure::new(TlsFailureKind::InvalidName, d))?;
     let (connect_name, send_sni) = match &target.sni {
         Some(sni) => (
-            server_name_for(sni).map_err(|d| failure(TlsFailureKind::InvalidName, d))?,
+            server_name_for(sni).map_err(|d| TlsFailure::new(TlsFailureKind::InvalidName, d))?,
             true,
         ),
         None => (required.clone(), false),
@@ -205,7 +144,7 @@ async fn handshake(net: &Net, target: &TlsTarget) -> Result<TlsSession, TlsFailu
     let mut config = ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| {
-            failure(
+            TlsFailure::new(
                 TlsFailureKind::Handshake(TlsErrorKind::Other),
                 e.to_string(),
             )
@@ -220,7 +159,7 @@ async fn handshake(net: &Net, target: &TlsTarget) -> Result<TlsSession, TlsFailu
     let tcp = match tokio::time::timeout(timeout, TcpStream::connect(real)).await {
         Err(_) => {
             let detail = format!("no TCP connection within {} ms", timeout.as_millis());
-            return Err(failure(TlsFailureKind::ConnectTimeout, detail));
+            return Err(TlsFailure::new(TlsFailureKind::ConnectTimeout, detail));
         }
         Ok(Err(e)) => {
             let kind = match e.kind() {
@@ -228,7 +167,7 @@ async fn handshake(net: &Net, target: &TlsTarget) -> Result<TlsSession, TlsFailu
                 std::io::ErrorKind::TimedOut => TlsFailureKind::ConnectTimeout,
                 _ => TlsFailureKind::Connect,
             };
-            return Err(failure(kind, e.to_string()));
+            return Err(TlsFailure::new(kind, e.to_string()));
         }
         Ok(Ok(s)) => s,
     };
@@ -241,7 +180,7 @@ async fn handshake(net: &Net, target: &TlsTarget) -> Result<TlsSession, TlsFailu
             .map(|s| {
                 s.chain
                     .iter()
-                    .filter_map(|c| CertInfo::parse(c, now).ok())
+                    .filter_map(|c| read_certificate(c, now).ok())
                     .collect()
             })
             .unwrap_or_default()
@@ -252,13 +191,13 @@ async fn handshake(net: &Net, target: &TlsTarget) -> Result<TlsSession, TlsFailu
                 "TCP connected, but no TLS handshake within {} ms",
                 timeout.as_millis()
             );
-            let mut f = failure(TlsFailureKind::HandshakeTimeout, detail);
+            let mut f = TlsFailure::new(TlsFailureKind::HandshakeTimeout, detail);
             f.chain = chain_seen(&verifier);
             return Err(f);
         }
         Ok(Err(e)) => {
             let kind = match find_rustls_error(&e) {
-                Some(tls) => TlsFailureKind::Handshake(TlsErrorKind::from_rustls(tls)),
+                Some(tls) => TlsFailureKind::Handshake(tls_error_kind(tls)),
                 None => match find_io_kind(&e) {
                     Some(std::io::ErrorKind::ConnectionReset)
                     | Some(std::io::ErrorKind::UnexpectedEof) => {
@@ -267,7 +206,7 @@ async fn handshake(net: &Net, target: &TlsTarget) -> Result<TlsSession, TlsFailu
                     _ => TlsFailureKind::Connect,
                 },
             };
-            let mut f = failure(kind, e.to_string());
+            let mut f = TlsFailure::new(kind, e.to_string());
             f.chain = chain_seen(&verifier);
             return Err(f);
         }
@@ -297,13 +236,13 @@ async fn handshake(net: &Net, target: &TlsTarget) -> Result<TlsSession, TlsFailu
     let covers_required_name = chain
         .first()
         .is_some_and(|leaf| leaf.covers(&target.required_name));
-    Ok(TlsSession {
+    let done = TlsHandshake {
         protocol,
         cipher_suite,
         alpn,
-        verification_detail: verdict.as_ref().err().map(|e| e.to_string()),
-        verification: verdict.map_err(|e| TlsErrorKind::from_rustls(&e)),
+        verify_detail: verdict.as_ref().err().map(|e| e.to_string()),
         chain,
-        covers_required_name,
-    })
+    };
+    let verification = verdict.map_err(|e| tls_error_kind(&e));
+    Ok((done, verification, covers_required_name))
 }

@@ -10,7 +10,7 @@ use matrix_delegate::check::model::Status;
 use matrix_delegate::check::verdict::client::{client_versions, client_well_known};
 use matrix_delegate::domain::{Answers, plan};
 use matrix_delegate::matrix::client_discovery::{ClientVerdict, ClientWellKnown};
-use matrix_delegate::observe::{FetchFailure, HttpObservation};
+use matrix_delegate::observe::{BodyEnd, FetchFailure, HttpObservation, TimeoutPhase};
 
 const URL: &str = "https://example.com/.well-known/matrix/client";
 
@@ -32,9 +32,9 @@ fn every_client_verdict_with_its_spec_step() {
         b"{}",
     );
     let id_down = HttpObservation::get("https://id.example.com/_matrix/identity/v2")
-        .fail(FetchFailure::Connect("refused".into()));
+        .fail(FetchFailure::Refused { address: None });
     let mut truncated = file(200, good_body());
-    truncated.body_truncated = true;
+    truncated.body_end = BodyEnd::OverCap;
     let with_id = |id: &str| {
         file(
             200,
@@ -73,7 +73,7 @@ fn every_client_verdict_with_its_spec_step() {
         ("empty", file(200, ""), None, None, FailPrompt, "3.2"),
         (
             "no answer",
-            HttpObservation::get(URL).fail(FetchFailure::Timeout),
+            HttpObservation::get(URL).fail(FetchFailure::Timeout(TimeoutPhase::Headers)),
             None,
             None,
             FailPrompt,

@@ -190,10 +190,10 @@ fn srv_world(
                 .unwrap_or(Err(nx())),
         };
         match need {
-            Need::WellKnown { url } => Input::WellKnown(
+            Need::WellKnown { url } => Input::WellKnown(Box::new(
                 wk.clone()
                     .unwrap_or_else(|| HttpObservation::get(url).respond(404, &[], b"")),
-            ),
+            )),
             Need::Srv { name } => Input::Srv(srv_lookup(name)),
             Need::LegacySrv { name } => Input::LegacySrv(srv_lookup(name)),
             Need::Addresses { hosts: asked } => Input::Addresses(

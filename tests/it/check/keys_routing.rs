@@ -13,7 +13,7 @@ use matrix_delegate::check::verdict::federation::federation_checks;
 use matrix_delegate::check::verdict::{keys, routing};
 use matrix_delegate::domain::{Proxy, Strategy};
 use matrix_delegate::matrix::signed_json::sign;
-use matrix_delegate::observe::{HttpObservation, TlsObservation};
+use matrix_delegate::observe::HttpObservation;
 
 #[test]
 fn keys_table() {
@@ -237,10 +237,7 @@ fn consistency_cases() {
     assert_eq!(checks(base.probes.clone()).status, Status::Pass);
 
     let mut broken = base.probes.clone();
-    broken[1].tls = TlsObservation {
-        connect_error: Some("connection refused".into()),
-        ..Default::default()
-    };
+    broken[1].tls = tls_connect_failed("connection refused");
     broken[1].version = None;
     broken[1].keys = None;
     broken[1].routing = None;
@@ -292,10 +289,7 @@ fn consistency_cases() {
 fn per_address_checks_skip_after_tls_failure_and_flag_missing_probes() {
     let base = healthy();
     let mut probes = base.probes.clone();
-    probes[1].tls = TlsObservation {
-        connect_error: Some("timed out".into()),
-        ..Default::default()
-    };
+    probes[1].tls = tls_connect_failed("timed out");
     probes[1].version = None;
     probes[1].keys = None;
     probes[1].routing = None;

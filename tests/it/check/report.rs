@@ -15,7 +15,7 @@ use matrix_delegate::check::expect::Expectations;
 use matrix_delegate::check::model::{CheckEvent, CheckId, CheckResult, Status};
 use matrix_delegate::domain::{Answers, Proxy, plan};
 use matrix_delegate::matrix::client_discovery::ClientVerdict;
-use matrix_delegate::observe::{HttpObservation, TlsObservation};
+use matrix_delegate::observe::HttpObservation;
 use matrix_delegate::report::fold::ReportState;
 use matrix_delegate::report::from_observations as report;
 use matrix_delegate::report::text::{TextOptions, render as render_text};
@@ -25,10 +25,7 @@ use matrix_delegate::safe_text::is_unsafe;
 /// The healthy deployment with its IPv6 address dead and no CORS header.
 fn broken() -> Observations {
     let mut o = healthy();
-    o.probes[1].tls = TlsObservation {
-        connect_error: Some("connection refused".into()),
-        ..Default::default()
-    };
+    o.probes[1].tls = tls_connect_failed("connection refused");
     o.probes[1].version = None;
     o.probes[1].keys = None;
     o.probes[1].routing = None;

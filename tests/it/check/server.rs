@@ -12,7 +12,9 @@ use matrix_delegate::check::verdict::federation::federation_checks;
 use matrix_delegate::check::verdict::{resolution, server_well_known};
 use matrix_delegate::domain::{Answers, Proxy, Strategy, plan};
 use matrix_delegate::matrix::discovery::{Discovery, Input, Need};
-use matrix_delegate::observe::{FetchFailure, HttpObservation, SrvLookup, SrvRecord};
+use matrix_delegate::observe::{
+    BodyEnd, FetchFailure, HttpObservation, SrvLookup, SrvRecord, TimeoutPhase,
+};
 
 fn wk_result(
     obs: HttpObservation,
@@ -41,7 +43,7 @@ fn server_well_known_table() {
     let good = r#"{"m.server":"matrix.example.com:443"}"#;
     let m_not_found = json!({"errcode": "M_NOT_FOUND", "error": "Not found."});
     let mut too_big = server_file(good, &[JSON]);
-    too_big.body_truncated = true;
+    too_big.body_end = BodyEnd::OverCap;
     let mut redirected = server_file(good, &[JSON]);
     redirected.hops = vec![hop(
         url,
@@ -176,7 +178,7 @@ fn server_well_known_table() {
         ("too large", too_big, &none, Status::Fail, "50 KiB", None),
         (
             "timeout",
-            HttpObservation::get(url).fail(FetchFailure::Timeout),
+            HttpObservation::get(url).fail(FetchFailure::Timeout(TimeoutPhase::Headers)),
             &none,
             Status::Warn,
             "timed out",
@@ -184,7 +186,7 @@ fn server_well_known_table() {
         ),
         (
             "timeout, planned",
-            HttpObservation::get(url).fail(FetchFailure::Timeout),
+            HttpObservation::get(url).fail(FetchFailure::Timeout(TimeoutPhase::Headers)),
             &planned,
             Status::Fail,
             "timed out",
@@ -348,7 +350,7 @@ fn resolution_path_and_intent() {
 fn resolution_no_service() {
     let res = Discovery::run(name("example.com"), |need| match need {
         Need::WellKnown { url } => {
-            Input::WellKnown(HttpObservation::get(url).respond(404, &[], b""))
+            Input::WellKnown(Box::new(HttpObservation::get(url).respond(404, &[], b"")))
         }
         Need::Srv { name } => Input::Srv(SrvLookup {
             name: name.clone(),

@@ -10,7 +10,7 @@ use matrix_delegate::check::model::Status;
 use matrix_delegate::check::verdict::cache::{self, cache_well_known, synapse_period};
 use matrix_delegate::check::verdict::support::{schema_errors, support_well_known};
 use matrix_delegate::domain::{Answers, Proxy, plan};
-use matrix_delegate::observe::{FetchFailure, HttpObservation};
+use matrix_delegate::observe::{FetchFailure, HttpObservation, TimeoutPhase};
 
 const SUPPORT: &str = "https://example.com/.well-known/matrix/support";
 
@@ -152,7 +152,7 @@ fn support_check_statuses() {
         ),
         (
             "timeout",
-            HttpObservation::get(SUPPORT).fail(FetchFailure::Timeout),
+            HttpObservation::get(SUPPORT).fail(FetchFailure::Timeout(TimeoutPhase::Headers)),
             &none,
             Status::Warn,
             "timed out",

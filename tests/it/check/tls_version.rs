@@ -10,7 +10,7 @@ use matrix_delegate::check::verdict::{tls, version};
 use matrix_delegate::domain::{Proxy, Strategy};
 use matrix_delegate::matrix::discovery::{Discovery, Input, Need, Step};
 use matrix_delegate::observe::{
-    FetchFailure, HttpObservation, SrvLookup, SrvRecord, TlsObservation,
+    FetchFailure, HttpObservation, SrvLookup, SrvRecord, TimeoutPhase, TlsErrorKind, TlsObservation,
 };
 
 #[test]
@@ -38,10 +38,7 @@ fn tls_table() {
         ),
         (
             "refused on v6",
-            TlsObservation {
-                connect_error: Some("connection refused".into()),
-                ..Default::default()
-            },
+            tls_connect_failed("connection refused"),
             v6,
             Status::Fail,
             "cannot connect: connection refused",
@@ -75,12 +72,12 @@ fn tls_table() {
             "unknown CA",
             TlsObservation {
                 chain_valid: false,
-                verify_error: Some("unknown issuer".into()),
+                verify_error: Some(TlsErrorKind::UnknownIssuer),
                 ..base.clone()
             },
             addr,
             Status::Fail,
-            "not trusted: unknown issuer",
+            "not trusted: certificate not signed by a trusted authority",
             "fullchain.pem",
         ),
         (
@@ -112,7 +109,7 @@ fn tls_table() {
 fn tls_for_srv_delegation_wants_the_server_name() {
     let res = Discovery::run(name("example.com"), |need| match need {
         Need::WellKnown { url } => {
-            Input::WellKnown(HttpObservation::get(url).respond(404, &[], b""))
+            Input::WellKnown(Box::new(HttpObservation::get(url).respond(404, &[], b"")))
         }
         Need::Srv { name } => Input::Srv(SrvLookup {
             name: name.clone(),
@@ -203,7 +200,7 @@ fn version_table() {
         ),
         (
             "timeout",
-            HttpObservation::get(url).fail(FetchFailure::Timeout),
+            HttpObservation::get(url).fail(FetchFailure::Timeout(TimeoutPhase::Headers)),
             Status::Fail,
             "no answer: timed out",
             "",

@@ -4,6 +4,9 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 
+use matrix_delegate::observe::{
+    AddressRecord, DnsError, DnsLookup, RecordData, RecordKind, SrvLookup, SrvRecord,
+};
 use matrix_delegate::probe::*;
 use matrix_delegate::sim::{Scenario, Sim};
 
@@ -84,6 +87,10 @@ behaviour = "servfail"
 behaviour_types = ["AAAA"]
 "#;
 
+fn error(lookup: &DnsLookup) -> Option<&DnsError> {
+    lookup.failure().map(|f| &f.error)
+}
+
 async fn start() -> (Sim, Net) {
     let scenario = Scenario::from_toml(ZONE).expect("test zone parses");
     let sim = Sim::start(&scenario).await.expect("sim starts");
@@ -96,8 +103,8 @@ async fn start() -> (Sim, Net) {
 #[tokio::test]
 async fn a_and_aaaa_with_ttls() {
     let (_sim, net) = start().await;
-    let both = net.dns().addresses("matrix.example.com").await;
-    let a = both.a.answer().expect("A answers");
+    let lookup = net.dns().lookup("matrix.example.com", RecordKind::A).await;
+    let a = lookup.answer().expect("A answers");
     assert_eq!(a.records.len(), 1);
     assert_eq!(a.records[0].ttl, 600);
     assert_eq!(a.records[0].name, "matrix.example.com");
@@ -106,17 +113,24 @@ async fn a_and_aaaa_with_ttls() {
         RecordData::A(Ipv4Addr::new(127, 0, 0, 11))
     );
     assert!(a.authoritative, "the sim answers authoritatively");
-    assert!(a.cname_chain.is_empty());
-    assert_eq!(both.aaaa.ips(), vec![IpAddr::V6(Ipv6Addr::LOCALHOST)]);
+    assert!(a.cnames.is_empty());
+    assert_eq!(lookup.min_ttl(), Some(600));
+    let both = net.dns().addresses("matrix.example.com").await;
     assert_eq!(
-        both.ips(),
+        both.aaaa,
+        Ok(vec![AddressRecord {
+            ip: IpAddr::V6(Ipv6Addr::LOCALHOST),
+            ttl: 600
+        }])
+    );
+    assert_eq!(
+        both.addresses(),
         vec![
             IpAddr::from([127, 0, 0, 11]),
             IpAddr::V6(Ipv6Addr::LOCALHOST)
         ],
         "IPv4 first"
     );
-    assert_eq!(both.a.min_ttl(), Some(600));
 }
 
 #[tokio::test]
@@ -125,7 +139,7 @@ async fn cname_chain_is_followed_and_recorded() {
     let lookup = net.dns().lookup("alias.example.com", RecordKind::A).await;
     let answer = lookup.answer().expect("the chain ends in an A record");
     let chain: Vec<(&str, &str, u32)> = answer
-        .cname_chain
+        .cnames
         .iter()
         .map(|h| (h.name.as_str(), h.target.as_str(), h.ttl))
         .collect();
@@ -160,7 +174,10 @@ async fn a_chain_that_ends_nowhere_names_where_it_failed() {
     let failure = lookup
         .failure()
         .expect("no address at the end of the chain");
-    assert_eq!(failure.kind, DnsFailureKind::NxDomain, "{failure:?}");
+    assert!(
+        matches!(failure.error, DnsError::NxDomain { .. }),
+        "{failure:?}"
+    );
     assert_eq!(failure.failed_name.as_deref(), Some("nowhere.example.com"));
 
     // A chain that ends at a name without the asked type is NODATA there.
@@ -169,47 +186,53 @@ async fn a_chain_that_ends_nowhere_names_where_it_failed() {
         .lookup("alias-v4.example.com", RecordKind::Aaaa)
         .await;
     let failure = lookup.failure().expect("no AAAA at the end of the chain");
-    assert_eq!(failure.kind, DnsFailureKind::NoData, "{failure:?}");
+    assert!(
+        matches!(failure.error, DnsError::NoData { .. }),
+        "{failure:?}"
+    );
     assert_eq!(failure.failed_name.as_deref(), Some("v4only.example.com"));
 }
 
 #[tokio::test]
 async fn srv_records_with_priority_weight_port_target_and_ttl() {
     let (_sim, net) = start().await;
+    let srv_lookup = |lookup: &DnsLookup| -> Vec<SrvRecord> {
+        SrvLookup::from_lookup(lookup).records.expect("SRV answers")
+    };
     let lookup = net
         .dns()
         .lookup("_matrix-fed._tcp.example.com", RecordKind::Srv)
         .await;
-    let mut srv = lookup.srv();
-    srv.sort_by_key(|(s, _)| s.priority);
+    let mut srv = srv_lookup(&lookup);
+    srv.sort_by_key(|s| s.priority);
     assert_eq!(
         srv,
         vec![
-            (
-                SrvData {
-                    priority: 10,
-                    weight: 5,
-                    port: 443,
-                    target: "matrix.example.com".into()
-                },
-                3600
-            ),
-            (
-                SrvData {
-                    priority: 20,
-                    weight: 0,
-                    port: 8448,
-                    target: "backup.example.com".into()
-                },
-                3600
-            ),
+            SrvRecord {
+                priority: 10,
+                weight: 5,
+                port: 443,
+                target: "matrix.example.com".into(),
+                ttl: 3600
+            },
+            SrvRecord {
+                priority: 20,
+                weight: 0,
+                port: 8448,
+                target: "backup.example.com".into(),
+                ttl: 3600
+            },
         ]
     );
     let none = net
         .dns()
         .lookup("_matrix-fed._tcp.none.example.com", RecordKind::Srv)
         .await;
-    assert_eq!(none.srv()[0].0.target, ".", "the root target stays `.`");
+    assert_eq!(
+        srv_lookup(&none)[0].target,
+        ".",
+        "the root target stays `.`"
+    );
 }
 
 #[tokio::test]
@@ -217,8 +240,13 @@ async fn nxdomain_and_nodata_are_told_apart_with_the_negative_ttl() {
     let (_sim, net) = start().await;
     let nx = net.dns().lookup("missing.example.com", RecordKind::A).await;
     let f = nx.failure().expect("no such name");
-    assert_eq!(f.kind, DnsFailureKind::NxDomain);
-    assert_eq!(f.negative_ttl, Some(120), "SOA minimum of the zone");
+    assert_eq!(
+        f.error,
+        DnsError::NxDomain {
+            negative_ttl: Some(120)
+        },
+        "SOA minimum of the zone"
+    );
     let soa = f.soa.as_ref().expect("the SOA came with the answer");
     assert_eq!(soa.zone, "example.com");
     assert_eq!(soa.minimum, 120);
@@ -228,18 +256,28 @@ async fn nxdomain_and_nodata_are_told_apart_with_the_negative_ttl() {
         .lookup("v4only.example.com", RecordKind::Aaaa)
         .await;
     let f = nodata.failure().expect("no AAAA");
-    assert_eq!(f.kind, DnsFailureKind::NoData);
-    assert_eq!(f.negative_ttl, Some(120));
+    assert_eq!(
+        f.error,
+        DnsError::NoData {
+            negative_ttl: Some(120)
+        }
+    );
 
     // `_tcp.example.com` has no records itself but names exist below it.
     let ent = net.dns().lookup("_tcp.example.com", RecordKind::Srv).await;
-    assert_eq!(ent.failure_kind(), Some(DnsFailureKind::NoData));
+    assert!(
+        matches!(error(&ent), Some(DnsError::NoData { .. })),
+        "{ent:?}"
+    );
 
     let srv = net
         .dns()
         .lookup("_matrix._tcp.example.com", RecordKind::Srv)
         .await;
-    assert_eq!(srv.failure_kind(), Some(DnsFailureKind::NxDomain));
+    assert!(
+        matches!(error(&srv), Some(DnsError::NxDomain { .. })),
+        "{srv:?}"
+    );
 }
 
 #[tokio::test]
@@ -252,24 +290,12 @@ async fn servfail_refused_timeout_and_truncated_are_told_apart() {
         dns.lookup("silent.example.com", RecordKind::A),
         dns.lookup("truncated.example.com", RecordKind::A),
     );
+    assert_eq!(error(&servfail), Some(&DnsError::ServFail), "{servfail:?}");
+    assert_eq!(error(&refused), Some(&DnsError::Refused), "{refused:?}");
+    assert_eq!(error(&timeout), Some(&DnsError::Timeout), "{timeout:?}");
     assert_eq!(
-        servfail.failure_kind(),
-        Some(DnsFailureKind::ServFail),
-        "{servfail:?}"
-    );
-    assert_eq!(
-        refused.failure_kind(),
-        Some(DnsFailureKind::Refused),
-        "{refused:?}"
-    );
-    assert_eq!(
-        timeout.failure_kind(),
-        Some(DnsFailureKind::Timeout),
-        "{timeout:?}"
-    );
-    assert_eq!(
-        truncated.failure_kind(),
-        Some(DnsFailureKind::Truncated),
+        error(&truncated),
+        Some(&DnsError::Truncated),
         "{truncated:?}"
     );
 }
@@ -278,15 +304,18 @@ async fn servfail_refused_timeout_and_truncated_are_told_apart() {
 async fn a_behaviour_can_hit_one_type_only() {
     let (_sim, net) = start().await;
     let both = net.dns().addresses("half.example.com").await;
-    assert_eq!(both.a.ips(), vec![IpAddr::from([127, 0, 0, 14])]);
-    assert_eq!(both.aaaa.failure_kind(), Some(DnsFailureKind::ServFail));
+    assert_eq!(both.addresses(), vec![IpAddr::from([127, 0, 0, 14])]);
+    assert_eq!(both.aaaa, Err(DnsError::ServFail));
 }
 
 #[tokio::test]
 async fn invalid_names_are_not_sent() {
     let (sim, net) = start().await;
     let lookup = net.dns().lookup("bad\u{1b}[2Jname", RecordKind::A).await;
-    assert_eq!(lookup.failure_kind(), Some(DnsFailureKind::InvalidName));
+    assert!(
+        matches!(error(&lookup), Some(DnsError::InvalidName(_))),
+        "{lookup:?}"
+    );
     assert!(sim.log().dns_queries().is_empty());
 }
 

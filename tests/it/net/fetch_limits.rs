@@ -1,7 +1,10 @@
 //! The HTTPS fetcher against hostile or broken servers: caps, deadlines,
 //! raw bodies, and every kind of failure told apart.
 
-use crate::support::net::{kind, start};
+use crate::support::net::{failure, start};
+use matrix_delegate::observe::{
+    BodyEnd, DnsError, FetchFailure, RedirectProblem, TimeoutPhase, TlsErrorKind, UrlProblem,
+};
 use matrix_delegate::probe::*;
 
 #[tokio::test]
@@ -10,19 +13,46 @@ async fn bad_redirects() {
     let obs = net
         .fetch(FetchRequest::get("https://fetch.example.com/no-location"))
         .await;
-    assert_eq!(kind(&obs), Some(&FetchErrorKind::BadRedirect));
+    assert_eq!(
+        failure(&obs),
+        Some(&FetchFailure::BadRedirect(RedirectProblem::NoLocation))
+    );
     assert_eq!(obs.hops.len(), 1);
     let obs = net
         .fetch(FetchRequest::get("https://other.example.com/to-http"))
         .await;
-    assert_eq!(kind(&obs), Some(&FetchErrorKind::NotHttps), "{obs:#?}");
+    assert_eq!(
+        failure(&obs),
+        Some(&FetchFailure::BadRedirect(RedirectProblem::NotHttps {
+            url: "http://other.example.com/final".into(),
+            scheme: "http".into(),
+        })),
+        "{obs:#?}"
+    );
     assert_eq!(obs.hops.len(), 1, "the redirect hop is recorded");
+    assert_eq!(obs.final_url, "http://other.example.com/final");
+    // Asked for a plain-http URL: nothing was sent, and no redirect is blamed.
     let obs = net
         .fetch(FetchRequest::get("http://fetch.example.com/plain"))
         .await;
-    assert_eq!(kind(&obs), Some(&FetchErrorKind::NotHttps));
+    assert_eq!(
+        failure(&obs),
+        Some(&FetchFailure::NotHttps {
+            url: "http://fetch.example.com/plain".into()
+        })
+    );
+    assert_eq!(
+        obs.outcome_line(),
+        "not an https URL: http://fetch.example.com/plain"
+    );
     let obs = net.fetch(FetchRequest::get("not a url")).await;
-    assert_eq!(kind(&obs), Some(&FetchErrorKind::InvalidUrl));
+    assert!(
+        matches!(
+            failure(&obs),
+            Some(FetchFailure::InvalidUrl(UrlProblem::Unparsable(_)))
+        ),
+        "{obs:#?}"
+    );
 }
 
 #[tokio::test]
@@ -31,12 +61,11 @@ async fn a_ten_mib_body_stops_at_the_cap() {
     let obs = net
         .fetch(FetchRequest::get("https://fetch.example.com/huge").body_cap(WELL_KNOWN_BODY_CAP))
         .await;
-    assert_eq!(obs.status(), Some(200));
-    let body = obs.body.expect("a body");
-    assert_eq!(body.end, BodyEnd::OverCap);
-    assert_eq!(body.bytes.len(), WELL_KNOWN_BODY_CAP);
+    assert_eq!(obs.status, Some(200));
+    assert_eq!(obs.body_end, BodyEnd::OverCap);
+    assert_eq!(obs.body.len(), WELL_KNOWN_BODY_CAP);
     assert_eq!(
-        body.text(),
+        obs.body_text(),
         None,
         "an incomplete body is not handed out as text"
     );
@@ -48,10 +77,9 @@ async fn a_trickling_body_hits_the_deadline() {
     let obs = net
         .fetch(FetchRequest::get("https://fetch.example.com/slow"))
         .await;
-    assert_eq!(obs.status(), Some(200), "{obs:#?}");
-    let body = obs.body.expect("a body");
-    assert_eq!(body.end, BodyEnd::TimedOut);
-    assert!(body.bytes.len() < 100, "got {} bytes", body.bytes.len());
+    assert_eq!(obs.status, Some(200), "{obs:#?}");
+    assert_eq!(obs.body_end, BodyEnd::TimedOut);
+    assert!(obs.body.len() < 100, "got {} bytes", obs.body.len());
 }
 
 #[tokio::test]
@@ -61,8 +89,8 @@ async fn slow_headers_time_out() {
         .fetch(FetchRequest::get("https://fetch.example.com/late"))
         .await;
     assert_eq!(
-        kind(&obs),
-        Some(&FetchErrorKind::Timeout(TimeoutPhase::Headers)),
+        failure(&obs),
+        Some(&FetchFailure::Timeout(TimeoutPhase::Headers)),
         "{obs:#?}"
     );
 }
@@ -73,11 +101,10 @@ async fn invalid_utf8_is_kept_raw() {
     let obs = net
         .fetch(FetchRequest::get("https://fetch.example.com/utf8"))
         .await;
-    let body = obs.body.expect("a body");
-    assert!(body.is_complete());
-    assert_eq!(body.bytes, b"{\"a\":\"\xff\"}");
-    assert!(!body.is_utf8());
-    assert_eq!(body.text(), None);
+    assert_eq!(obs.body_end, BodyEnd::Complete);
+    assert_eq!(obs.body, b"{\"a\":\"\xff\"}");
+    assert!(std::str::from_utf8(&obs.body).is_err());
+    assert_eq!(obs.body_text(), None);
 }
 
 #[tokio::test]
@@ -86,11 +113,10 @@ async fn response_headers_are_kept() {
     let obs = net
         .fetch(FetchRequest::get("https://fetch.example.com/plain"))
         .await;
-    let hop = obs.response().expect("a response");
-    assert_eq!(hop.headers.get("content-type"), Some("application/json"));
-    assert_eq!(hop.headers.get("Cache-Control"), Some("max-age=600"));
-    assert_eq!(hop.headers.get("access-control-allow-origin"), Some("*"));
-    assert!(hop.headers.contains("date"));
+    assert_eq!(obs.header("content-type"), Some("application/json"));
+    assert_eq!(obs.header("Cache-Control"), Some("max-age=600"));
+    assert_eq!(obs.header("access-control-allow-origin"), Some("*"));
+    assert!(obs.header("date").is_some());
 }
 
 #[tokio::test]
@@ -101,20 +127,34 @@ async fn tls_failures_carry_the_rustls_cause() {
         net.fetch(FetchRequest::get("https://wrongname.example.com/")),
         net.fetch(FetchRequest::get("https://unknownca.example.com/")),
     );
+    let tls_kind = |obs| match failure(obs) {
+        Some(FetchFailure::Tls { kind, .. }) => Some(kind.clone()),
+        _ => None,
+    };
     assert_eq!(
-        kind(&expired),
-        Some(&FetchErrorKind::Tls(TlsErrorKind::Expired)),
+        tls_kind(&expired),
+        Some(TlsErrorKind::Expired),
         "{expired:#?}"
     );
     assert!(
-        matches!(kind(&wrong), Some(FetchErrorKind::Tls(TlsErrorKind::NameMismatch { presented }))
-            if presented == &vec!["somebody-else.example.net".to_string()]),
+        matches!(tls_kind(&wrong), Some(TlsErrorKind::NameMismatch { presented })
+            if presented == vec!["somebody-else.example.net".to_string()]),
         "{wrong:#?}"
     );
     assert_eq!(
-        kind(&unknown),
-        Some(&FetchErrorKind::Tls(TlsErrorKind::UnknownIssuer)),
+        tls_kind(&unknown),
+        Some(TlsErrorKind::UnknownIssuer),
         "{unknown:#?}"
+    );
+    assert!(
+        matches!(
+            failure(&expired),
+            Some(FetchFailure::Tls {
+                address: Some(_),
+                ..
+            })
+        ),
+        "the address that failed is kept: {expired:#?}"
     );
 }
 
@@ -127,19 +167,22 @@ async fn refused_blackholed_and_unresolvable_are_told_apart() {
         net.fetch(FetchRequest::get("https://missing.example.com/")),
     );
     assert_eq!(
-        kind(&refused),
-        Some(&FetchErrorKind::Refused),
+        failure(&refused),
+        Some(&FetchFailure::Refused {
+            address: Some("127.0.0.26:443".parse().expect("addr"))
+        }),
         "{refused:#?}"
     );
     assert_eq!(
-        kind(&blackhole),
-        Some(&FetchErrorKind::Timeout(TimeoutPhase::Connect)),
+        failure(&blackhole),
+        Some(&FetchFailure::Timeout(TimeoutPhase::Connect)),
         "{blackhole:#?}"
     );
-    match kind(&nx) {
-        Some(FetchErrorKind::Dns(lookup)) => {
-            assert_eq!(lookup.a.failure_kind(), Some(DnsFailureKind::NxDomain));
-            assert_eq!(lookup.aaaa.failure_kind(), Some(DnsFailureKind::NxDomain));
+    match failure(&nx) {
+        Some(FetchFailure::Dns(lookup)) => {
+            assert_eq!(lookup.name, "missing.example.com");
+            assert!(matches!(lookup.a, Err(DnsError::NxDomain { .. })));
+            assert!(matches!(lookup.aaaa, Err(DnsError::NxDomain { .. })));
         }
         other => panic!("expected a DNS failure, got {other:?}"),
     }
@@ -154,9 +197,8 @@ async fn hostile_header_values_are_refused_before_sending() {
                 .header("Origin", "a\r\nInjected: yes"),
         )
         .await;
-    assert_eq!(
-        kind(&obs),
-        Some(&FetchErrorKind::InvalidRequest),
+    assert!(
+        matches!(failure(&obs), Some(FetchFailure::InvalidRequest(_))),
         "{obs:#?}"
     );
     assert!(sim.log().requests().is_empty());
@@ -168,6 +210,9 @@ async fn a_server_that_does_not_speak_http() {
     let obs = net
         .fetch(FetchRequest::get("https://nothttp.example.com/"))
         .await;
-    assert_eq!(kind(&obs), Some(&FetchErrorKind::Http), "{obs:#?}");
+    assert!(
+        matches!(failure(&obs), Some(FetchFailure::Http(_))),
+        "{obs:#?}"
+    );
     assert!(obs.hops.is_empty());
 }

@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use matrix_delegate::observe::{TlsErrorKind, TlsFailureKind, TlsHandshake, TlsObservation};
 use matrix_delegate::probe::*;
 use matrix_delegate::sim::{Scenario, Sim};
 
@@ -53,21 +54,34 @@ fn target(addr: &str, sni: Option<&str>, required: &str) -> TlsTarget {
     }
 }
 
-async fn session(net: &Net, name: &str) -> TlsSession {
+/// A completed handshake with `name`, and what it showed.
+async fn session(net: &Net, name: &str) -> (TlsObservation, TlsHandshake) {
     let obs = net
         .inspect_tls(target("127.0.0.30:443", Some(name), name))
         .await;
-    obs.result
-        .unwrap_or_else(|f| panic!("handshake with {name} failed: {f:?}"))
+    completed(obs)
+}
+
+fn completed(obs: TlsObservation) -> (TlsObservation, TlsHandshake) {
+    let handshake = obs
+        .handshake
+        .clone()
+        .unwrap_or_else(|| panic!("the handshake failed: {:?}", obs.connect_error));
+    (obs, handshake)
 }
 
 #[tokio::test]
 async fn a_valid_certificate_with_its_details() {
     let (sim, net) = start().await;
-    let s = session(&net, "matrix.example.com").await;
-    assert_eq!(s.verification, Ok(()));
-    assert!(s.is_valid());
-    assert!(s.covers_required_name);
+    let (obs, s) = session(&net, "matrix.example.com").await;
+    assert_eq!(obs.verify_error, None);
+    assert!(obs.chain_valid);
+    assert!(obs.covers_required_name);
+    assert_eq!(
+        obs.names,
+        vec!["matrix.example.com"],
+        "the leaf's, for the verdicts"
+    );
     assert_eq!(s.protocol, "TLSv1_3");
     assert_eq!(s.alpn.as_deref(), Some("http/1.1"));
     assert_eq!(s.chain.len(), 2, "leaf and issuer");
@@ -92,36 +106,41 @@ async fn a_valid_certificate_with_its_details() {
 #[tokio::test]
 async fn expiry_in_days() {
     let (_sim, net) = start().await;
-    let s = session(&net, "soon.example.com").await;
-    assert_eq!(s.verification, Ok(()));
+    let (obs, s) = session(&net, "soon.example.com").await;
+    assert!(obs.chain_valid);
     assert!((4..=5).contains(&s.chain[0].days_left));
+    assert_eq!(obs.days_left, Some(s.chain[0].days_left));
 }
 
 #[tokio::test]
 async fn an_expired_certificate_is_still_read() {
     let (_sim, net) = start().await;
-    let s = session(&net, "expired.example.com").await;
-    assert_eq!(s.verification, Err(TlsErrorKind::Expired));
-    assert!(s.verification_detail.is_some());
-    assert!(s.covers_required_name, "the name is right, the date is not");
+    let (obs, s) = session(&net, "expired.example.com").await;
+    assert_eq!(obs.verify_error, Some(TlsErrorKind::Expired));
+    assert!(!obs.chain_valid);
+    assert!(s.verify_detail.is_some());
+    assert!(
+        obs.covers_required_name,
+        "the name is right, the date is not"
+    );
     assert!(s.chain[0].days_left < 0);
 }
 
 #[tokio::test]
 async fn a_certificate_not_yet_valid() {
     let (_sim, net) = start().await;
-    let s = session(&net, "future.example.com").await;
-    assert_eq!(s.verification, Err(TlsErrorKind::NotYetValid));
+    let (obs, _) = session(&net, "future.example.com").await;
+    assert_eq!(obs.verify_error, Some(TlsErrorKind::NotYetValid));
 }
 
 #[tokio::test]
 async fn unknown_ca_and_self_signed() {
     let (_sim, net) = start().await;
-    let s = session(&net, "unknown.example.com").await;
-    assert_eq!(s.verification, Err(TlsErrorKind::UnknownIssuer));
+    let (obs, s) = session(&net, "unknown.example.com").await;
+    assert_eq!(obs.verify_error, Some(TlsErrorKind::UnknownIssuer));
     assert!(s.chain[0].issuer.contains("Simulated Unknown CA"));
-    let s = session(&net, "self.example.com").await;
-    assert_eq!(s.verification, Err(TlsErrorKind::UnknownIssuer));
+    let (obs, s) = session(&net, "self.example.com").await;
+    assert_eq!(obs.verify_error, Some(TlsErrorKind::UnknownIssuer));
     assert_eq!(s.chain.len(), 1);
     assert!(s.chain[0].self_issued);
 }
@@ -137,13 +156,13 @@ async fn wrong_name_falls_back_to_the_default_certificate() {
             "other.example.com",
         ))
         .await;
-    let s = obs.result.expect("handshake completes");
+    let (obs, s) = completed(obs);
     assert!(
-        matches!(&s.verification, Err(TlsErrorKind::NameMismatch { presented }) if presented.iter().any(|p| p.contains("matrix.example.com"))),
+        matches!(&obs.verify_error, Some(TlsErrorKind::NameMismatch { presented }) if presented.iter().any(|p| p.contains("matrix.example.com"))),
         "{:?}",
-        s.verification
+        obs.verify_error
     );
-    assert!(!s.covers_required_name);
+    assert!(!obs.covers_required_name);
     assert_eq!(s.chain[0].dns_names, vec!["matrix.example.com"]);
 }
 
@@ -158,20 +177,20 @@ async fn sni_and_required_name_may_differ() {
             "example.com",
         ))
         .await;
-    let s = obs.result.expect("handshake completes");
+    let (obs, _) = completed(obs);
     assert!(matches!(
-        s.verification,
-        Err(TlsErrorKind::NameMismatch { .. })
+        obs.verify_error,
+        Some(TlsErrorKind::NameMismatch { .. })
     ));
-    assert!(!s.covers_required_name);
+    assert!(!obs.covers_required_name);
 }
 
 #[tokio::test]
 async fn wildcards() {
     let (_sim, net) = start().await;
-    let s = session(&net, "matrix.wild.example.com").await;
-    assert_eq!(s.verification, Ok(()));
-    assert!(s.covers_required_name);
+    let (obs, s) = session(&net, "matrix.wild.example.com").await;
+    assert!(obs.chain_valid);
+    assert!(obs.covers_required_name);
     assert!(s.chain[0].covers("x.wild.example.com"));
     assert!(!s.chain[0].covers("wild.example.com"));
     assert!(!s.chain[0].covers("a.b.wild.example.com"));
@@ -183,9 +202,9 @@ async fn ip_literal_without_sni() {
     let obs = net
         .inspect_tls(target("127.0.0.31:8448", None, "127.0.0.31"))
         .await;
-    let s = obs.result.expect("handshake completes");
-    assert_eq!(s.verification, Ok(()));
-    assert!(s.covers_required_name);
+    let (obs, s) = completed(obs);
+    assert!(obs.chain_valid);
+    assert!(obs.covers_required_name);
     assert_eq!(
         s.chain[0].ip_addresses,
         vec!["127.0.0.31".parse::<std::net::IpAddr>().unwrap()]
@@ -209,11 +228,11 @@ async fn refused_and_blackholed() {
         )),
     );
     assert_eq!(
-        refused.result.map_err(|f| f.kind),
-        Err(TlsFailureKind::Refused)
+        refused.connect_error.map(|f| f.kind),
+        Some(TlsFailureKind::Refused)
     );
     assert_eq!(
-        silent.result.map_err(|f| f.kind),
-        Err(TlsFailureKind::HandshakeTimeout)
+        silent.connect_error.map(|f| f.kind),
+        Some(TlsFailureKind::HandshakeTimeout)
     );
 }

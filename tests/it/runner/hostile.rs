@@ -43,7 +43,7 @@ async fn hostile_answers_get_clear_verdicts() {
         .expect("fetched")
         .observation;
     assert!(
-        body.body_truncated && body.body.len() <= 50 * 1024,
+        body.body_truncated() && body.body.len() <= 50 * 1024,
         "{}",
         body.body.len()
     );

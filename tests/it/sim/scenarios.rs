@@ -7,6 +7,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use matrix_delegate::check::model::CheckId;
+use matrix_delegate::observe::{HttpObservation, RecordKind, TlsFailureKind};
 use matrix_delegate::probe::*;
 use matrix_delegate::sim::scenario::ServerMode;
 use matrix_delegate::sim::{BUILTIN_SCENARIOS, Scenario, Sim, SimError};
@@ -157,10 +158,7 @@ async fn target_is_healthy(
             required_name: t.cert_name.clone(),
         })
         .await;
-    let Ok(session) = tls.result else {
-        return false;
-    };
-    if !session.is_valid() {
+    if tls.connect_error.is_some() || !tls.chain_valid {
         return false;
     }
     let host = match t.cert_name.parse::<IpAddr>() {
@@ -185,14 +183,9 @@ async fn target_is_healthy(
         fetch("/_matrix/federation/v1/version"),
         fetch("/_matrix/key/v2/server")
     );
-    let json = |obs: &FetchObservation| -> Option<serde_json::Value> {
-        (obs.status() == Some(200))
-            .then(|| {
-                obs.body
-                    .as_ref()?
-                    .text()
-                    .and_then(|t| serde_json::from_str(t).ok())
-            })
+    let json = |obs: &HttpObservation| -> Option<serde_json::Value> {
+        (obs.status == Some(200))
+            .then(|| obs.body_text().and_then(|t| serde_json::from_str(t).ok()))
             .flatten()
     };
     let (Some(_), Some(keys)) = (json(&version), json(&keys)) else {
@@ -301,7 +294,7 @@ async fn latency_is_injected_into_dns_and_http_answers() {
             "https://example.com/.well-known/matrix/server",
         ))
         .await;
-    let hop = obs.response().expect("a response");
+    let hop = obs.exchange.expect("a response");
     assert!(
         hop.elapsed >= Duration::from_millis(80),
         "{:?}",
@@ -341,8 +334,8 @@ async fn blackholes_and_refusals_are_what_they_say() {
         })
         .await;
     assert_eq!(
-        tls.result.map_err(|f| f.kind),
-        Err(TlsFailureKind::HandshakeTimeout)
+        tls.connect_error.map(|f| f.kind),
+        Some(TlsFailureKind::HandshakeTimeout)
     );
 }
 

@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use matrix_delegate::observe::{Exchange, FetchFailure, HttpObservation};
 use matrix_delegate::probe::*;
 use matrix_delegate::sim::{Scenario, Sim};
 
@@ -130,6 +131,14 @@ pub fn addr(s: &str) -> SocketAddr {
     s.parse().expect("test address")
 }
 
-pub fn kind(obs: &FetchObservation) -> Option<&FetchErrorKind> {
-    obs.error.as_ref().map(|e| &e.kind)
+pub fn failure(obs: &HttpObservation) -> Option<&FetchFailure> {
+    obs.error.as_ref()
+}
+
+/// How the request of the final response went out (panics, showing the
+/// observation, when there is no response).
+pub fn exchange(obs: &HttpObservation) -> &Exchange {
+    obs.exchange
+        .as_ref()
+        .unwrap_or_else(|| panic!("no response: {obs:#?}"))
 }

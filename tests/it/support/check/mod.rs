@@ -6,6 +6,7 @@
 pub mod world;
 
 use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
 
 use ed25519_dalek::SigningKey;
 use serde_json::{Value, json};
@@ -19,7 +20,8 @@ use matrix_delegate::domain::ServerName;
 use matrix_delegate::matrix::discovery::{Discovery, Input, Need, Resolution};
 use matrix_delegate::matrix::signed_json::{encode_base64, sign};
 use matrix_delegate::observe::{
-    AddressLookup, AddressRecord, DnsError, Hop, HttpObservation, SrvLookup, TlsObservation,
+    AddressLookup, AddressRecord, DnsError, Exchange, Hop, HttpObservation, Method, SrvLookup,
+    TlsFailure, TlsFailureKind, TlsObservation,
 };
 
 /// 2026-01-01 00:00 UTC.
@@ -77,11 +79,11 @@ pub fn resolve(
     hosts: &[AddressLookup],
 ) -> Resolution {
     Discovery::run(name(server), |need| match need {
-        Need::WellKnown { url } => Input::WellKnown(
-            well_known
-                .clone()
-                .unwrap_or_else(|| HttpObservation::get(url).respond(404, &[], b"Not Found")),
-        ),
+        Need::WellKnown { url } => {
+            Input::WellKnown(Box::new(well_known.clone().unwrap_or_else(|| {
+                HttpObservation::get(url).respond(404, &[], b"Not Found")
+            })))
+        }
         Need::Srv { name } => Input::Srv(nx_srv(name)),
         Need::LegacySrv { name } => Input::LegacySrv(nx_srv(name)),
         Need::Addresses { hosts: asked } => Input::Addresses(
@@ -138,7 +140,17 @@ pub fn good_tls(name: &str) -> TlsObservation {
         chain_valid: true,
         verify_error: None,
         covers_required_name: true,
+        ..TlsObservation::default()
     }
+}
+
+/// A TLS handshake that never started: the TCP connection failed, in these
+/// words.
+pub fn tls_connect_failed(words: &str) -> TlsObservation {
+    TlsObservation::failed(
+        TlsFailure::new(TlsFailureKind::Connect, words),
+        Duration::ZERO,
+    )
 }
 
 pub fn probe(addr: &str, host: &str) -> AddressProbe {
@@ -181,7 +193,7 @@ pub fn client_file(body: &Value, headers: &[(&str, &str)]) -> HttpObservation {
 
 pub fn preflight(url: &str, status: u16, headers: &[(&str, &str)]) -> HttpObservation {
     let mut obs = HttpObservation::get(url).respond(status, headers, b"");
-    obs.method = "OPTIONS".into();
+    obs.method = Method::Options;
     obs
 }
 
@@ -258,6 +270,7 @@ pub fn hop(url: &str, status: u16, location: &str, extra: &[(&str, &str)]) -> Ho
         url: url.into(),
         status,
         headers,
+        exchange: Exchange::default(),
     }
 }
 

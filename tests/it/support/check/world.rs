@@ -91,23 +91,21 @@ impl World {
         self.asked.push(need.clone());
         match need {
             Need::WellKnown { url } => {
-                Input::WellKnown(self.well_known.get(url).cloned().unwrap_or_else(|| {
-                    HttpObservation::get(url).fail(FetchFailure::Dns("NXDOMAIN".into()))
-                }))
+                let obs = self.well_known.get(url).cloned().unwrap_or_else(|| {
+                    let host = url::Url::parse(url)
+                        .ok()
+                        .and_then(|u| u.host_str().map(str::to_string))
+                        .unwrap_or_default();
+                    HttpObservation::get(url).fail(FetchFailure::Dns(Box::new(nx_lookup(&host))))
+                });
+                Input::WellKnown(Box::new(obs))
             }
             Need::Srv { name } => Input::Srv(self.srv_lookup(name)),
             Need::LegacySrv { name } => Input::LegacySrv(self.srv_lookup(name)),
             Need::Addresses { hosts } => Input::Addresses(
                 hosts
                     .iter()
-                    .map(|h| {
-                        self.hosts.get(h).cloned().unwrap_or(AddressLookup {
-                            name: h.clone(),
-                            cnames: Vec::new(),
-                            a: Err(NX),
-                            aaaa: Err(NX),
-                        })
-                    })
+                    .map(|h| self.hosts.get(h).cloned().unwrap_or_else(|| nx_lookup(h)))
                     .collect(),
             ),
         }
@@ -123,6 +121,16 @@ impl World {
     pub fn resolve(&mut self, name: &str) -> Resolution {
         let name = ServerName::parse(name).expect("test server name");
         Discovery::run(name, |need| self.answer(need))
+    }
+}
+
+/// The A/AAAA lookup of a name that does not exist.
+pub fn nx_lookup(name: &str) -> AddressLookup {
+    AddressLookup {
+        name: name.to_string(),
+        cnames: Vec::new(),
+        a: Err(NX),
+        aaaa: Err(NX),
     }
 }
 

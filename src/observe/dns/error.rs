@@ -1,0 +1,156 @@
+//! Why a DNS query gave no records, typed, with the words the reports use.
+
+use std::fmt;
+
+/// Why a DNS query gave no records. NXDOMAIN and NODATA are answers from the
+/// authoritative servers; the others mean nobody gave an answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DnsError {
+    /// The name does not exist (RCODE 3). `negative_ttl`: how long resolvers
+    /// cache that (RFC 2308: the SOA minimum, bounded by the SOA's TTL).
+    NxDomain { negative_ttl: Option<u32> },
+    /// The name exists but has no record of this type.
+    NoData { negative_ttl: Option<u32> },
+    /// The resolver could not get an answer (RCODE 2: broken authoritative
+    /// servers, DNSSEC failure).
+    ServFail,
+    /// The server refused to answer (RCODE 5).
+    Refused,
+    /// No answer in time.
+    Timeout,
+    /// The answer was truncated and could not be fetched in full over TCP.
+    Truncated,
+    /// The name is not a valid DNS name; nothing was asked. Says why.
+    InvalidName(String),
+    /// Anything else (network errors, malformed answers, other RCODEs), in
+    /// the resolver's words.
+    Other(String),
+    /// The lookup did not run to its end (its task stopped, or discovery
+    /// went on without it): why.
+    Stopped(String),
+}
+
+impl DnsError {
+    /// NXDOMAIN or NODATA: an authoritative "there is none".
+    pub fn is_negative_answer(&self) -> bool {
+        matches!(self, DnsError::NxDomain { .. } | DnsError::NoData { .. })
+    }
+
+    pub fn negative_ttl(&self) -> Option<u32> {
+        match self {
+            DnsError::NxDomain { negative_ttl } | DnsError::NoData { negative_ttl } => {
+                *negative_ttl
+            }
+            _ => None,
+        }
+    }
+
+    /// The short name of the failure: the RCODE name where there is one.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DnsError::NxDomain { .. } => "NXDOMAIN",
+            DnsError::NoData { .. } => "NODATA",
+            DnsError::ServFail => "SERVFAIL",
+            DnsError::Refused => "REFUSED",
+            DnsError::Timeout => "timeout",
+            DnsError::Truncated => "truncated",
+            DnsError::InvalidName(_) => "invalid name",
+            DnsError::Other(_) | DnsError::Stopped(_) => "error",
+        }
+    }
+}
+
+impl fmt::Display for DnsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DnsError::NxDomain { .. } => f.write_str("NXDOMAIN (the name does not exist)"),
+            DnsError::NoData { .. } => f.write_str("NODATA (the name exists, no such record)"),
+            DnsError::ServFail => f.write_str("SERVFAIL (the resolver got no usable answer)"),
+            DnsError::Refused => f.write_str("REFUSED (the DNS server refused the query)"),
+            DnsError::Timeout => f.write_str("timeout (no DNS answer in time)"),
+            DnsError::Truncated => {
+                f.write_str("DNS error: the answer was truncated and could not be fetched over TCP")
+            }
+            DnsError::InvalidName(why) | DnsError::Other(why) | DnsError::Stopped(why) => {
+                write!(f, "DNS error: {why}")
+            }
+        }?;
+        if let Some(ttl) = self.negative_ttl() {
+            write!(f, ", cached for {}", cache_time(ttl))?;
+        }
+        Ok(())
+    }
+}
+
+/// A negative TTL in words, the way the reports write every duration
+/// (`45 s`, `5 min`, `1 min 30 s`, `1 h 30 min`, `2 d 3 h`). Observations
+/// depend on nothing else in the crate, so this is their own copy of
+/// `crate::words::duration` for the one duration they show.
+fn cache_time(secs: u32) -> String {
+    const MIN: u32 = 60;
+    const HOUR: u32 = 3600;
+    const DAY: u32 = 86400;
+    match secs {
+        s if s < MIN => format!("{s} s"),
+        s if s < HOUR => match (s / MIN, s % MIN) {
+            (m, r) if r == 0 || m >= 10 => format!("{m} min"),
+            (m, r) => format!("{m} min {r} s"),
+        },
+        s if s < DAY => match (s / HOUR, (s % HOUR) / MIN) {
+            (h, 0) => format!("{h} h"),
+            (h, m) => format!("{h} h {m} min"),
+        },
+        s => match (s / DAY, (s % DAY) / HOUR) {
+            (d, 0) => format!("{d} d"),
+            (d, h) => format!("{d} d {h} h"),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_times_are_worded_like_every_other_duration() {
+        let cases = [
+            (0, "0 s"),
+            (59, "59 s"),
+            (60, "1 min"),
+            (90, "1 min 30 s"),
+            (300, "5 min"),
+            (601, "10 min"),
+            (3599, "59 min"),
+            (3600, "1 h"),
+            (5400, "1 h 30 min"),
+            (86400, "1 d"),
+            (172800, "2 d"),
+            (97200, "1 d 3 h"),
+        ];
+        for (secs, want) in cases {
+            assert_eq!(cache_time(secs), want, "{secs}");
+        }
+    }
+
+    #[test]
+    fn negative_answers_say_how_long_they_are_cached() {
+        let nx = DnsError::NxDomain {
+            negative_ttl: Some(300),
+        };
+        assert_eq!(
+            nx.to_string(),
+            "NXDOMAIN (the name does not exist), cached for 5 min"
+        );
+        assert_eq!(
+            DnsError::NoData { negative_ttl: None }.to_string(),
+            "NODATA (the name exists, no such record)"
+        );
+        assert_eq!(
+            DnsError::Truncated.to_string(),
+            "DNS error: the answer was truncated and could not be fetched over TCP"
+        );
+        assert_eq!(DnsError::Other("x".into()).to_string(), "DNS error: x");
+        assert_eq!(nx.code(), "NXDOMAIN");
+        assert_eq!(DnsError::Truncated.code(), "truncated");
+    }
+}
