@@ -9,8 +9,8 @@ use crossterm::event::KeyCode;
 use insta::assert_snapshot;
 
 use matrix_delegate::domain::{Field, Strategy};
+use matrix_delegate::tui::data::Expected;
 use matrix_delegate::tui::demo::DEMOS;
-use matrix_delegate::tui::services::Expected;
 use matrix_delegate::tui::state::{Overlay, RunPhase, State, Step, Then};
 use matrix_delegate::tui::{Cmd, Msg, update};
 

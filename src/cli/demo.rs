@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use clap::Args;
 
+use super::config::process_env;
 use crate::tui::demo::DemoDeployment;
 use crate::tui::runtime::launch::{launch, no_color_from_env};
 use crate::tui::services::BuiltinServices;
@@ -53,5 +54,5 @@ pub fn run(args: &DemoArgs) -> ExitCode {
             }
         },
     };
-    launch(state, cmds, Arc::new(BuiltinServices::demo()))
+    launch(state, cmds, Arc::new(BuiltinServices::demo(process_env())))
 }

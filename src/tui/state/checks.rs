@@ -10,7 +10,7 @@ use crate::domain::ServerName;
 use crate::report::Report;
 use crate::report::fold::ReportState;
 use crate::tui::cmd::Cmd;
-use crate::tui::services::{CheckRequest, Expected};
+use crate::tui::data::{CheckRequest, Expected};
 
 /// A row: one check, for one target where a check runs per address.
 pub type RowKey = (CheckId, Option<String>);

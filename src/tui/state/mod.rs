@@ -14,7 +14,7 @@ use tui_input::Input;
 
 use crate::domain::{Answers, Field, Plan, ServerName, Strategy};
 
-use super::services::{ConfigPreview, ConfigStatus, Expected};
+use super::data::{ConfigPreview, ConfigStatus, Expected};
 
 pub use checks::{ChecksState, RunPhase, Watch};
 pub use demo::{DemoState, Pick, Then};

@@ -6,8 +6,8 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::tui::cmd::Cmd;
+use crate::tui::data::Expected;
 use crate::tui::demo::DEMOS;
-use crate::tui::services::Expected;
 use crate::tui::state::{Level, Pick, State, Step, Then};
 
 use super::{Handled, done, flow, say};

@@ -3,8 +3,8 @@
 
 use crate::domain::{Deployment, Field, ServerName};
 use crate::tui::cmd::Cmd;
+use crate::tui::data::Expected;
 use crate::tui::layout;
-use crate::tui::services::Expected;
 use crate::tui::state::feedback::blocking_errors;
 use crate::tui::state::{
     DeployRow, Level, Overlay, PreviewState, State, Step, review::ReviewState,

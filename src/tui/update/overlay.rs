@@ -5,8 +5,8 @@ use tui_input::backend::crossterm::to_input_request;
 
 use crate::domain::validate::check_server_name;
 use crate::tui::cmd::Cmd;
+use crate::tui::data::Expected;
 use crate::tui::layout;
-use crate::tui::services::Expected;
 use crate::tui::state::{Level, Overlay, PromptKind, State};
 use crate::tui::view;
 

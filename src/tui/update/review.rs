@@ -8,8 +8,8 @@ use tui_input::Input;
 
 use crate::domain::{Deployment, Plan};
 use crate::tui::cmd::Cmd;
+use crate::tui::data::{ConfigPreview, ConfigStatus, Expected, SavedFiles, WriteOutcome};
 use crate::tui::layout;
-use crate::tui::services::{ConfigPreview, ConfigStatus, Expected, SavedFiles, WriteOutcome};
 use crate::tui::state::{Level, Overlay, PreviewState, Prompt, PromptKind, State, Step};
 
 use super::{Handled, done, flow, say};

@@ -3,7 +3,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::domain::validate::check_server_name;
-use crate::tui::services::Expected;
+use crate::tui::data::Expected;
 use crate::tui::state::{Path, Prompt, PromptKind, State, Step};
 
 use super::{Handled, done, flow};

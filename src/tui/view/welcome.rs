@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::tui::services::ConfigStatus;
+use crate::tui::data::ConfigStatus;
 use crate::tui::state::{Level, Path, State};
 use crate::tui::text::wrap_prose;
 
