@@ -195,13 +195,14 @@ fn a_stale_or_failed_start_is_handled() {
 
 #[test]
 fn demo_scenario_starts_that_deployment_for_the_checks() {
-    let (mut s, cmds) = State::demo_picked("srv-only-wrong-cert", false).expect("offered");
+    let (mut s, cmds) =
+        matrix_delegate::tui::update::demo_picked("srv-only-wrong-cert", false).expect("offered");
     let (token, scenario) = start_of(&cmds);
     assert_eq!(scenario, "srv-only-wrong-cert");
     started(&mut s, token);
     assert_eq!(s.step, Step::Checks);
     assert_eq!(s.strategy(), Strategy::Srv);
-    assert!(State::demo_picked("not-a-deployment", false).is_none());
+    assert!(matrix_delegate::tui::update::demo_picked("not-a-deployment", false).is_none());
 }
 
 #[test]

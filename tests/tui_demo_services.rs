@@ -235,7 +235,8 @@ async fn the_checks_screen_fills_in_from_a_real_run_of_a_broken_deployment() {
 #[tokio::test]
 async fn the_checks_screen_of_a_healthy_deployment_has_no_failure() {
     let services = BuiltinServices::demo(Vec::new());
-    let (mut state, cmds) = State::demo_picked("healthy-well-known", false).expect("offered");
+    let (mut state, cmds) =
+        matrix_delegate::tui::update::demo_picked("healthy-well-known", false).expect("offered");
     drive(&mut state, &services, cmds).await;
     assert_eq!(
         (state.step, state.checks.phase),

@@ -21,11 +21,14 @@ pub mod demo;
 pub mod keys;
 pub mod layout;
 pub mod msg;
+pub mod panes;
 pub mod runtime;
+pub mod safe_text;
 pub mod services;
 pub mod state;
 pub mod teaching;
 pub mod text;
+pub mod theme;
 pub mod update;
 pub mod view;
 

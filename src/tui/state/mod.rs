@@ -240,21 +240,6 @@ impl State {
         state
     }
 
-    /// `demo --scenario NAME`: the picker with `NAME` picked for the checks;
-    /// the commands start its simulated deployment. `None` when the demo
-    /// list has no such deployment.
-    pub fn demo_picked(scenario: &str, no_color: bool) -> Option<(State, Vec<super::Cmd>)> {
-        let index = crate::tui::demo::DEMOS
-            .iter()
-            .position(|d| d.scenario == scenario)?;
-        let mut state = State::demo(no_color);
-        if let Some(demo) = state.demo.as_mut() {
-            demo.choice = index;
-        }
-        let cmds = super::update::demo::pick(&mut state, Then::Checks);
-        Some((state, cmds))
-    }
-
     /// Straight into the checks screen for `server_name` (the re-check path,
     /// `check <name> --tui`); the commands start the first run.
     pub fn check_screen(
@@ -303,7 +288,7 @@ impl State {
             return None;
         }
         if self.checks.phase == RunPhase::Running {
-            return Some(super::runtime::TICK);
+            return Some(checks::TICK);
         }
         (self.checks.watch.on && self.checks.dns_wait_left().is_some())
             .then_some(Duration::from_secs(1))

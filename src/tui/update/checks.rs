@@ -209,18 +209,12 @@ pub fn on_tick(state: &mut State, now: Instant) -> Handled {
         checks.spinner = checks.spinner.wrapping_add(1);
         return done();
     }
-    let before = dns_wait_words(state);
+    let before = state.checks.dns_wait_words();
     state.checks.now = Some(now);
-    if dns_wait_words(state) == before {
+    if state.checks.dns_wait_words() == before {
         return None;
     }
     done()
-}
-
-/// The watch line's DNS wait as shown (`None`: nothing to wait for).
-pub fn dns_wait_words(state: &State) -> Option<String> {
-    let left = state.checks.dns_wait_left()?;
-    Some(crate::words::duration(left.as_secs().max(1)))
 }
 
 pub fn on_failed(state: &mut State, run: RunId, reason: String) -> Handled {

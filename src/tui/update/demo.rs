@@ -31,6 +31,19 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Handled {
     done()
 }
 
+/// `demo --scenario NAME`: the picker with `NAME` picked for the checks;
+/// the commands start its simulated deployment. `None` when the demo list
+/// has no such deployment.
+pub fn demo_picked(scenario: &str, no_color: bool) -> Option<(State, Vec<Cmd>)> {
+    let index = DEMOS.iter().position(|d| d.scenario == scenario)?;
+    let mut state = State::demo(no_color);
+    if let Some(demo) = state.demo.as_mut() {
+        demo.choice = index;
+    }
+    let cmds = pick(&mut state, Then::Checks);
+    Some((state, cmds))
+}
+
 /// Picks the highlighted deployment: starts its simulated internet (or,
 /// when it already runs, goes on at once).
 pub fn pick(state: &mut State, then: Then) -> Vec<Cmd> {

@@ -5,11 +5,11 @@ use crate::domain::{Deployment, Field, ServerName};
 use crate::tui::cmd::Cmd;
 use crate::tui::data::Expected;
 use crate::tui::layout;
+use crate::tui::panes;
 use crate::tui::state::feedback::blocking_errors;
 use crate::tui::state::{
     DeployRow, Level, Overlay, PreviewState, State, Step, review::ReviewState,
 };
-use crate::tui::view;
 
 use super::say;
 
@@ -180,7 +180,7 @@ pub fn clamp_scrolls(state: &mut State) {
         preview, scroll, ..
     }) = &mut state.overlay
     {
-        let rows = view::overlay::diff_lines(&preview.diff, area.width, false).len();
+        let rows = panes::diff_lines(&preview.diff, area.width, false).len();
         *scroll = (*scroll).min(limit(rows, area.height));
     }
 }
@@ -191,26 +191,17 @@ fn limit(rows: usize, viewport: u16) -> u16 {
 
 pub fn max_lesson_scroll(state: &State) -> u16 {
     let area = layout::lesson_text(state);
-    limit(
-        view::strategy::lesson_lines(state, area.width).len(),
-        area.height,
-    )
+    limit(panes::lesson_lines(state, area.width).len(), area.height)
 }
 
 pub fn max_review_scroll(state: &State) -> u16 {
     let area = layout::review_text(state);
-    limit(
-        view::review::tab_lines(state, area.width).len(),
-        area.height,
-    )
+    limit(panes::tab_lines(state, area.width).len(), area.height)
 }
 
 pub fn max_detail_scroll(state: &State) -> u16 {
     let area = layout::details_text(state);
-    limit(
-        view::checks::detail_lines(state, area.width).len(),
-        area.height,
-    )
+    limit(panes::detail_lines(state, area.width).len(), area.height)
 }
 
 /// Scrolls `offset` by a key; `None` when the key does not scroll.

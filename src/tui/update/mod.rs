@@ -3,7 +3,7 @@
 //! leaves as a [`Cmd`].
 
 mod checks;
-pub(crate) mod demo;
+mod demo;
 mod flow;
 mod forms;
 mod overlay;
@@ -15,9 +15,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::cmd::Cmd;
 
+pub use demo::demo_picked;
+
 use super::msg::Msg;
 use super::state::{Level, Overlay, State, StatusLine, Step};
-pub use checks::dns_wait_words;
 
 /// Applies `msg` to `state` and returns what the runtime must do. Sets
 /// `state.dirty` when anything visible changed (messages that change nothing,

@@ -7,8 +7,8 @@ use crate::domain::validate::check_server_name;
 use crate::tui::cmd::Cmd;
 use crate::tui::data::Expected;
 use crate::tui::layout;
+use crate::tui::panes;
 use crate::tui::state::{Level, Overlay, PromptKind, State};
-use crate::tui::view;
 
 use super::{Handled, checks, done, flow, review, say};
 
@@ -60,7 +60,7 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Handled {
             }
             code => {
                 let area = layout::confirm_text(state);
-                let rows = view::overlay::diff_lines(&preview.diff, area.width, false).len();
+                let rows = panes::diff_lines(&preview.diff, area.width, false).len();
                 let max = u16::try_from(rows.saturating_sub(usize::from(area.height)))
                     .unwrap_or(u16::MAX);
                 let next = flow::scroll_key(code, scroll, area.height, max);

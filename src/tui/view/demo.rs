@@ -14,7 +14,9 @@ use crate::tui::layout;
 use crate::tui::state::{Level, State};
 use crate::tui::text::{width, wrap_prose};
 
-use super::{Theme, fit};
+use crate::tui::theme::Theme;
+
+use super::fit;
 
 /// One line at 80 columns, so that the list and the details fit in 24 rows.
 const INTRO: &str = "All simulated here on loopback (DNS, HTTPS, own CA); the checks are real.";
