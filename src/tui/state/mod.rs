@@ -294,18 +294,6 @@ impl State {
             .then_some(Duration::from_secs(1))
     }
 
-    /// Whether a text field has the keyboard (then `q` and `?` are text).
-    pub fn typing(&self) -> bool {
-        match &self.overlay {
-            Some(Overlay::Prompt(_)) => return true,
-            Some(_) => return false,
-            None => {}
-        }
-        // The whole form counts, choice rows included, so that `q` never
-        // quits from the middle of a form.
-        matches!(self.step, Step::Names | Step::Deployment)
-    }
-
     pub fn watch_interval(&self) -> Duration {
         self.checks.watch.every
     }

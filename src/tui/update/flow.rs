@@ -204,23 +204,27 @@ pub fn max_detail_scroll(state: &State) -> u16 {
     limit(panes::detail_lines(state, area.width).len(), area.height)
 }
 
-/// Scrolls `offset` by a key; `None` when the key does not scroll.
-pub fn scroll_key(
-    code: crossterm::event::KeyCode,
-    offset: u16,
-    page: u16,
-    max: u16,
-) -> Option<u16> {
-    use crossterm::event::KeyCode as K;
+/// How a pane scrolls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scroll {
+    LineUp,
+    LineDown,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+}
+
+/// `offset` scrolled by `by` in a pane of `page` rows, at most `max`.
+pub fn scrolled(by: Scroll, offset: u16, page: u16, max: u16) -> u16 {
     let page = page.saturating_sub(1).max(1);
-    let next = match code {
-        K::Up | K::Char('k') => offset.saturating_sub(1),
-        K::Down | K::Char('j') => offset.saturating_add(1),
-        K::PageUp => offset.saturating_sub(page),
-        K::PageDown | K::Char(' ') => offset.saturating_add(page),
-        K::Home | K::Char('g') => 0,
-        K::End | K::Char('G') => max,
-        _ => return None,
+    let next = match by {
+        Scroll::LineUp => offset.saturating_sub(1),
+        Scroll::LineDown => offset.saturating_add(1),
+        Scroll::PageUp => offset.saturating_sub(page),
+        Scroll::PageDown => offset.saturating_add(page),
+        Scroll::Top => 0,
+        Scroll::Bottom => max,
     };
-    Some(next.min(max))
+    next.min(max)
 }

@@ -86,13 +86,13 @@ fn key_bar(state: &State, theme: Theme, max: u16) -> Line<'static> {
     let mut spans = Vec::new();
     let mut used = 0;
     for k in keys::current(state).iter().filter(|k| k.bar) {
-        let item = width(k.keys) + 1 + width(k.action) + 2;
+        let item = width(k.keys) + 1 + width(k.does) + 2;
         if used + item > usize::from(max) {
             break;
         }
         used += item;
         spans.push(Span::styled(k.keys, theme.key()));
-        spans.push(Span::raw(format!(" {}  ", k.action)));
+        spans.push(Span::raw(format!(" {}  ", k.does)));
     }
     Line::from(spans)
 }

@@ -65,10 +65,10 @@ fn help(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
         format!("On this screen ({}):", state.step.title()),
         theme.heading(),
     )];
-    let row = |k: &keys::KeyHelp| {
+    let row = |k: &keys::KeyRow| {
         Line::from(vec![
             Span::styled(format!("  {:<keys_w$}  ", k.keys), theme.key()),
-            Span::raw(k.action),
+            Span::raw(k.does),
         ])
     };
     lines.extend(screen.iter().map(row));
