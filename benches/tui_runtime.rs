@@ -30,10 +30,12 @@ use matrix_delegate::check::model::{CheckEvent, CheckId};
 use matrix_delegate::domain::{Plan, ServerName};
 use matrix_delegate::generate::Artifact;
 use matrix_delegate::report::Report;
+use matrix_delegate::tui::data::{
+    CheckRequest, ConfigPreview, ConfigStatus, Expected, SavedFiles, WriteOutcome,
+};
 use matrix_delegate::tui::runtime::{Stats, run};
 use matrix_delegate::tui::services::{
-    BuiltinServices, CheckRequest, CheckSink, ConfigPreview, ConfigStatus, Expected, RunHandle,
-    SavedFiles, Services, WriteOutcome,
+    BuiltinServices, CheckSink, RunHandle, ServiceError, Services,
 };
 use matrix_delegate::tui::state::State;
 
@@ -75,6 +77,15 @@ impl Verdicts {
     }
 }
 
+/// The error of a service the benchmark never calls.
+fn not_in_the_benchmark() -> ServiceError {
+    ServiceError::Io {
+        doing: "use",
+        path: std::path::PathBuf::new(),
+        source: io::Error::other("not in the benchmark"),
+    }
+}
+
 /// A check run that stays open until the benchmark ends it.
 #[derive(Default)]
 struct OpenRun {
@@ -85,7 +96,11 @@ impl Services for OpenRun {
     fn load_config(&self, _: Option<&std::path::Path>) -> ConfigStatus {
         ConfigStatus::NotFound
     }
-    fn start_checks(&self, request: CheckRequest, sink: CheckSink) -> Result<RunHandle, String> {
+    fn start_checks(
+        &self,
+        request: CheckRequest,
+        sink: CheckSink,
+    ) -> Result<RunHandle, ServiceError> {
         let started = CheckEvent::Started {
             run: request.run,
             id: CheckId::DnsServerName,
@@ -97,21 +112,29 @@ impl Services for OpenRun {
         }
         Ok(RunHandle::new(|| {}))
     }
-    fn preview_config_write(&self, _: &std::path::Path, _: &Plan) -> Result<ConfigPreview, String> {
-        Err("not in the benchmark".into())
+    fn preview_config_write(
+        &self,
+        _: &std::path::Path,
+        _: &Plan,
+    ) -> Result<ConfigPreview, ServiceError> {
+        Err(not_in_the_benchmark())
     }
-    fn write_config(&self, _: &Plan, _: &ConfigPreview) -> Result<WriteOutcome, String> {
-        Err("not in the benchmark".into())
+    fn write_config(&self, _: &Plan, _: &ConfigPreview) -> Result<WriteOutcome, ServiceError> {
+        Err(not_in_the_benchmark())
     }
-    fn save_artifacts(&self, _: &std::path::Path, _: &[Artifact]) -> Result<SavedFiles, String> {
-        Err("not in the benchmark".into())
+    fn save_artifacts(
+        &self,
+        _: &std::path::Path,
+        _: &[Artifact],
+    ) -> Result<SavedFiles, ServiceError> {
+        Err(not_in_the_benchmark())
     }
     fn export_report(
         &self,
         _: &std::path::Path,
         _: &Report,
-    ) -> Result<Vec<std::path::PathBuf>, String> {
-        Err("not in the benchmark".into())
+    ) -> Result<Vec<std::path::PathBuf>, ServiceError> {
+        Err(not_in_the_benchmark())
     }
 }
 
@@ -122,7 +145,9 @@ fn headless(v: &mut Verdicts) -> io::Result<()> {
     rt.block_on(async {
         println!("headless wizard (TestBackend 80x24, injected events):");
         let stats = Stats::new();
-        let services: Arc<dyn Services> = Arc::new(BuiltinServices::system());
+        let services: Arc<dyn Services> = Arc::new(BuiltinServices::system(
+            matrix_delegate::cli::config::process_env(),
+        ));
         let config = services.load_config(None);
         let state = State::wizard(config, false);
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).map_err(io::Error::other)?;

@@ -10,7 +10,7 @@ fn main() -> ExitCode {
         Some(Command::Config(args)) => exit_code(config::run(&args)),
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Demo(args)) => demo::run(&args),
-        None => matrix_delegate::tui::run_wizard(),
+        None => matrix_delegate::tui::run_wizard(config::process_env()),
     }
 }
 

@@ -7,10 +7,12 @@ use std::sync::Arc;
 
 use clap::Args;
 
+use super::config::process_env;
 use crate::tui::demo::DemoDeployment;
 use crate::tui::runtime::launch::{launch, no_color_from_env};
 use crate::tui::services::BuiltinServices;
 use crate::tui::state::State;
+use crate::tui::update::demo_picked;
 
 #[derive(Debug, Clone, Args)]
 pub struct DemoArgs {
@@ -44,7 +46,7 @@ pub fn run(args: &DemoArgs) -> ExitCode {
     let no_color = no_color_from_env();
     let (state, cmds) = match &args.scenario {
         None => (State::demo(no_color), Vec::new()),
-        Some(name) => match State::demo_picked(name, no_color) {
+        Some(name) => match demo_picked(name, no_color) {
             Some(picked) => picked,
             None => {
                 // The value parser already refused unknown names.
@@ -53,5 +55,5 @@ pub fn run(args: &DemoArgs) -> ExitCode {
             }
         },
     };
-    launch(state, cmds, Arc::new(BuiltinServices::demo()))
+    launch(state, cmds, Arc::new(BuiltinServices::demo(process_env())))
 }

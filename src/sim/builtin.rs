@@ -1,8 +1,8 @@
 //! The scenarios shipped with the program (`assets/scenarios/*.toml`),
 //! embedded at build time.
 
-use super::SimError;
 use super::scenario::Scenario;
+use super::{Sim, SimError};
 
 macro_rules! scenarios {
     ($($name:literal),* $(,)?) => {
@@ -76,5 +76,29 @@ impl Scenario {
     /// The names of the built-in scenarios, sorted.
     pub fn builtin_names() -> Vec<&'static str> {
         BUILTIN_SCENARIOS.iter().map(|(n, _)| *n).collect()
+    }
+}
+
+/// Why a built-in scenario is not running: which of the two steps failed
+/// (each shows the [`SimError`] itself).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StartBuiltinError {
+    /// No built-in scenario has that name, or its text is inconsistent.
+    #[error(transparent)]
+    Load(SimError),
+    /// The scenario is fine; its servers could not start.
+    #[error(transparent)]
+    Start(SimError),
+}
+
+impl Sim {
+    /// Starts the built-in scenario `name`: what `check --sim NAME`, the
+    /// checks screen's `--sim` and `demo` run. Must be called inside a
+    /// tokio runtime.
+    pub async fn start_builtin(name: &str) -> Result<Sim, StartBuiltinError> {
+        let scenario = Scenario::builtin(name).map_err(StartBuiltinError::Load)?;
+        Sim::start(&scenario)
+            .await
+            .map_err(StartBuiltinError::Start)
     }
 }

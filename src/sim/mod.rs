@@ -36,7 +36,7 @@ use scenario::ServerMode;
 
 use crate::probe::{NetOptions, install_crypto_provider};
 
-pub use builtin::BUILTIN_SCENARIOS;
+pub use builtin::{BUILTIN_SCENARIOS, StartBuiltinError};
 pub use log::{LoggedDnsQuery, LoggedHello, LoggedRequest, SimLog};
 pub use scenario::Scenario;
 

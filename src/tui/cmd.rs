@@ -8,7 +8,7 @@ use crate::domain::Plan;
 use crate::generate::Artifact;
 use crate::report::Report;
 
-use super::services::{CheckRequest, ConfigPreview};
+use super::data::{CheckRequest, ConfigPreview};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cmd {

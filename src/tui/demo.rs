@@ -7,6 +7,7 @@
 //! runs every entry against its scenario.
 
 use crate::domain::{Answers, Deployment, Proxy, Strategy};
+use crate::sim::Scenario;
 
 /// One deployment in the picker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,6 +151,19 @@ impl DemoDeployment {
             .join(", ")
     }
 
+    /// The scenario's own story, on one line (embedded text, parsed here:
+    /// no I/O); the list's line if the scenario cannot be read.
+    pub fn story(&self) -> String {
+        Scenario::builtin(self.scenario)
+            .map(|s| {
+                s.description
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_else(|_| self.line.to_string())
+    }
+
     /// The answers this deployment's operator would have typed.
     pub fn answers(&self) -> Answers {
         let mut a = Answers {
@@ -173,7 +187,6 @@ impl DemoDeployment {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::Scenario;
 
     #[test]
     fn every_entry_is_a_builtin_scenario_with_its_names_and_valid_answers() {

@@ -16,15 +16,19 @@
 //!   trait and redraws only when a message changed something.
 
 pub mod cmd;
+pub mod data;
 pub mod demo;
 pub mod keys;
 pub mod layout;
 pub mod msg;
+pub mod panes;
 pub mod runtime;
+pub mod safe_text;
 pub mod services;
 pub mod state;
 pub mod teaching;
 pub mod text;
+pub mod theme;
 pub mod update;
 pub mod view;
 
@@ -35,6 +39,8 @@ pub use update::update;
 pub use view::render;
 
 /// `matrix-delegate` with no subcommand: runs the wizard on this terminal.
-pub fn run_wizard() -> std::process::ExitCode {
-    runtime::launch::wizard(std::sync::Arc::new(services::BuiltinServices::system()))
+/// `env` is the environment the homeserver would run with (it names the
+/// config file and overrides its settings); the caller reads it.
+pub fn run_wizard(env: services::Environment) -> std::process::ExitCode {
+    runtime::launch::wizard(std::sync::Arc::new(services::BuiltinServices::system(env)))
 }

@@ -1,5 +1,9 @@
 //! Everything that can happen to the wizard: keys, resizes, clock ticks, and
 //! the answers of the services the runtime called on the state's behalf.
+//!
+//! A failed service call arrives as the words the wizard shows (the runtime
+//! renders the services' typed errors): update only shows them, it never
+//! decides anything from them.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -9,7 +13,7 @@ use crossterm::event::{Event, KeyEvent, KeyEventKind};
 use crate::check::model::{CheckEvent, RunId};
 use crate::domain::Plan;
 
-use super::services::{ConfigPreview, ConfigStatus, SavedFiles, WriteOutcome};
+use super::data::{ConfigPreview, ConfigStatus, SavedFiles, WriteOutcome};
 
 /// One input to [`super::update::update`].
 #[derive(Debug, Clone)]

@@ -194,7 +194,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
 }
 
 fn run_code(args: &CheckArgs) -> u8 {
-    let ex = match expectations(args, &process_env()) {
+    let env = process_env();
+    let ex = match expectations(args, &env) {
         Ok(ex) => ex,
         Err(UsageError(message)) => {
             eprintln!("error: {message}");
@@ -202,7 +203,7 @@ fn run_code(args: &CheckArgs) -> u8 {
         }
     };
     if args.tui {
-        return self::tui::run(args, ex);
+        return self::tui::run(args, ex, env);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -222,7 +223,7 @@ async fn check(args: &CheckArgs, ex: Expectations) -> u8 {
     // The simulated internet, when asked for, lives until the run is over.
     let (options, _sim) = match &args.sim {
         None => (net_options(args), None),
-        Some(name) => match start_sim(name).await {
+        Some(name) => match Sim::start_builtin(name).await {
             Ok(sim) => {
                 let mut options = sim.net_options();
                 options.timeout = args.timeout;
@@ -253,11 +254,6 @@ async fn check(args: &CheckArgs, ex: Expectations) -> u8 {
     let _ = stdout.write_all(out.as_bytes());
     let _ = stdout.flush();
     if report.ok { EXIT_OK } else { EXIT_PROBLEMS }
-}
-
-async fn start_sim(name: &str) -> Result<Sim, String> {
-    let scenario = Scenario::builtin(name).map_err(|e| e.to_string())?;
-    Sim::start(&scenario).await.map_err(|e| e.to_string())
 }
 
 fn render(args: &CheckArgs, report: &Report) -> String {

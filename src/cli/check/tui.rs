@@ -8,11 +8,14 @@ use std::sync::Arc;
 use crate::check::expect::Expectations;
 use crate::cli::check::{CheckArgs, EXIT_PROBLEMS, net_options, setup_exit};
 use crate::probe::Net;
+use crate::tui::data::Expected;
 use crate::tui::runtime::launch::check_screen;
-use crate::tui::services::{BuiltinServices, Expected, NetSource};
+use crate::tui::services::{BuiltinServices, Environment, NetSource};
 
 /// Opens the checks screen; returns the exit code (0 after a normal quit).
-pub fn run(args: &CheckArgs, ex: Expectations) -> u8 {
+/// `env` is the environment the homeserver runs with (for a config file
+/// the operator names on the screen).
+pub fn run(args: &CheckArgs, ex: Expectations, env: Environment) -> u8 {
     let source = match &args.sim {
         Some(scenario) => NetSource::Sim {
             scenario: scenario.clone(),
@@ -29,7 +32,7 @@ pub fn run(args: &CheckArgs, ex: Expectations) -> u8 {
             NetSource::Options(options)
         }
     };
-    let services = Arc::new(BuiltinServices::with_net(source));
+    let services = Arc::new(BuiltinServices::with_net(source, env));
     let expected = Expected::Given(Box::new(ex));
     let code = check_screen(services, args.server_name.clone(), expected);
     if code == ExitCode::SUCCESS {

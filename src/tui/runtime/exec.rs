@@ -1,5 +1,6 @@
 //! Executes commands: service calls on tokio's blocking pool (never on the
-//! UI loop), check runs kept by run id, the watch timer, the clipboard.
+//! UI loop), check runs kept by run id, the watch timer, the clipboard. A
+//! service's typed error becomes the words its answer message carries.
 
 use std::collections::HashMap;
 use std::io;
@@ -70,7 +71,10 @@ impl<'a> Executor<'a> {
                         }
                         self.runs.insert(run, handle);
                     }
-                    Err(reason) => self.send(Msg::ChecksFailed { run, reason }),
+                    Err(e) => self.send(Msg::ChecksFailed {
+                        run,
+                        reason: e.to_string(),
+                    }),
                 }
             }
             Cmd::CancelChecks { run } => {
@@ -82,17 +86,23 @@ impl<'a> Executor<'a> {
                 self.blocking(move || Msg::ConfigLoaded(services.load_config(Some(&path))));
             }
             Cmd::PreviewConfigWrite { path, plan } => self.blocking(move || {
-                let result = services.preview_config_write(&path, &plan);
+                let result = services
+                    .preview_config_write(&path, &plan)
+                    .map_err(|e| e.to_string());
                 Msg::ConfigPreviewed { plan, result }
             }),
-            Cmd::WriteConfig { plan, preview } => {
-                self.blocking(move || Msg::ConfigWritten(services.write_config(&plan, &preview)))
-            }
-            Cmd::SaveArtifacts { dir, artifacts } => self
-                .blocking(move || Msg::ArtifactsSaved(services.save_artifacts(&dir, &artifacts))),
-            Cmd::ExportReport { base, report } => {
-                self.blocking(move || Msg::Exported(services.export_report(&base, &report)))
-            }
+            Cmd::WriteConfig { plan, preview } => self.blocking(move || {
+                let result = services.write_config(&plan, &preview);
+                Msg::ConfigWritten(result.map_err(|e| e.to_string()))
+            }),
+            Cmd::SaveArtifacts { dir, artifacts } => self.blocking(move || {
+                let result = services.save_artifacts(&dir, &artifacts);
+                Msg::ArtifactsSaved(result.map_err(|e| e.to_string()))
+            }),
+            Cmd::ExportReport { base, report } => self.blocking(move || {
+                let result = services.export_report(&base, &report);
+                Msg::Exported(result.map_err(|e| e.to_string()))
+            }),
             Cmd::CopyToClipboard { label, text } => {
                 let result = osc52::copy(self.clipboard, &text).map_err(|e| e.to_string());
                 self.send(Msg::Copied { label, result });
@@ -101,7 +111,7 @@ impl<'a> Executor<'a> {
                 let tx = self.tx.clone();
                 let start = services.start_demo(token, scenario);
                 tokio::spawn(async move {
-                    let result = start.await;
+                    let result = start.await.map_err(|e| e.to_string());
                     let _ = tx.send(Msg::DemoStarted { token, result });
                 });
             }

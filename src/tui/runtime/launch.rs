@@ -13,7 +13,8 @@ use ratatui::DefaultTerminal;
 
 use crate::domain::ServerName;
 use crate::tui::cmd::Cmd;
-use crate::tui::services::{Expected, Services};
+use crate::tui::data::Expected;
+use crate::tui::services::Services;
 use crate::tui::state::State;
 
 use super::{Stats, run};

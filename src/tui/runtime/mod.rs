@@ -16,7 +16,6 @@ use std::future::{Future, poll_fn};
 use std::io;
 use std::sync::Arc;
 use std::task::Poll;
-use std::time::Duration;
 
 use crossterm::event::Event;
 use futures::{Stream, StreamExt};
@@ -32,9 +31,6 @@ use super::state::State;
 use super::view;
 
 pub use stats::Stats;
-
-/// How often the spinner turns while checks run (see [`State::tick_every`]).
-pub const TICK: Duration = Duration::from_millis(100);
 
 /// Runs until the state asks to quit, the shutdown future resolves (a
 /// signal) or the event stream ends. Returns the final state.

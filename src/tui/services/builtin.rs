@@ -8,51 +8,52 @@ use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
 
-use crate::cli::config::process_env;
 use crate::domain::Plan;
 use crate::generate::Artifact;
 use crate::probe::NetOptions;
 use crate::report::Report;
+use crate::tui::data::{CheckRequest, ConfigPreview, ConfigStatus, SavedFiles, WriteOutcome};
 
 use super::check_net::{CheckNet, NetSource};
-use super::{
-    CheckRequest, CheckSink, ConfigPreview, ConfigStatus, RunHandle, SavedFiles, Services,
-    WriteOutcome, check_net, config, files,
-};
+use super::{CheckSink, RunHandle, ServiceError, Services, check_net, config, files};
+
+/// The environment the homeserver would run with, as (name, value) pairs:
+/// it names the config file (`CONTINUWUITY_CONFIG`, ...) and overrides its
+/// settings. The caller reads it (the wizard never looks at the process
+/// environment itself), so tests can give their own.
+pub type Environment = Vec<(String, String)>;
 
 #[derive(Debug, Clone)]
 pub struct BuiltinServices {
     checks: Arc<CheckNet>,
     /// `demo` never looks at this machine's homeserver config.
     read_config: bool,
-}
-
-impl Default for BuiltinServices {
-    fn default() -> Self {
-        BuiltinServices::system()
-    }
+    env: Environment,
 }
 
 impl BuiltinServices {
     /// The plain wizard: the system's resolvers and trusted roots.
-    pub fn system() -> BuiltinServices {
-        BuiltinServices::with_net(NetSource::Options(NetOptions::default()))
+    pub fn system(env: Environment) -> BuiltinServices {
+        BuiltinServices::with_net(NetSource::Options(NetOptions::default()), env)
     }
 
     /// Checks go to `source` (`check --tui` passes its network options).
-    pub fn with_net(source: NetSource) -> BuiltinServices {
+    pub fn with_net(source: NetSource, env: Environment) -> BuiltinServices {
         BuiltinServices {
             checks: Arc::new(CheckNet::new(source)),
             read_config: true,
+            env,
         }
     }
 
     /// `demo`: checks go to the simulated deployment picked last, and no
-    /// config file of this machine is read.
-    pub fn demo() -> BuiltinServices {
+    /// config file of this machine is looked for (one the operator names
+    /// is still read, with `env`).
+    pub fn demo(env: Environment) -> BuiltinServices {
         BuiltinServices {
             checks: Arc::new(CheckNet::new(NetSource::Demo)),
             read_config: false,
+            env,
         }
     }
 }
@@ -62,10 +63,14 @@ impl Services for BuiltinServices {
         if !self.read_config && path.is_none() {
             return ConfigStatus::NotFound;
         }
-        config::load_config(path, &process_env())
+        config::load_config(path, &self.env)
     }
 
-    fn start_checks(&self, request: CheckRequest, sink: CheckSink) -> Result<RunHandle, String> {
+    fn start_checks(
+        &self,
+        request: CheckRequest,
+        sink: CheckSink,
+    ) -> Result<RunHandle, ServiceError> {
         Ok(check_net::start_checks(self.checks.clone(), request, sink))
     }
 
@@ -73,24 +78,36 @@ impl Services for BuiltinServices {
         &self,
         token: u64,
         scenario: String,
-    ) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send>> {
+    ) -> Pin<Box<dyn Future<Output = Result<(), ServiceError>> + Send>> {
         let checks = self.checks.clone();
         Box::pin(async move { checks.start_demo(token, &scenario).await })
     }
 
-    fn preview_config_write(&self, path: &Path, plan: &Plan) -> Result<ConfigPreview, String> {
-        config::preview_config_write(path, plan, &process_env())
+    fn preview_config_write(
+        &self,
+        path: &Path,
+        plan: &Plan,
+    ) -> Result<ConfigPreview, ServiceError> {
+        config::preview_config_write(path, plan, &self.env)
     }
 
-    fn write_config(&self, plan: &Plan, preview: &ConfigPreview) -> Result<WriteOutcome, String> {
-        config::write_config(plan, preview, &process_env())
+    fn write_config(
+        &self,
+        plan: &Plan,
+        preview: &ConfigPreview,
+    ) -> Result<WriteOutcome, ServiceError> {
+        config::write_config(plan, preview, &self.env)
     }
 
-    fn save_artifacts(&self, dir: &Path, artifacts: &[Artifact]) -> Result<SavedFiles, String> {
+    fn save_artifacts(
+        &self,
+        dir: &Path,
+        artifacts: &[Artifact],
+    ) -> Result<SavedFiles, ServiceError> {
         files::save_artifacts(dir, artifacts)
     }
 
-    fn export_report(&self, base: &Path, report: &Report) -> Result<Vec<PathBuf>, String> {
+    fn export_report(&self, base: &Path, report: &Report) -> Result<Vec<PathBuf>, ServiceError> {
         files::export_report(base, report)
     }
 }

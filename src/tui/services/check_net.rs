@@ -13,9 +13,10 @@ use tokio::sync::Mutex;
 use crate::check::expect::Expectations;
 use crate::probe::runner;
 use crate::probe::{Net, NetOptions, ResolveOverride};
-use crate::sim::{Scenario, Sim};
+use crate::sim::{Sim, StartBuiltinError};
+use crate::tui::data::{CheckRequest, Expected};
 
-use super::{CheckRequest, CheckSink, Expected, RunHandle};
+use super::{CheckSink, RunHandle, ServiceError};
 
 /// What the network of the checks is.
 #[derive(Debug, Clone)]
@@ -66,15 +67,13 @@ impl CheckNet {
 
     /// The network, set up on first use. For `demo`, an error until a
     /// deployment was started.
-    pub async fn net(&self) -> Result<Net, String> {
+    pub async fn net(&self) -> Result<Net, ServiceError> {
         let mut ready = self.ready.lock().await;
         if let Some(r) = ready.as_ref() {
             return Ok(r.net.clone());
         }
         let (net, sim) = match &self.source {
-            NetSource::Options(options) => {
-                (Net::new(options.clone()).map_err(|e| e.to_string())?, None)
-            }
+            NetSource::Options(options) => (Net::new(options.clone())?, None),
             NetSource::Sim {
                 scenario,
                 timeout,
@@ -84,12 +83,9 @@ impl CheckNet {
                 let mut options = sim.net_options();
                 options.timeout = *timeout;
                 options.resolve = resolve.clone();
-                let net = Net::new(options).map_err(|e| e.to_string())?;
-                (net, Some(sim))
+                (Net::new(options)?, Some(sim))
             }
-            NetSource::Demo => {
-                return Err("no simulated deployment is running (pick one first)".into());
-            }
+            NetSource::Demo => return Err(ServiceError::NoDemoRunning),
         };
         *ready = Some(Ready {
             net: net.clone(),
@@ -102,12 +98,12 @@ impl CheckNet {
     /// `demo`: starts `scenario`'s simulated internet and makes it the
     /// network of every later run; the one running before stops. A start
     /// with an older `token` than the one installed changes nothing.
-    pub async fn start_demo(&self, token: u64, scenario: &str) -> Result<(), String> {
+    pub async fn start_demo(&self, token: u64, scenario: &str) -> Result<(), ServiceError> {
         if !matches!(self.source, NetSource::Demo) {
-            return Err("not a demo: the checks go to the real network".into());
+            return Err(ServiceError::NotADemo);
         }
         let sim = start_sim(scenario).await?;
-        let net = Net::new(sim.net_options()).map_err(|e| e.to_string())?;
+        let net = Net::new(sim.net_options())?;
         let mut ready = self.ready.lock().await;
         if ready.as_ref().is_some_and(|r| r.token > token) {
             return Ok(());
@@ -122,11 +118,14 @@ impl CheckNet {
     }
 }
 
-async fn start_sim(name: &str) -> Result<Sim, String> {
-    let scenario = Scenario::builtin(name).map_err(|e| e.to_string())?;
-    Sim::start(&scenario)
-        .await
-        .map_err(|e| format!("cannot start the simulated deployment {name}: {e}"))
+async fn start_sim(name: &str) -> Result<Sim, ServiceError> {
+    Sim::start_builtin(name).await.map_err(|e| match e {
+        StartBuiltinError::Load(e) => ServiceError::Scenario(e),
+        StartBuiltinError::Start(source) => ServiceError::SimStart {
+            name: name.to_string(),
+            source,
+        },
+    })
 }
 
 /// What the checks compare the observed deployment with.
@@ -150,8 +149,8 @@ pub fn start_checks(checks: Arc<CheckNet>, request: CheckRequest, sink: CheckSin
     let task = tokio::spawn(async move {
         let net = match checks.net().await {
             Ok(net) => net,
-            Err(reason) => {
-                sink.fail(run, reason);
+            Err(error) => {
+                sink.fail(run, &error);
                 return;
             }
         };

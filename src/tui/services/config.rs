@@ -11,7 +11,8 @@ use crate::config_file::write::write;
 use crate::config_file::{EditOptions, FileError, LoadError, inspect_file, prepare};
 use crate::domain::Plan;
 
-use super::{ConfigInfo, ConfigPreview, ConfigStatus, WriteOutcome};
+use super::ServiceError;
+use crate::tui::data::{ConfigInfo, ConfigPreview, ConfigStatus, WriteOutcome};
 
 /// The wizard edits only the section and never moves other forms around
 /// (`generate --write-config --normalise` does that, on request).
@@ -62,8 +63,8 @@ pub fn preview_config_write(
     path: &Path,
     plan: &Plan,
     env: &[(String, String)],
-) -> Result<ConfigPreview, String> {
-    let prepared = prepare(path, plan, OPTIONS, env).map_err(|e| e.to_string())?;
+) -> Result<ConfigPreview, ServiceError> {
+    let prepared = prepare(path, plan, OPTIONS, env)?;
     Ok(ConfigPreview {
         path: path.to_path_buf(),
         diff: prepared.diff(),
@@ -78,19 +79,16 @@ pub fn write_config(
     plan: &Plan,
     preview: &ConfigPreview,
     env: &[(String, String)],
-) -> Result<WriteOutcome, String> {
-    let prepared = prepare(&preview.path, plan, OPTIONS, env).map_err(|e| e.to_string())?;
+) -> Result<WriteOutcome, ServiceError> {
+    let prepared = prepare(&preview.path, plan, OPTIONS, env)?;
     if prepared.fingerprint() != preview.fingerprint {
         let path = preview.path.clone();
-        return Err(FileError::ChangedOnDisk { path }.to_string());
+        return Err(FileError::ChangedOnDisk { path }.into());
     }
     if prepared.edit.is_noop() {
-        return Err(format!(
-            "{} already has these settings",
-            preview.path.display()
-        ));
+        return Err(ServiceError::AlreadyWritten(preview.path.clone()));
     }
-    let written = write(&prepared.loaded, &prepared.edit.after).map_err(|e| e.to_string())?;
+    let written = write(&prepared.loaded, &prepared.edit.after)?;
     Ok(WriteOutcome {
         path: preview.path.clone(),
         backup: Some(written.backup),
@@ -202,7 +200,9 @@ mod tests {
         assert!(now.starts_with("# my homeserver\n[global]\n"), "{now}");
         assert!(now.contains("server = \"matrix.example.com:443\""), "{now}");
         // Writing the same preview again: the file is no longer what it showed.
-        let e = write_config(&p, &preview, &[]).expect_err("stale preview");
+        let e = write_config(&p, &preview, &[])
+            .expect_err("stale preview")
+            .to_string();
         assert!(e.contains("changed on disk"), "{e}");
         assert_eq!(std::fs::read_to_string(&path).expect("read"), now);
         let fresh = preview_config_write(&path, &p, &[]).expect("preview");
@@ -216,7 +216,9 @@ mod tests {
         let preview = preview_config_write(&path, &p, &[]).expect("preview");
         let edited = format!("{CONFIG}# someone else was here\n");
         std::fs::write(&path, &edited).expect("edit");
-        let e = write_config(&p, &preview, &[]).expect_err("refused");
+        let e = write_config(&p, &preview, &[])
+            .expect_err("refused")
+            .to_string();
         assert!(
             e.contains("changed on disk") && e.contains("Nothing was written"),
             "{e}"
@@ -228,13 +230,17 @@ mod tests {
     fn refusals_are_clear() {
         let (_dir, other) = file("[global]\nserver_name = \"example.org\"\n");
         let p = plan(&Answers::example()).expect("plan");
-        let e = preview_config_write(&other, &p, &[]).expect_err("other server name");
+        let e = preview_config_write(&other, &p, &[])
+            .expect_err("other server name")
+            .to_string();
         assert!(
             e.contains("`example.org`") && e.contains("without wiping"),
             "{e}"
         );
         let (_d, broken) = file("[global]\nserver_name = \"example.com\"\nport = [\n");
-        let e = preview_config_write(&broken, &p, &[]).expect_err("invalid TOML");
+        let e = preview_config_write(&broken, &p, &[])
+            .expect_err("invalid TOML")
+            .to_string();
         assert!(e.contains("not valid TOML: line 3, column"), "{e}");
     }
 }

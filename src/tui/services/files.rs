@@ -9,20 +9,18 @@ use std::path::{Component, Path, PathBuf};
 use crate::generate::Artifact;
 use crate::report::{Report, json, markdown};
 
-use super::SavedFiles;
+use super::ServiceError;
+use crate::tui::data::SavedFiles;
 
 /// Writes `<base>.md` and `<base>.json` with the shared renderers (the
 /// JSON is exactly `check --json`'s documented contract). Refused, writing
 /// nothing, when either file exists.
-pub fn export_report(base: &Path, report: &Report) -> Result<Vec<PathBuf>, String> {
+pub fn export_report(base: &Path, report: &Report) -> Result<Vec<PathBuf>, ServiceError> {
     let md = with_suffix(base, "md");
     let json = with_suffix(base, "json");
     for path in [&md, &json] {
         if path.exists() {
-            return Err(format!(
-                "{} already exists; choose another name (nothing was written)",
-                path.display()
-            ));
+            return Err(ServiceError::ReportExists(path.clone()));
         }
     }
     write_new(&md, markdown::render(report).as_bytes())?;
@@ -44,35 +42,28 @@ fn with_suffix(base: &Path, ext: &str) -> PathBuf {
 
 /// Writes every artifact under `dir`. A file that already exists with other
 /// content is never replaced: the whole save is refused before writing.
-pub fn save_artifacts(dir: &Path, artifacts: &[Artifact]) -> Result<SavedFiles, String> {
+pub fn save_artifacts(dir: &Path, artifacts: &[Artifact]) -> Result<SavedFiles, ServiceError> {
     if artifacts.is_empty() {
-        return Err("there is nothing to save (no files were generated)".into());
+        return Err(ServiceError::NothingToSave);
     }
     let mut plan = Vec::new();
     for a in artifacts {
         let path = dir.join(safe_file_name(&a.file_name)?);
         match fs::read(&path) {
             Ok(existing) if existing == a.text.as_bytes() => {}
-            Ok(_) => {
-                return Err(format!(
-                    "{} already exists with other content; choose an empty folder (nothing was written)",
-                    path.display()
-                ));
-            }
+            Ok(_) => return Err(ServiceError::WouldReplace(path)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+            Err(e) => return Err(ServiceError::io("read", &path, e)),
         }
         plan.push((path, a));
     }
-    fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    fs::create_dir_all(dir).map_err(|e| ServiceError::io("create", dir, e))?;
     let mut files = Vec::new();
     for (path, a) in plan {
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            fs::create_dir_all(parent).map_err(|e| ServiceError::io("create", parent, e))?;
         }
-        fs::write(&path, a.text.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        fs::write(&path, a.text.as_bytes()).map_err(|e| ServiceError::io("write", &path, e))?;
         files.push(path);
     }
     Ok(SavedFiles {
@@ -83,7 +74,7 @@ pub fn save_artifacts(dir: &Path, artifacts: &[Artifact]) -> Result<SavedFiles, 
 
 /// Artifact file names are relative paths inside the output folder
 /// (`well-known/matrix/client`); anything that could leave it is refused.
-fn safe_file_name(name: &str) -> Result<PathBuf, String> {
+fn safe_file_name(name: &str) -> Result<PathBuf, ServiceError> {
     let path = Path::new(name);
     let ok = !name.is_empty()
         && path
@@ -92,20 +83,18 @@ fn safe_file_name(name: &str) -> Result<PathBuf, String> {
     if ok {
         Ok(path.to_path_buf())
     } else {
-        Err(format!(
-            "refusing the file name `{name}`: it leaves the output folder"
-        ))
+        Err(ServiceError::LeavesFolder(name.to_string()))
     }
 }
 
-fn write_new(path: &Path, bytes: &[u8]) -> Result<(), String> {
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), ServiceError> {
     let mut file = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(path)
-        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+        .map_err(|e| ServiceError::io("create", path, e))?;
     file.write_all(bytes)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+        .map_err(|e| ServiceError::io("write", path, e))
 }
 
 #[cfg(test)]
@@ -137,7 +126,8 @@ mod tests {
         // Same content again is fine; different content is refused and nothing changes.
         save_artifacts(&out, &[artifact("a.toml", "x = 1\n")]).expect("idempotent");
         let e = save_artifacts(&out, &[artifact("new", "n"), artifact("a.toml", "x = 2\n")])
-            .expect_err("refused");
+            .expect_err("refused")
+            .to_string();
         assert!(e.contains("already exists"), "{e}");
         assert!(!out.join("new").exists());
         assert_eq!(
@@ -150,10 +140,14 @@ mod tests {
     fn refuses_names_that_leave_the_folder() {
         let dir = tempfile::tempdir().expect("temp dir");
         for bad in ["../x", "/etc/passwd", ""] {
-            let e = save_artifacts(dir.path(), &[artifact(bad, "x")]).expect_err(bad);
+            let e = save_artifacts(dir.path(), &[artifact(bad, "x")])
+                .expect_err(bad)
+                .to_string();
             assert!(e.contains("refusing"), "{e}");
         }
-        let e = save_artifacts(dir.path(), &[]).expect_err("empty");
+        let e = save_artifacts(dir.path(), &[])
+            .expect_err("empty")
+            .to_string();
         assert!(e.contains("nothing to save"), "{e}");
     }
 
@@ -187,7 +181,9 @@ mod tests {
         assert!(!md.contains('\u{1b}'), "{md}");
         // A second export under the same name writes nothing.
         fs::remove_file(&files[0]).expect("remove md");
-        let e = export_report(&base, &report).expect_err("json exists");
+        let e = export_report(&base, &report)
+            .expect_err("json exists")
+            .to_string();
         assert!(e.contains("already exists"), "{e}");
         assert!(!files[0].exists(), "nothing was written");
     }

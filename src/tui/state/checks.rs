@@ -10,7 +10,7 @@ use crate::domain::ServerName;
 use crate::report::Report;
 use crate::report::fold::ReportState;
 use crate::tui::cmd::Cmd;
-use crate::tui::services::{CheckRequest, Expected};
+use crate::tui::data::{CheckRequest, Expected};
 
 /// A row: one check, for one target where a check runs per address.
 pub type RowKey = (CheckId, Option<String>);
@@ -25,6 +25,9 @@ pub enum RunPhase {
     /// The operator left the screen or quit watching mid-run.
     Cancelled,
 }
+
+/// How often the spinner turns and the run clock moves while checks run.
+pub const TICK: Duration = Duration::from_millis(100);
 
 /// Watch intervals offered by `+` / `-`, in seconds.
 pub const WATCH_STEPS: [u64; 5] = [10, 30, 60, 120, 300];
@@ -218,6 +221,12 @@ impl ChecksState {
             .now
             .map_or(Duration::ZERO, |now| now.saturating_duration_since(since));
         Some(wait.saturating_sub(passed)).filter(|left| !left.is_zero())
+    }
+
+    /// The DNS wait as the watch line says it (`None`: nothing to wait for).
+    pub fn dns_wait_words(&self) -> Option<String> {
+        let left = self.dns_wait_left()?;
+        Some(crate::words::duration(left.as_secs().max(1)))
     }
 
     /// The report of the current run, as folded so far.

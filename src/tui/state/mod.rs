@@ -14,7 +14,7 @@ use tui_input::Input;
 
 use crate::domain::{Answers, Field, Plan, ServerName, Strategy};
 
-use super::services::{ConfigPreview, ConfigStatus, Expected};
+use super::data::{ConfigPreview, ConfigStatus, Expected};
 
 pub use checks::{ChecksState, RunPhase, Watch};
 pub use demo::{DemoState, Pick, Then};
@@ -240,21 +240,6 @@ impl State {
         state
     }
 
-    /// `demo --scenario NAME`: the picker with `NAME` picked for the checks;
-    /// the commands start its simulated deployment. `None` when the demo
-    /// list has no such deployment.
-    pub fn demo_picked(scenario: &str, no_color: bool) -> Option<(State, Vec<super::Cmd>)> {
-        let index = crate::tui::demo::DEMOS
-            .iter()
-            .position(|d| d.scenario == scenario)?;
-        let mut state = State::demo(no_color);
-        if let Some(demo) = state.demo.as_mut() {
-            demo.choice = index;
-        }
-        let cmds = super::update::demo::pick(&mut state, Then::Checks);
-        Some((state, cmds))
-    }
-
     /// Straight into the checks screen for `server_name` (the re-check path,
     /// `check <name> --tui`); the commands start the first run.
     pub fn check_screen(
@@ -303,22 +288,10 @@ impl State {
             return None;
         }
         if self.checks.phase == RunPhase::Running {
-            return Some(super::runtime::TICK);
+            return Some(checks::TICK);
         }
         (self.checks.watch.on && self.checks.dns_wait_left().is_some())
             .then_some(Duration::from_secs(1))
-    }
-
-    /// Whether a text field has the keyboard (then `q` and `?` are text).
-    pub fn typing(&self) -> bool {
-        match &self.overlay {
-            Some(Overlay::Prompt(_)) => return true,
-            Some(_) => return false,
-            None => {}
-        }
-        // The whole form counts, choice rows included, so that `q` never
-        // quits from the middle of a form.
-        matches!(self.step, Step::Names | Step::Deployment)
     }
 
     pub fn watch_interval(&self) -> Duration {

@@ -5,7 +5,7 @@ use tui_input::Input;
 
 use crate::domain::{Answers, Field};
 
-use crate::tui::services::ConfigInfo;
+use crate::tui::data::ConfigInfo;
 
 /// The fields of the names step, in screen order.
 pub const NAME_FIELDS: [Field; 4] = [

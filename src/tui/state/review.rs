@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use crate::config_file::text::toml_string;
 use crate::domain::{Deployment, Plan};
 use crate::generate::{Artifact, ids};
-use crate::tui::services::ConfigPreview;
+use crate::tui::data::ConfigPreview;
 
 /// Where the diff against the existing config file stands.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

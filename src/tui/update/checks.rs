@@ -3,50 +3,54 @@
 
 use std::time::{Duration, Instant};
 
-use crossterm::event::{KeyCode, KeyEvent};
-
 use crate::check::model::{CheckEvent, RunId};
 use crate::tui::cmd::Cmd;
+use crate::tui::keys::ChecksAction;
 use crate::tui::layout;
 use crate::tui::state::checks::WATCH_STEPS;
-use crate::tui::state::{Level, Mode, Overlay, Prompt, PromptKind, RunPhase, State, Step};
+use crate::tui::state::{Level, Overlay, Prompt, PromptKind, RunPhase, State, Step};
 
-use super::{Handled, done, flow, review::file_safe, say};
+use super::flow::{self, Scroll};
+use super::{Handled, done, review::file_safe, say};
 
-pub fn on_key(state: &mut State, key: KeyEvent) -> Handled {
-    match key.code {
-        KeyCode::Up | KeyCode::Char('k') => select(state, -1),
-        KeyCode::Down | KeyCode::Char('j') => select(state, 1),
-        KeyCode::Home => select(state, i32::MIN),
-        KeyCode::End => select(state, i32::MAX),
-        KeyCode::Enter => {
+pub fn on_action(state: &mut State, action: ChecksAction) -> Handled {
+    match action {
+        ChecksAction::Previous => select(state, -1),
+        ChecksAction::Next => select(state, 1),
+        ChecksAction::First => select(state, i32::MIN),
+        ChecksAction::Last => select(state, i32::MAX),
+        ChecksAction::ToggleDetails => {
             state.checks.expanded = !state.checks.expanded;
             state.checks.detail_scroll = 0;
             done()
         }
-        KeyCode::Esc if state.checks.expanded => {
+        ChecksAction::CollapseDetails | ChecksAction::Back if state.checks.expanded => {
             state.checks.expanded = false;
             state.checks.detail_scroll = 0;
             done()
         }
-        KeyCode::Esc if state.mode == Mode::Wizard => Some(flow::back(state)),
-        KeyCode::Char('r') => Some(state.checks.start_run()),
-        KeyCode::Char('w') => Some(toggle_watch(state)),
-        KeyCode::Char('+') => Some(change_interval(state, true)),
-        KeyCode::Char('-') => Some(change_interval(state, false)),
-        KeyCode::Char('e') => export(state),
-        KeyCode::PageUp | KeyCode::PageDown | KeyCode::Char(' ') => {
-            let page = layout::details_text(state).height;
-            let max = flow::max_detail_scroll(state);
-            let next = flow::scroll_key(key.code, state.checks.detail_scroll, page, max)?;
-            if next == state.checks.detail_scroll {
-                return None;
-            }
-            state.checks.detail_scroll = next;
-            done()
-        }
-        _ => None,
+        ChecksAction::CollapseDetails => None,
+        ChecksAction::Back => Some(flow::back(state)),
+        ChecksAction::Rerun => Some(state.checks.start_run()),
+        ChecksAction::ToggleWatch => Some(toggle_watch(state)),
+        ChecksAction::WatchLonger => Some(change_interval(state, true)),
+        ChecksAction::WatchShorter => Some(change_interval(state, false)),
+        ChecksAction::Export => export(state),
+        ChecksAction::PageUp => scroll(state, Scroll::PageUp),
+        ChecksAction::PageDown => scroll(state, Scroll::PageDown),
     }
+}
+
+/// Scrolls the details pane.
+fn scroll(state: &mut State, by: Scroll) -> Handled {
+    let page = layout::details_text(state).height;
+    let max = flow::max_detail_scroll(state);
+    let next = flow::scrolled(by, state.checks.detail_scroll, page, max);
+    if next == state.checks.detail_scroll {
+        return None;
+    }
+    state.checks.detail_scroll = next;
+    done()
 }
 
 /// Moves the selection by `delta` rows (saturating at both ends).
@@ -209,18 +213,12 @@ pub fn on_tick(state: &mut State, now: Instant) -> Handled {
         checks.spinner = checks.spinner.wrapping_add(1);
         return done();
     }
-    let before = dns_wait_words(state);
+    let before = state.checks.dns_wait_words();
     state.checks.now = Some(now);
-    if dns_wait_words(state) == before {
+    if state.checks.dns_wait_words() == before {
         return None;
     }
     done()
-}
-
-/// The watch line's DNS wait as shown (`None`: nothing to wait for).
-pub fn dns_wait_words(state: &State) -> Option<String> {
-    let left = state.checks.dns_wait_left()?;
-    Some(crate::words::duration(left.as_secs().max(1)))
 }
 
 pub fn on_failed(state: &mut State, run: RunId, reason: String) -> Handled {

@@ -3,32 +3,43 @@
 //! operator would have given are filled in and the wizard continues — at
 //! the names step (Enter) or straight at the checks (`c`).
 
-use crossterm::event::{KeyCode, KeyEvent};
-
 use crate::tui::cmd::Cmd;
+use crate::tui::data::Expected;
 use crate::tui::demo::DEMOS;
-use crate::tui::services::Expected;
+use crate::tui::keys::DemoAction;
 use crate::tui::state::{Level, Pick, State, Step, Then};
 
 use super::{Handled, done, flow, say};
 
-pub fn on_key(state: &mut State, key: KeyEvent) -> Handled {
+pub fn on_action(state: &mut State, action: DemoAction) -> Handled {
     let demo = state.demo.as_mut()?;
     let last = DEMOS.len() - 1;
-    let next = match key.code {
-        KeyCode::Up | KeyCode::Char('k') => demo.choice.saturating_sub(1),
-        KeyCode::Down | KeyCode::Char('j') => (demo.choice + 1).min(last),
-        KeyCode::Home | KeyCode::Char('g') => 0,
-        KeyCode::End | KeyCode::Char('G') => last,
-        KeyCode::Enter => return Some(pick(state, Then::Walk)),
-        KeyCode::Char('c') => return Some(pick(state, Then::Checks)),
-        _ => return None,
+    let next = match action {
+        DemoAction::Previous => demo.choice.saturating_sub(1),
+        DemoAction::Next => (demo.choice + 1).min(last),
+        DemoAction::First => 0,
+        DemoAction::Last => last,
+        DemoAction::Walk => return Some(pick(state, Then::Walk)),
+        DemoAction::ChecksNow => return Some(pick(state, Then::Checks)),
     };
     if next == demo.choice {
         return None;
     }
     demo.choice = next;
     done()
+}
+
+/// `demo --scenario NAME`: the picker with `NAME` picked for the checks;
+/// the commands start its simulated deployment. `None` when the demo list
+/// has no such deployment.
+pub fn demo_picked(scenario: &str, no_color: bool) -> Option<(State, Vec<Cmd>)> {
+    let index = DEMOS.iter().position(|d| d.scenario == scenario)?;
+    let mut state = State::demo(no_color);
+    if let Some(demo) = state.demo.as_mut() {
+        demo.choice = index;
+    }
+    let cmds = pick(&mut state, Then::Checks);
+    Some((state, cmds))
 }
 
 /// Picks the highlighted deployment: starts its simulated internet (or,

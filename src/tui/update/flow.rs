@@ -3,13 +3,13 @@
 
 use crate::domain::{Deployment, Field, ServerName};
 use crate::tui::cmd::Cmd;
+use crate::tui::data::Expected;
 use crate::tui::layout;
-use crate::tui::services::Expected;
+use crate::tui::panes;
 use crate::tui::state::feedback::blocking_errors;
 use crate::tui::state::{
     DeployRow, Level, Overlay, PreviewState, State, Step, review::ReviewState,
 };
-use crate::tui::view;
 
 use super::say;
 
@@ -180,7 +180,7 @@ pub fn clamp_scrolls(state: &mut State) {
         preview, scroll, ..
     }) = &mut state.overlay
     {
-        let rows = view::overlay::diff_lines(&preview.diff, area.width, false).len();
+        let rows = panes::diff_lines(&preview.diff, area.width, false).len();
         *scroll = (*scroll).min(limit(rows, area.height));
     }
 }
@@ -191,45 +191,40 @@ fn limit(rows: usize, viewport: u16) -> u16 {
 
 pub fn max_lesson_scroll(state: &State) -> u16 {
     let area = layout::lesson_text(state);
-    limit(
-        view::strategy::lesson_lines(state, area.width).len(),
-        area.height,
-    )
+    limit(panes::lesson_lines(state, area.width).len(), area.height)
 }
 
 pub fn max_review_scroll(state: &State) -> u16 {
     let area = layout::review_text(state);
-    limit(
-        view::review::tab_lines(state, area.width).len(),
-        area.height,
-    )
+    limit(panes::tab_lines(state, area.width).len(), area.height)
 }
 
 pub fn max_detail_scroll(state: &State) -> u16 {
     let area = layout::details_text(state);
-    limit(
-        view::checks::detail_lines(state, area.width).len(),
-        area.height,
-    )
+    limit(panes::detail_lines(state, area.width).len(), area.height)
 }
 
-/// Scrolls `offset` by a key; `None` when the key does not scroll.
-pub fn scroll_key(
-    code: crossterm::event::KeyCode,
-    offset: u16,
-    page: u16,
-    max: u16,
-) -> Option<u16> {
-    use crossterm::event::KeyCode as K;
+/// How a pane scrolls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scroll {
+    LineUp,
+    LineDown,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+}
+
+/// `offset` scrolled by `by` in a pane of `page` rows, at most `max`.
+pub fn scrolled(by: Scroll, offset: u16, page: u16, max: u16) -> u16 {
     let page = page.saturating_sub(1).max(1);
-    let next = match code {
-        K::Up | K::Char('k') => offset.saturating_sub(1),
-        K::Down | K::Char('j') => offset.saturating_add(1),
-        K::PageUp => offset.saturating_sub(page),
-        K::PageDown | K::Char(' ') => offset.saturating_add(page),
-        K::Home | K::Char('g') => 0,
-        K::End | K::Char('G') => max,
-        _ => return None,
+    let next = match by {
+        Scroll::LineUp => offset.saturating_sub(1),
+        Scroll::LineDown => offset.saturating_add(1),
+        Scroll::PageUp => offset.saturating_sub(page),
+        Scroll::PageDown => offset.saturating_add(page),
+        Scroll::Top => 0,
+        Scroll::Bottom => max,
     };
-    Some(next.min(max))
+    next.min(max)
 }

@@ -1,24 +1,25 @@
 //! The two forms: names, and deployment. Text editing is tui-input's; the
 //! form decides focus, choices and when to move on.
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{Event, KeyEvent, KeyModifiers};
 use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
 
 use crate::domain::{Deployment, Proxy};
+use crate::tui::keys::{DeployAction, NamesAction};
 use crate::tui::state::names::NAME_FIELDS;
 use crate::tui::state::{DeployRow, State, Step, cycle};
 
 use super::{Handled, done, flow};
 
-pub fn names_key(state: &mut State, key: KeyEvent) -> Handled {
+pub fn on_names(state: &mut State, action: NamesAction, key: KeyEvent) -> Handled {
     let last = NAME_FIELDS.len() - 1;
-    match key.code {
-        KeyCode::Enter => return Some(flow::advance(state, Step::Names)),
-        KeyCode::Esc => return Some(flow::back(state)),
-        KeyCode::Tab | KeyCode::Down => state.names.focus = (state.names.focus + 1).min(last),
-        KeyCode::BackTab | KeyCode::Up => state.names.focus = state.names.focus.saturating_sub(1),
-        _ => {
+    match action {
+        NamesAction::Advance => return Some(flow::advance(state, Step::Names)),
+        NamesAction::Back => return Some(flow::back(state)),
+        NamesAction::NextField => state.names.focus = (state.names.focus + 1).min(last),
+        NamesAction::PreviousField => state.names.focus = state.names.focus.saturating_sub(1),
+        NamesAction::Edit => {
             let i = state.names.focus.min(last);
             return edit(&mut state.names.inputs[i], key);
         }
@@ -26,24 +27,28 @@ pub fn names_key(state: &mut State, key: KeyEvent) -> Handled {
     done()
 }
 
-pub fn deploy_key(state: &mut State, key: KeyEvent) -> Handled {
+pub fn on_deploy(state: &mut State, action: DeployAction, key: KeyEvent) -> Handled {
     let last = DeployRow::COUNT - 1;
     let form = &mut state.deploy;
-    match (key.code, form.row()) {
-        (KeyCode::Enter, _) => return Some(flow::advance(state, Step::Deployment)),
-        (KeyCode::Esc, _) => return Some(flow::back(state)),
-        (KeyCode::Tab | KeyCode::Down, _) => form.focus = (form.focus + 1).min(last),
-        (KeyCode::BackTab | KeyCode::Up, _) => form.focus = form.focus.saturating_sub(1),
-        (KeyCode::Left | KeyCode::Right | KeyCode::Char(' '), DeployRow::Deployment) => {
-            let forward = key.code != KeyCode::Left;
-            form.deployment = cycle(Deployment::ALL, form.deployment, forward);
+    match (action, form.row()) {
+        (DeployAction::Advance, _) => return Some(flow::advance(state, Step::Deployment)),
+        (DeployAction::Back, _) => return Some(flow::back(state)),
+        (DeployAction::NextField, _) => form.focus = (form.focus + 1).min(last),
+        (DeployAction::PreviousField, _) => form.focus = form.focus.saturating_sub(1),
+        (DeployAction::ChoicePrevious | DeployAction::ChoiceNext, row) => {
+            let forward = action == DeployAction::ChoiceNext;
+            match row {
+                DeployRow::Deployment => {
+                    form.deployment = cycle(Deployment::ALL, form.deployment, forward);
+                }
+                DeployRow::Proxy => form.proxy = cycle(Proxy::ALL, form.proxy, forward),
+                // The text rows' table binds no choice keys.
+                DeployRow::Text(_) => return None,
+            }
         }
-        (KeyCode::Left | KeyCode::Right | KeyCode::Char(' '), DeployRow::Proxy) => {
-            let forward = key.code != KeyCode::Left;
-            form.proxy = cycle(Proxy::ALL, form.proxy, forward);
-        }
-        (_, DeployRow::Text(i)) => return edit(&mut form.inputs[i], key),
-        _ => return None,
+        (DeployAction::Edit, DeployRow::Text(i)) => return edit(&mut form.inputs[i], key),
+        // The choice rows' table binds no editing keys.
+        (DeployAction::Edit, DeployRow::Deployment | DeployRow::Proxy) => return None,
     }
     done()
 }

@@ -1,9 +1,10 @@
 //! The pure transition function. No I/O, no tokio, no terminal, no clock:
 //! everything it needs arrives in the [`Msg`], everything it wants done
-//! leaves as a [`Cmd`].
+//! leaves as a [`Cmd`]. A key arrives as the [`Action`] the key tables
+//! ([`keys`]) bind it to on the current screen.
 
 mod checks;
-pub(crate) mod demo;
+mod demo;
 mod flow;
 mod forms;
 mod overlay;
@@ -11,13 +12,15 @@ mod review;
 mod strategy;
 mod welcome;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 use super::cmd::Cmd;
+use super::keys::{self, Action};
+
+pub use demo::demo_picked;
 
 use super::msg::Msg;
-use super::state::{Level, Overlay, State, StatusLine, Step};
-pub use checks::dns_wait_words;
+use super::state::{Level, Overlay, State, StatusLine};
 
 /// Applies `msg` to `state` and returns what the runtime must do. Sets
 /// `state.dirty` when anything visible changed (messages that change nothing,
@@ -64,31 +67,34 @@ fn dispatch(state: &mut State, msg: Msg) -> Handled {
 }
 
 fn on_key(state: &mut State, key: KeyEvent) -> Handled {
-    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-        return Some(quit(state));
-    }
+    let action = keys::action(state, &key);
     if state.overlay.is_some() {
-        return overlay::on_key(state, key);
+        return act(state, action?, key);
     }
     // A message stays until the next key; clearing it is a visible change.
     let had_status = state.status.take().is_some();
-    let handled = match key.code {
-        KeyCode::F(1) => open_help(state),
-        KeyCode::Char('?') if !state.typing() => open_help(state),
-        KeyCode::Char('q') if !state.typing() => Some(quit(state)),
-        _ => match state.step {
-            Step::Demo => demo::on_key(state, key),
-            Step::Welcome => welcome::on_key(state, key),
-            Step::Names => forms::names_key(state, key),
-            Step::Strategy => strategy::on_key(state, key),
-            Step::Deployment => forms::deploy_key(state, key),
-            Step::Review => review::on_key(state, key),
-            Step::Checks => checks::on_key(state, key),
-        },
-    };
-    match handled {
+    match action.and_then(|action| act(state, action, key)) {
         None if had_status => done(),
         other => other,
+    }
+}
+
+/// Does what `action` asks on the screen it came from ([`keys`] gives only
+/// the actions of what has the keyboard). `key` is only for a text field.
+fn act(state: &mut State, action: Action, key: KeyEvent) -> Handled {
+    match action {
+        Action::Quit => Some(quit(state)),
+        Action::Help => open_help(state),
+        Action::CloseHelp => overlay::close_help(state),
+        Action::Demo(action) => demo::on_action(state, action),
+        Action::Welcome(action) => welcome::on_action(state, action),
+        Action::Names(action) => forms::on_names(state, action, key),
+        Action::Strategy(action) => strategy::on_action(state, action),
+        Action::Deploy(action) => forms::on_deploy(state, action, key),
+        Action::Review(action) => review::on_action(state, action),
+        Action::Checks(action) => checks::on_action(state, action),
+        Action::Prompt(action) => overlay::on_prompt(state, action, key),
+        Action::Confirm(action) => overlay::on_confirm(state, action),
     }
 }
 

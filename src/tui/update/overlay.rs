@@ -1,78 +1,101 @@
 //! Keys while an overlay is open: help, a prompt, or the write confirmation.
 
-use crossterm::event::{Event, KeyCode, KeyEvent};
+use crossterm::event::{Event, KeyEvent};
 use tui_input::backend::crossterm::to_input_request;
 
 use crate::domain::validate::check_server_name;
 use crate::tui::cmd::Cmd;
+use crate::tui::data::Expected;
+use crate::tui::keys::{ConfirmAction, PromptAction};
 use crate::tui::layout;
-use crate::tui::services::Expected;
+use crate::tui::panes;
 use crate::tui::state::{Level, Overlay, PromptKind, State};
-use crate::tui::view;
 
-use super::{Handled, checks, done, flow, review, say};
+use super::flow::{self, Scroll};
+use super::{Handled, checks, done, review, say};
 
-pub fn on_key(state: &mut State, key: KeyEvent) -> Handled {
-    match state.overlay.take() {
-        None => None,
-        // Any key closes help; the key itself does nothing else.
-        Some(Overlay::Help) => done(),
-        Some(Overlay::Prompt(mut prompt)) => match key.code {
-            KeyCode::Esc => done(),
-            KeyCode::Enter => {
-                let value = prompt.input.value().to_string();
-                match submit(state, prompt.kind, &value) {
-                    Ok(cmds) => Some(cmds),
-                    Err(e) => {
-                        prompt.error = Some(e);
-                        state.overlay = Some(Overlay::Prompt(prompt));
-                        done()
-                    }
+/// Any key closes help; the key itself does nothing else.
+pub fn close_help(state: &mut State) -> Handled {
+    state.overlay = None;
+    done()
+}
+
+pub fn on_prompt(state: &mut State, action: PromptAction, key: KeyEvent) -> Handled {
+    let mut prompt = match state.overlay.take() {
+        Some(Overlay::Prompt(prompt)) => prompt,
+        other => {
+            state.overlay = other;
+            return None;
+        }
+    };
+    match action {
+        PromptAction::Cancel => done(),
+        PromptAction::Submit => {
+            let value = prompt.input.value().to_string();
+            match submit(state, prompt.kind, &value) {
+                Ok(cmds) => Some(cmds),
+                Err(e) => {
+                    prompt.error = Some(e);
+                    state.overlay = Some(Overlay::Prompt(prompt));
+                    done()
                 }
             }
-            _ => {
-                let changed = to_input_request(&Event::Key(key))
-                    .and_then(|r| prompt.input.handle(r))
-                    .is_some();
-                if changed {
-                    prompt.error = None;
-                }
-                state.overlay = Some(Overlay::Prompt(prompt));
-                changed.then(Vec::new)
+        }
+        PromptAction::Edit => {
+            let changed = to_input_request(&Event::Key(key))
+                .and_then(|r| prompt.input.handle(r))
+                .is_some();
+            if changed {
+                prompt.error = None;
             }
-        },
+            state.overlay = Some(Overlay::Prompt(prompt));
+            changed.then(Vec::new)
+        }
+    }
+}
+
+pub fn on_confirm(state: &mut State, action: ConfirmAction) -> Handled {
+    let (preview, plan, scroll) = match state.overlay.take() {
         Some(Overlay::ConfirmWrite {
             preview,
             plan,
             scroll,
-        }) => match key.code {
-            KeyCode::Char('y') | KeyCode::Char('Y') => {
-                say(
-                    state,
-                    Level::Info,
-                    format!("Writing {}…", preview.path.display()),
-                );
-                Some(vec![Cmd::WriteConfig { plan, preview }])
-            }
-            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
-                say(state, Level::Info, "Nothing was written.");
-                done()
-            }
-            code => {
-                let area = layout::confirm_text(state);
-                let rows = view::overlay::diff_lines(&preview.diff, area.width, false).len();
-                let max = u16::try_from(rows.saturating_sub(usize::from(area.height)))
-                    .unwrap_or(u16::MAX);
-                let next = flow::scroll_key(code, scroll, area.height, max);
-                state.overlay = Some(Overlay::ConfirmWrite {
-                    preview,
-                    plan,
-                    scroll: next.unwrap_or(scroll),
-                });
-                next.filter(|n| *n != scroll).map(|_| Vec::new())
-            }
-        },
-    }
+        }) => (preview, plan, scroll),
+        other => {
+            state.overlay = other;
+            return None;
+        }
+    };
+    let by = match action {
+        ConfirmAction::Write => {
+            say(
+                state,
+                Level::Info,
+                format!("Writing {}…", preview.path.display()),
+            );
+            return Some(vec![Cmd::WriteConfig { plan, preview }]);
+        }
+        ConfirmAction::Cancel => {
+            say(state, Level::Info, "Nothing was written.");
+            return done();
+        }
+        ConfirmAction::LineUp => Scroll::LineUp,
+        ConfirmAction::LineDown => Scroll::LineDown,
+        ConfirmAction::PageUp => Scroll::PageUp,
+        ConfirmAction::PageDown => Scroll::PageDown,
+        ConfirmAction::Top => Scroll::Top,
+        ConfirmAction::Bottom => Scroll::Bottom,
+    };
+    let area = layout::confirm_text(state);
+    let rows = panes::diff_lines(&preview.diff, area.width, false).len();
+    let max = u16::try_from(rows.saturating_sub(usize::from(area.height))).unwrap_or(u16::MAX);
+    let next = flow::scrolled(by, scroll, area.height, max);
+    state.overlay = Some(Overlay::ConfirmWrite {
+        preview,
+        plan,
+        scroll: next,
+    });
+    (next != scroll).then(Vec::new)
 }
 
 fn submit(state: &mut State, kind: PromptKind, value: &str) -> Result<Vec<Cmd>, String> {

@@ -3,32 +3,34 @@
 
 use std::path::PathBuf;
 
-use crossterm::event::{KeyCode, KeyEvent};
 use tui_input::Input;
 
 use crate::domain::{Deployment, Plan};
 use crate::tui::cmd::Cmd;
+use crate::tui::data::{ConfigPreview, ConfigStatus, Expected, SavedFiles, WriteOutcome};
+use crate::tui::keys::ReviewAction;
 use crate::tui::layout;
-use crate::tui::services::{ConfigPreview, ConfigStatus, Expected, SavedFiles, WriteOutcome};
 use crate::tui::state::{Level, Overlay, PreviewState, Prompt, PromptKind, State, Step};
 
-use super::{Handled, done, flow, say};
+use super::flow::{self, Scroll};
+use super::{Handled, done, say};
 
-pub fn on_key(state: &mut State, key: KeyEvent) -> Handled {
-    let tabs = state.review.tab_count().max(1);
-    match key.code {
-        KeyCode::Right | KeyCode::Tab | KeyCode::Char('l') => {
+pub fn on_action(state: &mut State, action: ReviewAction) -> Handled {
+    match action {
+        ReviewAction::NextTab => {
+            let tabs = state.review.tab_count().max(1);
             state.review.tab = (state.review.tab + 1) % tabs;
             state.review.scroll = 0;
         }
-        KeyCode::Left | KeyCode::BackTab | KeyCode::Char('h') => {
+        ReviewAction::PreviousTab => {
+            let tabs = state.review.tab_count().max(1);
             state.review.tab = (state.review.tab + tabs - 1) % tabs;
             state.review.scroll = 0;
         }
-        KeyCode::Char('w') => return Some(write(state)),
-        KeyCode::Char('s') => save(state),
-        KeyCode::Char('c') => return copy(state),
-        KeyCode::Enter => {
+        ReviewAction::WriteConfig => return Some(write(state)),
+        ReviewAction::SaveAll => save(state),
+        ReviewAction::CopyTab => return copy(state),
+        ReviewAction::OpenChecks => {
             let plan = state.review.plan.clone()?;
             let name = plan.server_name.clone();
             return Some(flow::open_checks(
@@ -37,22 +39,35 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Handled {
                 Expected::Plan(Box::new(plan)),
             ));
         }
-        KeyCode::Char(c @ '1'..='3') => {
-            state.return_to_review = true;
-            let to = [Step::Names, Step::Strategy, Step::Deployment][usize::from(c as u8 - b'1')];
-            flow::go(state, to);
-        }
-        KeyCode::Esc => return Some(flow::back(state)),
-        code => {
-            let page = layout::review_text(state).height;
-            let max = flow::max_review_scroll(state);
-            let next = flow::scroll_key(code, state.review.scroll, page, max)?;
-            if next == state.review.scroll {
-                return None;
-            }
-            state.review.scroll = next;
-        }
+        ReviewAction::EditNames => edit_step(state, Step::Names),
+        ReviewAction::EditStrategy => edit_step(state, Step::Strategy),
+        ReviewAction::EditDeployment => edit_step(state, Step::Deployment),
+        ReviewAction::Back => return Some(flow::back(state)),
+        ReviewAction::LineUp => return scroll(state, Scroll::LineUp),
+        ReviewAction::LineDown => return scroll(state, Scroll::LineDown),
+        ReviewAction::PageUp => return scroll(state, Scroll::PageUp),
+        ReviewAction::PageDown => return scroll(state, Scroll::PageDown),
+        ReviewAction::Top => return scroll(state, Scroll::Top),
+        ReviewAction::Bottom => return scroll(state, Scroll::Bottom),
     }
+    done()
+}
+
+/// `1` `2` `3`: edit a step; Enter there comes back here.
+fn edit_step(state: &mut State, step: Step) {
+    state.return_to_review = true;
+    flow::go(state, step);
+}
+
+/// Scrolls the current tab's text.
+fn scroll(state: &mut State, by: Scroll) -> Handled {
+    let page = layout::review_text(state).height;
+    let max = flow::max_review_scroll(state);
+    let next = flow::scrolled(by, state.review.scroll, page, max);
+    if next == state.review.scroll {
+        return None;
+    }
+    state.review.scroll = next;
     done()
 }
 

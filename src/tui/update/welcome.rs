@@ -1,30 +1,30 @@
 //! The welcome screen: three paths.
 
-use crossterm::event::{KeyCode, KeyEvent};
-
 use crate::domain::validate::check_server_name;
-use crate::tui::services::Expected;
+use crate::tui::data::Expected;
+use crate::tui::keys::WelcomeAction;
 use crate::tui::state::{Path, Prompt, PromptKind, State, Step};
 
 use super::{Handled, done, flow};
 
-pub fn on_key(state: &mut State, key: KeyEvent) -> Handled {
+pub fn on_action(state: &mut State, action: WelcomeAction) -> Handled {
     let n = Path::ALL.len();
-    match key.code {
-        KeyCode::Up | KeyCode::Char('k') => {
-            state.welcome_choice = (state.welcome_choice + n - 1) % n
+    let path = match action {
+        WelcomeAction::Previous => {
+            state.welcome_choice = (state.welcome_choice + n - 1) % n;
+            return done();
         }
-        KeyCode::Down | KeyCode::Char('j') | KeyCode::Tab => {
+        WelcomeAction::Next => {
             state.welcome_choice = (state.welcome_choice + 1) % n;
+            return done();
         }
-        KeyCode::Char(c @ '1'..='3') => {
-            state.welcome_choice = usize::from(c as u8 - b'1');
-            return Some(choose(state));
-        }
-        KeyCode::Enter => return Some(choose(state)),
-        _ => return None,
-    }
-    done()
+        WelcomeAction::Go => return Some(choose(state)),
+        WelcomeAction::PickSetUp => Path::SetUp,
+        WelcomeAction::PickCheckExisting => Path::CheckExisting,
+        WelcomeAction::PickLearn => Path::Learn,
+    };
+    state.welcome_choice = Path::ALL.iter().position(|p| *p == path).unwrap_or(0);
+    Some(choose(state))
 }
 
 fn choose(state: &mut State) -> Vec<crate::tui::Cmd> {

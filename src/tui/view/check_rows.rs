@@ -3,22 +3,20 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::check::model::{CheckId, Panel, Status};
+use crate::check::model::{Panel, Status};
 use crate::report::text::{self, status_label};
 use crate::tui::state::checks::{Change, Row};
 use crate::tui::state::{ChecksState, Level, RunPhase};
 use crate::tui::text::{width, wrap_prose};
 
 use super::server_path::{self, PathKind};
-use super::{Theme, fit, safe_text};
+use crate::tui::panes::short_name;
+use crate::tui::safe_text::safe_text;
+use crate::tui::theme::Theme;
+
+use super::fit;
 
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-
-/// The id without its panel prefix (`server.tls` → `tls`).
-pub fn short_name(id: CheckId) -> &'static str {
-    let s = id.as_str();
-    s.split_once('.').map_or(s, |(_, rest)| rest)
-}
 
 pub fn duration_text(d: std::time::Duration) -> String {
     let ms = d.as_millis();

@@ -3,21 +3,24 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Padding, Paragraph};
 
 use crate::check::model::Panel;
 use crate::report::PANELS;
 use crate::report::text::status_label;
 use crate::tui::layout;
-use crate::tui::state::checks::{Change, Row};
+use crate::tui::state::checks::Row;
 use crate::tui::state::{Level, Mode, RunPhase, State};
-use crate::tui::text::wrap_prose;
 
 use super::check_rows::{
-    SPINNER, counts, duration_text, empty_panel, panel_heading, panel_lines, row_line, short_name,
+    SPINNER, counts, duration_text, empty_panel, panel_heading, panel_lines, row_line,
 };
-use super::{Theme, fit, position, safe_text, scrolled};
+use crate::tui::panes::detail_lines;
+use crate::tui::safe_text::safe_text;
+use crate::tui::theme::Theme;
+
+use super::{fit, position, scrolled};
 
 /// The frame title on this screen: target, run and watch state.
 pub fn title(state: &State) -> String {
@@ -89,7 +92,7 @@ fn summary(state: &State, theme: Theme, max: u16) -> Line<'static> {
             };
             let text = format!(" {}{changed}", or_waiting(&all));
             // Watch mode: how long resolvers may still serve the old answer.
-            match crate::tui::update::dns_wait_words(state).filter(|_| c.watch.on) {
+            match c.dns_wait_words().filter(|_| c.watch.on) {
                 None => text,
                 Some(left) => {
                     let long =
@@ -255,93 +258,4 @@ fn render_details(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
         None => {}
     }
     frame.render_widget(scrolled(lines, c.detail_scroll, inner).block(block), area);
-}
-
-/// The selected row's summary, evidence, remedy and spec reference at
-/// `width` (also used to bound scrolling). Everything here came from the
-/// network or embeds it: each line goes through `safe_text`.
-pub fn detail_lines(state: &State, width: u16) -> Vec<Line<'static>> {
-    let theme = Theme::new(state.no_color);
-    let c = &state.checks;
-    let w = usize::from(width).max(10);
-    let rows = c.rows();
-    let mut out: Vec<Line<'static>> = Vec::new();
-    let mut push = |text: &str, style| {
-        for piece in wrap_prose(text, w) {
-            out.push(Line::styled(piece, style));
-        }
-    };
-    let Some(row) = c.focus_index(&rows).and_then(|i| rows.get(i)) else {
-        match (c.phase, c.failure.as_deref()) {
-            // The summary line may cut the reason short: give it whole here.
-            (RunPhase::Failed, Some(reason)) => {
-                push(
-                    &format!("The run did not start: {}", safe_text(reason)),
-                    theme.level(Level::Error),
-                );
-                push(
-                    "Fix that, then press r to run the checks again.",
-                    theme.muted(),
-                );
-            }
-            (RunPhase::Failed, None) => {
-                push("Nothing to show: the run did not start.", theme.muted())
-            }
-            _ => push(
-                "Results appear here as they arrive; ↑↓ selects one.",
-                theme.muted(),
-            ),
-        }
-        return out;
-    };
-    let r = match row {
-        Row::Done(r) => r,
-        Row::Running((id, target)) => {
-            let on = target
-                .as_deref()
-                .map(|t| format!(" on {}", safe_text(t)))
-                .unwrap_or_default();
-            push(
-                &format!("{} is running{on}…", short_name(*id)),
-                theme.muted(),
-            );
-            return out;
-        }
-    };
-    push(&safe_text(&r.summary), theme.key());
-    if let Some(change) = c.change(r) {
-        let run = c.baseline.as_ref().map(|(n, _)| *n).unwrap_or_default();
-        let text = match change {
-            Change::Was(s) => format!(
-                "Changed since run {run}: was {}",
-                status_label(s, false).trim_end()
-            ),
-            Change::New => format!("New since run {run}"),
-        };
-        push(&text, theme.level(Level::Info));
-    }
-    for e in &r.evidence {
-        push(&format!("asked: {}", safe_text(&e.asked)), theme.plain());
-        for (i, got) in e.got.split('\n').enumerate() {
-            let lead = if i == 0 { "  → " } else { "    " };
-            push(&format!("{lead}{}", safe_text(got)), theme.muted());
-        }
-    }
-    if let Some(remedy) = &r.remedy {
-        out.push(Line::from(Span::styled("Remedy:", theme.heading())));
-        let mut push = |text: &str| {
-            for piece in wrap_prose(text, w) {
-                out.push(Line::raw(piece));
-            }
-        };
-        for line in remedy.split('\n') {
-            push(&format!("  {}", safe_text(line)));
-        }
-    }
-    if let Some(spec) = &r.spec {
-        for piece in wrap_prose(&format!("Spec: {}", safe_text(spec)), w) {
-            out.push(Line::styled(piece, theme.muted()));
-        }
-    }
-    out
 }

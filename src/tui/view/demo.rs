@@ -8,13 +8,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use crate::check::model::Status;
-use crate::sim::Scenario;
 use crate::tui::demo::{DEMOS, DemoDeployment};
 use crate::tui::layout;
 use crate::tui::state::{Level, State};
 use crate::tui::text::{width, wrap_prose};
 
-use super::{Theme, fit};
+use crate::tui::theme::Theme;
+
+use super::fit;
 
 /// One line at 80 columns, so that the list and the details fit in 24 rows.
 const INTRO: &str = "All simulated here on loopback (DNS, HTTPS, own CA); the checks are real.";
@@ -131,16 +132,7 @@ fn render_details(
     for piece in wrap_prose(&answers, w) {
         lines.push(Line::raw(format!(" {piece}")));
     }
-    // The scenario's own story (embedded text, parsed here: no I/O).
-    let story = Scenario::builtin(d.scenario)
-        .map(|s| {
-            s.description
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .unwrap_or_else(|_| d.line.to_string());
-    for piece in wrap_prose(&story, w) {
+    for piece in wrap_prose(&d.story(), w) {
         lines.push(Line::styled(format!(" {piece}"), theme.muted()));
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);

@@ -15,8 +15,10 @@ use crate::tui::state::names::NAME_FIELDS;
 use crate::tui::state::{DeployRow, Level, Note, State};
 use crate::tui::text::{width, wrap_prose};
 
-use super::theme::level_glyph;
-use super::{Theme, fit, safe_text};
+use crate::tui::safe_text::safe_text;
+use crate::tui::theme::{Theme, level_glyph};
+
+use super::fit;
 
 const LABEL_W: usize = 20;
 

@@ -1,16 +1,14 @@
 //! Drawing. Reads the state, never changes it; all outside text goes
-//! through [`safe_text`].
+//! through [`super::safe_text`].
 
 mod check_rows;
-pub mod checks;
+mod checks;
 mod demo;
 mod form;
-pub mod overlay;
-pub mod review;
-mod safe_text;
+mod overlay;
+mod review;
 mod server_path;
-pub mod strategy;
-pub mod theme;
+mod strategy;
 mod welcome;
 
 use ratatui::Frame;
@@ -18,13 +16,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-pub use safe_text::{MAX_SHOWN_CHARS, safe_text};
-pub use theme::Theme;
-
 use super::keys;
 use super::layout;
+use super::safe_text::safe_text;
 use super::state::{State, Step};
 use super::text::width;
+use super::theme::{self, Theme};
 
 /// Draws the whole screen for `state`.
 pub fn render(state: &State, frame: &mut Frame) {
@@ -89,13 +86,13 @@ fn key_bar(state: &State, theme: Theme, max: u16) -> Line<'static> {
     let mut spans = Vec::new();
     let mut used = 0;
     for k in keys::current(state).iter().filter(|k| k.bar) {
-        let item = width(k.keys) + 1 + width(k.action) + 2;
+        let item = width(k.keys) + 1 + width(k.does) + 2;
         if used + item > usize::from(max) {
             break;
         }
         used += item;
         spans.push(Span::styled(k.keys, theme.key()));
-        spans.push(Span::raw(format!(" {}  ", k.action)));
+        spans.push(Span::raw(format!(" {}  ", k.does)));
     }
     Line::from(spans)
 }

@@ -9,10 +9,13 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use crate::tui::keys;
 use crate::tui::layout;
 use crate::tui::state::{Level, Overlay, Prompt, State};
-use crate::tui::text::{width, wrap_code, wrap_prose};
+use crate::tui::text::{width, wrap_prose};
 
-use super::review::diff_style;
-use super::{Theme, position, safe_text, scrolled};
+use crate::tui::panes::diff_lines;
+use crate::tui::safe_text::safe_text;
+use crate::tui::theme::Theme;
+
+use super::{position, scrolled};
 
 pub fn render(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
     match &state.overlay {
@@ -47,21 +50,6 @@ pub fn render(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
     }
 }
 
-/// The diff's lines at `width`, marked and cut, never reflowed.
-pub fn diff_lines(diff: &str, width: u16, no_color: bool) -> Vec<Line<'static>> {
-    let theme = Theme::new(no_color);
-    let mut out = Vec::new();
-    for raw in diff.lines() {
-        let line = safe_text(raw);
-        let style = diff_style(&line, theme);
-        for (continued, piece) in wrap_code(&line, usize::from(width)) {
-            let lead = if continued { "↪ " } else { "" };
-            out.push(Line::styled(format!("{lead}{piece}"), style));
-        }
-    }
-    out
-}
-
 fn help(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
     let screen = keys::screen(state);
     let rows = screen.len() + keys::GLOBAL.len() + 4;
@@ -77,10 +65,10 @@ fn help(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
         format!("On this screen ({}):", state.step.title()),
         theme.heading(),
     )];
-    let row = |k: &keys::KeyHelp| {
+    let row = |k: &keys::KeyRow| {
         Line::from(vec![
             Span::styled(format!("  {:<keys_w$}  ", k.keys), theme.key()),
-            Span::raw(k.action),
+            Span::raw(k.does),
         ])
     };
     lines.extend(screen.iter().map(row));

@@ -6,10 +6,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding};
 
 use crate::tui::layout;
-use crate::tui::state::{State, TabKind};
-use crate::tui::text::{width, wrap_code, wrap_prose};
+use crate::tui::state::State;
+use crate::tui::text::width;
 
-use super::{Theme, fit, position, safe_text, scrolled};
+use crate::tui::panes::tab_lines;
+use crate::tui::safe_text::safe_text;
+use crate::tui::theme::Theme;
+
+use super::{fit, position, scrolled};
 
 pub fn render(state: &State, theme: Theme, body: Rect, frame: &mut Frame) {
     let areas = layout::review(body);
@@ -81,55 +85,4 @@ fn tab_bar(titles: &[String], selected: usize, max: u16, theme: Theme) -> Line<'
         spans.push(Span::raw("›"));
     }
     Line::from(spans)
-}
-
-/// The current tab's lines at `width` (also used to bound scrolling).
-pub fn tab_lines(state: &State, width: u16) -> Vec<Line<'static>> {
-    let theme = Theme::new(state.no_color);
-    let tabs = state.review.tabs();
-    let Some(tab) = tabs.get(state.review.tab) else {
-        return Vec::new();
-    };
-    let w = usize::from(width).max(8);
-    let mut out = Vec::new();
-    for raw in tab.text.lines() {
-        let line = safe_text(raw);
-        match tab.kind {
-            TabKind::Prose => {
-                for piece in wrap_prose(&line, w) {
-                    out.push(Line::raw(piece));
-                }
-            }
-            TabKind::Code | TabKind::Diff => {
-                let style = if tab.kind == TabKind::Diff {
-                    diff_style(&line, theme)
-                } else {
-                    theme.plain()
-                };
-                for (continued, piece) in wrap_code(&line, w) {
-                    let mut spans = Vec::new();
-                    if continued {
-                        spans.push(Span::styled("↪ ", theme.muted()));
-                    }
-                    spans.push(Span::styled(piece, style));
-                    out.push(Line::from(spans));
-                }
-            }
-        }
-    }
-    out
-}
-
-pub fn diff_style(line: &str, theme: Theme) -> ratatui::style::Style {
-    if line.starts_with("+++") || line.starts_with("---") {
-        theme.key()
-    } else if line.starts_with('+') {
-        theme.pro()
-    } else if line.starts_with('-') {
-        theme.con()
-    } else if line.starts_with("@@") {
-        theme.heading()
-    } else {
-        theme.plain()
-    }
 }

@@ -10,7 +10,7 @@ use crate::check::model::CheckId;
 use crate::domain::FederationEndpoint;
 use crate::report::TargetSummary;
 use crate::report::text::{NO_SERVICE_LINE, target_line, target_route, unresolved_line};
-use crate::tui::services::Expected;
+use crate::tui::data::Expected;
 use crate::tui::state::{ChecksState, RunPhase};
 use crate::tui::text::wrap_prose;
 

@@ -6,11 +6,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::tui::services::ConfigStatus;
+use crate::tui::data::ConfigStatus;
 use crate::tui::state::{Level, Path, State};
 use crate::tui::text::wrap_prose;
 
-use super::{Theme, safe_text};
+use crate::tui::safe_text::safe_text;
+use crate::tui::theme::Theme;
 
 /// What delegation is, in three lines at 80 columns.
 const WHAT: &str = "Delegation lets your users be @alice:example.com while the homeserver runs at \

@@ -18,10 +18,10 @@ use matrix_delegate::generate::Artifact;
 use matrix_delegate::matrix::client_discovery::ClientVerdict;
 use matrix_delegate::matrix::discovery::types::{FederationPath, PathTarget, Step as SpecStep};
 use matrix_delegate::report::Report;
-use matrix_delegate::tui::services::{
-    CheckRequest, CheckSink, ConfigInfo, ConfigPreview, ConfigStatus, Expected, RunHandle,
-    SavedFiles, Services, WriteOutcome,
+use matrix_delegate::tui::data::{
+    CheckRequest, ConfigInfo, ConfigPreview, ConfigStatus, Expected, SavedFiles, WriteOutcome,
 };
+use matrix_delegate::tui::services::{CheckSink, RunHandle, ServiceError, Services};
 use matrix_delegate::tui::state::{RunPhase, Step};
 use matrix_delegate::tui::{Cmd, Msg, State, render, update};
 
@@ -284,7 +284,11 @@ impl Services for FakeServices {
         ConfigStatus::NotFound
     }
 
-    fn start_checks(&self, request: CheckRequest, sink: CheckSink) -> Result<RunHandle, String> {
+    fn start_checks(
+        &self,
+        request: CheckRequest,
+        sink: CheckSink,
+    ) -> Result<RunHandle, ServiceError> {
         self.log(format!(
             "start_checks {} {}",
             request.run, request.server_name
@@ -299,7 +303,11 @@ impl Services for FakeServices {
         Ok(RunHandle::finished())
     }
 
-    fn preview_config_write(&self, path: &Path, _plan: &Plan) -> Result<ConfigPreview, String> {
+    fn preview_config_write(
+        &self,
+        path: &Path,
+        _plan: &Plan,
+    ) -> Result<ConfigPreview, ServiceError> {
         self.log(format!("preview {}", path.display()));
         Ok(ConfigPreview {
             path: path.to_path_buf(),
@@ -309,7 +317,11 @@ impl Services for FakeServices {
         })
     }
 
-    fn write_config(&self, _plan: &Plan, preview: &ConfigPreview) -> Result<WriteOutcome, String> {
+    fn write_config(
+        &self,
+        _plan: &Plan,
+        preview: &ConfigPreview,
+    ) -> Result<WriteOutcome, ServiceError> {
         self.log(format!("write {}", preview.path.display()));
         Ok(WriteOutcome {
             path: preview.path.clone(),
@@ -318,7 +330,11 @@ impl Services for FakeServices {
         })
     }
 
-    fn save_artifacts(&self, dir: &Path, artifacts: &[Artifact]) -> Result<SavedFiles, String> {
+    fn save_artifacts(
+        &self,
+        dir: &Path,
+        artifacts: &[Artifact],
+    ) -> Result<SavedFiles, ServiceError> {
         self.log(format!("save {} {}", dir.display(), artifacts.len()));
         Ok(SavedFiles {
             dir: dir.to_path_buf(),
@@ -326,7 +342,7 @@ impl Services for FakeServices {
         })
     }
 
-    fn export_report(&self, base: &Path, report: &Report) -> Result<Vec<PathBuf>, String> {
+    fn export_report(&self, base: &Path, report: &Report) -> Result<Vec<PathBuf>, ServiceError> {
         self.log(format!("export {} {}", base.display(), report.checks.len()));
         Ok(vec![base.with_extension("md")])
     }

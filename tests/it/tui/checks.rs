@@ -7,7 +7,7 @@ use crossterm::event::KeyCode;
 
 use matrix_delegate::check::model::{CheckEvent, CheckId, Status};
 use matrix_delegate::domain::ServerName;
-use matrix_delegate::tui::services::Expected;
+use matrix_delegate::tui::data::Expected;
 use matrix_delegate::tui::state::{Mode, RunPhase, State, Step};
 use matrix_delegate::tui::{Cmd, Msg, update};
 

@@ -19,7 +19,7 @@ fn run_preview(s: &mut State, cmds: &[Cmd]) -> PathBuf {
     let [Cmd::PreviewConfigWrite { path, plan }] = cmds else {
         panic!("one preview: {cmds:?}")
     };
-    let result = preview_config_write(path, plan, &[]);
+    let result = preview_config_write(path, plan, &[]).map_err(|e| e.to_string());
     update(
         s,
         Msg::ConfigPreviewed {
@@ -69,7 +69,7 @@ fn the_config_tab_shows_the_real_diff_and_writes_it() {
     let [Cmd::WriteConfig { plan, preview }] = &cmds[..] else {
         panic!("{cmds:?}")
     };
-    let outcome = write_config(plan, preview, &[]);
+    let outcome = write_config(plan, preview, &[]).map_err(|e| e.to_string());
     let backup = outcome.as_ref().ok().and_then(|o| o.backup.clone());
     let cmds = update(&mut s, Msg::ConfigWritten(outcome));
     let status = s.status.clone().expect("status");

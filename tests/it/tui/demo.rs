@@ -7,8 +7,8 @@ use crossterm::event::KeyCode;
 use insta::assert_snapshot;
 
 use matrix_delegate::domain::{Field, Strategy};
+use matrix_delegate::tui::data::Expected;
 use matrix_delegate::tui::demo::DEMOS;
-use matrix_delegate::tui::services::Expected;
 use matrix_delegate::tui::state::{Overlay, RunPhase, State, Step, Then};
 use matrix_delegate::tui::{Cmd, Msg, update};
 
@@ -193,13 +193,14 @@ fn a_stale_or_failed_start_is_handled() {
 
 #[test]
 fn demo_scenario_starts_that_deployment_for_the_checks() {
-    let (mut s, cmds) = State::demo_picked("srv-only-wrong-cert", false).expect("offered");
+    let (mut s, cmds) =
+        matrix_delegate::tui::update::demo_picked("srv-only-wrong-cert", false).expect("offered");
     let (token, scenario) = start_of(&cmds);
     assert_eq!(scenario, "srv-only-wrong-cert");
     started(&mut s, token);
     assert_eq!(s.step, Step::Checks);
     assert_eq!(s.strategy(), Strategy::Srv);
-    assert!(State::demo_picked("not-a-deployment", false).is_none());
+    assert!(matrix_delegate::tui::update::demo_picked("not-a-deployment", false).is_none());
 }
 
 #[test]

@@ -13,11 +13,10 @@ use matrix_delegate::check::model::{CheckEvent, Status};
 use matrix_delegate::domain::ServerName;
 use matrix_delegate::report::fold::ReportState;
 use matrix_delegate::sim::Scenario;
+use matrix_delegate::tui::data::{CheckRequest, Expected};
 use matrix_delegate::tui::demo::DEMOS;
 use matrix_delegate::tui::msg::Msg;
-use matrix_delegate::tui::services::{
-    BuiltinServices, CheckRequest, CheckSink, Expected, Services,
-};
+use matrix_delegate::tui::services::{BuiltinServices, CheckSink, Services};
 use matrix_delegate::tui::state::{RunPhase, State, Step};
 use matrix_delegate::tui::{Cmd, update};
 
@@ -52,7 +51,7 @@ async fn run_checks(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_demo_deployment_checks_as_its_scenario_says() {
-    let services = BuiltinServices::demo();
+    let services = BuiltinServices::demo(Vec::new());
     for (i, demo) in DEMOS.iter().enumerate() {
         let token = i as u64 + 1;
         services
@@ -119,7 +118,7 @@ fn report_name(report: &matrix_delegate::report::Report) -> ServerName {
 
 #[tokio::test]
 async fn checks_before_any_pick_say_why_they_cannot_run() {
-    let services = BuiltinServices::demo();
+    let services = BuiltinServices::demo(Vec::new());
     let (tx, mut rx) = unbounded_channel();
     let request = CheckRequest {
         run: 3,
@@ -140,11 +139,12 @@ async fn checks_before_any_pick_say_why_they_cannot_run() {
 
 #[tokio::test]
 async fn an_unknown_scenario_is_refused_with_the_known_names() {
-    let services = BuiltinServices::demo();
+    let services = BuiltinServices::demo(Vec::new());
     let err = services
         .start_demo(1, "no-such-deployment".into())
         .await
-        .expect_err("unknown");
+        .expect_err("unknown")
+        .to_string();
     assert!(
         err.contains("no-such-deployment") && err.contains("healthy-well-known"),
         "{err}"
@@ -153,11 +153,12 @@ async fn an_unknown_scenario_is_refused_with_the_known_names() {
 
 #[tokio::test]
 async fn outside_demo_there_is_no_simulated_internet_to_start() {
-    let services = BuiltinServices::system();
+    let services = BuiltinServices::system(Vec::new());
     let err = services
         .start_demo(1, "healthy-well-known".into())
         .await
-        .expect_err("not a demo");
+        .expect_err("not a demo")
+        .to_string();
     assert!(err.contains("not a demo"), "{err}");
 }
 
@@ -170,7 +171,10 @@ async fn drive(state: &mut State, services: &BuiltinServices, mut cmds: Vec<Cmd>
         for cmd in std::mem::take(&mut cmds) {
             match cmd {
                 Cmd::StartDemo { token, scenario } => {
-                    let result = services.start_demo(token, scenario).await;
+                    let result = services
+                        .start_demo(token, scenario)
+                        .await
+                        .map_err(|e| e.to_string());
                     cmds.extend(update(state, Msg::DemoStarted { token, result }));
                 }
                 Cmd::StartChecks(request) => runs.push(
@@ -195,7 +199,7 @@ async fn drive(state: &mut State, services: &BuiltinServices, mut cmds: Vec<Cmd>
 
 #[tokio::test]
 async fn the_checks_screen_fills_in_from_a_real_run_of_a_broken_deployment() {
-    let services = BuiltinServices::demo();
+    let services = BuiltinServices::demo(Vec::new());
     let mut state = State::demo(false);
     for _ in 0..DEMOS
         .iter()
@@ -228,8 +232,9 @@ async fn the_checks_screen_fills_in_from_a_real_run_of_a_broken_deployment() {
 
 #[tokio::test]
 async fn the_checks_screen_of_a_healthy_deployment_has_no_failure() {
-    let services = BuiltinServices::demo();
-    let (mut state, cmds) = State::demo_picked("healthy-well-known", false).expect("offered");
+    let services = BuiltinServices::demo(Vec::new());
+    let (mut state, cmds) =
+        matrix_delegate::tui::update::demo_picked("healthy-well-known", false).expect("offered");
     drive(&mut state, &services, cmds).await;
     assert_eq!(
         (state.step, state.checks.phase),

@@ -7,7 +7,7 @@ use crossterm::event::KeyCode;
 
 use matrix_delegate::domain::plan::WellKnownSection;
 use matrix_delegate::domain::{Deployment, Field, Proxy, Strategy};
-use matrix_delegate::tui::services::{ConfigInfo, ConfigStatus};
+use matrix_delegate::tui::data::{ConfigInfo, ConfigStatus};
 use matrix_delegate::tui::state::feedback::field_notes;
 use matrix_delegate::tui::state::{Level, Overlay, State, Step};
 use matrix_delegate::tui::{Cmd, Msg, update};

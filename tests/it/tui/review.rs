@@ -8,7 +8,7 @@ use crossterm::event::KeyCode;
 
 use matrix_delegate::domain::plan::WellKnownSection;
 use matrix_delegate::domain::{Deployment, Field};
-use matrix_delegate::tui::services::{
+use matrix_delegate::tui::data::{
     ConfigInfo, ConfigPreview, ConfigStatus, Expected, SavedFiles, WriteOutcome,
 };
 use matrix_delegate::tui::state::{Level, Overlay, PreviewState, PromptKind, State, Step};

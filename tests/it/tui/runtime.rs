@@ -13,10 +13,9 @@ use ratatui::backend::TestBackend;
 
 use matrix_delegate::check::model::{CheckEvent, CheckId, Status};
 use matrix_delegate::domain::ServerName;
+use matrix_delegate::tui::data::{CheckRequest, ConfigStatus, Expected};
 use matrix_delegate::tui::runtime::{Stats, run};
-use matrix_delegate::tui::services::{
-    CheckRequest, CheckSink, ConfigStatus, Expected, RunHandle, Services,
-};
+use matrix_delegate::tui::services::{CheckSink, RunHandle, ServiceError, Services};
 use matrix_delegate::tui::state::{RunPhase, State, Step};
 
 use crate::support::tui::*;
@@ -170,6 +169,15 @@ async fn checks_stream_through_the_services_into_the_state() {
     assert!(screen.contains("2 FAIL"), "{screen}");
 }
 
+/// The error of a service these tests never call.
+fn unused() -> ServiceError {
+    ServiceError::Io {
+        doing: "use",
+        path: std::path::PathBuf::new(),
+        source: std::io::Error::other("unused"),
+    }
+}
+
 /// A run that stays open until the test says it is done.
 #[derive(Default)]
 struct SlowChecks {
@@ -180,7 +188,11 @@ impl Services for SlowChecks {
     fn load_config(&self, _: Option<&std::path::Path>) -> ConfigStatus {
         ConfigStatus::NotFound
     }
-    fn start_checks(&self, request: CheckRequest, sink: CheckSink) -> Result<RunHandle, String> {
+    fn start_checks(
+        &self,
+        request: CheckRequest,
+        sink: CheckSink,
+    ) -> Result<RunHandle, ServiceError> {
         sink.send(CheckEvent::Started {
             run: request.run,
             id: CheckId::DnsSrv,
@@ -193,29 +205,29 @@ impl Services for SlowChecks {
         &self,
         _: &std::path::Path,
         _: &matrix_delegate::domain::Plan,
-    ) -> Result<matrix_delegate::tui::services::ConfigPreview, String> {
-        Err("unused".into())
+    ) -> Result<matrix_delegate::tui::data::ConfigPreview, ServiceError> {
+        Err(unused())
     }
     fn write_config(
         &self,
         _: &matrix_delegate::domain::Plan,
-        _: &matrix_delegate::tui::services::ConfigPreview,
-    ) -> Result<matrix_delegate::tui::services::WriteOutcome, String> {
-        Err("unused".into())
+        _: &matrix_delegate::tui::data::ConfigPreview,
+    ) -> Result<matrix_delegate::tui::data::WriteOutcome, ServiceError> {
+        Err(unused())
     }
     fn save_artifacts(
         &self,
         _: &std::path::Path,
         _: &[matrix_delegate::generate::Artifact],
-    ) -> Result<matrix_delegate::tui::services::SavedFiles, String> {
-        Err("unused".into())
+    ) -> Result<matrix_delegate::tui::data::SavedFiles, ServiceError> {
+        Err(unused())
     }
     fn export_report(
         &self,
         _: &std::path::Path,
         _: &matrix_delegate::report::Report,
-    ) -> Result<Vec<std::path::PathBuf>, String> {
-        Err("unused".into())
+    ) -> Result<Vec<std::path::PathBuf>, ServiceError> {
+        Err(unused())
     }
 }
 

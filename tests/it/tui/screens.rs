@@ -9,7 +9,7 @@ use insta::assert_snapshot;
 
 use matrix_delegate::check::model::{CheckEvent, CheckId};
 use matrix_delegate::domain::{Answers, ServerName};
-use matrix_delegate::tui::services::{ConfigPreview, ConfigStatus, Expected};
+use matrix_delegate::tui::data::{ConfigPreview, ConfigStatus, Expected};
 use matrix_delegate::tui::state::{Overlay, PreviewState, State};
 use matrix_delegate::tui::{Msg, update};
 

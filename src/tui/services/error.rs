@@ -1,0 +1,74 @@
+//! Why a service could not do what a command asked. The runtime shows the
+//! message; nothing in the wizard decides anything from its text.
+
+use std::io;
+use std::path::PathBuf;
+
+use crate::config_file::{FileError, PrepareError};
+use crate::probe::SetupError;
+use crate::sim::SimError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The config file could not be read, or the edit for the plan was
+    /// refused (invalid TOML, another `server_name`, ...).
+    #[error(transparent)]
+    Prepare(#[from] PrepareError),
+    /// The config file could not be written (or changed after the diff).
+    #[error(transparent)]
+    File(#[from] FileError),
+    /// The config file already holds exactly the plan's settings.
+    #[error("{} already has these settings", .0.display())]
+    AlreadyWritten(PathBuf),
+    /// Saving with no generated artifact.
+    #[error("there is nothing to save (no files were generated)")]
+    NothingToSave,
+    /// An artifact's file exists with other content.
+    #[error(
+        "{} already exists with other content; choose an empty folder (nothing was written)",
+        .0.display()
+    )]
+    WouldReplace(PathBuf),
+    /// An artifact's file name would leave the output folder.
+    #[error("refusing the file name `{0}`: it leaves the output folder")]
+    LeavesFolder(String),
+    /// A report file of that name exists already.
+    #[error("{} already exists; choose another name (nothing was written)", .0.display())]
+    ReportExists(PathBuf),
+    /// Reading, creating or writing a file the wizard saves failed.
+    #[error("cannot {doing} {}: {source}", .path.display())]
+    Io {
+        doing: &'static str,
+        path: PathBuf,
+        source: io::Error,
+    },
+    /// The network of the checks could not be set up (resolver
+    /// configuration, trusted roots).
+    #[error(transparent)]
+    Network(#[from] SetupError),
+    /// No built-in simulated deployment by that name (or a broken one).
+    #[error(transparent)]
+    Scenario(SimError),
+    /// The simulated deployment's servers could not start.
+    #[error("cannot start the simulated deployment {name}: {source}")]
+    SimStart { name: String, source: SimError },
+    /// `demo` has no simulated deployment running yet.
+    #[error("no simulated deployment is running (pick one first)")]
+    NoDemoRunning,
+    /// A demo start asked of services whose checks go to the real network.
+    #[error("not a demo: the checks go to the real network")]
+    NotADemo,
+    /// Services with no simulated internet at all.
+    #[error("no simulated internet here (only `matrix-delegate demo`)")]
+    NoSimulation,
+}
+
+impl ServiceError {
+    pub(super) fn io(doing: &'static str, path: &std::path::Path, source: io::Error) -> Self {
+        ServiceError::Io {
+            doing,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
