@@ -4,8 +4,6 @@
 //! key tables' own tests (each action bound somewhere, update matching every
 //! action exhaustively) this keeps the help and the keys in step.
 
-mod tui_support;
-
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -18,7 +16,7 @@ use matrix_delegate::tui::keys::{self, Action, ChecksAction, Context, Key};
 use matrix_delegate::tui::state::{Overlay, State};
 use matrix_delegate::tui::{Msg, update};
 
-use tui_support::*;
+use crate::support::tui::*;
 
 /// A key event for a binding (`Any`: a letter no table binds on its own).
 fn event(key: Key) -> KeyEvent {
