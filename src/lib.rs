@@ -16,5 +16,6 @@ pub mod probe;
 pub mod report;
 pub mod safe_text;
 pub mod sim;
+pub mod toml_syntax;
 pub mod tui;
 pub mod words;

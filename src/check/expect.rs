@@ -3,7 +3,7 @@
 //! `--expect-server` / `--expect-client`. Verdicts compare every observed
 //! value with these and say which side is wrong.
 
-use super::remedy::DEFAULT_UPSTREAM;
+use crate::domain::answers::DEFAULT_UPSTREAM;
 use crate::domain::plan::WellKnownSection;
 use crate::domain::{Deployment, DnsRecord, FederationEndpoint, Plan, Proxy, ServerName, Strategy};
 use crate::matrix::client_discovery::parse_http_url;

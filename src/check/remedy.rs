@@ -3,9 +3,6 @@
 
 use crate::domain::{Deployment, Proxy};
 
-/// Default address of the homeserver behind the proxy (DESIGN.md section 8).
-pub const DEFAULT_UPSTREAM: &str = "127.0.0.1:8008";
-
 fn indent(lines: &str) -> String {
     lines
         .lines()
@@ -243,6 +240,7 @@ pub fn cache_control(proxy: Option<Proxy>, site: &str, secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::answers::DEFAULT_UPSTREAM;
 
     #[test]
     fn cors_remedy_names_the_proxy_and_the_line() {

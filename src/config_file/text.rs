@@ -100,25 +100,6 @@ pub fn indentation(line: &str) -> &str {
     &line[..line.len() - trimmed.len()]
 }
 
-/// A TOML basic string holding `value` exactly (TOML 1.0, "String").
-pub fn toml_string(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('"');
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// Text from a file or the environment made safe for a terminal: control
 /// characters (escape sequences included) are shown as `\u{..}` instead of
 /// being interpreted; tabs are kept.
@@ -165,12 +146,6 @@ mod tests {
         assert_eq!(l.end(2), body.len());
         assert_eq!(l.column_of(body, 4), 2);
         assert_eq!(Lines::new("a\n").count(), 1);
-    }
-
-    #[test]
-    fn strings_are_escaped() {
-        assert_eq!(toml_string("https://x/"), "\"https://x/\"");
-        assert_eq!(toml_string("a\"b\\c\u{1b}"), "\"a\\\"b\\\\c\\u001B\"");
     }
 
     #[test]
