@@ -173,6 +173,35 @@ fn normalise_is_passed_through() {
 }
 
 #[test]
+fn the_diff_shows_bidi_overrides_and_invisible_characters_escaped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("conduwuit.toml");
+    // A comment next to the changed key (so in the diff's context) and the
+    // old value itself carry the characters, raw.
+    fs::write(
+        &path,
+        "[global]\nserver_name = \"example.com\"\n\n[global.well_known]\n\
+         # owner: admin\u{202e}moc.elpmaxe\n\
+         client = \"https://old\u{200b}.example.com\"\n",
+    )
+    .expect("write");
+    let r = run(&path, &seed_plan(), (true, false, false), false, false);
+    assert_eq!(r.code, EXIT_OK, "{}", r.out);
+    assert!(!r.out.contains(['\u{202e}', '\u{200b}']), "{}", r.out);
+    assert!(
+        r.out.contains("\n # owner: admin\\u{202e}moc.elpmaxe\n"),
+        "{}",
+        r.out
+    );
+    assert!(
+        r.out
+            .contains("\n-client = \"https://old\\u{200b}.example.com\"\n"),
+        "{}",
+        r.out
+    );
+}
+
+#[test]
 fn the_flags_flatten_into_a_command() {
     use clap::Parser;
     use matrix_delegate::cli::write_config::{WriteConfigFlags, run_from_flags};

@@ -1,5 +1,5 @@
 //! Drawing. Reads the state, never changes it; all outside text goes
-//! through [`safe_text`].
+//! through [`safe_text`] (the crate's [`crate::safe_text::display`]).
 
 mod check_rows;
 pub mod checks;
@@ -7,7 +7,6 @@ mod demo;
 mod form;
 pub mod overlay;
 pub mod review;
-mod safe_text;
 mod server_path;
 pub mod strategy;
 pub mod theme;
@@ -18,7 +17,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-pub use safe_text::{MAX_SHOWN_CHARS, safe_text};
+pub use crate::safe_text::display as safe_text;
 pub use theme::Theme;
 
 use super::keys;
