@@ -8,6 +8,7 @@ pub mod check;
 pub mod cli;
 pub mod config_file;
 pub mod domain;
+pub mod exit;
 pub mod finding;
 pub mod generate;
 pub mod matrix;

@@ -7,8 +7,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use config_support::{fixture, seed_plan};
-use matrix_delegate::cli::write_config::{EXIT_OK, EXIT_REFUSED, WriteConfigRequest, write_config};
+use matrix_delegate::cli::write_config::{WriteConfigRequest, write_config};
 use matrix_delegate::domain::Plan;
+use matrix_delegate::exit::Exit;
 
 fn setup(name: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -26,7 +27,7 @@ fn backups(dir: &Path) -> usize {
 }
 
 struct Run {
-    code: i32,
+    code: Exit,
     out: String,
     asked: Vec<String>,
 }
@@ -63,7 +64,7 @@ fn run(
 fn dry_run_prints_the_diff_and_writes_nothing() {
     let (dir, path) = setup("placeholders.toml");
     let r = run(&path, &seed_plan(), (true, false, false), false, false);
-    assert_eq!(r.code, EXIT_OK, "{}", r.out);
+    assert_eq!(r.code, Exit::Ok, "{}", r.out);
     assert!(
         r.out
             .contains("\n-#client =\n+client = \"https://matrix.example.com\"\n"),
@@ -87,7 +88,7 @@ fn dry_run_prints_the_diff_and_writes_nothing() {
 fn without_yes_and_without_a_terminal_it_refuses_instead_of_hanging() {
     let (dir, path) = setup("placeholders.toml");
     let r = run(&path, &seed_plan(), (false, false, false), false, true);
-    assert_eq!(r.code, EXIT_REFUSED);
+    assert_eq!(r.code, Exit::Failed);
     assert!(r.out.contains("stdin is not a terminal"), "{}", r.out);
     assert!(r.asked.is_empty(), "nobody is asked");
     assert_eq!(
@@ -101,7 +102,7 @@ fn without_yes_and_without_a_terminal_it_refuses_instead_of_hanging() {
 fn a_no_answer_writes_nothing() {
     let (dir, path) = setup("placeholders.toml");
     let r = run(&path, &seed_plan(), (false, false, false), true, false);
-    assert_eq!(r.code, EXIT_REFUSED);
+    assert_eq!(r.code, Exit::Failed);
     assert_eq!(r.asked.len(), 1);
     assert!(r.asked[0].starts_with("Write these changes to "));
     assert_eq!(
@@ -115,7 +116,7 @@ fn a_no_answer_writes_nothing() {
 fn yes_writes_with_a_backup_and_a_second_run_changes_nothing() {
     let (dir, path) = setup("placeholders.toml");
     let r = run(&path, &seed_plan(), (false, false, false), true, true);
-    assert_eq!(r.code, EXIT_OK, "{}", r.out);
+    assert_eq!(r.code, Exit::Ok, "{}", r.out);
     assert!(r.out.contains("\nWritten: "), "{}", r.out);
     assert!(r.out.contains("\nBackup:  "), "{}", r.out);
     let written = fs::read_to_string(&path).expect("read");
@@ -123,7 +124,7 @@ fn yes_writes_with_a_backup_and_a_second_run_changes_nothing() {
     assert_eq!(backups(dir.path()), 1);
 
     let r = run(&path, &seed_plan(), (false, true, false), false, false);
-    assert_eq!(r.code, EXIT_OK);
+    assert_eq!(r.code, Exit::Ok);
     assert!(
         r.out
             .contains("already has these settings: nothing to change"),
@@ -138,7 +139,7 @@ fn yes_writes_with_a_backup_and_a_second_run_changes_nothing() {
 fn refusals_are_explained_and_change_nothing() {
     let (_dir, path) = setup("server_name_mismatch.toml");
     let r = run(&path, &seed_plan(), (false, true, false), false, false);
-    assert_eq!(r.code, EXIT_REFUSED);
+    assert_eq!(r.code, Exit::Failed);
     assert!(r.out.contains("cannot change without wiping"), "{}", r.out);
     assert_eq!(
         fs::read_to_string(&path).expect("read"),
@@ -147,7 +148,7 @@ fn refusals_are_explained_and_change_nothing() {
 
     let (_dir, path) = setup("invalid.toml");
     let r = run(&path, &seed_plan(), (false, true, false), false, false);
-    assert_eq!(r.code, EXIT_REFUSED);
+    assert_eq!(r.code, Exit::Failed);
     assert!(r.out.contains("line 5, column"), "{}", r.out);
     assert!(r.out.contains("Nothing was changed"), "{}", r.out);
 
@@ -158,7 +159,7 @@ fn refusals_are_explained_and_change_nothing() {
         false,
         false,
     );
-    assert_eq!(r.code, EXIT_REFUSED);
+    assert_eq!(r.code, Exit::Failed);
     assert!(r.out.contains("no such file"), "{}", r.out);
 }
 
@@ -166,7 +167,7 @@ fn refusals_are_explained_and_change_nothing() {
 fn normalise_is_passed_through() {
     let (_dir, path) = setup("inline_table.toml");
     let r = run(&path, &seed_plan(), (false, true, true), false, false);
-    assert_eq!(r.code, EXIT_OK, "{}", r.out);
+    assert_eq!(r.code, Exit::Ok, "{}", r.out);
     let text = fs::read_to_string(&path).expect("read");
     assert!(text.contains("[global.well_known] # delegation\n"));
     assert!(!text.contains("well_known = {"));
@@ -186,7 +187,7 @@ fn the_diff_shows_bidi_overrides_and_invisible_characters_escaped() {
     )
     .expect("write");
     let r = run(&path, &seed_plan(), (true, false, false), false, false);
-    assert_eq!(r.code, EXIT_OK, "{}", r.out);
+    assert_eq!(r.code, Exit::Ok, "{}", r.out);
     assert!(!r.out.contains(['\u{202e}', '\u{200b}']), "{}", r.out);
     assert!(
         r.out.contains("\n # owner: admin\\u{202e}moc.elpmaxe\n"),

@@ -9,6 +9,7 @@ use clap::{Args, Subcommand};
 use crate::config_file::locate::{Located, locate_here};
 use crate::config_file::render::render_report;
 use crate::config_file::{inspect, write};
+use crate::exit::Exit;
 
 #[derive(Debug, Args)]
 pub struct ConfigArgs {
@@ -28,8 +29,8 @@ pub enum ConfigCommand {
     },
 }
 
-/// Runs the subcommand; returns the exit code (0 shown, 1 failed).
-pub fn run(args: &ConfigArgs) -> i32 {
+/// Runs the subcommand: [`Exit::Ok`] when shown, [`Exit::Failed`] otherwise.
+pub fn run(args: &ConfigArgs) -> Exit {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match &args.command {
@@ -49,19 +50,19 @@ pub fn process_env() -> Vec<(String, String)> {
         .collect()
 }
 
-fn show(flag: Option<&std::path::Path>, env: &[(String, String)], out: &mut dyn Write) -> i32 {
+fn show(flag: Option<&std::path::Path>, env: &[(String, String)], out: &mut dyn Write) -> Exit {
     let located = match locate_here(flag) {
         Ok(l) => l,
         Err(e) => {
             let _ = writeln!(out, "error: {e}");
-            return 1;
+            return Exit::Failed;
         }
     };
     show_located(&located, env, out)
 }
 
 /// `config show` for an already located file (the testable core).
-pub fn show_located(located: &Located, env: &[(String, String)], out: &mut dyn Write) -> i32 {
+pub fn show_located(located: &Located, env: &[(String, String)], out: &mut dyn Write) -> Exit {
     let _ = writeln!(out, "Config file:  {}", located.path.display());
     let _ = writeln!(out, "              ({})", located.explain());
     for note in &located.notes {
@@ -71,7 +72,7 @@ pub fn show_located(located: &Located, env: &[(String, String)], out: &mut dyn W
         Ok(l) => l,
         Err(e) => {
             let _ = writeln!(out, "error: {e}");
-            return 1;
+            return Exit::Failed;
         }
     };
     if loaded.target != located.path && loaded.target.is_absolute() && located.path.is_symlink() {
@@ -84,11 +85,11 @@ pub fn show_located(located: &Located, env: &[(String, String)], out: &mut dyn W
     match inspect(&loaded.text, env) {
         Ok(report) => {
             let _ = write!(out, "\n{}", render_report(&report));
-            0
+            Exit::Ok
         }
         Err(e) => {
             let _ = writeln!(out, "error: {}: {e}", located.path.display());
-            1
+            Exit::Failed
         }
     }
 }

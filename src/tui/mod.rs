@@ -35,6 +35,6 @@ pub use update::update;
 pub use view::render;
 
 /// `matrix-delegate` with no subcommand: runs the wizard on this terminal.
-pub fn run_wizard() -> std::process::ExitCode {
+pub fn run_wizard() -> crate::exit::Exit {
     runtime::launch::wizard(std::sync::Arc::new(services::BuiltinServices::system()))
 }
