@@ -133,4 +133,11 @@ fn bidi_overrides_and_invisible_characters_are_shown_escaped() {
     assert!(!out.contains(['\u{202e}', '\u{200b}']), "{out}");
     assert!(out.contains("https://evil\\u{202e}moc.example/"), "{out}");
     assert!(out.contains("matrix\\u{200b}.example.com:443"), "{out}");
+
+    // The path itself, named by the environment, is outside text too.
+    let named = dir.path().join("conduwuit\u{202e}lmot.toml");
+    std::fs::copy(&path, &named).expect("copy");
+    let out = show(&[], &[("CONTINUWUITY_CONFIG", &named.to_string_lossy())]);
+    assert!(!out.contains(['\u{202e}', '\u{200b}']), "{out}");
+    assert!(out.contains("conduwuit\\u{202e}lmot.toml"), "{out}");
 }

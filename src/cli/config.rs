@@ -10,6 +10,7 @@ use crate::config_file::locate::{Located, locate_here};
 use crate::config_file::render::render_report;
 use crate::config_file::{inspect, write};
 use crate::exit::Exit;
+use crate::safe_text::printable;
 
 #[derive(Debug, Args)]
 pub struct ConfigArgs {
@@ -54,24 +55,28 @@ fn show(flag: Option<&std::path::Path>, env: &[(String, String)], out: &mut dyn 
     let located = match locate_here(flag) {
         Ok(l) => l,
         Err(e) => {
-            let _ = writeln!(out, "error: {e}");
+            let _ = writeln!(out, "error: {}", printable(&e.to_string()));
             return Exit::Failed;
         }
     };
     show_located(&located, env, out)
 }
 
-/// `config show` for an already located file (the testable core).
+/// `config show` for an already located file (the testable core). Paths
+/// (from the environment, a symlink) and errors (which may quote the file)
+/// are outside text: they are printed through [`printable`], like the
+/// report's values.
 pub fn show_located(located: &Located, env: &[(String, String)], out: &mut dyn Write) -> Exit {
-    let _ = writeln!(out, "Config file:  {}", located.path.display());
-    let _ = writeln!(out, "              ({})", located.explain());
+    let shown = printable(&located.path.display().to_string());
+    let _ = writeln!(out, "Config file:  {shown}");
+    let _ = writeln!(out, "              ({})", printable(&located.explain()));
     for note in &located.notes {
-        let _ = writeln!(out, "              note: {note}");
+        let _ = writeln!(out, "              note: {}", printable(note));
     }
     let loaded = match write::read(&located.path) {
         Ok(l) => l,
         Err(e) => {
-            let _ = writeln!(out, "error: {e}");
+            let _ = writeln!(out, "error: {}", printable(&e.to_string()));
             return Exit::Failed;
         }
     };
@@ -79,7 +84,7 @@ pub fn show_located(located: &Located, env: &[(String, String)], out: &mut dyn W
         let _ = writeln!(
             out,
             "              (a symlink to {})",
-            loaded.target.display()
+            printable(&loaded.target.display().to_string())
         );
     }
     match inspect(&loaded.text, env) {
@@ -88,7 +93,7 @@ pub fn show_located(located: &Located, env: &[(String, String)], out: &mut dyn W
             Exit::Ok
         }
         Err(e) => {
-            let _ = writeln!(out, "error: {}: {e}", located.path.display());
+            let _ = writeln!(out, "error: {shown}: {}", printable(&e.to_string()));
             Exit::Failed
         }
     }

@@ -10,6 +10,7 @@ use clap::Args;
 use crate::config_file::{EditOptions, prepare, write};
 use crate::domain::Plan;
 use crate::exit::Exit;
+use crate::safe_text::printable;
 
 /// The flags, ready to `#[command(flatten)]` into a command's arguments.
 #[derive(Debug, Clone, Default, Args)]
@@ -47,6 +48,8 @@ pub struct WriteConfigRequest<'a> {
 /// warnings and the server-name guard); `confirm` asks the question it is
 /// given and says whether the answer was yes. [`Exit::Ok`] when written,
 /// already right, or a dry run; [`Exit::Failed`] when refused or failed.
+/// Everything printed that may quote the file (errors, notes, changes, the
+/// diff) or name it goes through [`printable`].
 pub fn write_config(
     req: &WriteConfigRequest,
     plan: &Plan,
@@ -54,20 +57,20 @@ pub fn write_config(
     out: &mut dyn Write,
     confirm: &mut dyn FnMut(&str) -> bool,
 ) -> Exit {
-    let shown = req.path.display();
+    let shown = printable(&req.path.display().to_string());
     let options = EditOptions {
         normalise: req.normalise,
     };
     let prepared = match prepare(req.path, plan, options, env) {
         Ok(p) => p,
         Err(e) => {
-            let _ = writeln!(out, "error: {e}");
+            let _ = writeln!(out, "error: {}", printable(&e.to_string()));
             return Exit::Failed;
         }
     };
     let edit = &prepared.edit;
     for note in &edit.notes {
-        let _ = writeln!(out, "note: {note}");
+        let _ = writeln!(out, "note: {}", printable(note));
     }
     if edit.is_noop() {
         let _ = writeln!(
@@ -79,7 +82,7 @@ pub fn write_config(
     let _ = write!(out, "{}", prepared.diff());
     let _ = writeln!(out, "\nChanges:");
     for c in &edit.changes {
-        let _ = writeln!(out, "  line {}: {}", c.line, c.description);
+        let _ = writeln!(out, "  line {}: {}", c.line, printable(&c.description));
     }
     if req.dry_run {
         let _ = writeln!(out, "\nDry run: nothing was written.");
@@ -101,16 +104,21 @@ pub fn write_config(
     }
     match write::write(&prepared.loaded, &edit.after) {
         Ok(w) => {
-            let _ = writeln!(out, "\nWritten: {}", w.target.display());
-            let _ = writeln!(out, "Backup:  {}", w.backup.display());
+            let target = w.target.display().to_string();
+            let _ = writeln!(out, "\nWritten: {}", printable(&target));
+            let _ = writeln!(
+                out,
+                "Backup:  {}",
+                printable(&w.backup.display().to_string())
+            );
             if let Some(warning) = w.warning {
-                let _ = writeln!(out, "warning: {warning}");
+                let _ = writeln!(out, "warning: {}", printable(&warning.to_string()));
             }
             let _ = writeln!(out, "Restart the homeserver for the change to take effect.");
             Exit::Ok
         }
         Err(e) => {
-            let _ = writeln!(out, "error: {e}");
+            let _ = writeln!(out, "error: {}", printable(&e.to_string()));
             Exit::Failed
         }
     }
