@@ -14,6 +14,7 @@ use crate::domain::answers::DEFAULT_UPSTREAM;
 use crate::domain::{Answers, Deployment, Field, Plan, Proxy, Strategy, plan};
 use crate::exit::Exit;
 use crate::generate::{Artifact, artifacts};
+use crate::safe_text::printable;
 
 #[derive(Debug, Clone, Args)]
 pub struct GenerateArgs {
@@ -209,7 +210,8 @@ pub fn run_with(args: &GenerateArgs, out: &mut impl Write, err: &mut impl Write)
         Ok(p) => p,
         Err(errors) => {
             for e in &errors {
-                let _ = writeln!(err, "error: {}: {}", e.flag, e.message);
+                // The message quotes the value as typed: outside text.
+                let _ = writeln!(err, "error: {}: {}", e.flag, printable(&e.message));
             }
             let _ = writeln!(
                 err,
@@ -219,7 +221,12 @@ pub fn run_with(args: &GenerateArgs, out: &mut impl Write, err: &mut impl Write)
         }
     };
     for n in &plan.notices {
-        let _ = writeln!(err, "warning: {}: {}", n.field.flag(), n.message);
+        let _ = writeln!(
+            err,
+            "warning: {}: {}",
+            n.field.flag(),
+            printable(&n.message)
+        );
     }
     let all = artifacts(&plan);
     // Editing the config replaces printing: the diff is what the operator reads.
@@ -241,7 +248,7 @@ pub fn run_with(args: &GenerateArgs, out: &mut impl Write, err: &mut impl Write)
                 Exit::Ok
             }
             Err(message) => {
-                let _ = writeln!(err, "error: {message}");
+                let _ = writeln!(err, "error: {}", printable(&message));
                 Exit::Failed
             }
         },

@@ -26,6 +26,7 @@ use crate::probe::{
 use crate::report::Report;
 use crate::report::text::TextOptions;
 use crate::report::{json, markdown, text};
+use crate::safe_text::printable;
 use crate::sim::{Scenario, Sim};
 
 #[derive(Debug, Clone, Args)]
@@ -194,7 +195,8 @@ pub fn run(args: &CheckArgs) -> Exit {
     let ex = match expectations(args, &process_env()) {
         Ok(ex) => ex,
         Err(UsageError(message)) => {
-            eprintln!("error: {message}");
+            // The message may quote the config file or a typed value.
+            eprintln!("error: {}", printable(&message));
             return Exit::Usage;
         }
     };
@@ -227,7 +229,7 @@ async fn check(args: &CheckArgs, ex: Expectations) -> Exit {
                 (options, Some(sim))
             }
             Err(message) => {
-                eprintln!("error: --sim {name}: {message}");
+                eprintln!("error: --sim {name}: {}", printable(&message));
                 return Exit::Failed;
             }
         },
@@ -235,7 +237,7 @@ async fn check(args: &CheckArgs, ex: Expectations) -> Exit {
     let net = match Net::new(options) {
         Ok(net) => net,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", printable(&e.to_string()));
             return setup_exit(&e);
         }
     };

@@ -8,6 +8,7 @@ use crate::check::expect::Expectations;
 use crate::cli::check::{CheckArgs, net_options, setup_exit};
 use crate::exit::Exit;
 use crate::probe::Net;
+use crate::safe_text::printable;
 use crate::tui::runtime::launch::check_screen;
 use crate::tui::services::{BuiltinServices, Expected, NetSource};
 
@@ -45,7 +46,7 @@ fn validate(options: &crate::probe::NetOptions) -> Result<(), Exit> {
     // The resolver is set up inside a runtime, as it is for a real run.
     runtime.block_on(async {
         Net::new(options.clone()).map(drop).map_err(|e| {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", printable(&e.to_string()));
             setup_exit(&e)
         })
     })
