@@ -1,7 +1,9 @@
-//! Making network-derived text safe to show. A server must not be able to
-//! repaint the operator's terminal, hide text with bidi overrides or break a
-//! report's layout: every string that came from the network goes through
-//! here before a human sees it (text report, Markdown, TUI).
+//! Making outside text safe to show. A server, a config file or an
+//! environment variable must not be able to repaint the operator's terminal,
+//! hide text with bidi overrides or break a report's layout: every string
+//! that did not come from this program goes through here before a human sees
+//! it (text report, Markdown, `config show`, the diff before a config write,
+//! the wizard), so all of them show the same escapes.
 //!
 //! Control characters (C0, DEL, C1: ESC, CSI, OSC...), bidi controls and
 //! invisible characters are shown as escapes (`\x1b`, `\u{202e}`); invalid
@@ -33,14 +35,37 @@ pub fn block(text: &str, max_per_line: usize) -> String {
         .join("\n")
 }
 
+/// Text from a file or the environment as the command line prints it
+/// (`config show`, the diff before a config write): like [`line`], except
+/// that a tab is kept (a terminal shows it as space, and config files indent
+/// with it) and nothing is cut (a value must be seen whole to be fixed).
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == '\t' {
+            out.push(c);
+        } else {
+            out.push_str(&escape_char(c, true));
+        }
+    }
+    out
+}
+
 /// Spaces a tab becomes in [`display`].
 pub const TAB_SPACES: &str = "    ";
 
+/// Longest piece of outside text [`display`] shows at once; the rest is cut
+/// with `…`.
+pub const MAX_SHOWN_CHARS: usize = 2000;
+
 /// One line for a terminal UI that draws text cell by cell (the wizard):
-/// like [`line`], except that a tab becomes [`TAB_SPACES`] (its width on
-/// screen is otherwise unknowable, and `\t` would mangle indented config
-/// and proxy files), and text that needs no change is borrowed, not copied.
-pub fn display(text: &str, max: usize) -> Cow<'_, str> {
+/// like [`line`] with at most [`MAX_SHOWN_CHARS`] characters, except that a
+/// tab becomes [`TAB_SPACES`] (its width on screen is otherwise unknowable,
+/// and `\t` would mangle indented config and proxy files), and text that
+/// needs no change is borrowed, not copied. Newlines are escaped too:
+/// callers that show several lines split the raw text on `'\n'` first.
+pub fn display(text: &str) -> Cow<'_, str> {
+    let max = MAX_SHOWN_CHARS;
     if !text.chars().any(is_unsafe) && text.chars().nth(max).is_none() {
         return Cow::Borrowed(text);
     }
@@ -214,18 +239,43 @@ mod tests {
     #[test]
     fn display_expands_tabs_and_borrows_safe_text() {
         assert!(matches!(
-            display("matrix.example.com ✔ ü", 100),
+            display("matrix.example.com:443 ✔ ü"),
             Cow::Borrowed(_)
         ));
-        assert_eq!(display("\treverse_proxy x", 100), "    reverse_proxy x");
-        assert_eq!(
-            display("a\x1b[2Jb\n\u{202e}", 100),
-            "a\\x1b[2Jb\\n\\u{202e}"
-        );
+        assert_eq!(display("\treverse_proxy x"), "    reverse_proxy x");
+        assert_eq!(display("a\x1b[2Jb\n\u{202e}"), "a\\x1b[2Jb\\n\\u{202e}");
+        assert_eq!(display("x\ny\r\t."), "x\\ny\\r    .");
+        assert_eq!(display("\u{9b}31m"), "\\x9b31m");
+        assert_eq!(display("\u{7}\u{7f}"), "\\x07\\x7f");
+        assert_eq!(display("a\u{200b}b"), "a\\u{200b}b");
+    }
+
+    #[test]
+    fn display_caps_huge_text() {
+        let huge = "x".repeat(MAX_SHOWN_CHARS + 500);
+        let shown = display(&huge);
+        assert_eq!(shown.chars().count(), MAX_SHOWN_CHARS + 1);
+        assert!(shown.ends_with("x…"));
+        let exact = "x".repeat(MAX_SHOWN_CHARS);
+        assert!(matches!(display(&exact), Cow::Borrowed(_)));
         // The cap counts what is shown, and never splits an escape.
-        assert_eq!(display("abcdef", 3), "abc…");
-        assert_eq!(display("ab\tc", 4), "ab…");
-        assert!(matches!(display("abc", 3), Cow::Borrowed(_)));
+        let tabbed = format!("{}\tc", "x".repeat(MAX_SHOWN_CHARS - 2));
+        assert_eq!(
+            display(&tabbed),
+            format!("{}…", "x".repeat(MAX_SHOWN_CHARS - 2))
+        );
+    }
+
+    #[test]
+    fn printable_keeps_tabs_and_escapes_the_rest() {
+        assert_eq!(printable("a\u{1b}[31mb\tc"), "a\\x1b[31mb\tc");
+        assert_eq!(
+            printable("admin\u{202e}moc.elpmaxe zero\u{200b}width"),
+            "admin\\u{202e}moc.elpmaxe zero\\u{200b}width"
+        );
+        assert_eq!(printable("two\nlines\r"), "two\\nlines\\r");
+        let long = "y".repeat(5000);
+        assert_eq!(printable(&long), long);
     }
 
     #[test]

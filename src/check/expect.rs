@@ -3,9 +3,11 @@
 //! `--expect-server` / `--expect-client`. Verdicts compare every observed
 //! value with these and say which side is wrong.
 
-use super::remedy::DEFAULT_UPSTREAM;
+use crate::domain::answers::DEFAULT_UPSTREAM;
 use crate::domain::plan::WellKnownSection;
-use crate::domain::{Deployment, DnsRecord, FederationEndpoint, Plan, Proxy, ServerName, Strategy};
+use crate::domain::{
+    Deployment, DnsRecord, FederationEndpoint, Plan, Proxy, ServerName, SrvService, Strategy,
+};
 use crate::matrix::client_discovery::parse_http_url;
 
 /// Where the expectations come from (decides how a mismatch is worded).
@@ -66,7 +68,7 @@ impl Expectations {
                 DnsRecord::Srv {
                     name, port, target, ..
                 } => Some(ExpectedSrv {
-                    owner: DnsRecord::srv_owner(&name),
+                    owner: SrvService::Federation.owner(&name),
                     port,
                     target,
                 }),

@@ -3,8 +3,15 @@
 
 use crate::domain::{Deployment, Proxy};
 
-/// Default address of the homeserver behind the proxy (DESIGN.md section 8).
-pub const DEFAULT_UPSTREAM: &str = "127.0.0.1:8008";
+/// HAProxy: remembers the request path for the response rules below. A
+/// `http-response` rule cannot use `path` (the request is gone by then;
+/// HAProxy warns the condition "will never match"), so it tests this
+/// variable instead.
+const HAPROXY_KEEP_PATH: &str = "http-request set-var(txn.matrix_path) path";
+
+/// HAProxy: the condition "the request was for `/.well-known/matrix/`", as
+/// a response rule can test it (after [`HAPROXY_KEEP_PATH`]).
+const HAPROXY_IF_WELL_KNOWN: &str = "if { var(txn.matrix_path) -m beg /.well-known/matrix/ }";
 
 fn indent(lines: &str) -> String {
     lines
@@ -33,9 +40,9 @@ pub fn cors_well_known(proxy: Option<Proxy>, site: &str) -> String {
         ),
         Some(Proxy::Haproxy) => format!(
             "In the HAProxy frontend serving {site} add:\n{}",
-            indent(
-                "http-response set-header Access-Control-Allow-Origin \"*\" if { path_beg /.well-known/matrix/ }"
-            )
+            indent(&format!(
+                "{HAPROXY_KEEP_PATH}\nhttp-response set-header Access-Control-Allow-Origin \"*\" {HAPROXY_IF_WELL_KNOWN}"
+            ))
         ),
         Some(Proxy::Traefik) => format!(
             "Add a headers middleware to the router serving {site}'s /.well-known/matrix/ (Docker labels):\n{}",
@@ -169,18 +176,22 @@ pub fn no_redirect(proxy: Option<Proxy>, site: &str, upstream: &str) -> String {
 /// Making a static file server send `Content-Type: application/json`.
 pub fn content_type_json(proxy: Option<Proxy>, site: &str) -> String {
     let line = match proxy {
-        Some(Proxy::Caddy) => "header /.well-known/matrix/* Content-Type application/json",
+        Some(Proxy::Caddy) => {
+            "header /.well-known/matrix/* Content-Type application/json".to_string()
+        }
         Some(Proxy::Nginx) => {
-            "default_type application/json;   # inside location /.well-known/matrix/"
+            "default_type application/json;   # inside location /.well-known/matrix/".to_string()
         }
         Some(Proxy::Apache) => {
             "<Location \"/.well-known/matrix/\">\n  ForceType application/json\n</Location>"
+                .to_string()
         }
-        Some(Proxy::Haproxy) => {
-            "http-response set-header Content-Type application/json if { path_beg /.well-known/matrix/ }"
-        }
+        Some(Proxy::Haproxy) => format!(
+            "{HAPROXY_KEEP_PATH}\nhttp-response set-header Content-Type application/json {HAPROXY_IF_WELL_KNOWN}"
+        ),
         Some(Proxy::Traefik) => {
             "traefik.http.middlewares.matrix-json.headers.customresponseheaders.Content-Type=application/json"
+                .to_string()
         }
         Some(Proxy::Static) | None => {
             return format!(
@@ -191,7 +202,7 @@ pub fn content_type_json(proxy: Option<Proxy>, site: &str) -> String {
     };
     format!(
         "Send `Content-Type: application/json` for {site}/.well-known/matrix/*:\n{}",
-        indent(line)
+        indent(&line)
     )
 }
 
@@ -226,7 +237,7 @@ pub fn cache_control(proxy: Option<Proxy>, site: &str, secs: u64) -> String {
             "<Location \"/.well-known/matrix/\">\n  Header always set Cache-Control \"max-age={secs}\"\n</Location>"
         ),
         Some(Proxy::Haproxy) => format!(
-            "http-response set-header Cache-Control \"max-age={secs}\" if {{ path_beg /.well-known/matrix/ }}"
+            "{HAPROXY_KEEP_PATH}\nhttp-response set-header Cache-Control \"max-age={secs}\" {HAPROXY_IF_WELL_KNOWN}"
         ),
         Some(Proxy::Traefik) => format!(
             "traefik.http.middlewares.matrix-cache.headers.customresponseheaders.Cache-Control=max-age={secs}"
@@ -243,6 +254,7 @@ pub fn cache_control(proxy: Option<Proxy>, site: &str, secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::answers::DEFAULT_UPSTREAM;
 
     #[test]
     fn cors_remedy_names_the_proxy_and_the_line() {

@@ -9,6 +9,8 @@ use clap::{Args, Subcommand};
 use crate::config_file::locate::{Located, locate_here};
 use crate::config_file::render::render_report;
 use crate::config_file::{inspect, write};
+use crate::exit::Exit;
+use crate::safe_text::printable;
 
 #[derive(Debug, Args)]
 pub struct ConfigArgs {
@@ -28,8 +30,8 @@ pub enum ConfigCommand {
     },
 }
 
-/// Runs the subcommand; returns the exit code (0 shown, 1 failed).
-pub fn run(args: &ConfigArgs) -> i32 {
+/// Runs the subcommand: [`Exit::Ok`] when shown, [`Exit::Failed`] otherwise.
+pub fn run(args: &ConfigArgs) -> Exit {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match &args.command {
@@ -49,46 +51,50 @@ pub fn process_env() -> Vec<(String, String)> {
         .collect()
 }
 
-fn show(flag: Option<&std::path::Path>, env: &[(String, String)], out: &mut dyn Write) -> i32 {
+fn show(flag: Option<&std::path::Path>, env: &[(String, String)], out: &mut dyn Write) -> Exit {
     let located = match locate_here(flag) {
         Ok(l) => l,
         Err(e) => {
-            let _ = writeln!(out, "error: {e}");
-            return 1;
+            let _ = writeln!(out, "error: {}", printable(&e.to_string()));
+            return Exit::Failed;
         }
     };
     show_located(&located, env, out)
 }
 
-/// `config show` for an already located file (the testable core).
-pub fn show_located(located: &Located, env: &[(String, String)], out: &mut dyn Write) -> i32 {
-    let _ = writeln!(out, "Config file:  {}", located.path.display());
-    let _ = writeln!(out, "              ({})", located.explain());
+/// `config show` for an already located file (the testable core). Paths
+/// (from the environment, a symlink) and errors (which may quote the file)
+/// are outside text: they are printed through [`printable`], like the
+/// report's values.
+pub fn show_located(located: &Located, env: &[(String, String)], out: &mut dyn Write) -> Exit {
+    let shown = printable(&located.path.display().to_string());
+    let _ = writeln!(out, "Config file:  {shown}");
+    let _ = writeln!(out, "              ({})", printable(&located.explain()));
     for note in &located.notes {
-        let _ = writeln!(out, "              note: {note}");
+        let _ = writeln!(out, "              note: {}", printable(note));
     }
     let loaded = match write::read(&located.path) {
         Ok(l) => l,
         Err(e) => {
-            let _ = writeln!(out, "error: {e}");
-            return 1;
+            let _ = writeln!(out, "error: {}", printable(&e.to_string()));
+            return Exit::Failed;
         }
     };
     if loaded.target != located.path && loaded.target.is_absolute() && located.path.is_symlink() {
         let _ = writeln!(
             out,
             "              (a symlink to {})",
-            loaded.target.display()
+            printable(&loaded.target.display().to_string())
         );
     }
     match inspect(&loaded.text, env) {
         Ok(report) => {
             let _ = write!(out, "\n{}", render_report(&report));
-            0
+            Exit::Ok
         }
         Err(e) => {
-            let _ = writeln!(out, "error: {}: {e}", located.path.display());
-            1
+            let _ = writeln!(out, "error: {shown}: {}", printable(&e.to_string()));
+            Exit::Failed
         }
     }
 }

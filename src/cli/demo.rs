@@ -2,12 +2,12 @@
 //! internet (DNS and HTTPS servers on loopback with their own certificate
 //! authority). Works with no network at all.
 
-use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Args;
 
 use super::config::process_env;
+use crate::exit::Exit;
 use crate::tui::demo::DemoDeployment;
 use crate::tui::runtime::launch::{launch, no_color_from_env};
 use crate::tui::services::BuiltinServices;
@@ -42,7 +42,7 @@ pub fn after_help() -> String {
     )
 }
 
-pub fn run(args: &DemoArgs) -> ExitCode {
+pub fn run(args: &DemoArgs) -> Exit {
     let no_color = no_color_from_env();
     let (state, cmds) = match &args.scenario {
         None => (State::demo(no_color), Vec::new()),
@@ -51,7 +51,7 @@ pub fn run(args: &DemoArgs) -> ExitCode {
             None => {
                 // The value parser already refused unknown names.
                 eprintln!("error: no demo deployment `{name}`");
-                return ExitCode::from(2);
+                return Exit::Usage;
             }
         },
     };

@@ -6,19 +6,15 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use clap::Args;
 
 use super::write_config::{WriteConfigFlags, run_from_flags};
 use crate::domain::answers::DEFAULT_UPSTREAM;
 use crate::domain::{Answers, Deployment, Field, Plan, Proxy, Strategy, plan};
+use crate::exit::Exit;
 use crate::generate::{Artifact, artifacts};
-
-/// Exit code for invalid input (the same clap uses for usage errors).
-pub const EXIT_INVALID: u8 = 2;
-/// Exit code when the artifacts could not be written.
-pub const EXIT_IO: u8 = 1;
+use crate::safe_text::printable;
 
 #[derive(Debug, Clone, Args)]
 pub struct GenerateArgs {
@@ -201,52 +197,59 @@ fn proxy_help(p: Proxy) -> &'static str {
     }
 }
 
-pub fn run(args: &GenerateArgs) -> ExitCode {
+pub fn run(args: &GenerateArgs) -> Exit {
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
-    ExitCode::from(run_with(args, &mut stdout.lock(), &mut stderr.lock()))
+    run_with(args, &mut stdout.lock(), &mut stderr.lock())
 }
 
-/// [`run`] with explicit output streams; returns the exit code.
-pub fn run_with(args: &GenerateArgs, out: &mut impl Write, err: &mut impl Write) -> u8 {
+/// [`run`] with explicit output streams. [`Exit::Usage`] for invalid
+/// input, [`Exit::Failed`] when nothing could be written.
+pub fn run_with(args: &GenerateArgs, out: &mut impl Write, err: &mut impl Write) -> Exit {
     let plan = match args.answers.to_plan() {
         Ok(p) => p,
         Err(errors) => {
             for e in &errors {
-                let _ = writeln!(err, "error: {}: {}", e.flag, e.message);
+                // The message quotes the value as typed: outside text.
+                let _ = writeln!(err, "error: {}: {}", e.flag, printable(&e.message));
             }
             let _ = writeln!(
                 err,
                 "nothing generated; see `matrix-delegate generate --help` for the choices"
             );
-            return EXIT_INVALID;
+            return Exit::Usage;
         }
     };
     for n in &plan.notices {
-        let _ = writeln!(err, "warning: {}: {}", n.field.flag(), n.message);
+        let _ = writeln!(
+            err,
+            "warning: {}: {}",
+            n.field.flag(),
+            printable(&n.message)
+        );
     }
     let all = artifacts(&plan);
     // Editing the config replaces printing: the diff is what the operator reads.
-    if let Some(code) = run_from_flags(&args.config, &plan, out)
-        && (code != 0 || args.output.out.is_none())
+    if let Some(exit) = run_from_flags(&args.config, &plan, out)
+        && (exit != Exit::Ok || args.output.out.is_none())
     {
-        return u8::try_from(code).unwrap_or(EXIT_IO);
+        return exit;
     }
     match &args.output.out {
         None => {
             print_all(&all, out);
-            0
+            Exit::Ok
         }
         Some(dir) => match write_all(&all, dir, args.output.force) {
             Ok(written) => {
                 for path in written {
                     let _ = writeln!(out, "wrote {}", path.display());
                 }
-                0
+                Exit::Ok
             }
             Err(message) => {
-                let _ = writeln!(err, "error: {message}");
-                EXIT_IO
+                let _ = writeln!(err, "error: {}", printable(&message));
+                Exit::Failed
             }
         },
     }

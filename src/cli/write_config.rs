@@ -9,6 +9,8 @@ use clap::Args;
 
 use crate::config_file::{EditOptions, prepare, write};
 use crate::domain::Plan;
+use crate::exit::Exit;
+use crate::safe_text::printable;
 
 /// The flags, ready to `#[command(flatten)]` into a command's arguments.
 #[derive(Debug, Clone, Default, Args)]
@@ -41,51 +43,50 @@ pub struct WriteConfigRequest<'a> {
     pub interactive: bool,
 }
 
-/// Exit codes: 0 written, already right, or dry run; 1 refused or failed.
-pub const EXIT_OK: i32 = 0;
-pub const EXIT_REFUSED: i32 = 1;
-
 /// Edits the config at `req.path` to hold `plan`'s well-known settings.
 /// `env` is the environment the homeserver runs with (for override
 /// warnings and the server-name guard); `confirm` asks the question it is
-/// given and says whether the answer was yes.
+/// given and says whether the answer was yes. [`Exit::Ok`] when written,
+/// already right, or a dry run; [`Exit::Failed`] when refused or failed.
+/// Everything printed that may quote the file (errors, notes, changes, the
+/// diff) or name it goes through [`printable`].
 pub fn write_config(
     req: &WriteConfigRequest,
     plan: &Plan,
     env: &[(String, String)],
     out: &mut dyn Write,
     confirm: &mut dyn FnMut(&str) -> bool,
-) -> i32 {
-    let shown = req.path.display();
+) -> Exit {
+    let shown = printable(&req.path.display().to_string());
     let options = EditOptions {
         normalise: req.normalise,
     };
     let prepared = match prepare(req.path, plan, options, env) {
         Ok(p) => p,
         Err(e) => {
-            let _ = writeln!(out, "error: {e}");
-            return EXIT_REFUSED;
+            let _ = writeln!(out, "error: {}", printable(&e.to_string()));
+            return Exit::Failed;
         }
     };
     let edit = &prepared.edit;
     for note in &edit.notes {
-        let _ = writeln!(out, "note: {note}");
+        let _ = writeln!(out, "note: {}", printable(note));
     }
     if edit.is_noop() {
         let _ = writeln!(
             out,
             "{shown} already has these settings: nothing to change."
         );
-        return EXIT_OK;
+        return Exit::Ok;
     }
     let _ = write!(out, "{}", prepared.diff());
     let _ = writeln!(out, "\nChanges:");
     for c in &edit.changes {
-        let _ = writeln!(out, "  line {}: {}", c.line, c.description);
+        let _ = writeln!(out, "  line {}: {}", c.line, printable(&c.description));
     }
     if req.dry_run {
         let _ = writeln!(out, "\nDry run: nothing was written.");
-        return EXIT_OK;
+        return Exit::Ok;
     }
     if !req.yes {
         if !req.interactive {
@@ -94,26 +95,31 @@ pub fn write_config(
                 "\nNot written: confirmation needed but stdin is not a terminal. Run again \
                  with --yes to write, or --dry-run to only see the diff."
             );
-            return EXIT_REFUSED;
+            return Exit::Failed;
         }
         if !confirm(&format!("Write these changes to {shown}? [y/N] ")) {
             let _ = writeln!(out, "Not written.");
-            return EXIT_REFUSED;
+            return Exit::Failed;
         }
     }
     match write::write(&prepared.loaded, &edit.after) {
         Ok(w) => {
-            let _ = writeln!(out, "\nWritten: {}", w.target.display());
-            let _ = writeln!(out, "Backup:  {}", w.backup.display());
+            let target = w.target.display().to_string();
+            let _ = writeln!(out, "\nWritten: {}", printable(&target));
+            let _ = writeln!(
+                out,
+                "Backup:  {}",
+                printable(&w.backup.display().to_string())
+            );
             if let Some(warning) = w.warning {
-                let _ = writeln!(out, "warning: {warning}");
+                let _ = writeln!(out, "warning: {}", printable(&warning.to_string()));
             }
             let _ = writeln!(out, "Restart the homeserver for the change to take effect.");
-            EXIT_OK
+            Exit::Ok
         }
         Err(e) => {
-            let _ = writeln!(out, "error: {e}");
-            EXIT_REFUSED
+            let _ = writeln!(out, "error: {}", printable(&e.to_string()));
+            Exit::Failed
         }
     }
 }
@@ -121,7 +127,7 @@ pub fn write_config(
 /// Runs `--write-config` when the flag was given (`None` otherwise), with
 /// the process environment and a question on the terminal, reporting to
 /// `out`: the one call `generate` needs.
-pub fn run_from_flags(flags: &WriteConfigFlags, plan: &Plan, out: &mut dyn Write) -> Option<i32> {
+pub fn run_from_flags(flags: &WriteConfigFlags, plan: &Plan, out: &mut dyn Write) -> Option<Exit> {
     let path = flags.write_config.as_deref()?;
     let req = WriteConfigRequest {
         path,

@@ -2,11 +2,11 @@
 
 use similar::TextDiff;
 
-use super::text::printable;
+use crate::safe_text::printable;
 
 /// A unified diff of `before` → `after` (3 lines of context), labelled with
-/// `label`, safe to print: CRs of CRLF lines are not shown and control
-/// characters are escaped.
+/// `label`, safe to print: CRs of CRLF lines are not shown, and control,
+/// bidi and invisible characters are escaped like every other outside text.
 pub fn unified_diff(before: &str, after: &str, label: &str) -> String {
     let diff = TextDiff::from_lines(before, after);
     let text = diff

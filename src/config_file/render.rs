@@ -1,11 +1,13 @@
 //! The report as plain text (`config show`). Every value that came from the
-//! file or the environment goes through [`printable`].
+//! file or the environment goes through [`printable`], and so does every
+//! finding as a whole: its message may quote a parser's error about the
+//! value (escaping is idempotent, so values escaped before stay as they are).
 
 use std::fmt::Write;
 
 use super::env::EnvMeaning;
 use super::report::{ConfigReport, KeyReport, ServerNameInFile, Setting, Severity, Source};
-use super::text::printable;
+use crate::safe_text::printable;
 
 fn source(s: &Source) -> String {
     match s {
@@ -79,7 +81,7 @@ pub fn render_report(r: &ConfigReport) -> String {
             };
             format!(
                 "  {}={}  {what}{reader}",
-                s.var,
+                printable(&s.var),
                 printable(&s.raw.replace('\n', " "))
             )
         })
@@ -103,9 +105,9 @@ pub fn render_report(r: &ConfigReport) -> String {
             Severity::Info => "note",
         };
         let at = f.line.map(|l| format!("line {l}: ")).unwrap_or_default();
-        let _ = writeln!(out, "  {tag:7}  {at}{}", f.message);
+        let _ = writeln!(out, "  {tag:7}  {at}{}", printable(&f.message));
         if let Some(s) = &f.suggestion {
-            let _ = writeln!(out, "           -> {s}");
+            let _ = writeln!(out, "           -> {}", printable(s));
         }
     }
     out

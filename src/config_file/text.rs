@@ -1,5 +1,6 @@
-//! The raw text of a config file: byte-order mark, line endings, line
-//! lookup, and making file content safe to print on a terminal.
+//! The raw text of a config file: byte-order mark, line endings and line
+//! lookup. (Showing file content on a terminal is [`crate::safe_text`]'s
+//! job.)
 
 /// The UTF-8 byte-order mark some editors put at the start of a file.
 pub const BOM: &str = "\u{feff}";
@@ -100,40 +101,6 @@ pub fn indentation(line: &str) -> &str {
     &line[..line.len() - trimmed.len()]
 }
 
-/// A TOML basic string holding `value` exactly (TOML 1.0, "String").
-pub fn toml_string(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('"');
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Text from a file or the environment made safe for a terminal: control
-/// characters (escape sequences included) are shown as `\u{..}` instead of
-/// being interpreted; tabs are kept.
-pub fn printable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c == '\t' || !c.is_control() {
-            out.push(c);
-        } else {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,16 +132,5 @@ mod tests {
         assert_eq!(l.end(2), body.len());
         assert_eq!(l.column_of(body, 4), 2);
         assert_eq!(Lines::new("a\n").count(), 1);
-    }
-
-    #[test]
-    fn strings_are_escaped() {
-        assert_eq!(toml_string("https://x/"), "\"https://x/\"");
-        assert_eq!(toml_string("a\"b\\c\u{1b}"), "\"a\\\"b\\\\c\\u001B\"");
-    }
-
-    #[test]
-    fn escapes_are_made_visible() {
-        assert_eq!(printable("a\u{1b}[31mb\tc"), "a\\u{1b}[31mb\tc");
     }
 }

@@ -3,7 +3,8 @@
 use super::deployment::{Deployment, Proxy};
 use super::strategy::Strategy;
 
-/// Where Continuwuity listens by default (DESIGN.md section 8).
+/// Where Continuwuity listens by default (its `address` and `port` settings):
+/// where a proxy on the same machine reaches it unless told otherwise.
 pub const DEFAULT_UPSTREAM: &str = "127.0.0.1:8008";
 
 /// Everything the operator may tell us. Text fields are kept exactly as typed

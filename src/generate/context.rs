@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::domain::{DnsRecord, Plan};
+use crate::domain::{DnsRecord, Plan, SrvService};
 
 use super::sites::{self, Site, StaticFile};
 
@@ -205,7 +205,7 @@ fn dns_entry(record: DnsRecord) -> DnsEntry {
             target,
         } => DnsEntry {
             kind: "srv",
-            owner: Some(DnsRecord::srv_owner(&name)),
+            owner: Some(SrvService::Federation.owner(&name)),
             name,
             role: None,
             priority: Some(priority),

@@ -1,13 +1,9 @@
 //! Quoting for every syntax the templates write values into. The templates
 //! call these as filters, so an operator's value (a URL, an e-mail address)
-//! can never break out of its string in a generated file.
+//! can never break out of its string in a generated file. TOML strings come
+//! from [`crate::toml_syntax`], shared with the config-file editor.
 
 use serde_json::Value;
-
-/// A TOML basic string, `"..."` with TOML's escapes.
-pub fn toml_string(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
-}
 
 /// A YAML double-quoted scalar. JSON's string escapes are a subset of YAML's
 /// double-quoted escapes (YAML 1.2, section 5.7), so a JSON string is one.
@@ -142,14 +138,7 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn toml_and_yaml_strings_escape_quotes() {
-        assert_eq!(
-            toml_string("https://m.example.com"),
-            "\"https://m.example.com\""
-        );
-        let t = toml_string("a\"b\\c");
-        let parsed: toml::Table = toml::from_str(&format!("k = {t}")).expect("valid TOML");
-        assert_eq!(parsed["k"].as_str(), Some("a\"b\\c"));
+    fn yaml_strings_escape_quotes() {
         assert_eq!(yaml_string("a\"b"), "\"a\\\"b\"");
     }
 

@@ -8,6 +8,7 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde::Serialize;
 
 use super::quote;
+use crate::toml_syntax::toml_string;
 
 /// Every template, by name. Names starting with `_` hold shared macros.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -80,7 +81,7 @@ fn build() -> Templates {
     env.set_keep_trailing_newline(true);
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|_| AutoEscape::None);
-    env.add_filter("toml", |s: String| quote::toml_string(&s));
+    env.add_filter("toml", |s: String| toml_string(&s));
     env.add_filter("yaml", |s: String| quote::yaml_string(&s));
     env.add_filter("env", |s: String| quote::env_file_value(&s));
     env.add_filter("figment", |s: String| quote::figment_value(&s));

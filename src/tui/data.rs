@@ -19,7 +19,7 @@ pub struct ConfigInfo {
     /// CONTINUWUITY_CONFIG`).
     pub why: String,
     /// The `server_name` the homeserver runs with (environment over file),
-    /// if set. Raw file text: shown through [`super::safe_text`].
+    /// if set. Raw file text: shown through [`crate::safe_text::display`].
     pub server_name: Option<String>,
     /// The `[global.well_known]` values in effect (environment over file).
     pub well_known: WellKnownSection,

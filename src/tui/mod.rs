@@ -23,7 +23,6 @@ pub mod layout;
 pub mod msg;
 pub mod panes;
 pub mod runtime;
-pub mod safe_text;
 pub mod services;
 pub mod state;
 pub mod teaching;
@@ -41,6 +40,6 @@ pub use view::render;
 /// `matrix-delegate` with no subcommand: runs the wizard on this terminal.
 /// `env` is the environment the homeserver would run with (it names the
 /// config file and overrides its settings); the caller reads it.
-pub fn run_wizard(env: services::Environment) -> std::process::ExitCode {
+pub fn run_wizard(env: services::Environment) -> crate::exit::Exit {
     runtime::launch::wizard(std::sync::Arc::new(services::BuiltinServices::system(env)))
 }

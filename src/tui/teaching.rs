@@ -12,7 +12,7 @@ use minijinja::{Environment, context};
 use serde::Serialize;
 
 use crate::domain::plan::DnsRecord;
-use crate::domain::{Answers, Plan, Strategy};
+use crate::domain::{Answers, Plan, SrvService, Strategy};
 
 const TEMPLATES: [(&str, &str); 8] = [
     (
@@ -148,7 +148,7 @@ pub fn render(plan: &Plan) -> String {
         } = r
         {
             srv = Some(Srv {
-                owner: DnsRecord::srv_owner(&name),
+                owner: SrvService::Federation.owner(&name),
                 priority,
                 weight,
                 port,

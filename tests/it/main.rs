@@ -3,6 +3,7 @@
 //! `support`. One binary links the crate once instead of once per test
 //! file. `tests/README.md` says where a new test goes.
 
+mod architecture;
 mod check;
 mod config;
 mod generate;

@@ -9,7 +9,6 @@ mod tui;
 use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
@@ -18,6 +17,7 @@ use super::config::process_env;
 use crate::check::expect::Expectations;
 use crate::config_file::inspect_file;
 use crate::domain::{Proxy, ServerName};
+use crate::exit::Exit;
 use crate::probe::runner::{CheckRequest, run_to_report};
 use crate::probe::{
     DEFAULT_TIMEOUT, Net, NetOptions, ResolveOverride, SetupError, parse_nameserver, parse_resolve,
@@ -26,11 +26,8 @@ use crate::probe::{
 use crate::report::Report;
 use crate::report::text::TextOptions;
 use crate::report::{json, markdown, text};
+use crate::safe_text::printable;
 use crate::sim::{Scenario, Sim};
-
-pub const EXIT_OK: u8 = 0;
-pub const EXIT_PROBLEMS: u8 = 1;
-pub const EXIT_USAGE: u8 = 2;
 
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
@@ -116,10 +113,13 @@ fn scenario(text: &str) -> Result<String, String> {
 /// Text after the options list in `check --help`.
 pub fn after_help() -> String {
     format!(
-        "Exit codes: {EXIT_OK} nothing failed, {EXIT_PROBLEMS} a check failed or could not run, \
-         {EXIT_USAGE} usage error.\nWith --json the report follows the schema in the README \
-         (stable check ids, status pass/warn/fail/skipped/error). Colour is used only on a \
-         terminal and when NO_COLOR is unset. The default timeout is {} s.",
+        "Exit codes: {} nothing failed, {} a check failed or could not run, {} usage error.\n\
+         With --json the report follows the schema in the README (stable check ids, status \
+         pass/warn/fail/skipped/error). Colour is used only on a terminal and when NO_COLOR is \
+         unset. The default timeout is {} s.",
+        Exit::Ok.code(),
+        Exit::Failed.code(),
+        Exit::Usage.code(),
         DEFAULT_TIMEOUT.as_secs()
     )
 }
@@ -181,25 +181,24 @@ pub fn net_options(args: &CheckArgs) -> NetOptions {
     }
 }
 
-pub(super) fn setup_exit(e: &SetupError) -> u8 {
+/// A resolver that cannot start is this machine's problem; any other
+/// unusable option is a usage error.
+pub(super) fn setup_exit(e: &SetupError) -> Exit {
     match e {
-        SetupError::Resolver { .. } => EXIT_PROBLEMS,
-        _ => EXIT_USAGE,
+        SetupError::Resolver { .. } => Exit::Failed,
+        _ => Exit::Usage,
     }
 }
 
-/// Runs the check; returns the exit code.
-pub fn run(args: &CheckArgs) -> ExitCode {
-    ExitCode::from(run_code(args))
-}
-
-fn run_code(args: &CheckArgs) -> u8 {
+/// Runs the check: [`Exit::Ok`] when nothing failed.
+pub fn run(args: &CheckArgs) -> Exit {
     let env = process_env();
     let ex = match expectations(args, &env) {
         Ok(ex) => ex,
         Err(UsageError(message)) => {
-            eprintln!("error: {message}");
-            return EXIT_USAGE;
+            // The message may quote the config file or a typed value.
+            eprintln!("error: {}", printable(&message));
+            return Exit::Usage;
         }
     };
     if args.tui {
@@ -213,13 +212,13 @@ fn run_code(args: &CheckArgs) -> u8 {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
-            return EXIT_PROBLEMS;
+            return Exit::Failed;
         }
     };
     runtime.block_on(check(args, ex))
 }
 
-async fn check(args: &CheckArgs, ex: Expectations) -> u8 {
+async fn check(args: &CheckArgs, ex: Expectations) -> Exit {
     // The simulated internet, when asked for, lives until the run is over.
     let (options, _sim) = match &args.sim {
         None => (net_options(args), None),
@@ -231,15 +230,15 @@ async fn check(args: &CheckArgs, ex: Expectations) -> u8 {
                 (options, Some(sim))
             }
             Err(message) => {
-                eprintln!("error: --sim {name}: {message}");
-                return EXIT_PROBLEMS;
+                eprintln!("error: --sim {name}: {}", printable(&message.to_string()));
+                return Exit::Failed;
             }
         },
     };
     let net = match Net::new(options) {
         Ok(net) => net,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", printable(&e.to_string()));
             return setup_exit(&e);
         }
     };
@@ -253,7 +252,7 @@ async fn check(args: &CheckArgs, ex: Expectations) -> u8 {
     // A closed pipe (`| head`) is not worth a panic.
     let _ = stdout.write_all(out.as_bytes());
     let _ = stdout.flush();
-    if report.ok { EXIT_OK } else { EXIT_PROBLEMS }
+    if report.ok { Exit::Ok } else { Exit::Failed }
 }
 
 fn render(args: &CheckArgs, report: &Report) -> String {

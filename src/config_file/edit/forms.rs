@@ -6,7 +6,9 @@ use crate::config_file::edit::{Ctx, Want, insert_section};
 use crate::config_file::error::EditError;
 use crate::config_file::keys::{self, PLAN_KEYS, REMOVED_RTC_KEY};
 use crate::config_file::section::{SECTION, SectionEntry};
-use crate::config_file::text::{indentation, printable, toml_string};
+use crate::config_file::text::indentation;
+use crate::safe_text::printable;
+use crate::toml_syntax::toml_string;
 
 /// `well_known = { ... }`: values replaced in their spans, new keys added
 /// before the closing brace, an unset key removed with its comma.

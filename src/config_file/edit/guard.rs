@@ -8,7 +8,7 @@ use crate::config_file::error::EditError;
 use crate::config_file::inspect::{env_global, file_global};
 use crate::config_file::keys::KNOWN_KEYS;
 use crate::config_file::layout::Layout;
-use crate::config_file::text::printable;
+use crate::safe_text::printable;
 
 /// Refuses a file made for another server name (DESIGN.md section 8: it can
 /// never change without wiping the database).

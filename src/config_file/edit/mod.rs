@@ -18,6 +18,8 @@ mod verify;
 
 use crate::domain::Plan;
 use crate::domain::plan::WellKnownSection;
+use crate::safe_text::printable;
+use crate::toml_syntax::toml_string;
 
 use self::guard::{env_notes, guard_server_name};
 use self::place::{new_section_place, section_text};
@@ -29,7 +31,7 @@ use super::layout::Layout;
 use super::report::SectionForm;
 use super::section::{self, Section};
 use super::splice::Splices;
-use super::text::{BOM, Source, dominant_eol, indentation, printable, toml_string};
+use super::text::{BOM, Source, dominant_eol, indentation};
 
 /// What the edit must achieve.
 #[derive(Debug, Clone, PartialEq, Eq)]

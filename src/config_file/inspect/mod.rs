@@ -12,6 +12,7 @@ use super::report::{
 };
 use super::section;
 use super::text::{self, dominant_eol};
+use crate::safe_text::printable;
 
 /// Collects findings; 0-based lines in, 1-based lines out.
 #[derive(Default)]
@@ -194,8 +195,8 @@ fn server_name_findings(
             Some(line - 1),
             format!(
                 "server_name `{}` in the file is overridden by {var} = `{}`",
-                text::printable(value),
-                text::printable(effective)
+                printable(value),
+                printable(effective)
             ),
             Some("keep one of the two; the server name can never change".into()),
         ),

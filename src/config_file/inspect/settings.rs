@@ -6,7 +6,7 @@ use crate::config_file::keys::{self, KNOWN_KEYS, REMOVED_RTC_KEY, TUWUNEL_ONLY_K
 use crate::config_file::layout::Layout;
 use crate::config_file::report::{KeyReport, SectionForm, Setting, Severity, Source};
 use crate::config_file::section::{self, SECTION, Section};
-use crate::config_file::text::printable;
+use crate::safe_text::printable;
 
 const FOCI_HINT: &str = "move the list to [global.matrix_rtc] as `foci = [...]`";
 

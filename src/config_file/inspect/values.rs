@@ -8,7 +8,7 @@ use super::Findings;
 use crate::config_file::env::{EnvMeaning, EnvSetting, PREFIXES};
 use crate::config_file::keys;
 use crate::config_file::report::{KeyReport, Setting, Severity, Source};
-use crate::config_file::text::printable;
+use crate::safe_text::printable;
 
 /// Sets each key's effective value and reports every variable that changes
 /// (or fails to change) the section.

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use super::deployment::{Deployment, Proxy};
 use super::server_name::{Host, ServerName};
+use super::srv_owner::SrvService;
 use super::strategy::Strategy;
 
 /// Support contact settings, as Continuwuity names them.
@@ -93,11 +94,6 @@ pub enum DnsRecord {
 }
 
 impl DnsRecord {
-    /// The SRV owner name, e.g. `_matrix-fed._tcp.example.com`.
-    pub fn srv_owner(name: &str) -> String {
-        format!("_matrix-fed._tcp.{name}")
-    }
-
     /// One line: `A/AAAA matrix.example.com → <role>` or
     /// `SRV _matrix-fed._tcp.example.com 10 10 443 matrix.example.com.`.
     pub fn describe(&self) -> String {
@@ -111,7 +107,7 @@ impl DnsRecord {
                 target,
             } => format!(
                 "SRV {} {priority} {weight} {port} {target}.",
-                DnsRecord::srv_owner(name)
+                SrvService::Federation.owner(name)
             ),
         }
     }

@@ -3,7 +3,7 @@
 
 use super::Need;
 use super::types::{Note, Resolution, Step, Target};
-use crate::domain::{Host, ServerName};
+use crate::domain::{Host, ServerName, SrvService};
 use crate::finding::{Evidence, Status};
 use crate::matrix::srv::{self, SrvOutcome};
 use crate::matrix::well_known_server::ServerWellKnown;
@@ -118,12 +118,12 @@ impl Machine {
                 legacy: false,
                 ..
             } => Some(Need::Srv {
-                name: format!("_matrix-fed._tcp.{host}"),
+                name: SrvService::Federation.owner(host),
             }),
             Phase::AwaitSrv {
                 host, legacy: true, ..
             } => Some(Need::LegacySrv {
-                name: format!("_matrix._tcp.{host}"),
+                name: SrvService::LegacyFederation.owner(host),
             }),
             Phase::AwaitAddresses { pending, .. } => {
                 let mut hosts: Vec<String> = Vec::new();

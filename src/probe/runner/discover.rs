@@ -23,6 +23,7 @@ use super::ctx::Ctx;
 use super::{authority, probes, requests};
 use crate::check::model::{CheckId, Status};
 use crate::check::verdict::server_well_known::server_well_known;
+use crate::domain::SrvService;
 use crate::matrix::discovery::{Discovery, Input, Need, Note, Progress, Resolution, Step};
 use crate::matrix::well_known_server::ServerWellKnown;
 use crate::observe::{RecordKind, SrvLookup};
@@ -37,10 +38,7 @@ fn hedge_delay(timeout: Duration) -> Duration {
 
 /// The host an SRV owner name is about (`_matrix-fed._tcp.<host>`).
 fn srv_host(owner: &str) -> &str {
-    owner
-        .strip_prefix("_matrix-fed._tcp.")
-        .or_else(|| owner.strip_prefix("_matrix._tcp."))
-        .unwrap_or(owner)
+    SrvService::host_of(owner).unwrap_or(owner)
 }
 
 /// Starts, without waiting, the lookups the steps after `need` may ask for.
@@ -50,13 +48,13 @@ fn prefetch(ctx: &Ctx, need: &Need) {
     let host = match need {
         Need::WellKnown { .. } => {
             let host = ctx.name.host_str();
-            drop(ctx.lookup(&format!("_matrix-fed._tcp.{host}"), RecordKind::Srv));
+            drop(ctx.lookup(&SrvService::Federation.owner(&host), RecordKind::Srv));
             host
         }
         Need::Srv { name } => srv_host(name).to_string(),
         Need::LegacySrv { .. } | Need::Addresses { .. } => return,
     };
-    drop(ctx.lookup(&format!("_matrix._tcp.{host}"), RecordKind::Srv));
+    drop(ctx.lookup(&SrvService::LegacyFederation.owner(&host), RecordKind::Srv));
     drop(ctx.lookup(&host, RecordKind::A));
     drop(ctx.lookup(&host, RecordKind::Aaaa));
 }

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 
 use crate::check::model::CheckId;
 use crate::report::text::status_label;
-use crate::tui::safe_text::safe_text;
+use crate::safe_text::display as safe_text;
 use crate::tui::state::checks::{Change, Row};
 use crate::tui::state::{Level, RunPhase, State};
 use crate::tui::text::wrap_prose;

@@ -3,7 +3,7 @@
 use ratatui::style::Style;
 use ratatui::text::Line;
 
-use crate::tui::safe_text::safe_text;
+use crate::safe_text::display as safe_text;
 use crate::tui::text::wrap_code;
 use crate::tui::theme::Theme;
 

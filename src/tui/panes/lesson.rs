@@ -4,7 +4,7 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::tui::safe_text::safe_text;
+use crate::safe_text::display as safe_text;
 use crate::tui::state::{Level, State};
 use crate::tui::teaching;
 use crate::tui::text::wrap_prose;

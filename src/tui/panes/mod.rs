@@ -2,7 +2,7 @@
 //! teaching panel, the current review tab, the selected check's details and
 //! the diff of the write confirmation. The view draws these lines; update
 //! counts them to know how far each pane can scroll, so both always agree.
-//! Outside text goes through [`super::safe_text`] here.
+//! Outside text goes through [`crate::safe_text::display`] here.
 
 mod details;
 mod diff;

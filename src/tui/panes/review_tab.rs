@@ -3,7 +3,7 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::tui::safe_text::safe_text;
+use crate::safe_text::display as safe_text;
 use crate::tui::state::{State, TabKind};
 use crate::tui::text::{wrap_code, wrap_prose};
 use crate::tui::theme::Theme;

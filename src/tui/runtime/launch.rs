@@ -5,13 +5,13 @@
 
 use std::future::Future;
 use std::io::{self, IsTerminal};
-use std::process::ExitCode;
 use std::sync::Arc;
 
 use crossterm::event::EventStream;
 use ratatui::DefaultTerminal;
 
 use crate::domain::ServerName;
+use crate::exit::Exit;
 use crate::tui::cmd::Cmd;
 use crate::tui::data::Expected;
 use crate::tui::services::Services;
@@ -26,7 +26,7 @@ pub fn no_color_from_env() -> bool {
 }
 
 /// The wizard: looks for the config file, then runs on this terminal.
-pub fn wizard(services: Arc<dyn Services>) -> ExitCode {
+pub fn wizard(services: Arc<dyn Services>) -> Exit {
     let config = services.load_config(None);
     let state = State::wizard(config, no_color_from_env());
     launch(state, Vec::new(), services)
@@ -37,19 +37,19 @@ pub fn check_screen(
     services: Arc<dyn Services>,
     server_name: ServerName,
     expected: Expected,
-) -> ExitCode {
+) -> Exit {
     let (state, cmds) = State::check_screen(server_name, expected, no_color_from_env());
     launch(state, cmds, services)
 }
 
 /// Runs `state` on the real terminal until the operator leaves.
-pub fn launch(state: State, cmds: Vec<Cmd>, services: Arc<dyn Services>) -> ExitCode {
+pub fn launch(state: State, cmds: Vec<Cmd>, services: Arc<dyn Services>) -> Exit {
     if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
         eprintln!(
             "matrix-delegate: the wizard needs an interactive terminal; for scripts use \
              `matrix-delegate check <server-name>` or `matrix-delegate generate`"
         );
-        return ExitCode::FAILURE;
+        return Exit::Failed;
     }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -58,7 +58,7 @@ pub fn launch(state: State, cmds: Vec<Cmd>, services: Arc<dyn Services>) -> Exit
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("matrix-delegate: cannot start: {e}");
-            return ExitCode::FAILURE;
+            return Exit::Failed;
         }
     };
     let result = runtime.block_on(async {
@@ -82,10 +82,10 @@ pub fn launch(state: State, cmds: Vec<Cmd>, services: Arc<dyn Services>) -> Exit
     // Do not wait for blocking work still in flight (a slow write is atomic by design).
     runtime.shutdown_background();
     match result {
-        Ok(_) => ExitCode::SUCCESS,
+        Ok(_) => Exit::Ok,
         Err(e) => {
             eprintln!("matrix-delegate: {e}");
-            ExitCode::FAILURE
+            Exit::Failed
         }
     }
 }

@@ -3,9 +3,9 @@
 
 use std::borrow::Cow;
 
-use crate::config_file::text::toml_string;
 use crate::domain::{Deployment, Plan};
 use crate::generate::{Artifact, ids};
+use crate::toml_syntax::toml_string;
 use crate::tui::data::ConfigPreview;
 
 /// Where the diff against the existing config file stands.

@@ -10,8 +10,8 @@ use crate::tui::state::{ChecksState, Level, RunPhase};
 use crate::tui::text::{width, wrap_prose};
 
 use super::server_path::{self, PathKind};
+use crate::safe_text::display as safe_text;
 use crate::tui::panes::short_name;
-use crate::tui::safe_text::safe_text;
 use crate::tui::theme::Theme;
 
 use super::fit;

@@ -16,8 +16,8 @@ use crate::tui::state::{Level, Mode, RunPhase, State};
 use super::check_rows::{
     SPINNER, counts, duration_text, empty_panel, panel_heading, panel_lines, row_line,
 };
+use crate::safe_text::display as safe_text;
 use crate::tui::panes::detail_lines;
-use crate::tui::safe_text::safe_text;
 use crate::tui::theme::Theme;
 
 use super::{fit, position, scrolled};

@@ -15,7 +15,7 @@ use crate::tui::state::names::NAME_FIELDS;
 use crate::tui::state::{DeployRow, Level, Note, State};
 use crate::tui::text::{width, wrap_prose};
 
-use crate::tui::safe_text::safe_text;
+use crate::safe_text::display as safe_text;
 use crate::tui::theme::{Theme, level_glyph};
 
 use super::fit;

@@ -1,5 +1,5 @@
 //! Drawing. Reads the state, never changes it; all outside text goes
-//! through [`super::safe_text`].
+//! through [`crate::safe_text::display`].
 
 mod check_rows;
 mod checks;
@@ -18,10 +18,10 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::keys;
 use super::layout;
-use super::safe_text::safe_text;
 use super::state::{State, Step};
 use super::text::width;
 use super::theme::{self, Theme};
+use crate::safe_text::display as safe_text;
 
 /// Draws the whole screen for `state`.
 pub fn render(state: &State, frame: &mut Frame) {

@@ -11,8 +11,8 @@ use crate::tui::layout;
 use crate::tui::state::{Level, Overlay, Prompt, State};
 use crate::tui::text::{width, wrap_prose};
 
+use crate::safe_text::display as safe_text;
 use crate::tui::panes::diff_lines;
-use crate::tui::safe_text::safe_text;
 use crate::tui::theme::Theme;
 
 use super::{position, scrolled};

@@ -9,8 +9,8 @@ use crate::tui::layout;
 use crate::tui::state::State;
 use crate::tui::text::width;
 
+use crate::safe_text::display as safe_text;
 use crate::tui::panes::tab_lines;
-use crate::tui::safe_text::safe_text;
 use crate::tui::theme::Theme;
 
 use super::{fit, position, scrolled};

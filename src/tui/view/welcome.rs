@@ -10,7 +10,7 @@ use crate::tui::data::ConfigStatus;
 use crate::tui::state::{Level, Path, State};
 use crate::tui::text::wrap_prose;
 
-use crate::tui::safe_text::safe_text;
+use crate::safe_text::display as safe_text;
 use crate::tui::theme::Theme;
 
 /// What delegation is, in three lines at 80 columns.

@@ -112,5 +112,30 @@ fn terminal_escapes_in_values_are_not_replayed() {
     .expect("write");
     let out = show(&["--config", &path.to_string_lossy()], &[]);
     assert!(!out.contains('\u{1b}'), "{out}");
-    assert!(out.contains("https://x\\u{1b}[2J"), "{out}");
+    assert!(out.contains("https://x\\x1b[2J"), "{out}");
+}
+
+#[test]
+fn bidi_overrides_and_invisible_characters_are_shown_escaped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bidi.toml");
+    // Raw in the file: TOML takes both characters inside strings as they are.
+    std::fs::write(
+        &path,
+        "[global]\nserver_name = \"example.com\"\n[global.well_known]\n\
+         client = \"https://evil\u{202e}moc.example/\"\n\
+         server = \"matrix\u{200b}.example.com:443\"\n",
+    )
+    .expect("write");
+    let out = show(&["--config", &path.to_string_lossy()], &[]);
+    assert!(!out.contains(['\u{202e}', '\u{200b}']), "{out}");
+    assert!(out.contains("https://evil\\u{202e}moc.example/"), "{out}");
+    assert!(out.contains("matrix\\u{200b}.example.com:443"), "{out}");
+
+    // The path itself, named by the environment, is outside text too.
+    let named = dir.path().join("conduwuit\u{202e}lmot.toml");
+    std::fs::copy(&path, &named).expect("copy");
+    let out = show(&[], &[("CONTINUWUITY_CONFIG", &named.to_string_lossy())]);
+    assert!(!out.contains(['\u{202e}', '\u{200b}']), "{out}");
+    assert!(out.contains("conduwuit\\u{202e}lmot.toml"), "{out}");
 }

@@ -5,8 +5,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::support::config::{fixture, seed_plan};
-use matrix_delegate::cli::write_config::{EXIT_OK, EXIT_REFUSED, WriteConfigRequest, write_config};
+use matrix_delegate::cli::write_config::{WriteConfigRequest, write_config};
 use matrix_delegate::domain::Plan;
+use matrix_delegate::exit::Exit;
 
 fn setup(name: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -24,7 +25,7 @@ fn backups(dir: &Path) -> usize {
 }
 
 struct Run {
-    code: i32,
+    code: Exit,
     out: String,
     asked: Vec<String>,
 }
@@ -61,7 +62,7 @@ fn run(
 fn dry_run_prints_the_diff_and_writes_nothing() {
     let (dir, path) = setup("placeholders.toml");
     let r = run(&path, &seed_plan(), (true, false, false), false, false);
-    assert_eq!(r.code, EXIT_OK, "{}", r.out);
+    assert_eq!(r.code, Exit::Ok, "{}", r.out);
     assert!(
         r.out
             .contains("\n-#client =\n+client = \"https://matrix.example.com\"\n"),
@@ -85,7 +86,7 @@ fn dry_run_prints_the_diff_and_writes_nothing() {
 fn without_yes_and_without_a_terminal_it_refuses_instead_of_hanging() {
     let (dir, path) = setup("placeholders.toml");
     let r = run(&path, &seed_plan(), (false, false, false), false, true);
-    assert_eq!(r.code, EXIT_REFUSED);
+    assert_eq!(r.code, Exit::Failed);
     assert!(r.out.contains("stdin is not a terminal"), "{}", r.out);
     assert!(r.asked.is_empty(), "nobody is asked");
     assert_eq!(
@@ -99,7 +100,7 @@ fn without_yes_and_without_a_terminal_it_refuses_instead_of_hanging() {
 fn a_no_answer_writes_nothing() {
     let (dir, path) = setup("placeholders.toml");
     let r = run(&path, &seed_plan(), (false, false, false), true, false);
-    assert_eq!(r.code, EXIT_REFUSED);
+    assert_eq!(r.code, Exit::Failed);
     assert_eq!(r.asked.len(), 1);
     assert!(r.asked[0].starts_with("Write these changes to "));
     assert_eq!(
@@ -113,7 +114,7 @@ fn a_no_answer_writes_nothing() {
 fn yes_writes_with_a_backup_and_a_second_run_changes_nothing() {
     let (dir, path) = setup("placeholders.toml");
     let r = run(&path, &seed_plan(), (false, false, false), true, true);
-    assert_eq!(r.code, EXIT_OK, "{}", r.out);
+    assert_eq!(r.code, Exit::Ok, "{}", r.out);
     assert!(r.out.contains("\nWritten: "), "{}", r.out);
     assert!(r.out.contains("\nBackup:  "), "{}", r.out);
     let written = fs::read_to_string(&path).expect("read");
@@ -121,7 +122,7 @@ fn yes_writes_with_a_backup_and_a_second_run_changes_nothing() {
     assert_eq!(backups(dir.path()), 1);
 
     let r = run(&path, &seed_plan(), (false, true, false), false, false);
-    assert_eq!(r.code, EXIT_OK);
+    assert_eq!(r.code, Exit::Ok);
     assert!(
         r.out
             .contains("already has these settings: nothing to change"),
@@ -136,7 +137,7 @@ fn yes_writes_with_a_backup_and_a_second_run_changes_nothing() {
 fn refusals_are_explained_and_change_nothing() {
     let (_dir, path) = setup("server_name_mismatch.toml");
     let r = run(&path, &seed_plan(), (false, true, false), false, false);
-    assert_eq!(r.code, EXIT_REFUSED);
+    assert_eq!(r.code, Exit::Failed);
     assert!(r.out.contains("cannot change without wiping"), "{}", r.out);
     assert_eq!(
         fs::read_to_string(&path).expect("read"),
@@ -145,7 +146,7 @@ fn refusals_are_explained_and_change_nothing() {
 
     let (_dir, path) = setup("invalid.toml");
     let r = run(&path, &seed_plan(), (false, true, false), false, false);
-    assert_eq!(r.code, EXIT_REFUSED);
+    assert_eq!(r.code, Exit::Failed);
     assert!(r.out.contains("line 5, column"), "{}", r.out);
     assert!(r.out.contains("Nothing was changed"), "{}", r.out);
 
@@ -156,7 +157,7 @@ fn refusals_are_explained_and_change_nothing() {
         false,
         false,
     );
-    assert_eq!(r.code, EXIT_REFUSED);
+    assert_eq!(r.code, Exit::Failed);
     assert!(r.out.contains("no such file"), "{}", r.out);
 }
 
@@ -164,10 +165,39 @@ fn refusals_are_explained_and_change_nothing() {
 fn normalise_is_passed_through() {
     let (_dir, path) = setup("inline_table.toml");
     let r = run(&path, &seed_plan(), (false, true, true), false, false);
-    assert_eq!(r.code, EXIT_OK, "{}", r.out);
+    assert_eq!(r.code, Exit::Ok, "{}", r.out);
     let text = fs::read_to_string(&path).expect("read");
     assert!(text.contains("[global.well_known] # delegation\n"));
     assert!(!text.contains("well_known = {"));
+}
+
+#[test]
+fn the_diff_shows_bidi_overrides_and_invisible_characters_escaped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("conduwuit.toml");
+    // A comment next to the changed key (so in the diff's context) and the
+    // old value itself carry the characters, raw.
+    fs::write(
+        &path,
+        "[global]\nserver_name = \"example.com\"\n\n[global.well_known]\n\
+         # owner: admin\u{202e}moc.elpmaxe\n\
+         client = \"https://old\u{200b}.example.com\"\n",
+    )
+    .expect("write");
+    let r = run(&path, &seed_plan(), (true, false, false), false, false);
+    assert_eq!(r.code, Exit::Ok, "{}", r.out);
+    assert!(!r.out.contains(['\u{202e}', '\u{200b}']), "{}", r.out);
+    assert!(
+        r.out.contains("\n # owner: admin\\u{202e}moc.elpmaxe\n"),
+        "{}",
+        r.out
+    );
+    assert!(
+        r.out
+            .contains("\n-client = \"https://old\\u{200b}.example.com\"\n"),
+        "{}",
+        r.out
+    );
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! Caddy, Apache, HAProxy) on loopback, and Traefik's labels checked
 //! structurally.
 
+mod remedies;
 mod served;
 mod traefik;
 mod validate;
