@@ -1,6 +1,5 @@
 //! `cargo bench --bench check_latency`: does the full check take about its
-//! longest dependency chain, not the sum of its requests (DESIGN.md
-//! section 7)? And does a fully blackholed deployment finish within 10 s
+//! longest dependency chain, not the sum of its requests? And does a fully blackholed deployment finish within 10 s
 //! at the default settings?
 //!
 //! The simulated internet injects 50 ms into every DNS answer and 100 ms

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 pub use crate::finding::{Evidence, Status};
 
-/// Stable check ids (DESIGN.md section 9). Scripts depend on them: new checks
+/// Stable check ids. Scripts depend on them: new checks
 /// get new ids, ids are never reused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum CheckId {

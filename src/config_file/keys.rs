@@ -1,4 +1,4 @@
-//! The `[global.well_known]` key set Continuwuity knows (DESIGN.md section 8),
+//! The `[global.well_known]` key set Continuwuity knows,
 //! the old and foreign keys people still write, and "did you mean" hints.
 
 /// Current keys, in the order Continuwuity documents them (and the order the

@@ -1,4 +1,4 @@
-//! The delegation strategies (DESIGN.md section 1). Ids are stable: the CLI,
+//! The delegation strategies. Ids are stable: the CLI,
 //! the JSON report and saved answers use them.
 
 use std::fmt;

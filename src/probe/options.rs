@@ -1,5 +1,4 @@
-//! Network options shared by `check`, the wizard and `demo` (DESIGN.md
-//! section 5): which resolvers to use, which roots to trust, curl-style
+//! Network options shared by `check`, the wizard and `demo`: which resolvers to use, which roots to trust, curl-style
 //! `--resolve` overrides, the per-request timeout — and, for the simulated
 //! internet only, a dial map that sends logical addresses to real ones.
 //!
@@ -12,7 +11,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// Default per-request timeout (issue 4, item 4).
+/// Default per-request timeout: long enough for a slow server across the
+/// world, short enough that a blackholed address does not stall a run.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How the checks reach the network.

@@ -1,4 +1,4 @@
-//! A homeserver that answers like a real Continuwuity (DESIGN.md section 8)
+//! A homeserver that answers like a real Continuwuity
 //! behind a correct reverse proxy: well-known files from its
 //! `[global.well_known]` settings, federation version, a key response with
 //! a real ed25519 signature, `401 M_UNAUTHORIZED` for unauthenticated

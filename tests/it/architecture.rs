@@ -53,12 +53,18 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// `src/a/b.rs` and `src/a/b/mod.rs` are `a::b`; `lib.rs` and `main.rs` the root.
 fn module_of(path: &Path) -> Module {
-    let rel = path.strip_prefix(src_dir()).unwrap_or(path).with_extension("");
+    let rel = path
+        .strip_prefix(src_dir())
+        .unwrap_or(path)
+        .with_extension("");
     let mut parts: Module = rel
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
-    if matches!(parts.last().map(String::as_str), Some("mod" | "lib" | "main")) {
+    if matches!(
+        parts.last().map(String::as_str),
+        Some("mod" | "lib" | "main")
+    ) {
         parts.pop();
     }
     parts
@@ -148,7 +154,10 @@ fn imports() -> BTreeSet<(Module, Module)> {
 }
 
 fn layer(top: &str) -> Option<u8> {
-    LAYERS.iter().find(|(name, _)| *name == top).map(|(_, l)| *l)
+    LAYERS
+        .iter()
+        .find(|(name, _)| *name == top)
+        .map(|(_, l)| *l)
 }
 
 #[test]
@@ -173,7 +182,11 @@ fn top_level_modules_import_only_lower_layers() {
             ));
         }
     }
-    assert!(wrong.is_empty(), "imports against the layers:\n{}", join(&wrong));
+    assert!(
+        wrong.is_empty(),
+        "imports against the layers:\n{}",
+        join(&wrong)
+    );
 }
 
 #[test]
@@ -193,7 +206,12 @@ fn no_import_cycle_between_siblings() {
     let cycles: BTreeSet<String> = strongly_connected(&graph)
         .into_iter()
         .filter(|c| c.len() > 1)
-        .map(|c| c.iter().map(|m| m.join("::")).collect::<Vec<_>>().join(" <-> "))
+        .map(|c| {
+            c.iter()
+                .map(|m| m.join("::"))
+                .collect::<Vec<_>>()
+                .join(" <-> ")
+        })
         .collect();
     assert!(cycles.is_empty(), "module cycles:\n{}", join(&cycles));
 }
@@ -217,11 +235,21 @@ fn the_checker_sees_a_planted_cycle() {
         (vec!["b".to_string()], [vec!["a".to_string()]].into()),
     ]
     .into();
-    assert_eq!(strongly_connected(&graph).iter().filter(|c| c.len() > 1).count(), 1);
+    assert_eq!(
+        strongly_connected(&graph)
+            .iter()
+            .filter(|c| c.len() > 1)
+            .count(),
+        1
+    );
 }
 
 fn join(lines: &BTreeSet<String>) -> String {
-    lines.iter().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
+    lines
+        .iter()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Tarjan's strongly connected components.

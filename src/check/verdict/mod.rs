@@ -1,5 +1,5 @@
 //! The verdicts: observations in, [`CheckResult`]s out, one function per
-//! stable check id (DESIGN.md section 9). Pure: the runner measures and sets
+//! stable check id. Pure: the runner measures and sets
 //! each result's duration ([`CheckResult::took`]).
 
 pub mod cache;

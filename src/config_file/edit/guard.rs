@@ -10,8 +10,8 @@ use crate::config_file::keys::KNOWN_KEYS;
 use crate::config_file::layout::Layout;
 use crate::safe_text::printable;
 
-/// Refuses a file made for another server name (DESIGN.md section 8: it can
-/// never change without wiping the database).
+/// Refuses a file made for another server name: a homeserver's server_name
+/// can never change without wiping its database.
 pub(super) fn guard_server_name(
     layout: &Layout,
     env: &[EnvSetting],

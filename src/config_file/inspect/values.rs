@@ -1,5 +1,5 @@
 //! Environment overrides of the well-known keys, and the classic mistakes in
-//! the values themselves (DESIGN.md sections 3 and 8).
+//! the values themselves.
 
 use crate::domain::ServerName;
 use crate::domain::support::{validate_email, validate_role, validate_user_id};

@@ -146,7 +146,7 @@ pub struct SrvSpec {
     pub target: String,
 }
 
-/// A Continuwuity instance (DESIGN.md section 8) that routes can point at.
+/// A Continuwuity instance that routes can point at.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HomeserverSpec {
@@ -206,7 +206,7 @@ pub enum ServerMode {
     NotHttp,
 }
 
-/// Reverse-proxy mistakes in front of the routes (DESIGN.md section 3).
+/// Reverse-proxy mistakes in front of the routes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProxyMode {

@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-/// The stable check ids (DESIGN.md section 9), written out: scripts depend
+/// The stable check ids, written out: scripts depend
 /// on exactly these strings.
 const IDS: [&str; 15] = [
     "dns.server-name",

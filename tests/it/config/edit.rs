@@ -1,4 +1,4 @@
-//! Editing every shape of config file (issue 3, part 3), checked against
+//! Editing every shape of config file, checked against
 //! the exact text that must come out.
 
 use crate::support::config::{fixture, plan_with, seed_plan, support_plan};

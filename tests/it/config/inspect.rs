@@ -1,4 +1,4 @@
-//! Reading every shape of config file (issue 3, part 2): each fixture's
+//! Reading every shape of config file: each fixture's
 //! report says where each value comes from and what is wrong.
 
 use crate::support::config::fixture;

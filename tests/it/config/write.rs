@@ -1,4 +1,4 @@
-//! Writing safely (issue 3, part 4): backup, atomic replace, mode and owner
+//! Writing safely: backup, atomic replace, mode and owner
 //! kept, symlinks followed, a changed file refused, failures leave the
 //! original as it was, and a crash at any moment leaves old or new content.
 

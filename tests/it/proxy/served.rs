@@ -203,7 +203,7 @@ async fn srv_fallback(proxy: Proxy) {
     s.assert_routes_federation(&s.plan.base_domain(), 443).await;
 }
 
-/// Negative control: the trap DESIGN.md describes. With a URI part in
+/// Negative control: the classic nginx trap. With a URI part in
 /// proxy_pass, nginx sends the decoded path, and the routing assertion
 /// notices.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

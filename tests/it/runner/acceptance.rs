@@ -1,4 +1,4 @@
-//! The acceptance list of issue 4, through the real runner against the
+//! The acceptance cases of the checks, through the real runner against the
 //! simulated internet: each case asserts the specific verdict and words,
 //! beyond what the scenario's `[expect]` table says.
 

@@ -1,5 +1,5 @@
 //! A tiny stand-in for Continuwuity: it serves `/.well-known/matrix/*` from
-//! the plan the way Continuwuity does (DESIGN.md section 8: JSON with
+//! the plan the way Continuwuity does (JSON with
 //! `Access-Control-Allow-Origin: *`, 404 `M_NOT_FOUND` when unset), and
 //! answers everything else with a JSON echo of what reached it (path exactly
 //! as received, Host, X-Forwarded-For), so tests can see what a proxy did
