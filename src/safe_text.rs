@@ -26,7 +26,7 @@ pub fn line(text: &str, max: usize) -> String {
     out.finish()
 }
 
-/// Like [`line`], but keeps line breaks (`\n`; `\r\n` becomes `\n`), each
+/// Like [`line()`], but keeps line breaks (`\n`; `\r\n` becomes `\n`), each
 /// line cut at `max_per_line`. For multi-line remedies and bodies.
 pub fn block(text: &str, max_per_line: usize) -> String {
     text.split('\n')
@@ -36,7 +36,7 @@ pub fn block(text: &str, max_per_line: usize) -> String {
 }
 
 /// Text from a file or the environment as the command line prints it
-/// (`config show`, the diff before a config write): like [`line`], except
+/// (`config show`, the diff before a config write): like [`line()`], except
 /// that a tab is kept (a terminal shows it as space, and config files indent
 /// with it) and nothing is cut (a value must be seen whole to be fixed).
 pub fn printable(text: &str) -> String {
@@ -59,7 +59,7 @@ pub const TAB_SPACES: &str = "    ";
 pub const MAX_SHOWN_CHARS: usize = 2000;
 
 /// One line for a terminal UI that draws text cell by cell (the wizard):
-/// like [`line`] with at most [`MAX_SHOWN_CHARS`] characters, except that a
+/// like [`line()`] with at most [`MAX_SHOWN_CHARS`] characters, except that a
 /// tab becomes [`TAB_SPACES`] (its width on screen is otherwise unknowable,
 /// and `\t` would mangle indented config and proxy files), and text that
 /// needs no change is borrowed, not copied. Newlines are escaped too:
@@ -83,7 +83,7 @@ pub fn display(text: &str) -> Cow<'_, str> {
     Cow::Owned(out.finish())
 }
 
-/// Raw bytes as one safe line: valid UTF-8 escaped as in [`line`], each
+/// Raw bytes as one safe line: valid UTF-8 escaped as in [`line()`], each
 /// invalid byte shown as `\xNN`.
 pub fn bytes(raw: &[u8], max: usize) -> String {
     let mut out = Limited::new(max);

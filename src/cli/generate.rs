@@ -27,6 +27,8 @@ pub struct GenerateArgs {
 }
 
 /// One flag per answer (`Field::flag` names them).
+// The doc comments are clap's help text (`<host>` is a placeholder there).
+#[allow(rustdoc::invalid_html_tags)]
 #[derive(Debug, Clone, Args)]
 pub struct AnswerArgs {
     /// The server name: the part after the colon in user IDs (@alice:example.com → example.com)

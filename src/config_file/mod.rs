@@ -2,7 +2,7 @@
 //! change exactly the `[global.well_known]` section, and write it back safely.
 //!
 //! Reading and editing are pure functions over the text (and an environment
-//! list); only [`write`] and [`locate`] touch the file system.
+//! list); only [`write::write()`] and [`locate`] touch the file system.
 
 pub mod diff;
 pub mod edit;

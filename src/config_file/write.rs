@@ -51,7 +51,7 @@ pub fn read(path: &Path) -> Result<Loaded, FileError> {
     })
 }
 
-/// The steps of [`write`], in order; a test hook can stop before any of them.
+/// The steps of [`write()`], in order; a test hook can stop before any of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
     CheckUnchanged,
@@ -102,7 +102,7 @@ pub fn write(loaded: &Loaded, new_text: &str) -> Result<Written, FileError> {
     write_with_hook(loaded, new_text, &mut |_| Hook::Continue)
 }
 
-/// [`write`] with a hook called before each [`Step`] (for the crash tests).
+/// [`write()`] with a hook called before each [`Step`] (for the crash tests).
 pub fn write_with_hook(
     loaded: &Loaded,
     new_text: &str,

@@ -29,6 +29,8 @@ use crate::report::{json, markdown, text};
 use crate::safe_text::printable;
 use crate::sim::{Scenario, Sim};
 
+// The doc comments are clap's help text (URLs stay plain text there).
+#[allow(rustdoc::bare_urls)]
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
     /// The server name to check: the part after the colon in user IDs

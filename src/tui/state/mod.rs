@@ -1,4 +1,4 @@
-//! Everything the wizard knows. Plain data: [`super::update`] changes it,
+//! Everything the wizard knows. Plain data: [`super::update()`] changes it,
 //! [`super::view`] reads it.
 
 pub mod checks;

@@ -1,5 +1,5 @@
 //! `dns.server-name` and `dns.delegated-host` (`dns.srv` is in
-//! [`self::srv`]): the records of every name involved, with TTLs;
+//! [`srv_records`]): the records of every name involved, with TTLs;
 //! NXDOMAIN, NODATA, SERVFAIL and timeout told apart; and, when the
 //! authoritative answer is known, whether resolvers still hold an older one
 //! and when it expires.
