@@ -3,6 +3,9 @@
 //! `support`. One binary links the crate once instead of once per test
 //! file. `tests/README.md` says where a new test goes.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod architecture;
 mod check;
 mod config;
