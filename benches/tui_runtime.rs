@@ -17,6 +17,9 @@
 
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// A binary: nothing in it is reachable from outside, so `pub` only means
+// "shared between its modules".
+#![allow(unreachable_pub)]
 
 use std::fs;
 use std::io;

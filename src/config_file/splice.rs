@@ -15,18 +15,18 @@ struct Splice {
 }
 
 #[derive(Debug, Default)]
-pub struct Splices {
+pub(crate) struct Splices {
     items: Vec<Splice>,
 }
 
 /// Two edits touched the same bytes: a bug in the editor, never written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Overlap {
+pub(crate) struct Overlap {
     pub at: usize,
 }
 
 impl Splices {
-    pub fn replace(&mut self, range: Range<usize>, text: impl Into<String>) {
+    pub(crate) fn replace(&mut self, range: Range<usize>, text: impl Into<String>) {
         let seq = self.items.len();
         self.items.push(Splice {
             range,
@@ -35,13 +35,13 @@ impl Splices {
         });
     }
 
-    pub fn insert(&mut self, at: usize, text: impl Into<String>) {
+    pub(crate) fn insert(&mut self, at: usize, text: impl Into<String>) {
         self.replace(at..at, text);
     }
 
     /// Comments out lines `first..=last` by putting `#` after each line's
     /// indentation (so a multi-line value becomes a block of comments).
-    pub fn comment_out(&mut self, layout: &Layout, first: usize, last: usize) {
+    pub(crate) fn comment_out(&mut self, layout: &Layout, first: usize, last: usize) {
         for i in first..=last {
             let line = layout.line(i);
             let at = layout.lines.start(i) + indentation(line).len();
@@ -50,11 +50,11 @@ impl Splices {
     }
 
     /// Deletes lines `first..=last`, line endings included.
-    pub fn delete_lines(&mut self, layout: &Layout, first: usize, last: usize) {
+    pub(crate) fn delete_lines(&mut self, layout: &Layout, first: usize, last: usize) {
         self.replace(layout.lines.start(first)..layout.lines.end(last), "");
     }
 
-    pub fn apply(mut self, body: &str) -> Result<String, Overlap> {
+    pub(crate) fn apply(mut self, body: &str) -> Result<String, Overlap> {
         self.items
             .sort_by_key(|s| (s.range.start, s.range.end > s.range.start, s.seq));
         let mut out = String::with_capacity(body.len() + 256);

@@ -15,7 +15,7 @@ use super::sites::{self, Site, StaticFile};
 pub const MAX_REQUEST_BYTES: u64 = 20 * 1024 * 1024;
 
 #[derive(Debug, Serialize)]
-pub struct Context {
+pub(super) struct Context {
     pub version: &'static str,
     pub server_name: String,
     pub base_domain: String,
@@ -47,19 +47,19 @@ pub struct Context {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Named {
+pub(super) struct Named {
     pub id: &'static str,
     pub title: &'static str,
 }
 
 #[derive(Debug, Serialize)]
-pub struct WellKnownKey {
+pub(super) struct WellKnownKey {
     pub key: &'static str,
     pub value: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct DnsEntry {
+pub(super) struct DnsEntry {
     /// `address` or `srv`.
     pub kind: &'static str,
     pub name: String,
@@ -72,7 +72,7 @@ pub struct DnsEntry {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Certificate {
+pub(super) struct Certificate {
     pub name: String,
     pub serve_host: String,
     pub port: u16,
@@ -80,7 +80,7 @@ pub struct Certificate {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Federation {
+pub(super) struct Federation {
     pub step: &'static str,
     pub connect_host: String,
     pub port: u16,
@@ -89,15 +89,15 @@ pub struct Federation {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Notice {
+pub(super) struct Notice {
     pub flag: &'static str,
     pub message: String,
 }
 
 /// The key names under `[global.well_known]`, in Continuwuity's order.
-pub const WELL_KNOWN_KEYS: [&str; 6] = crate::domain::plan::WellKnownSection::KEYS;
+pub(super) const WELL_KNOWN_KEYS: [&str; 6] = crate::domain::plan::WellKnownSection::KEYS;
 
-pub fn context(plan: &Plan, artifact_files: BTreeMap<&'static str, String>) -> Context {
+pub(super) fn context(plan: &Plan, artifact_files: BTreeMap<&'static str, String>) -> Context {
     let section = plan.well_known_section();
     let entries = section.entries();
     let well_known = WELL_KNOWN_KEYS
@@ -217,7 +217,7 @@ fn dns_entry(record: DnsRecord) -> DnsEntry {
 }
 
 /// The pretty-printed JSON of a static file, as written to disk.
-pub fn pretty_json(value: &Value) -> String {
+pub(super) fn pretty_json(value: &Value) -> String {
     let mut text = super::quote::json_escaping(value, "", true);
     text.push('\n');
     text

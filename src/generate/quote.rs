@@ -7,7 +7,7 @@ use serde_json::Value;
 
 /// A YAML double-quoted scalar. JSON's string escapes are a subset of YAML's
 /// double-quoted escapes (YAML 1.2, section 5.7), so a JSON string is one.
-pub fn yaml_string(s: &str) -> String {
+pub(super) fn yaml_string(s: &str) -> String {
     serde_json::Value::String(s.to_string()).to_string()
 }
 
@@ -16,7 +16,7 @@ pub fn yaml_string(s: &str) -> String {
 /// literally (quotes included) while `docker compose` strips quotes; only a
 /// value that would otherwise break (white space, quotes, `$`, `\`, a
 /// backtick) gets quotes, in the form docker compose understands.
-pub fn env_file_value(s: &str) -> String {
+pub(super) fn env_file_value(s: &str) -> String {
     let plain = !s.is_empty()
         && !s
             .chars()
@@ -40,7 +40,7 @@ pub fn env_file_value(s: &str) -> String {
 /// leading `true`/`false` is read as a boolean; a value in `"..."` is taken
 /// up to the next `"` (figment has no escapes). `None` when the value cannot
 /// be written in this syntax at all (it contains `"`).
-pub fn figment_value(s: &str) -> Option<String> {
+pub(super) fn figment_value(s: &str) -> Option<String> {
     let needs_quotes = s.is_empty()
         || s.chars().any(|c| ",{}[]'\"".contains(c) || c.is_control())
         || s.trim() != s
@@ -62,7 +62,7 @@ pub fn figment_value(s: &str) -> Option<String> {
 /// config-file string where they would be special (`'` in HAProxy, `$` in
 /// nginx, `{...}` placeholders and backticks in Caddy). `pretty` indents by
 /// two spaces like `serde_json::to_string_pretty`.
-pub fn json_escaping(value: &Value, escape: &str, pretty: bool) -> String {
+pub(super) fn json_escaping(value: &Value, escape: &str, pretty: bool) -> String {
     let mut w = JsonWriter {
         escape,
         pretty,

@@ -123,7 +123,7 @@ fn slug(s: String) -> String {
 /// Renders one template. An error here is a bug in a template, never a
 /// consequence of the operator's values (they only pass through filters that
 /// cannot fail).
-pub fn render(name: &str, ctx: &impl Serialize) -> Result<String, String> {
+pub(super) fn render(name: &str, ctx: &impl Serialize) -> Result<String, String> {
     let t = &*TEMPLATES_ENV;
     if !t.broken.is_empty() {
         return Err(t.broken.join("; "));

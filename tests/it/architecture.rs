@@ -143,10 +143,10 @@ fn imports() -> BTreeSet<(Module, Module)> {
         let from = module_of(file);
         let text = fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         for path in paths(&production_code(&text)) {
-            if let Some(to) = target(&from, &path, &modules) {
-                if to != from {
-                    edges.insert((from.clone(), to));
-                }
+            if let Some(to) = target(&from, &path, &modules)
+                && to != from
+            {
+                edges.insert((from.clone(), to));
             }
         }
     }

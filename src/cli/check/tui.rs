@@ -16,7 +16,7 @@ use crate::tui::services::{BuiltinServices, Environment, NetSource};
 /// Opens the checks screen: [`Exit::Ok`] after a normal quit. `env` is the
 /// environment the homeserver runs with (for a config file the operator
 /// names on the screen).
-pub fn run(args: &CheckArgs, ex: Expectations, env: Environment) -> Exit {
+pub(super) fn run(args: &CheckArgs, ex: Expectations, env: Environment) -> Exit {
     let source = match &args.sim {
         Some(scenario) => NetSource::Sim {
             scenario: scenario.clone(),

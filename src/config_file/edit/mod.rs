@@ -136,7 +136,7 @@ pub(crate) struct Ctx<'l, 'a> {
 
 impl Ctx<'_, '_> {
     /// The line ending to put before text inserted at `at`, if any.
-    pub fn newline_before(&mut self, at: usize) -> &'static str {
+    pub(crate) fn newline_before(&mut self, at: usize) -> &'static str {
         let body = self.layout.body;
         if at == body.len() && !body.is_empty() && !body.ends_with('\n') && !self.eof_newline_added
         {
@@ -147,7 +147,7 @@ impl Ctx<'_, '_> {
         }
     }
 
-    pub fn change(&mut self, line0: usize, description: impl Into<String>) {
+    pub(crate) fn change(&mut self, line0: usize, description: impl Into<String>) {
         self.changes.push(Change {
             line: line0 + 1,
             description: description.into(),

@@ -5,7 +5,7 @@ use crate::config_file::section::Section;
 
 /// Where to put a new section: 0-based line to insert before (`None`: at
 /// the end of the file), and how to say it.
-pub struct Place {
+pub(super) struct Place {
     pub before_line: Option<usize>,
     pub description: String,
 }
@@ -13,7 +13,7 @@ pub struct Place {
 /// Right after the `[global]`-family table the generated example puts it
 /// after (`[global.tls]`), else after the last `[global]`-family table.
 /// Sub-tables `[[global.well_known.*]]` already in the file go after it.
-pub fn new_section_place(layout: &Layout, section: &Section) -> Place {
+pub(super) fn new_section_place(layout: &Layout, section: &Section) -> Place {
     if let Some((_, line)) = section.subtables.first() {
         return Place {
             before_line: Some(attached_start(layout, *line)),
@@ -65,7 +65,7 @@ fn attached_start(layout: &Layout, line: usize) -> usize {
 
 /// The text to insert for a new section whose lines are `lines` (without
 /// line endings), with blank lines separating it from its neighbours.
-pub fn section_text(
+pub(super) fn section_text(
     layout: &Layout,
     place: &Place,
     header_suffix: &str,

@@ -19,7 +19,7 @@ use crate::safe_text::printable;
 pub(crate) struct Findings(pub Vec<Finding>);
 
 impl Findings {
-    pub fn add(
+    pub(super) fn add(
         &mut self,
         severity: Severity,
         line: Option<usize>,

@@ -10,7 +10,7 @@ use crate::matrix::well_known_server::ServerWellKnown;
 use crate::observe::{AddressLookup, HttpObservation, SrvLookup};
 
 /// The port when nothing else gives one.
-pub const DEFAULT_PORT: u16 = 8448;
+pub(super) const DEFAULT_PORT: u16 = 8448;
 
 #[derive(Debug, Clone)]
 pub(super) enum Phase {

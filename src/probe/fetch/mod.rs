@@ -4,7 +4,7 @@
 //! fetch becomes an [`HttpObservation`].
 
 mod hop;
-pub mod request;
+pub(super) mod request;
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};

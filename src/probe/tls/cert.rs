@@ -9,7 +9,7 @@ use x509_parser::prelude::{FromDer, X509Certificate};
 use crate::observe::CertInfo;
 
 /// Parses one DER certificate. `now` is Unix seconds.
-pub fn read_certificate(der: &[u8], now: i64) -> Result<CertInfo, String> {
+pub(crate) fn read_certificate(der: &[u8], now: i64) -> Result<CertInfo, String> {
     let (_, cert) = X509Certificate::from_der(der)
         .map_err(|e| format!("the certificate cannot be parsed ({e})"))?;
     let mut dns_names = Vec::new();
@@ -73,7 +73,7 @@ pub(crate) fn now_unix() -> i64 {
 }
 
 /// Unix seconds as `YYYY-MM-DDTHH:MM:SSZ` (proleptic Gregorian, UTC).
-pub fn utc_text(unix: i64) -> String {
+pub(crate) fn utc_text(unix: i64) -> String {
     let days = unix.div_euclid(86_400);
     let secs = unix.rem_euclid(86_400);
     // Howard Hinnant's civil_from_days.

@@ -85,7 +85,7 @@ pub const GLOBAL: &[KeyRow] = &[
     row("? / F1", "this help (F1 while typing)", false, &[]),
 ];
 
-pub const DEMO: &[KeyRow] = &[
+pub(super) const DEMO: &[KeyRow] = &[
     row(
         "↑↓",
         "choose",
@@ -124,7 +124,7 @@ pub const DEMO: &[KeyRow] = &[
     quit(true),
 ];
 
-pub const WELCOME: &[KeyRow] = &[
+pub(super) const WELCOME: &[KeyRow] = &[
     row(
         "↑↓",
         "choose",
@@ -152,7 +152,7 @@ pub const WELCOME: &[KeyRow] = &[
     quit(true),
 ];
 
-pub const NAMES: &[KeyRow] = &[
+pub(super) const NAMES: &[KeyRow] = &[
     row(
         "Tab ↓",
         "next field",
@@ -201,7 +201,7 @@ pub const NAMES: &[KeyRow] = &[
     quit_ctrl_c(true),
 ];
 
-pub const STRATEGY: &[KeyRow] = &[
+pub(super) const STRATEGY: &[KeyRow] = &[
     row(
         "↑↓",
         "choose",
@@ -277,7 +277,7 @@ const CHANGE_CHOICE: &str = "change a choice";
 const CLEAR_TEXT: &str = "clear a text field";
 
 /// The deployment form with a choice row focused.
-pub const DEPLOY_CHOICE: &[KeyRow] = &[
+pub(super) const DEPLOY_CHOICE: &[KeyRow] = &[
     DEPLOY_NEXT_FIELD,
     DEPLOY_PREVIOUS_FIELD,
     row(
@@ -299,7 +299,7 @@ pub const DEPLOY_CHOICE: &[KeyRow] = &[
 ];
 
 /// The deployment form with a text row focused.
-pub const DEPLOY_TEXT: &[KeyRow] = &[
+pub(super) const DEPLOY_TEXT: &[KeyRow] = &[
     DEPLOY_NEXT_FIELD,
     DEPLOY_PREVIOUS_FIELD,
     // ← → move in the field here (the catch-all below).
@@ -320,7 +320,7 @@ pub const DEPLOY_TEXT: &[KeyRow] = &[
     quit_ctrl_c(false),
 ];
 
-pub const REVIEW: &[KeyRow] = &[
+pub(super) const REVIEW: &[KeyRow] = &[
     row(
         "← → Tab",
         "tabs",
@@ -438,7 +438,7 @@ const CHECKS_SCROLL: KeyRow = row(
 );
 
 /// The checks screen of the wizard.
-pub const CHECKS: &[KeyRow] = &[
+pub(super) const CHECKS: &[KeyRow] = &[
     CHECKS_SELECT,
     row(
         "Enter",
@@ -462,7 +462,7 @@ pub const CHECKS: &[KeyRow] = &[
 ];
 
 /// The checks screen alone (`check <name> --tui`): nowhere to go back to.
-pub const CHECKS_ONLY: &[KeyRow] = &[
+pub(super) const CHECKS_ONLY: &[KeyRow] = &[
     CHECKS_SELECT,
     row(
         "Enter Esc",
@@ -482,7 +482,7 @@ pub const CHECKS_ONLY: &[KeyRow] = &[
     quit(true),
 ];
 
-pub const PROMPT: &[KeyRow] = &[
+pub(super) const PROMPT: &[KeyRow] = &[
     row(
         "Enter",
         "confirm",
@@ -499,7 +499,7 @@ pub const PROMPT: &[KeyRow] = &[
     ),
 ];
 
-pub const CONFIRM: &[KeyRow] = &[
+pub(super) const CONFIRM: &[KeyRow] = &[
     row(
         "y",
         "write (a backup is kept)",
@@ -540,7 +540,7 @@ pub const CONFIRM: &[KeyRow] = &[
     ),
 ];
 
-pub const HELP: &[KeyRow] = &[row(
+pub(super) const HELP: &[KeyRow] = &[row(
     "any key",
     "closes this help",
     true,

@@ -18,7 +18,7 @@ use crate::tui::update::update;
 
 use super::osc52;
 
-pub struct Executor<'a> {
+pub(super) struct Executor<'a> {
     services: Arc<dyn Services>,
     tx: UnboundedSender<Msg>,
     runs: HashMap<RunId, RunHandle>,
@@ -27,7 +27,7 @@ pub struct Executor<'a> {
 }
 
 impl<'a> Executor<'a> {
-    pub fn new(
+    pub(super) fn new(
         services: Arc<dyn Services>,
         tx: UnboundedSender<Msg>,
         clipboard: &'a mut dyn io::Write,
@@ -43,12 +43,12 @@ impl<'a> Executor<'a> {
 
     /// Updates the state with `msg` and runs the resulting commands.
     /// Returns whether the wizard should quit.
-    pub fn handle(&mut self, state: &mut State, msg: Msg) -> bool {
+    pub(super) fn handle(&mut self, state: &mut State, msg: Msg) -> bool {
         let cmds = update(state, msg);
         self.run_all(cmds)
     }
 
-    pub fn run_all(&mut self, cmds: Vec<Cmd>) -> bool {
+    pub(super) fn run_all(&mut self, cmds: Vec<Cmd>) -> bool {
         let mut quit = false;
         for cmd in cmds {
             quit |= self.run(cmd);
@@ -143,7 +143,7 @@ impl<'a> Executor<'a> {
     }
 
     /// Stops every run and timer (on the way out).
-    pub fn cancel_all(&mut self) {
+    pub(super) fn cancel_all(&mut self) {
         for (_, handle) in self.runs.drain() {
             handle.cancel();
         }

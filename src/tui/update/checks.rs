@@ -13,7 +13,7 @@ use crate::tui::state::{Level, Overlay, Prompt, PromptKind, RunPhase, State, Ste
 use super::flow::{self, Scroll};
 use super::{Handled, done, review::file_safe, say};
 
-pub fn on_action(state: &mut State, action: ChecksAction) -> Handled {
+pub(super) fn on_action(state: &mut State, action: ChecksAction) -> Handled {
     match action {
         ChecksAction::Previous => select(state, -1),
         ChecksAction::Next => select(state, 1),
@@ -175,7 +175,7 @@ fn export(state: &mut State) -> Handled {
     done()
 }
 
-pub fn submit_export(state: &mut State, value: &str) -> Result<Vec<Cmd>, String> {
+pub(super) fn submit_export(state: &mut State, value: &str) -> Result<Vec<Cmd>, String> {
     let value = value.trim();
     if value.is_empty() {
         return Err("type a file name (without .md / .json)".into());
@@ -186,7 +186,7 @@ pub fn submit_export(state: &mut State, value: &str) -> Result<Vec<Cmd>, String>
     }])
 }
 
-pub fn on_event(state: &mut State, event: CheckEvent, at: Instant) -> Handled {
+pub(super) fn on_event(state: &mut State, event: CheckEvent, at: Instant) -> Handled {
     let finished = matches!(event, CheckEvent::Done { .. });
     if state.step != Step::Checks || !state.checks.apply(event, at) {
         return None; // stale: another run, or a run no longer shown
@@ -203,7 +203,7 @@ pub fn on_event(state: &mut State, event: CheckEvent, at: Instant) -> Handled {
 
 /// A clock reading: turns the spinner while a run goes; between runs (watch
 /// mode with a DNS cache wait) redraws only when the countdown's words change.
-pub fn on_tick(state: &mut State, now: Instant) -> Handled {
+pub(super) fn on_tick(state: &mut State, now: Instant) -> Handled {
     if !state.wants_ticks() {
         return None;
     }
@@ -221,7 +221,7 @@ pub fn on_tick(state: &mut State, now: Instant) -> Handled {
     done()
 }
 
-pub fn on_failed(state: &mut State, run: RunId, reason: String) -> Handled {
+pub(super) fn on_failed(state: &mut State, run: RunId, reason: String) -> Handled {
     let checks = &mut state.checks;
     if run != checks.run || checks.phase != RunPhase::Running {
         return None;
@@ -230,7 +230,7 @@ pub fn on_failed(state: &mut State, run: RunId, reason: String) -> Handled {
     done()
 }
 
-pub fn on_watch_due(state: &mut State, token: u64) -> Handled {
+pub(super) fn on_watch_due(state: &mut State, token: u64) -> Handled {
     let checks = &state.checks;
     let due = state.step == Step::Checks
         && checks.watch.on
@@ -242,7 +242,10 @@ pub fn on_watch_due(state: &mut State, token: u64) -> Handled {
     Some(state.checks.start_run())
 }
 
-pub fn on_exported(state: &mut State, result: Result<Vec<std::path::PathBuf>, String>) -> Handled {
+pub(super) fn on_exported(
+    state: &mut State,
+    result: Result<Vec<std::path::PathBuf>, String>,
+) -> Handled {
     match result {
         Ok(files) => {
             let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();

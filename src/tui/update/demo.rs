@@ -11,7 +11,7 @@ use crate::tui::state::{Level, Pick, State, Step, Then};
 
 use super::{Handled, done, flow, say};
 
-pub fn on_action(state: &mut State, action: DemoAction) -> Handled {
+pub(super) fn on_action(state: &mut State, action: DemoAction) -> Handled {
     let demo = state.demo.as_mut()?;
     let last = DEMOS.len() - 1;
     let next = match action {
@@ -44,7 +44,7 @@ pub fn demo_picked(scenario: &str, no_color: bool) -> Option<(State, Vec<Cmd>)> 
 
 /// Picks the highlighted deployment: starts its simulated internet (or,
 /// when it already runs, goes on at once).
-pub fn pick(state: &mut State, then: Then) -> Vec<Cmd> {
+pub(super) fn pick(state: &mut State, then: Then) -> Vec<Cmd> {
     let Some(demo) = state.demo.as_mut() else {
         return Vec::new();
     };
@@ -75,7 +75,7 @@ pub fn pick(state: &mut State, then: Then) -> Vec<Cmd> {
 }
 
 /// The runtime's answer to [`Cmd::StartDemo`].
-pub fn on_started(state: &mut State, token: u64, result: Result<(), String>) -> Handled {
+pub(super) fn on_started(state: &mut State, token: u64, result: Result<(), String>) -> Handled {
     let demo = state.demo.as_mut()?;
     let pick = demo.starting.filter(|p| p.token == token)?;
     demo.starting = None;

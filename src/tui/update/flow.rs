@@ -15,7 +15,7 @@ use super::say;
 
 /// Enter on `step`: on to the next step, or to review after an edit; when
 /// an answer is refused, stay and point at it.
-pub fn advance(state: &mut State, step: Step) -> Vec<Cmd> {
+pub(super) fn advance(state: &mut State, step: Step) -> Vec<Cmd> {
     let errors = blocking_errors(state, step);
     if let Some(first) = errors.first() {
         let (field, message) = (first.field, first.message.clone());
@@ -72,7 +72,7 @@ fn focus(state: &mut State, field: Field) {
     }
 }
 
-pub fn go(state: &mut State, step: Step) {
+pub(super) fn go(state: &mut State, step: Step) {
     state.step = step;
     if step == Step::Strategy {
         state.strategy_problem = None;
@@ -81,7 +81,7 @@ pub fn go(state: &mut State, step: Step) {
 
 /// Validates everything and opens the review; a refused answer sends the
 /// operator to its step instead.
-pub fn enter_review(state: &mut State) -> Vec<Cmd> {
+pub(super) fn enter_review(state: &mut State) -> Vec<Cmd> {
     let errors = blocking_errors(state, Step::Deployment);
     if let Some(first) = errors.first() {
         let at = Step::of_field(first.field);
@@ -118,7 +118,7 @@ pub fn enter_review(state: &mut State) -> Vec<Cmd> {
 }
 
 /// Esc: one step back, every answer kept.
-pub fn back(state: &mut State) -> Vec<Cmd> {
+pub(super) fn back(state: &mut State) -> Vec<Cmd> {
     let mut cmds = Vec::new();
     let to = match state.step {
         Step::Demo | Step::Welcome => return cmds,
@@ -148,7 +148,7 @@ pub fn back(state: &mut State) -> Vec<Cmd> {
 }
 
 /// Stops the run and the watch timer when the checks screen is left.
-pub fn leave_checks(state: &mut State) -> Vec<Cmd> {
+pub(super) fn leave_checks(state: &mut State) -> Vec<Cmd> {
     state.checks.watch.on = false;
     state.checks.watch.token += 1;
     state.checks.expanded = false;
@@ -156,7 +156,7 @@ pub fn leave_checks(state: &mut State) -> Vec<Cmd> {
 }
 
 /// Opens the checks screen for `name` and starts a run.
-pub fn open_checks(state: &mut State, name: ServerName, expected: Expected) -> Vec<Cmd> {
+pub(super) fn open_checks(state: &mut State, name: ServerName, expected: Expected) -> Vec<Cmd> {
     if state.checks.target.as_ref() != Some(&name) {
         // Another server: what changed since "last time" means nothing.
         state.checks.last_complete = None;
@@ -171,7 +171,7 @@ pub fn open_checks(state: &mut State, name: ServerName, expected: Expected) -> V
 
 /// Keeps every scroll offset inside its content (after a resize, a new
 /// tab, a new strategy).
-pub fn clamp_scrolls(state: &mut State) {
+pub(super) fn clamp_scrolls(state: &mut State) {
     state.lesson_scroll = state.lesson_scroll.min(max_lesson_scroll(state));
     state.review.scroll = state.review.scroll.min(max_review_scroll(state));
     state.checks.detail_scroll = state.checks.detail_scroll.min(max_detail_scroll(state));
@@ -189,24 +189,24 @@ fn limit(rows: usize, viewport: u16) -> u16 {
     u16::try_from(rows.saturating_sub(usize::from(viewport))).unwrap_or(u16::MAX)
 }
 
-pub fn max_lesson_scroll(state: &State) -> u16 {
+pub(super) fn max_lesson_scroll(state: &State) -> u16 {
     let area = layout::lesson_text(state);
     limit(panes::lesson_lines(state, area.width).len(), area.height)
 }
 
-pub fn max_review_scroll(state: &State) -> u16 {
+pub(super) fn max_review_scroll(state: &State) -> u16 {
     let area = layout::review_text(state);
     limit(panes::tab_lines(state, area.width).len(), area.height)
 }
 
-pub fn max_detail_scroll(state: &State) -> u16 {
+pub(super) fn max_detail_scroll(state: &State) -> u16 {
     let area = layout::details_text(state);
     limit(panes::detail_lines(state, area.width).len(), area.height)
 }
 
 /// How a pane scrolls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scroll {
+pub(super) enum Scroll {
     LineUp,
     LineDown,
     PageUp,
@@ -216,7 +216,7 @@ pub enum Scroll {
 }
 
 /// `offset` scrolled by `by` in a pane of `page` rows, at most `max`.
-pub fn scrolled(by: Scroll, offset: u16, page: u16, max: u16) -> u16 {
+pub(super) fn scrolled(by: Scroll, offset: u16, page: u16, max: u16) -> u16 {
     let page = page.saturating_sub(1).max(1);
     let next = match by {
         Scroll::LineUp => offset.saturating_sub(1),

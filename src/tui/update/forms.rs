@@ -12,7 +12,7 @@ use crate::tui::state::{DeployRow, State, Step, cycle};
 
 use super::{Handled, done, flow};
 
-pub fn on_names(state: &mut State, action: NamesAction, key: KeyEvent) -> Handled {
+pub(super) fn on_names(state: &mut State, action: NamesAction, key: KeyEvent) -> Handled {
     let last = NAME_FIELDS.len() - 1;
     match action {
         NamesAction::Advance => return Some(flow::advance(state, Step::Names)),
@@ -27,7 +27,7 @@ pub fn on_names(state: &mut State, action: NamesAction, key: KeyEvent) -> Handle
     done()
 }
 
-pub fn on_deploy(state: &mut State, action: DeployAction, key: KeyEvent) -> Handled {
+pub(super) fn on_deploy(state: &mut State, action: DeployAction, key: KeyEvent) -> Handled {
     let last = DeployRow::COUNT - 1;
     let form = &mut state.deploy;
     match (action, form.row()) {

@@ -15,12 +15,12 @@ use super::flow::{self, Scroll};
 use super::{Handled, checks, done, review, say};
 
 /// Any key closes help; the key itself does nothing else.
-pub fn close_help(state: &mut State) -> Handled {
+pub(super) fn close_help(state: &mut State) -> Handled {
     state.overlay = None;
     done()
 }
 
-pub fn on_prompt(state: &mut State, action: PromptAction, key: KeyEvent) -> Handled {
+pub(super) fn on_prompt(state: &mut State, action: PromptAction, key: KeyEvent) -> Handled {
     let mut prompt = match state.overlay.take() {
         Some(Overlay::Prompt(prompt)) => prompt,
         other => {
@@ -54,7 +54,7 @@ pub fn on_prompt(state: &mut State, action: PromptAction, key: KeyEvent) -> Hand
     }
 }
 
-pub fn on_confirm(state: &mut State, action: ConfirmAction) -> Handled {
+pub(super) fn on_confirm(state: &mut State, action: ConfirmAction) -> Handled {
     let (preview, plan, scroll) = match state.overlay.take() {
         Some(Overlay::ConfirmWrite {
             preview,

@@ -15,7 +15,7 @@ use crate::tui::state::{Level, Overlay, PreviewState, Prompt, PromptKind, State,
 use super::flow::{self, Scroll};
 use super::{Handled, done, say};
 
-pub fn on_action(state: &mut State, action: ReviewAction) -> Handled {
+pub(super) fn on_action(state: &mut State, action: ReviewAction) -> Handled {
     match action {
         ReviewAction::NextTab => {
             let tabs = state.review.tab_count().max(1);
@@ -163,7 +163,7 @@ fn save(state: &mut State) {
 }
 
 /// A server name as part of a file name (`[::1]:8448` → `__1__8448`).
-pub fn file_safe(name: &str) -> String {
+pub(super) fn file_safe(name: &str) -> String {
     name.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
@@ -185,7 +185,7 @@ fn copy(state: &mut State) -> Handled {
     Some(vec![cmd])
 }
 
-pub fn on_config_loaded(state: &mut State, status: ConfigStatus) -> Handled {
+pub(super) fn on_config_loaded(state: &mut State, status: ConfigStatus) -> Handled {
     state.config = status.clone();
     let mut cmds = Vec::new();
     match status {
@@ -235,7 +235,11 @@ pub fn on_config_loaded(state: &mut State, status: ConfigStatus) -> Handled {
     Some(cmds)
 }
 
-pub fn on_preview(state: &mut State, plan: Plan, result: Result<ConfigPreview, String>) -> Handled {
+pub(super) fn on_preview(
+    state: &mut State,
+    plan: Plan,
+    result: Result<ConfigPreview, String>,
+) -> Handled {
     if state.review.plan.as_ref() != Some(&plan) || state.review.preview != PreviewState::Pending {
         return None; // for answers that have changed since
     }
@@ -258,7 +262,7 @@ pub fn on_preview(state: &mut State, plan: Plan, result: Result<ConfigPreview, S
     done()
 }
 
-pub fn on_written(state: &mut State, result: Result<WriteOutcome, String>) -> Handled {
+pub(super) fn on_written(state: &mut State, result: Result<WriteOutcome, String>) -> Handled {
     let path = match result {
         Ok(outcome) => {
             let backup = outcome
@@ -298,7 +302,7 @@ pub fn on_written(state: &mut State, result: Result<WriteOutcome, String>) -> Ha
     done()
 }
 
-pub fn on_saved(state: &mut State, result: Result<SavedFiles, String>) -> Handled {
+pub(super) fn on_saved(state: &mut State, result: Result<SavedFiles, String>) -> Handled {
     match result {
         Ok(saved) => say(
             state,
@@ -314,7 +318,11 @@ pub fn on_saved(state: &mut State, result: Result<SavedFiles, String>) -> Handle
     done()
 }
 
-pub fn on_copied(state: &mut State, label: String, result: Result<usize, String>) -> Handled {
+pub(super) fn on_copied(
+    state: &mut State,
+    label: String,
+    result: Result<usize, String>,
+) -> Handled {
     match result {
         Ok(bytes) => say(
             state,
@@ -330,7 +338,11 @@ pub fn on_copied(state: &mut State, label: String, result: Result<usize, String>
 }
 
 /// The prompt answers that belong to the review step.
-pub fn submit_prompt(state: &mut State, kind: PromptKind, value: &str) -> Result<Vec<Cmd>, String> {
+pub(super) fn submit_prompt(
+    state: &mut State,
+    kind: PromptKind,
+    value: &str,
+) -> Result<Vec<Cmd>, String> {
     let value = value.trim();
     if value.is_empty() {
         return Err("type a path".into());

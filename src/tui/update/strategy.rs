@@ -9,7 +9,7 @@ use crate::tui::state::{State, Step};
 use super::flow::{self, Scroll};
 use super::{Handled, done};
 
-pub fn on_action(state: &mut State, action: StrategyAction) -> Handled {
+pub(super) fn on_action(state: &mut State, action: StrategyAction) -> Handled {
     let n = Strategy::ALL.len();
     match action {
         StrategyAction::Previous => select(state, (state.strategy_choice + n - 1) % n),

@@ -7,7 +7,7 @@ use crate::tui::state::{Path, Prompt, PromptKind, State, Step};
 
 use super::{Handled, done, flow};
 
-pub fn on_action(state: &mut State, action: WelcomeAction) -> Handled {
+pub(super) fn on_action(state: &mut State, action: WelcomeAction) -> Handled {
     let n = Path::ALL.len();
     let path = match action {
         WelcomeAction::Previous => {

@@ -16,9 +16,9 @@ use crate::tui::theme::Theme;
 
 use super::fit;
 
-pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+pub(super) const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
-pub fn duration_text(d: std::time::Duration) -> String {
+pub(super) fn duration_text(d: std::time::Duration) -> String {
     let ms = d.as_millis();
     if ms < 1000 {
         format!("{ms} ms")
@@ -28,7 +28,7 @@ pub fn duration_text(d: std::time::Duration) -> String {
 }
 
 /// `2 pass · 1 FAIL` for the rows of one panel (or of everything).
-pub fn counts<'a>(rows: impl Iterator<Item = &'a Row<'a>>) -> String {
+pub(super) fn counts<'a>(rows: impl Iterator<Item = &'a Row<'a>>) -> String {
     let mut by: Vec<(Status, usize)> = Vec::new();
     let mut running = 0;
     for r in rows {
@@ -53,7 +53,7 @@ pub fn counts<'a>(rows: impl Iterator<Item = &'a Row<'a>>) -> String {
 
 /// One row: glyph and word (readable without colour), name, target,
 /// summary, what changed since the last run, duration at the right.
-pub fn row_line(
+pub(super) fn row_line(
     row: &Row<'_>,
     checks: &ChecksState,
     selected: bool,
@@ -114,7 +114,12 @@ pub fn row_line(
 /// The panel heading: the shared report's heading (with the spec step or
 /// the client verdict once known), then the counts; the heading is cut
 /// first when the width is short.
-pub fn panel_heading(panel: Panel, checks: &ChecksState, rows: &[Row<'_>], max: usize) -> String {
+pub(super) fn panel_heading(
+    panel: Panel,
+    checks: &ChecksState,
+    rows: &[Row<'_>],
+    max: usize,
+) -> String {
     let heading = text::panel_heading(checks.report(), panel);
     let mine: Vec<&Row<'_>> = rows.iter().filter(|r| r.id().panel() == panel).collect();
     let counts = counts(mine.into_iter());
@@ -127,7 +132,7 @@ pub fn panel_heading(panel: Panel, checks: &ChecksState, rows: &[Row<'_>], max: 
 
 /// The lines under a panel's heading: the meaning of its verdict, and for
 /// the server panel the resolution path. Wrapped to `width` after `indent`.
-pub fn panel_lines(
+pub(super) fn panel_lines(
     panel: Panel,
     checks: &ChecksState,
     theme: Theme,
@@ -156,7 +161,7 @@ pub fn panel_lines(
 }
 
 /// What an empty panel says.
-pub fn empty_panel(checks: &ChecksState) -> &'static str {
+pub(super) fn empty_panel(checks: &ChecksState) -> &'static str {
     match checks.phase {
         RunPhase::Running => "waiting…",
         _ => "nothing reported",

@@ -23,7 +23,7 @@ use crate::tui::theme::Theme;
 use super::{fit, position, scrolled};
 
 /// The frame title on this screen: target, run and watch state.
-pub fn title(state: &State) -> String {
+pub(super) fn title(state: &State) -> String {
     let c = &state.checks;
     let target = c
         .target
@@ -53,7 +53,7 @@ pub fn title(state: &State) -> String {
     format!("{lead} ─ {run}{watch}")
 }
 
-pub fn render(state: &State, theme: Theme, body: Rect, frame: &mut Frame) {
+pub(super) fn render(state: &State, theme: Theme, body: Rect, frame: &mut Frame) {
     let c = &state.checks;
     let areas = layout::checks(body, c.expanded);
     frame.render_widget(summary(state, theme, areas.summary.width), areas.summary);

@@ -20,7 +20,7 @@ use super::fit;
 /// One line at 80 columns, so that the list and the details fit in 24 rows.
 const INTRO: &str = "All simulated here on loopback (DNS, HTTPS, own CA); the checks are real.";
 
-pub fn render(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
+pub(super) fn render(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
     let Some(demo) = &state.demo else {
         return;
     };

@@ -36,7 +36,7 @@ struct Row<'a> {
     notes: Vec<Note>,
 }
 
-pub fn render_names(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
+pub(super) fn render_names(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
     // Only valid values are echoed; the notes below say what is wrong.
     let name = check_server_name(state.names.value(Field::ServerName))
         .map(|n| n.to_string())
@@ -59,7 +59,7 @@ pub fn render_names(state: &State, theme: Theme, area: Rect, frame: &mut Frame) 
     render_rows(&intro, rows, theme, area, frame);
 }
 
-pub fn render_deploy(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
+pub(super) fn render_deploy(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
     let form = &state.deploy;
     let rows = (0..DeployRow::COUNT)
         .map(|i| {

@@ -17,7 +17,7 @@ use crate::tui::theme::Theme;
 
 use super::{position, scrolled};
 
-pub fn render(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
+pub(super) fn render(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
     match &state.overlay {
         None => {}
         Some(Overlay::Help) => help(state, theme, area, frame),

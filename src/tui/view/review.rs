@@ -15,7 +15,7 @@ use crate::tui::theme::Theme;
 
 use super::{fit, position, scrolled};
 
-pub fn render(state: &State, theme: Theme, body: Rect, frame: &mut Frame) {
+pub(super) fn render(state: &State, theme: Theme, body: Rect, frame: &mut Frame) {
     let areas = layout::review(body);
     let tabs = state.review.tabs();
     let labels: Vec<String> = tabs

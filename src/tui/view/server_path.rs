@@ -16,7 +16,7 @@ use crate::tui::text::wrap_prose;
 
 /// How a path line is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PathKind {
+pub(super) enum PathKind {
     /// The plan's path, before anything was observed.
     Expected,
     /// One resolved address (with whether TLS, version and keys pass there).
@@ -30,7 +30,7 @@ pub enum PathKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PathLine {
+pub(super) struct PathLine {
     pub text: String,
     pub kind: PathKind,
 }
@@ -118,7 +118,7 @@ fn target(checks: &ChecksState, t: &TargetSummary) -> PathLine {
 }
 
 /// The path lines, unwrapped.
-pub fn path_lines(checks: &ChecksState) -> Vec<PathLine> {
+pub(super) fn path_lines(checks: &ChecksState) -> Vec<PathLine> {
     let planned = planned(checks);
     let f = &checks.report().federation;
     let Some(step) = f.step else {
@@ -176,7 +176,7 @@ pub fn path_lines(checks: &ChecksState) -> Vec<PathLine> {
 }
 
 /// [`path_lines`] wrapped to `width` after `indent`.
-pub fn wrapped(checks: &ChecksState, width: usize, indent: &str) -> Vec<(String, PathKind)> {
+pub(super) fn wrapped(checks: &ChecksState, width: usize, indent: &str) -> Vec<(String, PathKind)> {
     path_lines(checks)
         .into_iter()
         .flat_map(|l| {

@@ -17,7 +17,7 @@ use crate::tui::theme::Theme;
 
 use super::{position, scrolled};
 
-pub fn render(state: &State, theme: Theme, body: Rect, frame: &mut Frame) {
+pub(super) fn render(state: &State, theme: Theme, body: Rect, frame: &mut Frame) {
     let areas = layout::strategy(body);
     let question = if state.learning {
         "Learn the options: ↑↓ compare them, Enter sets up with the one selected.".to_string()

@@ -18,7 +18,7 @@ const WHAT: &str = "Delegation lets your users be @alice:example.com while the h
      matrix.example.com: other servers and clients first ask example.com where to go \
      (/.well-known/matrix/* or a DNS SRV record), then connect to the real host.";
 
-pub fn render(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
+pub(super) fn render(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
     let w = usize::from(area.width.saturating_sub(2));
     let mut lines: Vec<Line<'static>> = vec![Line::raw("")];
     for piece in wrap_prose(WHAT, w) {
