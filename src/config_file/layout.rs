@@ -110,11 +110,6 @@ impl<'a> Layout<'a> {
         start..end
     }
 
-    /// The lines before the first header (the root table).
-    pub fn root_region(&self) -> Range<usize> {
-        0..self.headers.first().map_or(self.lines.count(), |h| h.line)
-    }
-
     /// The `[path]` header (not an array of tables), if the file has one.
     pub fn table_header(&self, path: &[&str]) -> Option<usize> {
         self.headers
@@ -125,13 +120,6 @@ impl<'a> Layout<'a> {
     /// The entry whose full path is `path`.
     pub fn entry(&self, path: &[&str]) -> Option<&Entry> {
         self.entries.iter().find(|e| same_path(&e.path, path))
-    }
-
-    /// Entries whose path starts with `prefix` and has one more part.
-    pub fn entries_under<'s>(&'s self, prefix: &'s [&'s str]) -> impl Iterator<Item = &'s Entry> {
-        self.entries.iter().filter(move |e| {
-            e.path.len() == prefix.len() + 1 && e.path.iter().zip(prefix).all(|(a, b)| a == b)
-        })
     }
 
     /// The item at `path` in the parsed document.
@@ -247,8 +235,6 @@ mod tests {
         );
         assert!(l.is_comment_line(9));
         assert_eq!(l.region(0), 1..10);
-        assert_eq!(l.root_region(), 0..1);
-        assert_eq!(l.entries_under(&["global", "well_known"]).count(), 1);
     }
 
     #[test]

@@ -41,15 +41,6 @@ pub enum SectionForm {
 }
 
 impl SectionForm {
-    pub fn line(self) -> Option<usize> {
-        match self {
-            SectionForm::Table { line }
-            | SectionForm::InlineTable { line }
-            | SectionForm::DottedKeys { line } => Some(line),
-            SectionForm::Missing => None,
-        }
-    }
-
     pub fn describe(self) -> String {
         match self {
             SectionForm::Table { line } => format!("[global.well_known] table at line {line}"),
@@ -186,12 +177,6 @@ impl ConfigReport {
             support_email: v("support_email"),
             support_mxid: v("support_mxid"),
         }
-    }
-
-    pub fn problems(&self) -> impl Iterator<Item = &Finding> {
-        self.findings
-            .iter()
-            .filter(|f| f.severity == Severity::Problem)
     }
 }
 

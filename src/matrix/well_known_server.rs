@@ -130,11 +130,6 @@ impl ServerWellKnown {
             WellKnownOutcome::Invalid(i) => Some(i),
         }
     }
-
-    /// The number of redirects followed to get the file.
-    pub fn redirects(&self) -> usize {
-        self.observation.hops.len()
-    }
 }
 
 /// The `m.server` string, or why there is none.
