@@ -7,7 +7,8 @@
 //! Conventions: header names are lower case; bodies are raw bytes (never
 //! assumed to be UTF-8); every string that came from the network is stored
 //! as received and escaped only when shown ([`crate::safe_text`]). This
-//! module depends on nothing else in the crate.
+//! module depends only on [`crate::words`] (cache times in words, worded
+//! like every other duration).
 
 pub mod dns;
 pub mod http;

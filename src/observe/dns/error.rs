@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::words::duration;
+
 /// Why a DNS query gave no records. NXDOMAIN and NODATA are answers from the
 /// authoritative servers; the others mean nobody gave an answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,61 +78,15 @@ impl fmt::Display for DnsError {
             }
         }?;
         if let Some(ttl) = self.negative_ttl() {
-            write!(f, ", cached for {}", cache_time(ttl))?;
+            write!(f, ", cached for {}", duration(u64::from(ttl)))?;
         }
         Ok(())
-    }
-}
-
-/// A negative TTL in words, the way the reports write every duration
-/// (`45 s`, `5 min`, `1 min 30 s`, `1 h 30 min`, `2 d 3 h`). Observations
-/// depend on nothing else in the crate, so this is their own copy of
-/// `crate::words::duration` for the one duration they show.
-fn cache_time(secs: u32) -> String {
-    const MIN: u32 = 60;
-    const HOUR: u32 = 3600;
-    const DAY: u32 = 86400;
-    match secs {
-        s if s < MIN => format!("{s} s"),
-        s if s < HOUR => match (s / MIN, s % MIN) {
-            (m, r) if r == 0 || m >= 10 => format!("{m} min"),
-            (m, r) => format!("{m} min {r} s"),
-        },
-        s if s < DAY => match (s / HOUR, (s % HOUR) / MIN) {
-            (h, 0) => format!("{h} h"),
-            (h, m) => format!("{h} h {m} min"),
-        },
-        s => match (s / DAY, (s % DAY) / HOUR) {
-            (d, 0) => format!("{d} d"),
-            (d, h) => format!("{d} d {h} h"),
-        },
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cache_times_are_worded_like_every_other_duration() {
-        let cases = [
-            (0, "0 s"),
-            (59, "59 s"),
-            (60, "1 min"),
-            (90, "1 min 30 s"),
-            (300, "5 min"),
-            (601, "10 min"),
-            (3599, "59 min"),
-            (3600, "1 h"),
-            (5400, "1 h 30 min"),
-            (86400, "1 d"),
-            (172800, "2 d"),
-            (97200, "1 d 3 h"),
-        ];
-        for (secs, want) in cases {
-            assert_eq!(cache_time(secs), want, "{secs}");
-        }
-    }
 
     #[test]
     fn negative_answers_say_how_long_they_are_cached() {
