@@ -17,6 +17,9 @@ pub enum Exit {
     /// 2: a usage error: invalid input, an unusable option value or config
     /// file.
     Usage,
+    /// 130 (128 + SIGINT, as shells report it): stopped by Ctrl-C after
+    /// printing what had finished (`check` with several names).
+    Interrupted,
 }
 
 impl Exit {
@@ -26,6 +29,7 @@ impl Exit {
             Exit::Ok => 0,
             Exit::Failed => 1,
             Exit::Usage => 2,
+            Exit::Interrupted => 130,
         }
     }
 }
@@ -43,8 +47,8 @@ mod tests {
     #[test]
     fn codes_are_the_documented_ones() {
         assert_eq!(
-            [Exit::Ok, Exit::Failed, Exit::Usage].map(Exit::code),
-            [0, 1, 2]
+            [Exit::Ok, Exit::Failed, Exit::Usage, Exit::Interrupted].map(Exit::code),
+            [0, 1, 2, 130]
         );
         assert_eq!(ExitCode::from(Exit::Ok), ExitCode::SUCCESS);
         assert_eq!(ExitCode::from(Exit::Failed), ExitCode::FAILURE);

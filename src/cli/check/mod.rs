@@ -1,9 +1,12 @@
 //! `matrix-delegate check <SERVER_NAME>`: every live check, as a human
 //! report (default), JSON (`--json`, the documented contract) or Markdown.
+//! Several names, or `--names-from FILE`, go to [`many`].
 //!
 //! Exit codes: 0 nothing failed; 1 a check failed or could not run; 2
-//! usage errors (a bad server name, an unusable option value or config file).
+//! usage errors (a bad server name, an unusable option value or config file);
+//! 130 a many-names run was interrupted.
 
+pub mod many;
 mod tui;
 
 use std::io::{IsTerminal, Write};
@@ -34,9 +37,19 @@ use crate::sim::{Scenario, Sim};
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
     /// The server name to check: the part after the colon in user IDs
-    /// (@alice:example.com → example.com), not the delegated host
-    #[arg(value_name = "SERVER_NAME", value_parser = server_name)]
-    pub server_name: ServerName,
+    /// (@alice:example.com → example.com), not the delegated host. Several
+    /// names print a summary table, then the reports of the failing ones
+    #[arg(value_name = "SERVER_NAME", required_unless_present = "names_from")]
+    pub server_names: Vec<String>,
+    /// Also check the server names in FILE, one per line (`-`: standard
+    /// input); `#` starts a comment, blank lines are skipped, a name given
+    /// twice is checked once, an invalid line is reported with its number
+    #[arg(long, value_name = "FILE")]
+    pub names_from: Option<PathBuf>,
+    /// With several names: how many are checked at the same time (the work
+    /// waits on DNS and HTTPS answers, so more than the number of cores)
+    #[arg(long, value_name = "N", value_parser = jobs, default_value_t = many::DEFAULT_JOBS)]
+    pub jobs: usize,
     /// Print the report as JSON (the stable schema documented in the README)
     #[arg(long, conflicts_with = "markdown")]
     pub json: bool,
@@ -86,8 +99,11 @@ pub struct CheckArgs {
     pub sim: Option<String>,
 }
 
-fn server_name(text: &str) -> Result<ServerName, String> {
-    ServerName::parse(text).map_err(|e| e.to_string())
+fn jobs(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=many::MAX_JOBS).contains(&n) => Ok(n),
+        _ => Err(format!("a whole number from 1 to {}", many::MAX_JOBS)),
+    }
 }
 
 fn proxy(text: &str) -> Result<Proxy, String> {
@@ -118,11 +134,21 @@ pub fn after_help() -> String {
         "Exit codes: {} nothing failed, {} a check failed or could not run, {} usage error.\n\
          With --json the report follows the schema in the README (stable check ids, status \
          pass/warn/fail/skipped/error). Colour is used only on a terminal and when NO_COLOR is \
-         unset. The default timeout is {} s.",
+         unset. The default timeout is {} s.\n\n\
+         Several names (SERVER_NAME... and/or --names-from FILE): a summary table (name, \
+         result, spec step, failing check ids) in input order, then the full reports of the \
+         failing names; with --json one report per line (JSON Lines, the same schema), in input \
+         order. --config and --expect-* describe one server and are refused with several \
+         names; --proxy applies to all. Exit {} if any name failed or any line was not a \
+         server name, {} if no name was valid, {} when interrupted (Ctrl-C: what finished is \
+         printed).",
         Exit::Ok.code(),
         Exit::Failed.code(),
         Exit::Usage.code(),
-        DEFAULT_TIMEOUT.as_secs()
+        DEFAULT_TIMEOUT.as_secs(),
+        Exit::Failed.code(),
+        Exit::Usage.code(),
+        Exit::Interrupted.code(),
     )
 }
 
@@ -194,6 +220,28 @@ pub(super) fn setup_exit(e: &SetupError) -> Exit {
 
 /// Runs the check: [`Exit::Ok`] when nothing failed.
 pub fn run(args: &CheckArgs) -> Exit {
+    if args.names_from.is_some() || args.server_names.len() > 1 {
+        return many::command::run(args);
+    }
+    let Some(text) = args.server_names.first() else {
+        // clap requires a name or --names-from; stay a usage error anyway.
+        eprintln!("error: give a SERVER_NAME or --names-from FILE");
+        return Exit::Usage;
+    };
+    let server_name = match ServerName::parse(text) {
+        Ok(name) => name,
+        Err(e) => {
+            // Worded as the argument parser words an invalid value.
+            eprintln!(
+                "error: invalid value '{}' for '<SERVER_NAME>': {}\n\n\
+                 For more information, try '--help'.",
+                printable(text),
+                printable(&e.to_string())
+            );
+            return Exit::Usage;
+        }
+    };
+    let server_name = &server_name;
     let env = process_env();
     let ex = match expectations(args, &env) {
         Ok(ex) => ex,
@@ -204,25 +252,33 @@ pub fn run(args: &CheckArgs) -> Exit {
         }
     };
     if args.tui {
-        return self::tui::run(args, ex, env);
+        return self::tui::run(args, server_name, ex, env);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    let runtime = match runtime() {
+        Ok(rt) => rt,
+        Err(exit) => return exit,
+    };
+    runtime.block_on(check(args, server_name, ex))
+}
+
+/// The runtime every check command runs in.
+fn runtime() -> Result<tokio::runtime::Runtime, Exit> {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
+        .map_err(|e| {
             eprintln!("error: cannot start the async runtime: {e}");
-            return Exit::Failed;
-        }
-    };
-    runtime.block_on(check(args, ex))
+            Exit::Failed
+        })
 }
 
-async fn check(args: &CheckArgs, ex: Expectations) -> Exit {
-    // The simulated internet, when asked for, lives until the run is over.
-    let (options, _sim) = match &args.sim {
+/// The network the checks go through: the real one as the flags set it
+/// up, or (`--sim`) a built-in simulated deployment started here, which
+/// lives as long as the returned [`Sim`]. Problems are printed; the error
+/// is the exit code.
+async fn network(args: &CheckArgs) -> Result<(Net, Option<Sim>), Exit> {
+    let (options, sim) = match &args.sim {
         None => (net_options(args), None),
         Some(name) => match Sim::start_builtin(name).await {
             Ok(sim) => {
@@ -233,19 +289,27 @@ async fn check(args: &CheckArgs, ex: Expectations) -> Exit {
             }
             Err(message) => {
                 eprintln!("error: --sim {name}: {}", printable(&message.to_string()));
-                return Exit::Failed;
+                return Err(Exit::Failed);
             }
         },
     };
-    let net = match Net::new(options) {
-        Ok(net) => net,
+    match Net::new(options) {
+        Ok(net) => Ok((net, sim)),
         Err(e) => {
             eprintln!("error: {}", printable(&e.to_string()));
-            return setup_exit(&e);
+            Err(setup_exit(&e))
         }
+    }
+}
+
+async fn check(args: &CheckArgs, server_name: &ServerName, ex: Expectations) -> Exit {
+    // The simulated internet, when asked for, lives until the run is over.
+    let (net, _sim) = match network(args).await {
+        Ok(network) => network,
+        Err(exit) => return exit,
     };
     let request = CheckRequest {
-        server_name: args.server_name.clone(),
+        server_name: server_name.clone(),
         expectations: ex,
     };
     let report = run_to_report(net, request, 1).await;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::check::expect::Expectations;
 use crate::cli::check::{CheckArgs, net_options, setup_exit};
+use crate::domain::ServerName;
 use crate::exit::Exit;
 use crate::probe::Net;
 use crate::safe_text::printable;
@@ -16,7 +17,12 @@ use crate::tui::services::{BuiltinServices, Environment, NetSource};
 /// Opens the checks screen: [`Exit::Ok`] after a normal quit. `env` is the
 /// environment the homeserver runs with (for a config file the operator
 /// names on the screen).
-pub(super) fn run(args: &CheckArgs, ex: Expectations, env: Environment) -> Exit {
+pub(super) fn run(
+    args: &CheckArgs,
+    server_name: &ServerName,
+    ex: Expectations,
+    env: Environment,
+) -> Exit {
     let source = match &args.sim {
         Some(scenario) => NetSource::Sim {
             scenario: scenario.clone(),
@@ -35,7 +41,7 @@ pub(super) fn run(args: &CheckArgs, ex: Expectations, env: Environment) -> Exit 
     };
     let services = Arc::new(BuiltinServices::with_net(source, env));
     let expected = Expected::Given(Box::new(ex));
-    check_screen(services, args.server_name.clone(), expected)
+    check_screen(services, server_name.clone(), expected)
 }
 
 fn validate(options: &crate::probe::NetOptions) -> Result<(), Exit> {
