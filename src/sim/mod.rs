@@ -15,6 +15,7 @@ mod builtin;
 mod ca;
 mod dns;
 pub mod expect;
+pub mod fleet;
 mod homeserver;
 mod http_util;
 mod https_server;
@@ -37,6 +38,7 @@ use scenario::ServerMode;
 use crate::probe::{NetOptions, install_crypto_provider};
 
 pub use builtin::{BUILTIN_SCENARIOS, StartBuiltinError};
+pub use fleet::{Fleet, FleetDeployment, FleetSpec, Template};
 pub use log::{LoggedDnsQuery, LoggedHello, LoggedRequest, SimLog};
 pub use scenario::Scenario;
 

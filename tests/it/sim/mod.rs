@@ -1,5 +1,6 @@
 //! The simulated internet itself: the built-in scenarios and the stand-in
 //! homeserver.
 
+mod fleet;
 mod homeserver;
 mod scenarios;
