@@ -10,6 +10,7 @@ mod dns;
 mod healthy;
 mod hostile_input;
 mod keys_routing;
+mod many;
 mod mistakes;
 mod report;
 mod server;

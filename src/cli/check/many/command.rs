@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use tokio::sync::mpsc;
 
 use super::input::{NamesFile, spawn_reader};
-use super::{Format, Outcome, Settings, check_many};
+use super::{Format, Outcome, Settings, check_many, fit_jobs_to_open_files};
 use crate::cli::check::{CheckArgs, network, runtime};
 use crate::exit::Exit;
 use crate::safe_text::printable;
@@ -43,8 +43,16 @@ pub(in crate::cli::check) fn run(args: &CheckArgs) -> Exit {
             eprintln!("error: cannot start reading the names: {e}");
             return Err(Exit::Failed);
         }
+        let fit = fit_jobs_to_open_files(args.jobs);
+        if fit.jobs < args.jobs {
+            eprintln!(
+                "note: --jobs {} lowered to {}: this process may hold only {} open files \
+                 (ulimit -n)",
+                args.jobs, fit.jobs, fit.limit
+            );
+        }
         let settings = Settings {
-            jobs: args.jobs,
+            jobs: fit.jobs,
             format: format(args),
             proxy: args.proxy,
             progress: std::io::stderr().is_terminal(),
