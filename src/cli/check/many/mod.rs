@@ -17,7 +17,7 @@
 //! Memory stays flat with the number of names: of each report only its
 //! summary row is kept; a failing report's details and JSON lines that
 //! finish ahead of their turn wait in an unlinked temporary file
-//! ([`spool`]).
+//! (the `spool` module).
 
 pub(super) mod command;
 pub mod input;
