@@ -13,6 +13,7 @@ mod architecture;
 mod check;
 mod config;
 mod generate;
+mod local_paths;
 mod net;
 mod proxy;
 mod runner;

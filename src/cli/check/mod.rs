@@ -18,10 +18,11 @@ use crate::check::expect::Expectations;
 use crate::config_file::inspect_file;
 use crate::domain::{Proxy, ServerName};
 use crate::exit::Exit;
+use crate::local_file::{open_regular, read_capped};
 use crate::probe::runner::{CheckRequest, run_to_report};
 use crate::probe::{
-    DEFAULT_TIMEOUT, Net, NetOptions, ResolveOverride, SetupError, parse_nameserver, parse_resolve,
-    parse_timeout,
+    DEFAULT_TIMEOUT, Net, NetOptions, ResolveOverride, SetupError, Trust, parse_nameserver,
+    parse_resolve, parse_timeout,
 };
 use crate::report::Report;
 use crate::report::text::TextOptions;
@@ -171,15 +172,55 @@ fn config_expectations(path: &Path, env: &[(String, String)]) -> Result<Expectat
     ))
 }
 
-/// The network options from the flags (the simulated internet brings its own).
-pub fn net_options(args: &CheckArgs) -> NetOptions {
-    NetOptions {
+/// The network options from the flags (the simulated internet brings its
+/// own). Every `--ca-file` is read here, once, the careful way
+/// ([`read_ca_file`]); the roots travel on as PEM text.
+pub fn net_options(args: &CheckArgs) -> Result<NetOptions, UsageError> {
+    let extra_roots_pem = args
+        .ca_files
+        .iter()
+        .map(|path| read_ca_file(path))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(NetOptions {
         nameservers: args.nameservers.clone(),
-        ca_files: args.ca_files.clone(),
+        extra_roots_pem,
         ca_only: args.ca_only,
         resolve: args.resolve.clone(),
         timeout: args.timeout,
         ..NetOptions::default()
+    })
+}
+
+/// The most read from one `--ca-file`. Debian's bundle of every public
+/// root is about 200 KiB.
+pub const MAX_CA_FILE_BYTES: u64 = 16 << 20;
+
+/// A `--ca-file` as PEM text holding at least one usable certificate: a
+/// directory, FIFO or device is refused before anything is read from it,
+/// and so is a file over [`MAX_CA_FILE_BYTES`].
+pub fn read_ca_file(path: &Path) -> Result<String, UsageError> {
+    let shown = path.display();
+    let bytes = open_regular(path)
+        .and_then(|file| read_capped(file, path, MAX_CA_FILE_BYTES))
+        .map_err(|e| UsageError(format!("--ca-file {e}")))?;
+    let pem = String::from_utf8(bytes).map_err(|_| {
+        UsageError(format!(
+            "--ca-file {shown}: not a PEM certificate file (binary content; a DER \
+             certificate converts with `openssl x509 -inform der -in FILE -out FILE.pem`)"
+        ))
+    })?;
+    // The same parse the checks will do, here, so the message names the file.
+    let alone = NetOptions {
+        extra_roots_pem: vec![pem],
+        ca_only: true,
+        ..NetOptions::default()
+    };
+    match Trust::load(&alone) {
+        Ok(_) => Ok(alone.extra_roots_pem.into_iter().next().unwrap_or_default()),
+        Err(SetupError::ExtraRoot { message }) => {
+            Err(UsageError(format!("--ca-file {shown}: {message}")))
+        }
+        Err(e) => Err(UsageError(format!("--ca-file {shown}: {e}"))),
     }
 }
 
@@ -203,8 +244,19 @@ pub fn run(args: &CheckArgs) -> Exit {
             return Exit::Usage;
         }
     };
+    // The simulated internet brings its own roots: --ca-file is not read.
+    let options = match &args.sim {
+        Some(_) => None,
+        None => match net_options(args) {
+            Ok(options) => Some(options),
+            Err(UsageError(message)) => {
+                eprintln!("error: {}", printable(&message));
+                return Exit::Usage;
+            }
+        },
+    };
     if args.tui {
-        return self::tui::run(args, ex, env);
+        return self::tui::run(args, ex, options, env);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -217,13 +269,14 @@ pub fn run(args: &CheckArgs) -> Exit {
             return Exit::Failed;
         }
     };
-    runtime.block_on(check(args, ex))
+    runtime.block_on(check(args, ex, options))
 }
 
-async fn check(args: &CheckArgs, ex: Expectations) -> Exit {
+/// `options`: from the flags, or `None` for the simulated internet.
+async fn check(args: &CheckArgs, ex: Expectations, options: Option<NetOptions>) -> Exit {
     // The simulated internet, when asked for, lives until the run is over.
     let (options, _sim) = match &args.sim {
-        None => (net_options(args), None),
+        None => (options.unwrap_or_default(), None),
         Some(name) => match Sim::start_builtin(name).await {
             Ok(sim) => {
                 let mut options = sim.net_options();

@@ -5,9 +5,9 @@
 use std::sync::Arc;
 
 use crate::check::expect::Expectations;
-use crate::cli::check::{CheckArgs, net_options, setup_exit};
+use crate::cli::check::{CheckArgs, setup_exit};
 use crate::exit::Exit;
-use crate::probe::Net;
+use crate::probe::{Net, NetOptions};
 use crate::safe_text::printable;
 use crate::tui::data::Expected;
 use crate::tui::runtime::launch::check_screen;
@@ -16,7 +16,13 @@ use crate::tui::services::{BuiltinServices, Environment, NetSource};
 /// Opens the checks screen: [`Exit::Ok`] after a normal quit. `env` is the
 /// environment the homeserver runs with (for a config file the operator
 /// names on the screen).
-pub(super) fn run(args: &CheckArgs, ex: Expectations, env: Environment) -> Exit {
+/// `options`: the network options from the flags (`None` with `--sim`).
+pub(super) fn run(
+    args: &CheckArgs,
+    ex: Expectations,
+    options: Option<NetOptions>,
+    env: Environment,
+) -> Exit {
     let source = match &args.sim {
         Some(scenario) => NetSource::Sim {
             scenario: scenario.clone(),
@@ -24,7 +30,7 @@ pub(super) fn run(args: &CheckArgs, ex: Expectations, env: Environment) -> Exit 
             resolve: args.resolve.clone(),
         },
         None => {
-            let options = net_options(args);
+            let options = options.unwrap_or_default();
             // Refuse unusable options (an unreadable --ca-file, ...) here,
             // with the text command's message and code, not inside the screen.
             if let Err(exit) = validate(&options) {
@@ -38,7 +44,7 @@ pub(super) fn run(args: &CheckArgs, ex: Expectations, env: Environment) -> Exit 
     check_screen(services, args.server_name.clone(), expected)
 }
 
-fn validate(options: &crate::probe::NetOptions) -> Result<(), Exit> {
+fn validate(options: &NetOptions) -> Result<(), Exit> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
