@@ -76,10 +76,7 @@ fn zsh_and_fish_scripts_name_the_program_and_its_commands() {
         assert!(zsh.contains(&format!("--{option}=[")), "zsh: {option}");
         assert!(fish.contains(&format!(" -l {option} ")), "fish: {option}");
     }
-    assert!(
-        !zsh.contains("--sim="),
-        "zsh: the testing aid stays hidden"
-    );
+    assert!(!zsh.contains("--sim="), "zsh: the testing aid stays hidden");
     assert!(
         !fish.contains(" -l sim "),
         "fish: the testing aid stays hidden"
