@@ -11,6 +11,29 @@
 //! and never reads more than the limit plus one byte, whatever the size
 //! claims (files in `/proc` say 0).
 //!
+//! A long list is streamed from the checked file rather than read whole:
+//!
+//! ```no_run
+//! use std::io::{BufRead, BufReader};
+//! use std::path::Path;
+//!
+//! use matrix_delegate::local_file::{ReadError, open_regular};
+//!
+//! fn count_names(path: &Path) -> Result<usize, ReadError> {
+//!     let mut names = 0;
+//!     for line in BufReader::new(open_regular(path)?).lines() {
+//!         let line = line.map_err(|source| ReadError::Io {
+//!             path: path.to_path_buf(),
+//!             source,
+//!         })?;
+//!         if !line.trim().is_empty() && !line.trim_start().starts_with('#') {
+//!             names += 1;
+//!         }
+//!     }
+//!     Ok(names)
+//! }
+//! ```
+//!
 //! Writing ([`write_files`]): every file is created next to its final name
 //! under a fresh temporary name (`O_CREAT | O_EXCL | O_NOFOLLOW`), flushed,
 //! then renamed into place inside the opened folder (`renameat`). Folders
