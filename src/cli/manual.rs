@@ -171,8 +171,24 @@ fn page(
     }
     (
         format!("{name}.1"),
-        String::from_utf8_lossy(&text).into_owned(),
+        ascii_roff(&String::from_utf8_lossy(&text)),
     )
+}
+
+/// The help texts use a few characters beyond ASCII (arrows, dashes).
+/// `man` passes pages through `preconv`, but a plain `groff` or `nroff`
+/// reads bytes, so each such character is written as the roff escape that
+/// names its code point (`\[u2192]`), which groff and mandoc both know.
+fn ascii_roff(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\[u{:04X}]", u32::from(c)));
+        }
+    }
+    out
 }
 
 /// `--help`'s after-help text: paragraphs are filled, indented lines (the

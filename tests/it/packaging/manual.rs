@@ -37,6 +37,7 @@ fn one_page_per_command_with_exit_status_and_examples() {
         assert!(text.contains(&title), "{name}: {title}");
         assert!(text.contains(".SH \"EXIT STATUS\""), "{name}");
         assert!(text.contains(".SH \"SEE ALSO\""), "{name}");
+        assert!(text.is_ascii(), "{name}: roff escapes for the rest");
         assert!(
             !text.contains("\\-\\-sim"),
             "{name}: the testing aid stays hidden"
@@ -55,6 +56,7 @@ fn the_check_page_carries_options_exit_codes_schema_and_examples() {
         ".SH \"JSON REPORT\"",
         &README_INSTALLED.replace('-', "\\-"),
         "matrix\\-delegate check example.com \\-\\-json",
+        "(@alice:example.com \\[u2192] example.com)",
     ] {
         assert!(check.contains(part), "`{part}` missing:\n{check}");
     }
