@@ -11,6 +11,7 @@ pub mod domain;
 pub mod exit;
 pub mod finding;
 pub mod generate;
+pub mod local_file;
 pub mod matrix;
 pub mod observe;
 pub mod probe;

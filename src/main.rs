@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use matrix_delegate::cli::{Cli, Command, check, config, demo, generate};
+use matrix_delegate::cli::{Cli, Command, check, completions, config, demo, generate, manual};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -10,6 +10,8 @@ fn main() -> ExitCode {
         Some(Command::Config(args)) => config::run(&args),
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Demo(args)) => demo::run(&args),
+        Some(Command::Completions(args)) => completions::run(&args),
+        Some(Command::Man(args)) => manual::run(&args),
         None => matrix_delegate::tui::run_wizard(config::process_env()),
     };
     exit.into()

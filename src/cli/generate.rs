@@ -14,6 +14,7 @@ use crate::domain::answers::DEFAULT_UPSTREAM;
 use crate::domain::{Answers, Deployment, Field, Plan, Proxy, Strategy, plan};
 use crate::exit::Exit;
 use crate::generate::{Artifact, artifacts};
+use crate::local_file::{Conflict, FileKind, NewFile, Replace, WriteFilesError, write_files};
 use crate::safe_text::printable;
 
 #[derive(Debug, Clone, Args)]
@@ -270,31 +271,57 @@ fn print_all(all: &[Artifact], out: &mut impl Write) {
     }
 }
 
-/// Writes every artifact under `dir`; refuses (writing nothing) when a file
-/// exists and `force` is off. Returns the paths written.
+/// Writes every artifact under `dir`: nothing is written when a file
+/// exists and `force` is off, or when anything other than a regular file
+/// (a symlink, dangling or not, a FIFO, a directory, ...) stands at an
+/// artifact's name, even with `force`. Each file is written to a temporary
+/// name and renamed into place, so nothing is ever written through a
+/// symlink. Returns the paths written.
 pub fn write_all(all: &[Artifact], dir: &Path, force: bool) -> Result<Vec<PathBuf>, String> {
-    let paths: Vec<PathBuf> = all.iter().map(|a| dir.join(&a.file_name)).collect();
-    if !force {
-        let existing: Vec<String> = paths
+    let files: Vec<NewFile<'_>> = all
+        .iter()
+        .map(|a| NewFile {
+            relative: &a.file_name,
+            contents: a.text.as_bytes(),
+        })
+        .collect();
+    let replace = if force {
+        Replace::RegularFiles
+    } else {
+        Replace::Nothing
+    };
+    write_files(dir, &files, replace).map_err(|e| match e {
+        WriteFilesError::Refused { conflicts } => refusal(&conflicts),
+        e => e.to_string(),
+    })
+}
+
+/// Why `--out` wrote nothing, and what to do about each file in the way.
+fn refusal(conflicts: &[Conflict]) -> String {
+    let list = |regular: bool| -> Vec<String> {
+        conflicts
             .iter()
-            .filter(|p| p.exists())
-            .map(|p| p.display().to_string())
-            .collect();
-        if !existing.is_empty() {
-            return Err(format!(
-                "refusing to overwrite existing files (nothing was written; add --force to \
-                 overwrite): {}",
-                existing.join(", ")
-            ));
-        }
+            .filter(|c| (c.kind == FileKind::Regular) == regular)
+            .map(|c| match c.kind {
+                FileKind::Regular => c.path.display().to_string(),
+                kind => format!("{} is {kind}", c.path.display()),
+            })
+            .collect()
+    };
+    let (existing, special) = (list(true), list(false));
+    let mut parts = Vec::new();
+    if !special.is_empty() {
+        parts.push(format!(
+            "refusing to write where something other than a regular file stands (never \
+             followed or replaced, not even with --force; move it away first): {}",
+            special.join(", ")
+        ));
     }
-    for (artifact, path) in all.iter().zip(&paths) {
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        }
-        std::fs::write(path, &artifact.text)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    if !existing.is_empty() {
+        parts.push(format!(
+            "refusing to overwrite existing files (add --force to overwrite): {}",
+            existing.join(", ")
+        ));
     }
-    Ok(paths)
+    format!("{}. Nothing was written", parts.join("; "))
 }

@@ -2,9 +2,11 @@
 //! `run` function in its own file.
 
 pub mod check;
+pub mod completions;
 pub mod config;
 pub mod demo;
 pub mod generate;
+pub mod manual;
 pub mod write_config;
 
 use clap::{Parser, Subcommand};
@@ -43,4 +45,11 @@ pub enum Command {
     /// answers filled in, and see every check run for real. Works offline
     #[command(after_help = demo::after_help())]
     Demo(demo::DemoArgs),
+    /// Print the shell completion script for bash, zsh, fish, elvish or
+    /// powershell
+    #[command(after_help = completions::after_help())]
+    Completions(completions::CompletionsArgs),
+    /// Write the manual pages into a folder (for packaging)
+    #[command(hide = true)]
+    Man(manual::ManArgs),
 }

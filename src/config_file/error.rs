@@ -1,7 +1,9 @@
 //! Why a config file could not be read or changed. Every message says what
 //! happened and what to do; none of these errors leaves the file changed.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use crate::local_file::{FileKind, ReadError, bytes_in_words};
 
 /// The text is not something we can work on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -70,6 +72,20 @@ pub enum FileError {
     DiskFull { path: PathBuf },
     #[error("{}: is a directory, not a config file", .path.display())]
     IsDirectory { path: PathBuf },
+    #[error("{}: is {kind}, not a config file; nothing was read from it", .path.display())]
+    NotAFile { path: PathBuf, kind: FileKind },
+    #[error(
+        "{}: is too large for a homeserver config ({}; the limit is {}). Check the path; \
+         nothing was changed",
+        .path.display(),
+        .size.map_or_else(|| format!("more than {}", bytes_in_words(*.limit)), bytes_in_words),
+        bytes_in_words(*.limit)
+    )]
+    TooLarge {
+        path: PathBuf,
+        size: Option<u64>,
+        limit: u64,
+    },
     #[error("{}: the file is not UTF-8 text (invalid byte at line {line}). Nothing was changed; re-save it as UTF-8", .path.display())]
     NotUtf8 { path: PathBuf, line: usize },
     #[error("{}: the file changed on disk after it was read (another editor or a deployment tool?). Nothing was written; run again to work on the current content", .path.display())]
@@ -117,6 +133,30 @@ impl FileError {
                 doing,
                 source,
             },
+        }
+    }
+}
+
+impl FileError {
+    /// The message for a file that could not be read the careful way
+    /// (`path` is the path as the operator gave it).
+    pub fn from_read(path: &Path, e: ReadError) -> FileError {
+        let path = path.to_path_buf();
+        match e {
+            ReadError::NotAFile {
+                kind: FileKind::Directory,
+                ..
+            } => FileError::IsDirectory { path },
+            ReadError::NotAFile { kind, .. } => FileError::NotAFile { path, kind },
+            ReadError::TooLarge { size, limit, .. } => FileError::TooLarge { path, size, limit },
+            ReadError::NotUtf8 { line, .. } => FileError::NotUtf8 { path, line },
+            ReadError::NotFound { .. } => FileError::NotFound { path },
+            ReadError::PermissionDenied { .. } => FileError::PermissionDenied {
+                path,
+                doing: "reading",
+                may: "read it",
+            },
+            ReadError::Io { source, .. } => FileError::from_io(path, "reading", source),
         }
     }
 }

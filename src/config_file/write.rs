@@ -10,6 +10,7 @@ use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use super::error::FileError;
+use crate::local_file::{open_regular, read_capped};
 
 /// A config file as read, with what is needed to write it back safely.
 #[derive(Debug, Clone)]
@@ -24,16 +25,22 @@ pub struct Loaded {
     pub gid: u32,
 }
 
-/// Reads `path` (following symlinks) as UTF-8 text.
+/// The largest homeserver config read. Real ones, the commented example
+/// included, are tens of KiB; anything near this is not a config file, and
+/// refusing it keeps a wrong path from filling memory.
+pub const MAX_CONFIG_BYTES: u64 = 4 << 20;
+
+/// Reads `path` (following symlinks) as UTF-8 text. A directory, FIFO,
+/// device or socket is refused before anything is read, and so is a file
+/// over [`MAX_CONFIG_BYTES`].
 pub fn read(path: &Path) -> Result<Loaded, FileError> {
     let target = fs::canonicalize(path).map_err(|e| FileError::from_io(path, "reading", e))?;
-    let meta = fs::metadata(&target).map_err(|e| FileError::from_io(path, "reading", e))?;
-    if meta.is_dir() {
-        return Err(FileError::IsDirectory {
-            path: path.to_path_buf(),
-        });
-    }
-    let bytes = fs::read(&target).map_err(|e| FileError::from_io(path, "reading", e))?;
+    let file = open_regular(&target).map_err(|e| FileError::from_read(path, e))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| FileError::from_io(path, "reading", e))?;
+    let bytes =
+        read_capped(file, &target, MAX_CONFIG_BYTES).map_err(|e| FileError::from_read(path, e))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         FileError::NotUtf8 {
@@ -169,8 +176,11 @@ impl Writer<'_> {
 
     fn check_unchanged(&mut self, step: Step) -> Result<(), Stop> {
         self.step(step, "checking the file")?;
-        let now = fs::read(&self.loaded.target).map_err(|e| self.io("re-reading", e))?;
-        if now != self.loaded.text.as_bytes() {
+        // Whatever now stands at the path is read the same careful way: a
+        // file that grew past the limit or became a FIFO has changed too.
+        let now = open_regular(&self.loaded.target)
+            .and_then(|file| read_capped(file, &self.loaded.target, MAX_CONFIG_BYTES));
+        if now.ok().as_deref() != Some(self.loaded.text.as_bytes()) {
             return Err(Stop::Failed(FileError::ChangedOnDisk {
                 path: self.loaded.path.clone(),
             }));

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, u8)] = &[
     ("exit", 0),
     ("finding", 0),
+    ("local_file", 0),
     ("safe_text", 0),
     ("toml_syntax", 0),
     ("words", 0),

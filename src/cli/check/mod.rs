@@ -21,10 +21,11 @@ use crate::check::expect::Expectations;
 use crate::config_file::inspect_file;
 use crate::domain::{Proxy, ServerName};
 use crate::exit::Exit;
+use crate::local_file::{open_regular, read_capped};
 use crate::probe::runner::{CheckRequest, run_to_report};
 use crate::probe::{
-    DEFAULT_TIMEOUT, Net, NetOptions, ResolveOverride, SetupError, parse_nameserver, parse_resolve,
-    parse_timeout,
+    DEFAULT_TIMEOUT, Net, NetOptions, ResolveOverride, SetupError, Trust, parse_nameserver,
+    parse_resolve, parse_timeout,
 };
 use crate::report::Report;
 use crate::report::text::TextOptions;
@@ -197,15 +198,55 @@ fn config_expectations(path: &Path, env: &[(String, String)]) -> Result<Expectat
     ))
 }
 
-/// The network options from the flags (the simulated internet brings its own).
-pub fn net_options(args: &CheckArgs) -> NetOptions {
-    NetOptions {
+/// The network options from the flags (the simulated internet brings its
+/// own). Every `--ca-file` is read here, once, the careful way
+/// ([`read_ca_file`]); the roots travel on as PEM text.
+pub fn net_options(args: &CheckArgs) -> Result<NetOptions, UsageError> {
+    let extra_roots_pem = args
+        .ca_files
+        .iter()
+        .map(|path| read_ca_file(path))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(NetOptions {
         nameservers: args.nameservers.clone(),
-        ca_files: args.ca_files.clone(),
+        extra_roots_pem,
         ca_only: args.ca_only,
         resolve: args.resolve.clone(),
         timeout: args.timeout,
         ..NetOptions::default()
+    })
+}
+
+/// The most read from one `--ca-file`. Debian's bundle of every public
+/// root is about 200 KiB.
+pub const MAX_CA_FILE_BYTES: u64 = 16 << 20;
+
+/// A `--ca-file` as PEM text holding at least one usable certificate: a
+/// directory, FIFO or device is refused before anything is read from it,
+/// and so is a file over [`MAX_CA_FILE_BYTES`].
+pub fn read_ca_file(path: &Path) -> Result<String, UsageError> {
+    let shown = path.display();
+    let bytes = open_regular(path)
+        .and_then(|file| read_capped(file, path, MAX_CA_FILE_BYTES))
+        .map_err(|e| UsageError(format!("--ca-file {e}")))?;
+    let pem = String::from_utf8(bytes).map_err(|_| {
+        UsageError(format!(
+            "--ca-file {shown}: not a PEM certificate file (binary content; a DER \
+             certificate converts with `openssl x509 -inform der -in FILE -out FILE.pem`)"
+        ))
+    })?;
+    // The same parse the checks will do, here, so the message names the file.
+    let alone = NetOptions {
+        extra_roots_pem: vec![pem],
+        ca_only: true,
+        ..NetOptions::default()
+    };
+    match Trust::load(&alone) {
+        Ok(_) => Ok(alone.extra_roots_pem.into_iter().next().unwrap_or_default()),
+        Err(SetupError::ExtraRoot { message }) => {
+            Err(UsageError(format!("--ca-file {shown}: {message}")))
+        }
+        Err(e) => Err(UsageError(format!("--ca-file {shown}: {e}"))),
     }
 }
 
@@ -251,14 +292,31 @@ pub fn run(args: &CheckArgs) -> Exit {
             return Exit::Usage;
         }
     };
+    let options = match flag_options(args) {
+        Ok(options) => options,
+        Err(exit) => return exit,
+    };
     if args.tui {
-        return self::tui::run(args, server_name, ex, env);
+        return self::tui::run(args, server_name, ex, options, env);
     }
     let runtime = match runtime() {
         Ok(rt) => rt,
         Err(exit) => return exit,
     };
-    runtime.block_on(check(args, server_name, ex))
+    runtime.block_on(check(args, server_name, ex, options))
+}
+
+/// The network options the flags give, `--ca-file`s read (a usage error is
+/// printed, and is the exit code); `None` with `--sim`: the simulated
+/// internet brings its own roots, and --ca-file is not read.
+fn flag_options(args: &CheckArgs) -> Result<Option<NetOptions>, Exit> {
+    if args.sim.is_some() {
+        return Ok(None);
+    }
+    net_options(args).map(Some).map_err(|UsageError(message)| {
+        eprintln!("error: {}", printable(&message));
+        Exit::Usage
+    })
 }
 
 /// The runtime every check command runs in.
@@ -273,13 +331,16 @@ fn runtime() -> Result<tokio::runtime::Runtime, Exit> {
         })
 }
 
-/// The network the checks go through: the real one as the flags set it
-/// up, or (`--sim`) a built-in simulated deployment started here, which
-/// lives as long as the returned [`Sim`]. Problems are printed; the error
-/// is the exit code.
-async fn network(args: &CheckArgs) -> Result<(Net, Option<Sim>), Exit> {
+/// The network the checks go through: the real one from `options` (the
+/// flags', [`flag_options`]), or (`--sim`) a built-in simulated deployment
+/// started here, which lives as long as the returned [`Sim`]. Problems are
+/// printed; the error is the exit code.
+async fn network(
+    args: &CheckArgs,
+    options: Option<NetOptions>,
+) -> Result<(Net, Option<Sim>), Exit> {
     let (options, sim) = match &args.sim {
-        None => (net_options(args), None),
+        None => (options.unwrap_or_default(), None),
         Some(name) => match Sim::start_builtin(name).await {
             Ok(sim) => {
                 let mut options = sim.net_options();
@@ -302,9 +363,14 @@ async fn network(args: &CheckArgs) -> Result<(Net, Option<Sim>), Exit> {
     }
 }
 
-async fn check(args: &CheckArgs, server_name: &ServerName, ex: Expectations) -> Exit {
+async fn check(
+    args: &CheckArgs,
+    server_name: &ServerName,
+    ex: Expectations,
+    options: Option<NetOptions>,
+) -> Exit {
     // The simulated internet, when asked for, lives until the run is over.
-    let (net, _sim) = match network(args).await {
+    let (net, _sim) = match network(args, options).await {
         Ok(network) => network,
         Err(exit) => return exit,
     };

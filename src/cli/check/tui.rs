@@ -5,10 +5,10 @@
 use std::sync::Arc;
 
 use crate::check::expect::Expectations;
-use crate::cli::check::{CheckArgs, net_options, setup_exit};
+use crate::cli::check::{CheckArgs, setup_exit};
 use crate::domain::ServerName;
 use crate::exit::Exit;
-use crate::probe::Net;
+use crate::probe::{Net, NetOptions};
 use crate::safe_text::printable;
 use crate::tui::data::Expected;
 use crate::tui::runtime::launch::check_screen;
@@ -17,10 +17,12 @@ use crate::tui::services::{BuiltinServices, Environment, NetSource};
 /// Opens the checks screen: [`Exit::Ok`] after a normal quit. `env` is the
 /// environment the homeserver runs with (for a config file the operator
 /// names on the screen).
+/// `options`: the network options from the flags (`None` with `--sim`).
 pub(super) fn run(
     args: &CheckArgs,
     server_name: &ServerName,
     ex: Expectations,
+    options: Option<NetOptions>,
     env: Environment,
 ) -> Exit {
     let source = match &args.sim {
@@ -30,7 +32,7 @@ pub(super) fn run(
             resolve: args.resolve.clone(),
         },
         None => {
-            let options = net_options(args);
+            let options = options.unwrap_or_default();
             // Refuse unusable options (an unreadable --ca-file, ...) here,
             // with the text command's message and code, not inside the screen.
             if let Err(exit) = validate(&options) {
@@ -44,7 +46,7 @@ pub(super) fn run(
     check_screen(services, server_name.clone(), expected)
 }
 
-fn validate(options: &crate::probe::NetOptions) -> Result<(), Exit> {
+fn validate(options: &NetOptions) -> Result<(), Exit> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -5,6 +5,7 @@ use std::io;
 use std::path::PathBuf;
 
 use crate::config_file::{FileError, PrepareError};
+use crate::local_file::{ReadError, WriteFilesError};
 use crate::probe::SetupError;
 use crate::sim::SimError;
 
@@ -29,6 +30,13 @@ pub enum ServiceError {
         .0.display()
     )]
     WouldReplace(PathBuf),
+    /// Something other than a regular file is where an artifact goes (a
+    /// symlink, a FIFO, a folder), or the folder could not be written.
+    #[error(transparent)]
+    Save(#[from] WriteFilesError),
+    /// A file already at an artifact's name could not be read to compare.
+    #[error(transparent)]
+    Read(ReadError),
     /// An artifact's file name would leave the output folder.
     #[error("refusing the file name `{0}`: it leaves the output folder")]
     LeavesFolder(String),

@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
 use crate::generate::Artifact;
+use crate::local_file::{NewFile, ReadError, Replace, open_regular, read_capped, write_files};
 use crate::report::{Report, json, markdown};
 
 use super::ServiceError;
@@ -41,35 +42,55 @@ fn with_suffix(base: &Path, ext: &str) -> PathBuf {
 }
 
 /// Writes every artifact under `dir`. A file that already exists with other
-/// content is never replaced: the whole save is refused before writing.
+/// content is never replaced: the whole save is refused before writing. The
+/// new files are written by [`write_files`]: never through a symlink or
+/// into a FIFO, device or folder named like an artifact (the save is
+/// refused), and each one is complete or absent.
 pub fn save_artifacts(dir: &Path, artifacts: &[Artifact]) -> Result<SavedFiles, ServiceError> {
     if artifacts.is_empty() {
         return Err(ServiceError::NothingToSave);
     }
-    let mut plan = Vec::new();
+    let mut files = Vec::new();
+    let mut new = Vec::new();
     for a in artifacts {
         let path = dir.join(safe_file_name(&a.file_name)?);
-        match fs::read(&path) {
-            Ok(existing) if existing == a.text.as_bytes() => {}
-            Ok(_) => return Err(ServiceError::WouldReplace(path)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(ServiceError::io("read", &path, e)),
+        if !holds_exactly(&path, a.text.as_bytes())? {
+            new.push(NewFile {
+                relative: &a.file_name,
+                contents: a.text.as_bytes(),
+            });
         }
-        plan.push((path, a));
-    }
-    fs::create_dir_all(dir).map_err(|e| ServiceError::io("create", dir, e))?;
-    let mut files = Vec::new();
-    for (path, a) in plan {
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| ServiceError::io("create", parent, e))?;
-        }
-        fs::write(&path, a.text.as_bytes()).map_err(|e| ServiceError::io("write", &path, e))?;
         files.push(path);
     }
+    // Replace::Nothing: a file that appeared since the look above is refused
+    // there and then, not overwritten.
+    write_files(dir, &new, Replace::Nothing)?;
     Ok(SavedFiles {
         dir: dir.to_path_buf(),
         files,
     })
+}
+
+/// Whether `path` is a regular file holding exactly `bytes` (saved by an
+/// earlier run): such a file is left as it is. A regular file with other
+/// content refuses the save. Anything else at that name (nothing, a
+/// symlink, a FIFO, a folder) is for [`write_files`] to write or refuse, so
+/// it is not opened here.
+fn holds_exactly(path: &Path, bytes: &[u8]) -> Result<bool, ServiceError> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_file() => {}
+        Ok(_) => return Ok(false),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(ServiceError::io("look at", path, e)),
+    }
+    let limit = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    match open_regular(path).and_then(|file| read_capped(file, path, limit)) {
+        Ok(existing) if existing == bytes => Ok(true),
+        Ok(_) | Err(ReadError::TooLarge { .. }) => {
+            Err(ServiceError::WouldReplace(path.to_path_buf()))
+        }
+        Err(e) => Err(ServiceError::Read(e)),
+    }
 }
 
 /// Artifact file names are relative paths inside the output folder
@@ -134,6 +155,51 @@ mod tests {
             fs::read_to_string(out.join("a.toml")).expect("read"),
             "x = 1\n"
         );
+    }
+
+    #[test]
+    fn never_writes_through_a_symlink_or_into_a_special_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let elsewhere = tempfile::tempdir().expect("elsewhere");
+        let out = dir.path().join("out");
+        fs::create_dir(&out).expect("mkdir");
+        // A dangling symlink, a live one, and a symlink in place of a folder.
+        std::os::unix::fs::symlink(elsewhere.path().join("made"), out.join("a.toml"))
+            .expect("dangling");
+        std::os::unix::fs::symlink(elsewhere.path().join("kept"), out.join("b.toml"))
+            .expect("live");
+        fs::write(elsewhere.path().join("kept"), "mine").expect("write");
+        std::os::unix::fs::symlink(elsewhere.path(), out.join("w")).expect("folder link");
+        for name in ["a.toml", "b.toml", "w/c"] {
+            let e = save_artifacts(&out, &[artifact("new", "n"), artifact(name, "x")])
+                .expect_err(name)
+                .to_string();
+            assert!(e.contains("symbolic link"), "{name}: {e}");
+            assert!(e.contains("nothing was written"), "{name}: {e}");
+            assert!(!out.join("new").exists(), "{name}");
+        }
+        let mut left: Vec<_> = fs::read_dir(elsewhere.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["kept"]);
+        assert_eq!(
+            fs::read_to_string(elsewhere.path().join("kept")).expect("read"),
+            "mine"
+        );
+        // A FIFO named like an artifact is refused without being opened
+        // (opening it for reading would wait for a writer forever).
+        let fifo = out.join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        let e = save_artifacts(&out, &[artifact("pipe", "x")])
+            .expect_err("fifo")
+            .to_string();
+        assert!(e.contains("FIFO"), "{e}");
     }
 
     #[test]

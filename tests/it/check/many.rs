@@ -386,7 +386,7 @@ fn a_directory_a_missing_file_and_a_fifo_are_refused() {
     assert_eq!(code(&o), 2);
     assert!(
         stderr(&o).contains(&format!(
-            "error: --names-from {fifo}: is a named pipe (FIFO), not a regular file; to read \
+            "error: --names-from {fifo}: is a FIFO (named pipe), not a regular file; to read \
              names from a pipe, use `--names-from -`"
         )),
         "{}",

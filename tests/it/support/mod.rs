@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod config;
+pub mod local_paths;
 pub mod net;
 pub mod proptest_config;
 pub mod proxy;

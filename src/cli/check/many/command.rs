@@ -7,7 +7,7 @@ use tokio::sync::mpsc;
 
 use super::input::{NamesFile, spawn_reader};
 use super::{Format, Outcome, Settings, check_many, fit_jobs_to_open_files};
-use crate::cli::check::{CheckArgs, network, runtime};
+use crate::cli::check::{CheckArgs, flag_options, network, runtime};
 use crate::exit::Exit;
 use crate::safe_text::printable;
 
@@ -32,12 +32,16 @@ pub(in crate::cli::check) fn run(args: &CheckArgs) -> Exit {
         },
     };
     let label = file.as_ref().map(|f| f.label.clone());
+    let options = match flag_options(args) {
+        Ok(options) => options,
+        Err(exit) => return exit,
+    };
     let runtime = match runtime() {
         Ok(rt) => rt,
         Err(exit) => return exit,
     };
     let outcome = runtime.block_on(async {
-        let (net, _sim) = network(args).await?;
+        let (net, _sim) = network(args, options).await?;
         let (tx, rx) = mpsc::channel(READ_AHEAD);
         if let Err(e) = spawn_reader(args.server_names.clone(), file, tx) {
             eprintln!("error: cannot start reading the names: {e}");

@@ -7,14 +7,13 @@
 
 use std::collections::HashSet;
 use std::fmt;
-use std::fs::File;
 use std::io::{self, BufRead, BufReader};
-use std::os::unix::fs::FileTypeExt;
 use std::path::Path;
 
 use tokio::sync::mpsc;
 
 use crate::domain::ServerName;
+use crate::local_file::{FileKind, ReadError, open_regular};
 
 /// The longest line read as a name: a server name is at most 255
 /// characters of host plus a port; anything much longer is not a name
@@ -113,9 +112,10 @@ pub enum OpenError {
 }
 
 impl NamesFile {
-    /// `-` is standard input; anything else must be a regular file (a
-    /// directory, a device, a FIFO or a socket is refused before anything
-    /// is opened, so a FIFO cannot block the start).
+    /// `-` is standard input; anything else must be a regular file, opened
+    /// the careful way ([`open_regular`]: a directory, a device, a FIFO or a
+    /// socket is refused before anything is read, so a FIFO cannot block
+    /// the start). The file is then streamed, never read whole.
     pub fn open(path: &Path) -> Result<NamesFile, OpenError> {
         if path == Path::new("-") {
             return Ok(NamesFile {
@@ -124,21 +124,36 @@ impl NamesFile {
             });
         }
         let shown = path.display().to_string();
-        let unreadable = |e: io::Error| OpenError::Unreadable {
-            path: shown.clone(),
-            message: e.to_string(),
-        };
-        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-            io::ErrorKind::NotFound => OpenError::NotFound {
+        let file = open_regular(path).map_err(|e| match e {
+            ReadError::NotFound { .. } => OpenError::NotFound {
                 path: shown.clone(),
             },
-            _ => unreadable(e),
+            ReadError::NotAFile {
+                kind: FileKind::Directory,
+                ..
+            } => OpenError::Directory {
+                path: shown.clone(),
+            },
+            ReadError::NotAFile { kind, .. } => OpenError::NotRegular {
+                path: shown.clone(),
+                what: kind.described(),
+            },
+            ReadError::PermissionDenied { .. } => OpenError::Unreadable {
+                path: shown.clone(),
+                message: "permission denied".to_string(),
+            },
+            ReadError::Io { source, .. } => OpenError::Unreadable {
+                path: shown.clone(),
+                message: source.to_string(),
+            },
+            // Not from opening; worded by the helper.
+            other @ (ReadError::TooLarge { .. } | ReadError::NotUtf8 { .. }) => {
+                OpenError::Unreadable {
+                    path: shown.clone(),
+                    message: other.to_string(),
+                }
+            }
         })?;
-        refuse_non_regular(&shown, &meta)?;
-        let file = File::open(path).map_err(unreadable)?;
-        // The path may have been swapped between the look and the open.
-        let opened = file.metadata().map_err(unreadable)?;
-        refuse_non_regular(&shown, &opened)?;
         Ok(NamesFile {
             label: shown,
             reader: Box::new(BufReader::new(file)),
@@ -152,29 +167,6 @@ impl NamesFile {
             reader: Box::new(reader),
         }
     }
-}
-
-fn refuse_non_regular(path: &str, meta: &std::fs::Metadata) -> Result<(), OpenError> {
-    let kind = meta.file_type();
-    let what = if kind.is_file() {
-        return Ok(());
-    } else if kind.is_dir() {
-        return Err(OpenError::Directory {
-            path: path.to_string(),
-        });
-    } else if kind.is_fifo() {
-        "a named pipe (FIFO)"
-    } else if kind.is_char_device() || kind.is_block_device() {
-        "a device"
-    } else if kind.is_socket() {
-        "a socket"
-    } else {
-        "a special file"
-    };
-    Err(OpenError::NotRegular {
-        path: path.to_string(),
-        what,
-    })
 }
 
 /// Sends every name (command line first, then the file) to `tx`, in
