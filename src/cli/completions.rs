@@ -71,7 +71,8 @@ fn visible(command: &clap::Command) -> clap::Command {
     )
 }
 
-/// Prints the script: [`Exit::Failed`] only when standard output fails.
+/// Prints the script: [`Exit::Failed`] only when standard output fails (a
+/// reader that stops early, `| head`, is not a failure).
 pub fn run(args: &CompletionsArgs) -> Exit {
     let mut stdout = std::io::stdout().lock();
     match stdout
@@ -79,6 +80,7 @@ pub fn run(args: &CompletionsArgs) -> Exit {
         .and_then(|()| stdout.flush())
     {
         Ok(()) => Exit::Ok,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
         Err(e) => {
             eprintln!("error: writing the completion script: {e}");
             Exit::Failed

@@ -91,3 +91,27 @@ fn an_unknown_shell_is_a_usage_error() {
     assert!(stderr(&o).contains("tcsh"), "{}", stderr(&o));
     assert!(o.stdout.is_empty());
 }
+
+/// A reader that is gone (`| head` after its lines) is not an error: exit 0
+/// and nothing on standard error. The pipe's read end is closed before the
+/// program starts, so its first write fails.
+#[test]
+fn a_reader_that_is_gone_is_not_a_failure() {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let o = Command::new(env!("CARGO_BIN_EXE_matrix-delegate"))
+        .args(["completions", "bash"])
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts")
+        .wait_with_output()
+        .expect("ends");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&o.stderr), "");
+}
