@@ -75,6 +75,9 @@ pub struct Report {
     settled: bool,
 }
 
+/// Report order: check order, the address's place in the path, target text.
+type SortKey = (usize, usize, Option<String>);
+
 /// "Passes" for the federation verdict: a warning still works.
 fn works(status: Status) -> bool {
     matches!(status, Status::Pass | Status::Warn)
@@ -197,7 +200,7 @@ impl Report {
             .enumerate()
             .map(|(i, t)| (t.address.as_str(), i))
             .collect();
-        let mut keyed: Vec<((usize, usize, Option<String>), CheckResult)> = self
+        let mut keyed: Vec<(SortKey, CheckResult)> = self
             .checks
             .drain(..)
             .map(|c| {
