@@ -57,8 +57,6 @@ const TIMEOUT: Duration = Duration::from_secs(5);
 const KILL_AFTER: Duration = Duration::from_secs(120);
 const RSS_LIMIT_KB: u64 = 200 * 1024;
 const SERVER: &str = "example.com";
-/// The checker's limit on connections open at once (`NetOptions`).
-const CONNECTION_LIMIT: usize = 64;
 
 struct Case {
     name: &'static str,
@@ -623,7 +621,7 @@ fn main() -> ExitCode {
         }
         rows
     });
-    let limit = CONNECTION_LIMIT;
+    let limit = matrix_delegate::probe::DEFAULT_MAX_CONNECTIONS;
     if print_table(&rows, limit) {
         println!("bounded cost: PASS");
         ExitCode::SUCCESS

@@ -4,9 +4,12 @@
 //! defined where they are made: [`Net::fetch`] in `fetch`, [`Net::inspect_tls`]
 //! in `tls`.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 
 use rustls::client::WebPkiServerVerifier;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::dns::Dns;
 use super::options::NetOptions;
@@ -23,6 +26,28 @@ struct Inner {
     dns: Dns,
     trust: Trust,
     webpki: Arc<WebPkiServerVerifier>,
+    limits: Limits,
+}
+
+/// How many connections a `Net` has open at once, overall and per address
+/// ([`NetOptions::max_connections`], [`NetOptions::max_connections_per_address`]).
+/// The DNS limit lives in [`Dns`], which every lookup goes through. Shared by
+/// every run using this `Net`, so several names checked at once share them.
+#[derive(Debug)]
+struct Limits {
+    connections: Arc<Semaphore>,
+    per_address_max: usize,
+    per_address: Mutex<HashMap<SocketAddr, Arc<Semaphore>>>,
+}
+
+/// Per-address semaphores kept before unused ones are dropped.
+const PER_ADDRESS_KEPT: usize = 1024;
+
+/// A connection slot: held while the connection is open.
+#[derive(Debug)]
+pub(crate) struct ConnectionSlot {
+    _global: Option<OwnedSemaphorePermit>,
+    _address: Option<OwnedSemaphorePermit>,
 }
 
 impl Net {
@@ -35,12 +60,18 @@ impl Net {
             message: e.to_string(),
         })?;
         let dns = Dns::new(&options)?;
+        let limits = Limits {
+            connections: Arc::new(Semaphore::new(options.max_connections.max(1))),
+            per_address_max: options.max_connections_per_address.max(1),
+            per_address: Mutex::new(HashMap::new()),
+        };
         Ok(Net {
             inner: Arc::new(Inner {
                 options,
                 dns,
                 trust,
                 webpki,
+                limits,
             }),
         })
     }
@@ -59,5 +90,40 @@ impl Net {
 
     pub(crate) fn webpki(&self) -> Arc<WebPkiServerVerifier> {
         self.inner.webpki.clone()
+    }
+
+    /// Waits for a connection slot (global limit), then for one at
+    /// `address` when it is known. A request's own timeout starts after this,
+    /// so waiting in line never counts as the server's slowness.
+    pub(crate) async fn connection_slot(&self, address: Option<SocketAddr>) -> ConnectionSlot {
+        let limits = &self.inner.limits;
+        let global = limits.connections.clone().acquire_owned().await.ok();
+        let at_address = match address {
+            Some(addr) => self.address_semaphore(addr).acquire_owned().await.ok(),
+            None => None,
+        };
+        ConnectionSlot {
+            _global: global,
+            _address: at_address,
+        }
+    }
+
+    /// A slot at one address only (the global one is already held).
+    pub(crate) async fn address_slot(&self, address: SocketAddr) -> Option<OwnedSemaphorePermit> {
+        self.address_semaphore(address).acquire_owned().await.ok()
+    }
+
+    fn address_semaphore(&self, address: SocketAddr) -> Arc<Semaphore> {
+        let limits = &self.inner.limits;
+        let fresh = || Arc::new(Semaphore::new(limits.per_address_max));
+        let Ok(mut map) = limits.per_address.lock() else {
+            // Poisoned only if another thread panicked: no per-address limit.
+            return fresh();
+        };
+        if map.len() >= PER_ADDRESS_KEPT {
+            // Drop the semaphores nobody holds (bounded memory over long runs).
+            map.retain(|_, s| Arc::strong_count(s) > 1);
+        }
+        map.entry(address).or_insert_with(fresh).clone()
     }
 }

@@ -26,6 +26,18 @@ pub struct AddressProbe {
     pub routing: Option<HttpObservation>,
 }
 
+impl AddressProbe {
+    /// A probe of this address failed on this machine (not the server's doing).
+    pub fn local_problem(&self) -> Option<crate::observe::LocalProblem> {
+        self.tls.local_problem().or_else(|| {
+            [&self.version, &self.keys, &self.routing]
+                .into_iter()
+                .flatten()
+                .find_map(HttpObservation::local_problem)
+        })
+    }
+}
+
 const PER_ADDRESS: [CheckId; 4] = [
     CheckId::ServerTls,
     CheckId::ServerVersion,
@@ -101,6 +113,11 @@ pub fn federation_checks(
             routing_ok: usable(&routing_r),
         });
         out.extend([tls_r, version_r, keys_r, routing_r]);
+        // An address this machine could not test says nothing about the
+        // server: it is left out of the comparison.
+        if probe.local_problem().is_some() {
+            summaries.pop();
+        }
     }
     out.push(server_consistency(&summaries));
     out

@@ -261,6 +261,9 @@ pub fn server_keys(
             .spec(SPEC),
         obs,
     );
+    if let Some(problem) = obs.local_problem() {
+        return (super::local::could_not_test(r, problem), None);
+    }
     let value = obs
         .json()
         .filter(|_| obs.error.is_none() && obs.status == Some(200));

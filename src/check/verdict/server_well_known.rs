@@ -63,6 +63,9 @@ pub fn server_well_known(res: &Resolution, ex: &Expectations) -> CheckResult {
         CheckResult::new(CheckId::ServerWellKnown, Status::Pass, String::new()).spec(SPEC),
         &wk.observation,
     );
+    if let Some(problem) = wk.observation.local_problem() {
+        return super::local::could_not_test(r, problem);
+    }
     match wk.m_server() {
         Some(m) => valid(r, m.as_str(), &found, ex, &site),
         None => invalid(r, wk, &found, ex, &site),

@@ -122,6 +122,9 @@ pub fn support_well_known(obs: &HttpObservation, ex: &Expectations) -> CheckResu
     );
     let how = "Set `support_mxid` and/or `support_email` (with `support_role`), or `support_page`, \
                in [global.well_known] of the homeserver config, and route /.well-known/matrix/ to it.";
+    if let Some(problem) = obs.local_problem() {
+        return super::local::could_not_test(r, problem);
+    }
     if let Some(e) = &obs.error {
         r.status = Status::Warn;
         r.summary = format!("no answer: {e}");

@@ -119,6 +119,9 @@ pub fn server_version(
             .spec(SPEC),
         obs,
     );
+    if let Some(problem) = obs.local_problem() {
+        return super::local::could_not_test(r, problem);
+    }
     match parse(obs) {
         Some(info) => {
             r.summary = format!("{} answers (Host {})", info.label(), target.host_header);

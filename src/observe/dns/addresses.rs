@@ -5,6 +5,7 @@ use std::net::IpAddr;
 
 use super::error::DnsError;
 use super::lookup::{CnameRecord, DnsLookup, RecordData};
+use crate::observe::local::LocalProblem;
 
 /// An A or AAAA record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +52,17 @@ impl AddressLookup {
         let a = self.a.as_deref().unwrap_or_default();
         let aaaa = self.aaaa.as_deref().unwrap_or_default();
         a.iter().chain(aaaa)
+    }
+
+    /// No address because this machine could not ask (not the zone's fault).
+    pub fn local_problem(&self) -> Option<LocalProblem> {
+        if self.records().next().is_some() {
+            return None;
+        }
+        [&self.a, &self.aaaa].into_iter().find_map(|r| match r {
+            Err(DnsError::Local(p)) => Some(*p),
+            _ => None,
+        })
     }
 
     /// Why there are no addresses, if there are none.

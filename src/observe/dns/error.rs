@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::observe::local::LocalProblem;
 use crate::words::duration;
 
 /// Why a DNS query gave no records. NXDOMAIN and NODATA are answers from the
@@ -30,6 +31,9 @@ pub enum DnsError {
     /// The lookup did not run to its end (its task stopped, or discovery
     /// went on without it): why.
     Stopped(String),
+    /// This machine could not send the query (out of open files, socket
+    /// buffers or local ports): nothing is known about the name.
+    Local(LocalProblem),
 }
 
 impl DnsError {
@@ -58,6 +62,7 @@ impl DnsError {
             DnsError::Truncated => "truncated",
             DnsError::InvalidName(_) => "invalid name",
             DnsError::Other(_) | DnsError::Stopped(_) => "error",
+            DnsError::Local(_) => "local error",
         }
     }
 }
@@ -76,6 +81,7 @@ impl fmt::Display for DnsError {
             DnsError::InvalidName(why) | DnsError::Other(why) | DnsError::Stopped(why) => {
                 write!(f, "DNS error: {why}")
             }
+            DnsError::Local(problem) => write!(f, "could not ask: {problem}"),
         }?;
         if let Some(ttl) = self.negative_ttl() {
             write!(f, ", cached for {}", duration(u64::from(ttl)))?;

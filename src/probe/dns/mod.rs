@@ -8,7 +8,9 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
+
 use std::time::{Duration, Instant};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use hickory_resolver::TokioResolver;
 use hickory_resolver::config::{
@@ -23,8 +25,8 @@ use hickory_resolver::proto::rr::{Name, RData, Record, RecordType};
 use super::options::NetOptions;
 use super::trust::SetupError;
 use crate::observe::{
-    AddressLookup, CnameRecord, DnsAnswer, DnsError, DnsFailure, DnsLookup, DnsRecord, RecordData,
-    RecordKind, SoaRecord, SrvData,
+    AddressLookup, CnameRecord, DnsAnswer, DnsError, DnsFailure, DnsLookup, DnsRecord,
+    LocalProblem, RecordData, RecordKind, SoaRecord, SrvData,
 };
 
 /// The DNS side of the network layer. Cheap to clone.
@@ -35,6 +37,9 @@ pub struct Dns {
     /// [`NetOptions::dial_map`]: where [`Dns::query_server`] really sends
     /// its queries (the simulated internet's nameservers).
     dial_map: Arc<HashMap<SocketAddr, SocketAddr>>,
+    /// [`NetOptions::max_dns_queries`]: queries in flight at once, shared
+    /// by every clone (every run using one `Net`).
+    queries: Arc<Semaphore>,
 }
 
 impl std::fmt::Debug for Dns {
@@ -57,16 +62,25 @@ impl Dns {
             resolver: Arc::new(resolver),
             timeout: opts.timeout,
             dial_map: Arc::new(opts.dial_map.clone()),
+            queries: Arc::new(Semaphore::new(opts.max_dns_queries.max(1))),
         })
     }
 
     /// Looks up one name and type with the configured resolvers.
     pub async fn lookup(&self, name: &str, kind: RecordKind) -> DnsLookup {
+        let _slot = self.slot().await;
         run_lookup(&self.resolver, self.budget(), name, kind, None).await
+    }
+
+    /// Waits until fewer than the limit of queries are in flight. A query's
+    /// own timeout starts after this.
+    async fn slot(&self) -> Option<OwnedSemaphorePermit> {
+        self.queries.clone().acquire_owned().await.ok()
     }
 
     /// Like [`Dns::lookup`], but giving up at `deadline` at the latest.
     pub async fn lookup_until(&self, name: &str, kind: RecordKind, deadline: Instant) -> DnsLookup {
+        let _slot = self.slot().await;
         let left = deadline.saturating_duration_since(Instant::now());
         run_lookup(&self.resolver, self.budget().min(left), name, kind, None).await
     }
@@ -106,6 +120,7 @@ impl Dns {
         recursion_desired: bool,
     ) -> DnsLookup {
         let real = self.dial_map.get(&server).copied().unwrap_or(server);
+        let _slot = self.slot().await;
         match resolver_for(&[real], self.timeout, recursion_desired) {
             Ok(resolver) => run_lookup(&resolver, self.budget(), name, kind, Some(server)).await,
             Err(detail) => DnsLookup {
@@ -310,6 +325,13 @@ fn record_from(record: &Record) -> Option<DnsRecord> {
 
 fn failure_from(err: &NetError, asked: &str) -> DnsFailure {
     let detail = err.to_string();
+    let local = match err {
+        NetError::Io(io) => LocalProblem::of_io(io),
+        other => LocalProblem::in_chain(other),
+    };
+    if let Some(problem) = local {
+        return DnsFailure::new(DnsError::Local(problem), detail);
+    }
     match err {
         NetError::Dns(ResolverError::NoRecordsFound(nr)) => {
             let failed = name_text(nr.query.name());

@@ -91,6 +91,9 @@ fn address_status(l: &AddressLookup) -> (Status, Option<String>) {
         }
     } else if failed.iter().any(|(_, e)| **e == DnsError::Timeout) {
         (Status::Error, Some("no DNS answer in time".into()))
+    } else if let Some(problem) = l.local_problem() {
+        // Not asked at all: this machine's limit, not the zone's failure.
+        (Status::Error, Some(format!("could not test: {problem}")))
     } else {
         let why = l.failure().unwrap_or_else(|| "no addresses".into());
         (Status::Fail, Some(why))

@@ -77,7 +77,7 @@ pub fn srv_records(
                 format!("{} says \"no service\" (target `.`)", l.name),
             )),
             SrvOutcome::Failed(e) => {
-                let s = if e == DnsError::Timeout {
+                let s = if e == DnsError::Timeout || matches!(e, DnsError::Local(_)) {
                     Status::Error
                 } else {
                     Status::Fail
