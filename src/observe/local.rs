@@ -49,13 +49,16 @@ impl LocalProblem {
         let mut next = Some(e);
         let mut depth = 0;
         while let Some(err) = next {
-            if let Some(problem) = err
-                .downcast_ref::<io::Error>()
-                .and_then(LocalProblem::of_io)
-            {
-                return Some(problem);
-            }
             next = err.source();
+            if let Some(io) = err.downcast_ref::<io::Error>() {
+                if let Some(problem) = LocalProblem::of_io(io) {
+                    return Some(problem);
+                }
+                // A wrapped I/O error hides its inner error from `source()`.
+                if let Some(inner) = io.get_ref() {
+                    next = Some(inner);
+                }
+            }
             depth += 1;
             if depth > 16 {
                 break;
