@@ -34,20 +34,19 @@
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-use ed25519_dalek::SigningKey;
 use matrix_delegate::check::expect::Expectations;
 use matrix_delegate::check::model::Status;
 use matrix_delegate::domain::ServerName;
-use matrix_delegate::matrix::signed_json::{encode_base64, sign};
 use matrix_delegate::probe::runner::{CheckRequest, default_deadline, run_to_report};
 use matrix_delegate::probe::{Net, NetOptions};
 use matrix_delegate::report::{json, text};
-use matrix_delegate::sim::{Scenario, Sim};
+use matrix_delegate::sim::Sim;
+use matrix_delegate::sim::adversarial::{Adversarial, SERVER_NAME};
 use serde_json::{Value, json};
 
 /// `--timeout 5`, as in the acceptance.
@@ -56,223 +55,58 @@ const TIMEOUT: Duration = Duration::from_secs(5);
 /// that took minutes).
 const KILL_AFTER: Duration = Duration::from_secs(120);
 const RSS_LIMIT_KB: u64 = 200 * 1024;
-const SERVER: &str = "example.com";
 
 struct Case {
     name: &'static str,
     what: &'static str,
-    kind: Kind,
+    kind: Adversarial,
     nofile: Option<u32>,
-}
-
-#[derive(Clone, Copy)]
-enum Kind {
-    /// N A records on the server name.
-    Addresses(usize),
-    /// N SRV targets, one address each.
-    Srv(usize),
-    /// A key response with N verify_keys and N signatures, on M addresses.
-    Signatures(usize, usize),
 }
 
 const CASES: &[Case] = &[
     Case {
         name: "a250",
         what: "250 A records",
-        kind: Kind::Addresses(250),
+        kind: Adversarial::Addresses(250),
         nofile: None,
     },
     Case {
         name: "a1000",
         what: "1,000 A records",
-        kind: Kind::Addresses(1000),
+        kind: Adversarial::Addresses(1000),
         nofile: None,
     },
     Case {
         name: "a4000",
         what: "4,000 addresses (A+AAAA)",
-        kind: Kind::Addresses(4000),
+        kind: Adversarial::Addresses(4000),
         nofile: None,
     },
     Case {
         name: "srv500",
         what: "500 SRV targets",
-        kind: Kind::Srv(500),
+        kind: Adversarial::SrvTargets(500),
         nofile: None,
     },
     Case {
         name: "srv500-fd",
         what: "500 SRV, ulimit -n 256",
-        kind: Kind::Srv(500),
+        kind: Adversarial::SrvTargets(500),
         nofile: Some(256),
     },
     Case {
         name: "sig5000",
         what: "5,000 sigs × 100 addrs",
-        kind: Kind::Signatures(5000, 100),
+        kind: Adversarial::Signatures {
+            keys: 5000,
+            addresses: 100,
+        },
         nofile: None,
     },
 ];
 
-/// The i-th loopback address of a case (127.1.0.0/16 and up; never
-/// 127.0.0.1, where the machine's own services listen).
-fn address(i: usize) -> Ipv4Addr {
-    let i = u32::try_from(i).unwrap();
-    Ipv4Addr::from(u32::from(Ipv4Addr::new(127, 1, 0, 1)) + i)
-}
-
-/// One DNS message holds at most 65,535 bytes: 4,000 A records and their
-/// question do not fit (65,546 bytes), so larger cases publish the
-/// addresses beyond 2,000 as AAAA records (IPv4-mapped loopback,
-/// `::ffff:127.2.x.y`, which the dial map sends to the simulation like
-/// every other address). The resolver (hickory) does not take in the
-/// ~56 KB AAAA answer over TCP and reports it truncated, so the checker
-/// sees the 2,000 A records and a warning about AAAA.
-const MAX_A_RECORDS: usize = 2000;
-
-/// The i-th address of a case: A records first, then AAAA.
-fn case_address(i: usize) -> IpAddr {
-    if i < MAX_A_RECORDS {
-        IpAddr::V4(address(i))
-    } else {
-        let v4 = u32::from(Ipv4Addr::new(127, 2, 0, 1)) + u32::try_from(i).unwrap();
-        IpAddr::V6(Ipv4Addr::from(v4).to_ipv6_mapped())
-    }
-}
-
-/// The TOML of a deployment whose server name has `addrs` A records, with
-/// a homeserver at the first one (port 443 serves a 404 well-known file,
-/// port 8448 the federation API).
-fn scenario_toml(name_addrs: &[IpAddr], extra_dns: &str) -> String {
-    let list: Vec<String> = name_addrs.iter().map(|a| format!("\"{a}\"")).collect();
-    let first = name_addrs[0];
-    format!(
-        r#"
-name = "bench"
-description = "bounded-cost benchmark"
-server_name = "{SERVER}"
-
-[hosts]
-"{SERVER}" = [{list}]
-"ns1.{SERVER}" = "127.0.53.1"
-
-[[dns]]
-name = "{SERVER}"
-ns = ["ns1.{SERVER}"]
-{extra_dns}
-
-[homeserver.hs]
-server_name = "{SERVER}"
-
-[[server]]
-address = "{first}:443"
-[[server.certs]]
-names = ["{SERVER}"]
-
-[[server]]
-address = "{first}:8448"
-[[server.certs]]
-names = ["{SERVER}"]
-[[server.route]]
-path = "/_matrix/"
-match = "prefix"
-homeserver = "hs"
-"#,
-        list = list.join(", ")
-    )
-}
-
-/// A key response with `n` verify_keys and `n` signatures, valid in form;
-/// only the first signature verifies (the rest are the same signature
-/// claimed for other keys: each costs a full verification to reject).
-fn signature_bomb(n: usize) -> Value {
-    let mut verify_keys = serde_json::Map::new();
-    let keys: Vec<SigningKey> = (0..n)
-        .map(|i| {
-            let mut seed = [7u8; 32];
-            seed[..8].copy_from_slice(&u64::try_from(i).unwrap().to_le_bytes());
-            SigningKey::from_bytes(&seed)
-        })
-        .collect();
-    for (i, k) in keys.iter().enumerate() {
-        verify_keys.insert(
-            format!("ed25519:k{i}"),
-            json!({ "key": encode_base64(k.verifying_key().as_bytes()) }),
-        );
-    }
-    let mut body = json!({
-        "server_name": SERVER,
-        "valid_until_ts": 4_102_444_800_000_i64,
-        "old_verify_keys": {},
-        "verify_keys": verify_keys,
-    });
-    sign(&mut body, SERVER, "ed25519:k0", &keys[0]).unwrap();
-    let first = body["signatures"][SERVER]["ed25519:k0"].clone();
-    let mine = body["signatures"][SERVER].as_object_mut().unwrap();
-    for i in 1..n {
-        mine.insert(format!("ed25519:k{i}"), first.clone());
-    }
-    body
-}
-
-fn scenario(kind: Kind) -> Scenario {
-    let text = match kind {
-        Kind::Addresses(n) | Kind::Signatures(_, n) => {
-            let addrs: Vec<IpAddr> = (0..n).map(case_address).collect();
-            scenario_toml(&addrs, "")
-        }
-        Kind::Srv(n) => {
-            let mut dns = format!("[[dns]]\nname = \"_matrix-fed._tcp.{SERVER}\"\n");
-            for i in 0..n {
-                dns.push_str(&format!(
-                    "[[dns.srv]]\npriority = 10\nweight = 5\nport = 8448\ntarget = \"t{i}.{SERVER}\"\n"
-                ));
-            }
-            for i in 0..n {
-                dns.push_str(&format!(
-                    "[[dns]]\nname = \"t{i}.{SERVER}\"\na = [\"{}\"]\n",
-                    address(i + 1)
-                ));
-            }
-            scenario_toml(&[IpAddr::V4(address(0))], &dns)
-        }
-    };
-    let mut scenario = Scenario::from_toml(&text).unwrap();
-    if let Kind::Signatures(n, _) = kind {
-        let mut route: matrix_delegate::sim::scenario::RouteSpec =
-            toml::from_str("path = \"/_matrix/key/v2/server\"").unwrap();
-        route.json = Some(signature_bomb(n));
-        let server = scenario
-            .servers
-            .iter_mut()
-            .find(|s| s.address.port() == 8448)
-            .unwrap();
-        server.routes.insert(0, route);
-    }
-    scenario
-}
-
-/// Every logical address of the case on `port` → the one real server there.
-fn all_addresses(kind: Kind) -> Vec<IpAddr> {
-    let n = match kind {
-        Kind::Addresses(n) | Kind::Signatures(_, n) => n,
-        Kind::Srv(n) => n + 1,
-    };
-    (0..n).map(case_address).collect()
-}
-
-fn child_options(sim: &Sim, kind: Kind) -> Value {
-    let mut options = sim.net_options();
-    let first = address(0);
-    for port in [443, 8448] {
-        let real = sim
-            .real_address(SocketAddr::new(IpAddr::V4(first), port))
-            .unwrap();
-        for ip in all_addresses(kind) {
-            options.dial_map.insert(SocketAddr::new(ip, port), real);
-        }
-    }
-    // The simulated zone's nameserver on port 53 reaches the DNS server.
+fn child_options(sim: &Sim, kind: Adversarial) -> Value {
+    let options = kind.net_options(sim);
     let map: Vec<(String, String)> = options
         .dial_map
         .iter()
@@ -328,7 +162,7 @@ fn run_child(options_file: &Path) -> Result<(), String> {
     let (report, json_text, text) = runtime.block_on(async {
         let net = Net::new(options).map_err(|e| e.to_string())?;
         let request = CheckRequest {
-            server_name: ServerName::parse(SERVER).map_err(|e| e.to_string())?,
+            server_name: ServerName::parse(SERVER_NAME).map_err(|e| e.to_string())?,
             expectations: Expectations::none(),
         };
         let report = run_to_report(net, request, 1).await;
@@ -438,7 +272,7 @@ struct Row {
 }
 
 async fn run_case(case: &'static Case, exe: &Path, dir: &Path) -> Row {
-    let sim = Sim::start(&scenario(case.kind)).await.unwrap();
+    let sim = Sim::start(&case.kind.scenario().unwrap()).await.unwrap();
     let options_file = dir.join(format!("{}.json", case.name));
     std::fs::write(&options_file, child_options(&sim, case.kind).to_string()).unwrap();
     let mut command = match case.nofile {
@@ -582,7 +416,7 @@ fn cpu_grows_at_most_n_log_n(rows: &[Row]) -> bool {
     let points: Vec<(usize, Duration)> = rows
         .iter()
         .filter_map(|r| match (r.case.kind, &r.outcome) {
-            (Kind::Addresses(n), Outcome::Done(f)) => Some((n, f.cpu)),
+            (Adversarial::Addresses(n), Outcome::Done(f)) => Some((n, f.cpu)),
             _ => None,
         })
         .collect();

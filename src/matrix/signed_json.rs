@@ -3,7 +3,7 @@
 //! JSON of the object without `signatures` and `unsigned`, encoded as
 //! unpadded base64 (appendix "Unpadded Base64"; decoders accept padding).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use base64::Engine;
@@ -115,7 +115,7 @@ pub fn check_signatures(
     entity: &str,
     keys: &VerifyKeys,
 ) -> Result<Vec<(String, SignatureCheck)>, SignedJsonError> {
-    check_signatures_capped(signed, entity, keys, usize::MAX).map(|c| c.checked)
+    check_signatures_capped(signed, entity, keys, &BTreeSet::new(), usize::MAX).map(|c| c.checked)
 }
 
 /// The signatures of one entity, as far as they were examined.
@@ -129,7 +129,8 @@ pub struct CappedChecks {
 }
 
 /// Like [`check_signatures`], but verifies at most `max` signatures made
-/// with a listed key (in key-id order); the rest are counted, not verified.
+/// with a listed key; the rest are counted, not verified, and so are
+/// signatures by `unexamined` keys (listed, but beyond the caller's cap).
 /// The signed body is canonicalised once for all of them. Signatures that
 /// need no verification to judge (unknown key, other algorithm, malformed)
 /// are reported without counting against `max`, up to `max` of them too.
@@ -137,6 +138,7 @@ pub fn check_signatures_capped(
     signed: &Value,
     entity: &str,
     keys: &VerifyKeys,
+    unexamined: &BTreeSet<String>,
     max: usize,
 ) -> Result<CappedChecks, SignedJsonError> {
     let object = signed.as_object().ok_or(SignedJsonError::NotAnObject)?;
@@ -159,6 +161,10 @@ pub fn check_signatures_capped(
     };
     let (mut verified, mut judged_free) = (0usize, 0usize);
     for (key_id, sig) in entry {
+        if unexamined.contains(key_id) {
+            out.not_examined += 1;
+            continue;
+        }
         let costly = key_id.starts_with("ed25519:") && matches!(keys.get(key_id), Some(Ok(_)));
         let budget = if costly {
             &mut verified

@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rustls::client::WebPkiServerVerifier;
@@ -38,6 +39,9 @@ struct Limits {
     connections: Arc<Semaphore>,
     per_address_max: usize,
     per_address: Mutex<HashMap<SocketAddr, Arc<Semaphore>>>,
+    /// Slots held now, and the most ever held at once.
+    in_use: Arc<AtomicUsize>,
+    peak: Arc<AtomicUsize>,
 }
 
 /// Per-address semaphores kept before unused ones are dropped.
@@ -48,6 +52,13 @@ const PER_ADDRESS_KEPT: usize = 1024;
 pub(crate) struct ConnectionSlot {
     _global: Option<OwnedSemaphorePermit>,
     _address: Option<OwnedSemaphorePermit>,
+    in_use: Arc<AtomicUsize>,
+}
+
+impl Drop for ConnectionSlot {
+    fn drop(&mut self) {
+        self.in_use.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl Net {
@@ -64,6 +75,8 @@ impl Net {
             connections: Arc::new(Semaphore::new(options.max_connections.max(1))),
             per_address_max: options.max_connections_per_address.max(1),
             per_address: Mutex::new(HashMap::new()),
+            in_use: Arc::new(AtomicUsize::new(0)),
+            peak: Arc::new(AtomicUsize::new(0)),
         };
         Ok(Net {
             inner: Arc::new(Inner {
@@ -102,10 +115,19 @@ impl Net {
             Some(addr) => self.address_semaphore(addr).acquire_owned().await.ok(),
             None => None,
         };
+        let now = limits.in_use.fetch_add(1, Ordering::SeqCst) + 1;
+        limits.peak.fetch_max(now, Ordering::SeqCst);
         ConnectionSlot {
             _global: global,
             _address: at_address,
+            in_use: limits.in_use.clone(),
         }
+    }
+
+    /// The most connection slots ever held at once by runs on this `Net`
+    /// (never more than [`NetOptions::max_connections`]).
+    pub fn peak_connections(&self) -> usize {
+        self.inner.limits.peak.load(Ordering::SeqCst)
     }
 
     /// A slot at one address only (the global one is already held).

@@ -117,7 +117,11 @@ pub fn client_well_known(
     {
         r = r.evidence("expected base_url", extra.clone());
     }
-    r
+    super::server_well_known::duplicate_keys(
+        r,
+        &wk.observation,
+        super::server_well_known::Readers::Clients,
+    )
 }
 
 /// `client.versions`: the advertised base URL really serves the client API.

@@ -4,7 +4,7 @@
 //! signature of the server verifies over canonical JSON (appendix "Signing
 //! JSON") with the keys in `verify_keys`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::net::SocketAddr;
 
@@ -228,11 +228,11 @@ pub fn analyse(value: &Value, checked: &ServerName, now_ms: i64) -> KeysAnalysis
     }
     let mut keys = VerifyKeys::new();
     let mut raw = BTreeMap::new();
-    let mut keys_not_examined = 0;
+    let mut unexamined = BTreeSet::new();
     if let Some(vk) = obj.get("verify_keys").and_then(Value::as_object) {
         for (id, entry) in vk {
             if raw.len() >= MAX_KEYS_EXAMINED || keys.len() >= MAX_KEYS_EXAMINED {
-                keys_not_examined += 1;
+                unexamined.insert(id.clone());
                 continue;
             }
             let key = entry.get("key").and_then(Value::as_str);
@@ -260,7 +260,13 @@ pub fn analyse(value: &Value, checked: &ServerName, now_ms: i64) -> KeysAnalysis
         .clone()
         .unwrap_or_else(|| checked.as_str().to_string());
     let mut signatures_not_examined = 0;
-    match signed_json::check_signatures_capped(value, &signer, &keys, MAX_KEYS_EXAMINED) {
+    match signed_json::check_signatures_capped(
+        value,
+        &signer,
+        &keys,
+        &unexamined,
+        MAX_KEYS_EXAMINED,
+    ) {
         Err(e) => problem(KeyProblem::Unsigned(e)),
         Ok(capped) => {
             signatures_not_examined = capped.not_examined;
@@ -278,16 +284,15 @@ pub fn analyse(value: &Value, checked: &ServerName, now_ms: i64) -> KeysAnalysis
             }
             // With keys or signatures left unexamined, a valid one may be
             // among them: only the examined ones are judged.
-            if !any_valid && !keys.is_empty() && capped.not_examined == 0 && keys_not_examined == 0
-            {
+            if !any_valid && !keys.is_empty() && capped.not_examined == 0 && unexamined.is_empty() {
                 problem(KeyProblem::NoValidSignature { signer });
             }
             a.info.signatures = capped.checked;
         }
     }
-    if keys_not_examined > 0 || signatures_not_examined > 0 {
+    if !unexamined.is_empty() || signatures_not_examined > 0 {
         problem(KeyProblem::NotExamined {
-            verify_keys: keys_not_examined,
+            verify_keys: unexamined.len(),
             signatures: signatures_not_examined,
         });
     }
@@ -315,13 +320,20 @@ pub fn server_keys(
     if let Some(problem) = obs.local_problem() {
         return (super::local::could_not_test(r, problem), None);
     }
+    if obs.error.is_none() && obs.status == Some(200) && obs.body_truncated() {
+        r.status = Status::Fail;
+        r.summary = "the key response is larger than the 1 MiB limit".into();
+        return (r, None);
+    }
     let value = obs
         .json()
         .filter(|_| obs.error.is_none() && obs.status == Some(200));
     let Some(value) = value else {
         let (summary, remedy) = explain_failure(obs, ex, &target.connect_host);
         r.status = Status::Fail;
-        r.summary = if obs.status == Some(200) {
+        r.summary = if let Some(why) = obs.body_incomplete() {
+            format!("the key response did not arrive in full: {why}")
+        } else if obs.status == Some(200) {
             "the key response is not JSON".into()
         } else {
             summary
@@ -329,11 +341,6 @@ pub fn server_keys(
         r.remedy = remedy;
         return (r, None);
     };
-    if obs.body_truncated() {
-        r.status = Status::Fail;
-        r.summary = "the key response is larger than the 1 MiB limit".into();
-        return (r, None);
-    }
     let a = analyse(&value, checked, now_ms);
     for p in &a.problems {
         r = r.evidence("problem", p.to_string());

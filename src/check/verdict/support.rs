@@ -161,6 +161,11 @@ pub fn support_well_known(obs: &HttpObservation, ex: &Expectations) -> CheckResu
         return r.remedy(how);
     }
     r.summary = describe(&value);
+    r = super::server_well_known::duplicate_keys(
+        r,
+        obs,
+        super::server_well_known::Readers::Clients,
+    );
     if let Some(want) = ex.support.as_ref().filter(|want| **want != value) {
         r.status = Status::Warn;
         r.summary = format!("{} — differs from {}", describe(&value), ex.intent_words());

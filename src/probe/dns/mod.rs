@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -40,6 +41,21 @@ pub struct Dns {
     /// [`NetOptions::max_dns_queries`]: queries in flight at once, shared
     /// by every clone (every run using one `Net`).
     queries: Arc<Semaphore>,
+    /// Queries in flight now, and the most ever at once.
+    in_flight: Arc<AtomicUsize>,
+    peak: Arc<AtomicUsize>,
+}
+
+/// A query slot: held while the query is in flight.
+struct QuerySlot {
+    _permit: Option<OwnedSemaphorePermit>,
+    in_flight: Arc<AtomicUsize>,
+}
+
+impl Drop for QuerySlot {
+    fn drop(&mut self) {
+        self.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl std::fmt::Debug for Dns {
@@ -63,26 +79,90 @@ impl Dns {
             timeout: opts.timeout,
             dial_map: Arc::new(opts.dial_map.clone()),
             queries: Arc::new(Semaphore::new(opts.max_dns_queries.max(1))),
+            in_flight: Arc::new(AtomicUsize::new(0)),
+            peak: Arc::new(AtomicUsize::new(0)),
         })
     }
 
     /// Looks up one name and type with the configured resolvers.
     pub async fn lookup(&self, name: &str, kind: RecordKind) -> DnsLookup {
         let _slot = self.slot().await;
-        run_lookup(&self.resolver, self.budget(), name, kind, None).await
+        let lookup = run_lookup(&self.resolver, self.budget(), name, kind, None).await;
+        self.name_cname_loop(lookup, Instant::now() + self.budget())
+            .await
+    }
+
+    /// A lookup that ended without records after following CNAMEs (the
+    /// resolver stops after a few and says NODATA; servers say SERVFAIL)
+    /// may have met a loop: walk the chain one CNAME query at a time, at
+    /// most [`MAX_CNAME_WALK`] of them, and name the loop when a name
+    /// comes back.
+    async fn name_cname_loop(&self, mut lookup: DnsLookup, deadline: Instant) -> DnsLookup {
+        let suspicious = match &lookup.result {
+            Err(f) => match f.error {
+                DnsError::NoData { .. } => f.failed_name.is_some(),
+                DnsError::ServFail => true,
+                _ => false,
+            },
+            Ok(_) => false,
+        };
+        if !suspicious || lookup.kind == RecordKind::Cname {
+            return lookup;
+        }
+        let mut chain = vec![lookup.name.to_ascii_lowercase()];
+        for _ in 0..MAX_CNAME_WALK {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let Some(current) = chain.last().cloned() else {
+                break;
+            };
+            let step = run_lookup(&self.resolver, left, &current, RecordKind::Cname, None).await;
+            let next = step.result.ok().and_then(|answer| {
+                answer.records.iter().find_map(|r| match &r.data {
+                    RecordData::Cname(target) => Some(strip_dot(target).to_ascii_lowercase()),
+                    _ => None,
+                })
+            });
+            let Some(next) = next else {
+                break;
+            };
+            let repeated = chain.contains(&next);
+            chain.push(next);
+            if repeated {
+                if let Err(f) = &mut lookup.result {
+                    f.detail = format!("{} (the resolver said: {})", chain.join(" → "), f.detail);
+                    f.error = DnsError::CnameLoop(chain);
+                }
+                break;
+            }
+        }
+        lookup
     }
 
     /// Waits until fewer than the limit of queries are in flight. A query's
     /// own timeout starts after this.
-    async fn slot(&self) -> Option<OwnedSemaphorePermit> {
-        self.queries.clone().acquire_owned().await.ok()
+    async fn slot(&self) -> QuerySlot {
+        let permit = self.queries.clone().acquire_owned().await.ok();
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(now, Ordering::SeqCst);
+        QuerySlot {
+            _permit: permit,
+            in_flight: self.in_flight.clone(),
+        }
+    }
+
+    /// The most queries ever in flight at once (never more than
+    /// [`NetOptions::max_dns_queries`]).
+    pub fn peak_queries(&self) -> usize {
+        self.peak.load(Ordering::SeqCst)
     }
 
     /// Like [`Dns::lookup`], but giving up at `deadline` at the latest.
     pub async fn lookup_until(&self, name: &str, kind: RecordKind, deadline: Instant) -> DnsLookup {
         let _slot = self.slot().await;
         let left = deadline.saturating_duration_since(Instant::now());
-        run_lookup(&self.resolver, self.budget().min(left), name, kind, None).await
+        let lookup = run_lookup(&self.resolver, self.budget().min(left), name, kind, None).await;
+        let until = deadline.min(Instant::now() + self.budget());
+        self.name_cname_loop(lookup, until).await
     }
 
     /// A and AAAA at the same time, giving up at `deadline` at the latest.
@@ -327,6 +407,9 @@ fn failure_from(err: &NetError, asked: &str) -> DnsFailure {
     let detail = err.to_string();
     let local = match err {
         NetError::Io(io) => LocalProblem::of_io(io),
+        // The resolver could not reach any nameserver and keeps no cause:
+        // when this machine cannot open a socket right now, that is why.
+        NetError::NoConnections => local_socket_problem(),
         other => LocalProblem::in_chain(other),
     };
     if let Some(problem) = local {
@@ -381,5 +464,18 @@ fn failure_from(err: &NetError, asked: &str) -> DnsFailure {
             "the answer was truncated and TCP did not deliver it",
         ),
         _ => DnsFailure::new(DnsError::Other(detail.clone()), detail),
+    }
+}
+
+/// CNAME queries made to tell a loop from a chain that just does not end
+/// in an address (the resolver follows 8; real chains are 1 or 2 long).
+const MAX_CNAME_WALK: usize = 16;
+
+/// Whether this machine can open a socket at all (nothing is sent): the
+/// local problem when it cannot.
+fn local_socket_problem() -> Option<LocalProblem> {
+    match std::net::UdpSocket::bind((std::net::Ipv4Addr::UNSPECIFIED, 0)) {
+        Ok(_) => None,
+        Err(e) => LocalProblem::of_io(&e),
     }
 }
