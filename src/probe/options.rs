@@ -57,7 +57,7 @@ pub struct NetOptions {
     /// checks record and show is always the logical address.
     pub dial_map: HashMap<SocketAddr, SocketAddr>,
     /// Connections (TLS inspections and HTTPS fetches) open at once, over
-    /// every run sharing one [`crate::probe::Net`] (`--max-connections`).
+    /// every run sharing one [`crate::probe::Net`].
     pub max_connections: usize,
     /// Connections open at once to one address.
     pub max_connections_per_address: usize,
