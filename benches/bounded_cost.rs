@@ -205,11 +205,13 @@ fn run_child(options_file: &Path) -> Result<(), String> {
             })
         })
         .count();
-    let not_probed = serde_json::to_value(&report)
-        .ok()
-        .and_then(|v| v["federation"].get("not_probed").cloned())
-        .map(|v| v.to_string())
-        .unwrap_or_else(|| "-".into());
+    let skipped = &report.federation.not_probed;
+    let not_probed = match (skipped.srv_targets, skipped.addresses) {
+        (0, 0) => "-".to_string(),
+        (0, a) => format!("{a} addresses"),
+        (t, 0) => format!("{t} SRV targets"),
+        (t, a) => format!("{t} SRV targets, {a} addresses"),
+    };
     let (cpu, hwm) = (cpu_time(), peak_rss_kb());
     println!(
         "{}",
