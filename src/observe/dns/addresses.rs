@@ -35,11 +35,25 @@ impl AddressLookup {
         if cnames.is_empty() {
             cnames = chain(aaaa);
         }
+        let (mut v4, mut v6) = (address_records(a), address_records(aaaa));
+        // A CNAME loop found on one side is why the other side has no
+        // records either: the chain is the same whatever type was asked.
+        let looped = [&v4, &v6].into_iter().find_map(|r| match r {
+            Err(DnsError::CnameLoop(chain)) => Some(chain.clone()),
+            _ => None,
+        });
+        if let Some(chain) = looped {
+            for side in [&mut v4, &mut v6] {
+                if matches!(side, Err(DnsError::NoData { .. } | DnsError::ServFail)) {
+                    *side = Err(DnsError::CnameLoop(chain.clone()));
+                }
+            }
+        }
         AddressLookup {
             name: a.name.clone(),
             cnames,
-            a: address_records(a),
-            aaaa: address_records(aaaa),
+            a: v4,
+            aaaa: v6,
         }
     }
 

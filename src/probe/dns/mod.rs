@@ -99,8 +99,12 @@ impl Dns {
     /// comes back.
     async fn name_cname_loop(&self, mut lookup: DnsLookup, deadline: Instant) -> DnsLookup {
         let suspicious = match &lookup.result {
+            // NODATA after a CNAME the resolver names (`failed_name`), or
+            // any NODATA for A: a loop that comes back to the asked name
+            // looks like plain NODATA. AAAA and SRV NODATA are common and
+            // cost no extra query; the A lookup of the same name names it.
             Err(f) => match f.error {
-                DnsError::NoData { .. } => f.failed_name.is_some(),
+                DnsError::NoData { .. } => f.failed_name.is_some() || lookup.kind == RecordKind::A,
                 DnsError::ServFail => true,
                 _ => false,
             },

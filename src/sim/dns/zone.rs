@@ -135,7 +135,14 @@ impl Zone {
         let recursive = query.metadata.recursion_desired;
         let mut name = normalize(&q.name().to_ascii());
         let mut delay = self.latency;
+        let mut visited: Vec<String> = Vec::new();
         for _ in 0..8 {
+            // A CNAME loop: answer the chain as far as it goes without
+            // repeating, NOERROR, as BIND and most authoritative servers do.
+            if visited.contains(&name) {
+                return self.send(response, delay);
+            }
+            visited.push(name.clone());
             let entry = self.entries.get(&name);
             if let Some(e) = entry {
                 delay += Duration::from_millis(e.delay_ms);

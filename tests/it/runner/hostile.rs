@@ -116,10 +116,16 @@ cname = "matrix.example.com"
         std::time::Duration::from_secs(10),
     )
     .await;
-    let words = text_of(one(&out.report, CheckId::DnsDelegatedHost));
+    let host = one(&out.report, CheckId::DnsDelegatedHost);
+    assert_eq!(host.status, Status::Fail, "{host:#?}");
     assert!(
-        words.contains("CNAME loop: matrix.example.com → hop.example.com → matrix.example.com"),
-        "{words}"
+        host.summary
+            .contains("CNAME loop: matrix.example.com → hop.example.com → matrix.example.com"),
+        "{host:#?}"
     );
-    assert!(!words.contains("NODATA"), "{words}");
+    assert!(!host.summary.contains("NODATA"), "{host:#?}");
+    assert!(
+        host.remedy.as_deref().unwrap_or_default().contains("loop"),
+        "{host:#?}"
+    );
 }
