@@ -12,7 +12,7 @@ use matrix_delegate::domain::ServerName;
 use matrix_delegate::matrix::discovery::types::{MAX_ADDRESSES_PER_HOST, MAX_SRV_TARGETS};
 use matrix_delegate::probe::runner::{CheckRequest, run_to_report};
 use matrix_delegate::probe::{Net, NetOptions};
-use matrix_delegate::report::{Report, json, text};
+use matrix_delegate::report::{Report, json, markdown, text};
 use matrix_delegate::sim::adversarial::{Adversarial, SERVER_NAME};
 use matrix_delegate::sim::{Scenario, Sim};
 
@@ -65,6 +65,11 @@ async fn addresses_beyond_the_cap_are_counted_not_probed() {
     assert!(
         resolution.contains("and 32 more, not probed"),
         "{resolution}"
+    );
+    let md = markdown::render(&report);
+    assert!(
+        md.contains("32 more addresses (only the first 8 of each host are probed) not probed"),
+        "{md}"
     );
     let doc: serde_json::Value = serde_json::from_str(&json::render(&report)).expect("JSON");
     assert_eq!(
