@@ -333,11 +333,13 @@ fn runtime() -> Result<tokio::runtime::Runtime, Exit> {
 
 /// The network the checks go through: the real one from `options` (the
 /// flags', [`flag_options`]), or (`--sim`) a built-in simulated deployment
-/// started here, which lives as long as the returned [`Sim`]. Problems are
-/// printed; the error is the exit code.
+/// started here, which lives as long as the returned [`Sim`]; `limits` sets
+/// the connection and DNS limits last. Problems are printed; the error is
+/// the exit code.
 async fn network(
     args: &CheckArgs,
     options: Option<NetOptions>,
+    limits: impl FnOnce(&mut NetOptions),
 ) -> Result<(Net, Option<Sim>), Exit> {
     let (options, sim) = match &args.sim {
         None => (options.unwrap_or_default(), None),
@@ -354,6 +356,8 @@ async fn network(
             }
         },
     };
+    let mut options = options;
+    limits(&mut options);
     match Net::new(options) {
         Ok(net) => Ok((net, sim)),
         Err(e) => {
@@ -370,7 +374,7 @@ async fn check(
     options: Option<NetOptions>,
 ) -> Exit {
     // The simulated internet, when asked for, lives until the run is over.
-    let (net, _sim) = match network(args, options).await {
+    let (net, _sim) = match network(args, options, |_| ()).await {
         Ok(network) => network,
         Err(exit) => return exit,
     };

@@ -151,10 +151,22 @@ pub async fn run_with_deadline(
 pub async fn run_to_report(net: Net, request: CheckRequest, run: RunId) -> Report {
     let (tx, mut rx) = unbounded_channel();
     let mut state = ReportState::new(request.server_name.as_str());
-    self::run(net, request, run, tx).await;
+    // Events fold while the run goes on (each in constant time), so the
+    // report is assembled inside the run's deadline, not after it.
+    let running = self::run(net, request, run, tx);
+    tokio::pin!(running);
+    loop {
+        tokio::select! {
+            Some(event) = rx.recv() => {
+                state.apply(event);
+            }
+            _ = &mut running => break,
+        }
+    }
     while let Ok(event) = rx.try_recv() {
         state.apply(event);
     }
+    state.settle();
     state.report
 }
 

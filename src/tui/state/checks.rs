@@ -13,7 +13,7 @@ use crate::tui::cmd::Cmd;
 use crate::tui::data::{CheckRequest, Expected};
 
 /// A row: one check, for one target where a check runs per address.
-pub type RowKey = (CheckId, Option<String>);
+pub use crate::report::fold::RowKey;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunPhase {
@@ -176,14 +176,14 @@ impl ChecksState {
             return Vec::new();
         }
         self.phase = RunPhase::Cancelled;
-        self.fold.running.clear();
+        self.fold.clear_running();
         vec![Cmd::CancelChecks { run: self.run }]
     }
 
     /// The run broke off: nothing is running any more.
     pub fn fail(&mut self, reason: String) {
         self.phase = RunPhase::Failed;
-        self.fold.running.clear();
+        self.fold.clear_running();
         self.failure = Some(reason);
     }
 
@@ -239,9 +239,9 @@ impl ChecksState {
         &self.fold.report.checks
     }
 
-    /// Checks started and not finished yet.
-    pub fn running(&self) -> &[RowKey] {
-        &self.fold.running
+    /// Checks started and not finished yet, in the order they started.
+    pub fn running(&self) -> Vec<&RowKey> {
+        self.fold.running().collect()
     }
 
     pub fn statuses(&self) -> BTreeMap<RowKey, Status> {
@@ -255,14 +255,18 @@ impl ChecksState {
     /// address's place in the federation path), each check's running rows
     /// after its finished ones.
     pub fn rows(&self) -> Vec<Row<'_>> {
-        let mut rows: Vec<Row<'_>> = self.results().iter().map(Row::Done).collect();
-        for key in self.running() {
-            let at = rows
-                .iter()
-                .rposition(|r| order(r.id()) <= order(key.0))
-                .map_or(0, |i| i + 1);
-            rows.insert(at, Row::Running(key));
+        let mut running = self.running();
+        // Stable: rows of one check keep the order they started in.
+        running.sort_by_key(|k| order(k.0));
+        let mut running = running.into_iter().peekable();
+        let mut rows: Vec<Row<'_>> = Vec::new();
+        for result in self.results() {
+            while let Some(key) = running.next_if(|k| order(k.0) < order(result.id)) {
+                rows.push(Row::Running(key));
+            }
+            rows.push(Row::Done(result));
         }
+        rows.extend(running.map(Row::Running));
         rows
     }
 

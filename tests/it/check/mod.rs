@@ -8,6 +8,7 @@ mod discovery;
 mod discovery_edges;
 mod dns;
 mod healthy;
+mod honest_wording;
 mod hostile_input;
 mod keys_routing;
 mod many;
