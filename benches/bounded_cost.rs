@@ -21,6 +21,12 @@
 //! so that `ulimit -n 256` applies to it and not to the simulation. A child
 //! still running after [`KILL_AFTER`] is killed and shown as such.
 //!
+//! The caps keep a real run to a few dozen checks, so the report fold is
+//! also measured on its own, past every cap: 1,000, 4,000 and 16,000
+//! addresses with four per-address checks each (started, then finished,
+//! out of order), folded and rendered as text and JSON; its CPU must grow
+//! at most n log n too.
+//!
 //! Targets (the acceptance of bounded cost): wall time within the run
 //! deadline, CPU growing at most n log n with the number of addresses, peak
 //! RSS under 200 MB, never more connections open at once than the
@@ -40,7 +46,7 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use matrix_delegate::check::expect::Expectations;
-use matrix_delegate::check::model::Status;
+use matrix_delegate::check::model::{CheckEvent, CheckId, CheckResult, Status};
 use matrix_delegate::domain::ServerName;
 use matrix_delegate::probe::runner::{CheckRequest, default_deadline, run_to_report};
 use matrix_delegate::probe::{Net, NetOptions};
@@ -443,6 +449,86 @@ fn cpu_grows_at_most_n_log_n(rows: &[Row]) -> bool {
     ok
 }
 
+/// Folds and renders the events of `n` addresses with four checks each:
+/// every check started first, then finished in another order, as a run
+/// with that many addresses would send them. The CPU time it took.
+fn fold_cost(n: usize) -> Duration {
+    const PER_ADDRESS: [CheckId; 4] = [
+        CheckId::ServerTls,
+        CheckId::ServerVersion,
+        CheckId::ServerKeys,
+        CheckId::ServerRouting,
+    ];
+    let target = |i: usize| format!("10.{}.{}.{}:8448", i >> 16 & 255, i >> 8 & 255, i & 255);
+    let mut events = Vec::with_capacity(n * 8 + 1);
+    for i in 0..n {
+        for id in PER_ADDRESS {
+            events.push(CheckEvent::Started {
+                run: 1,
+                id,
+                target: Some(target(i)),
+            });
+        }
+    }
+    for i in (0..n).rev() {
+        for id in PER_ADDRESS {
+            let status = if i % 7 == 0 {
+                Status::Fail
+            } else {
+                Status::Pass
+            };
+            events.push(CheckEvent::Finished {
+                run: 1,
+                result: CheckResult::new(id, status, "answered").target(target(i)),
+            });
+        }
+    }
+    events.push(CheckEvent::Done { run: 1 });
+    let before = cpu_time();
+    let mut state = matrix_delegate::report::fold::ReportState::new(SERVER_NAME);
+    for event in events {
+        state.apply(event);
+    }
+    state.settle();
+    let shown = text::render(&state.report, &text::TextOptions { color: false });
+    let as_json = json::render(&state.report);
+    let took = cpu_time().saturating_sub(before);
+    assert!(
+        shown.len() > n && as_json.len() > n,
+        "every address rendered"
+    );
+    took
+}
+
+/// The fold alone at growing sizes, against n log n from the smallest.
+fn fold_grows_at_most_n_log_n() -> bool {
+    let sizes = [1_000, 4_000, 16_000];
+    let costs: Vec<(usize, Duration)> = sizes.iter().map(|&n| (n, fold_cost(n))).collect();
+    let nlogn = |n: usize| n as f64 * (n as f64).ln();
+    let (n0, c0) = costs[0];
+    let mut ok = true;
+    println!("report fold alone (4 checks per address, text and JSON rendered):");
+    for &(n, c) in &costs {
+        // A floor of 0.05 s CPU for the base keeps clock-tick noise out.
+        let allowed = nlogn(n) / nlogn(n0) * c0.as_secs_f64().max(0.05);
+        let fine = n == n0 || c.as_secs_f64() <= allowed;
+        ok &= fine;
+        println!(
+            "  {n:>6} addresses: {} CPU{}",
+            secs(c),
+            if n == n0 {
+                String::new()
+            } else {
+                format!(
+                    " (n log n from {n0} allows {allowed:.2} s): {}",
+                    if fine { "ok" } else { "TOO MUCH" }
+                )
+            }
+        );
+    }
+    ok
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--child") {
@@ -477,7 +563,8 @@ fn main() -> ExitCode {
         rows
     });
     let limit = matrix_delegate::probe::DEFAULT_MAX_CONNECTIONS;
-    if print_table(&rows, limit) {
+    let table_ok = print_table(&rows, limit);
+    if fold_grows_at_most_n_log_n() && table_ok {
         println!("bounded cost: PASS");
         ExitCode::SUCCESS
     } else {
