@@ -71,6 +71,10 @@ const EXAMPLES: &[(&str, &str)] = &[
         "Several names: a summary table, then the reports of the failing ones.",
     ),
     (
+        "matrix-delegate check example.com --wait --max-wait 1h",
+        "After a DNS change: check again until nothing fails, saying what changed each time.",
+    ),
+    (
         "matrix-delegate check example.com --tui --config /etc/conduwuit/conduwuit.toml",
         "The checks screen, compared with the config; w watches while DNS changes spread.",
     ),
@@ -248,7 +252,8 @@ fn exit_status(roff: &mut Roff, subcommand: Option<&str>) {
         roff.control("TP", []);
         roff.text([bold(Exit::Interrupted.code().to_string())]);
         roff.text([roman(
-            "check with several names: interrupted (Ctrl-C) after printing what had finished",
+            "check with several names or --wait: interrupted (Ctrl-C) after printing what had \
+             finished",
         )]);
     }
 }

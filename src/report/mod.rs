@@ -3,6 +3,7 @@
 //! client verdict and the check results, or folded incrementally from the
 //! event stream ([`fold::ReportState`]).
 
+pub mod changes;
 pub mod fold;
 pub mod json;
 pub mod markdown;

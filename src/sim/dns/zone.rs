@@ -37,6 +37,11 @@ pub(crate) struct Zone {
     entries: HashMap<String, DnsEntry>,
     soa_minimum: u32,
     latency: Duration,
+    /// When the simulation started: a resolver's cached answer
+    /// (`DnsEntry::cached`) is served until its TTL has run out from then,
+    /// and the zone's own records after that, as a real resolver's cache
+    /// expires.
+    started: std::time::Instant,
 }
 
 pub(crate) fn normalize(name: &str) -> String {
@@ -74,6 +79,7 @@ impl Zone {
             entries,
             soa_minimum: scenario.soa_minimum,
             latency: Duration::from_millis(scenario.latency.dns_ms),
+            started: std::time::Instant::now(),
         }
     }
 
@@ -158,8 +164,13 @@ impl Zone {
                     name = normalize(target);
                     continue;
                 }
+                let still_cached = |c: &CachedAnswer| {
+                    self.started.elapsed() < Duration::from_secs(u64::from(c.ttl))
+                };
                 let records = match (&e.cached, recursive, qtype) {
-                    (Some(cached), true, RecordType::A | RecordType::AAAA) => {
+                    (Some(cached), true, RecordType::A | RecordType::AAAA)
+                        if still_cached(cached) =>
+                    {
                         // A cache answers, not the zone's server.
                         response.metadata.authoritative = false;
                         cached_records(cached, qtype, &name)

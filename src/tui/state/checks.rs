@@ -2,12 +2,12 @@
 //! [`ReportState`]), what changed since the previous complete run, and
 //! watch mode.
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use crate::check::model::{CheckEvent, CheckId, CheckResult, RunId, Status};
 use crate::domain::ServerName;
 use crate::report::Report;
+use crate::report::changes::Snapshot;
 use crate::report::fold::ReportState;
 use crate::tui::cmd::Cmd;
 use crate::tui::data::{CheckRequest, Expected};
@@ -50,12 +50,9 @@ impl Default for Watch {
     }
 }
 
-/// How a row differs from the previous complete run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
-    Was(Status),
-    New,
-}
+/// How a row differs from the previous complete run (the same words as
+/// `check --wait`).
+pub use crate::report::changes::Change;
 
 /// One row on screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,9 +89,9 @@ pub struct ChecksState {
     /// path, client verdict, results, what is still running): the same
     /// state the text report and the export are made from.
     pub fold: ReportState,
-    /// Statuses of the complete run before the current one (for "what changed").
-    pub baseline: Option<(RunId, BTreeMap<RowKey, Status>)>,
-    pub last_complete: Option<(RunId, BTreeMap<RowKey, Status>)>,
+    /// The complete run before the current one (for "what changed").
+    pub baseline: Option<(RunId, Snapshot)>,
+    pub last_complete: Option<(RunId, Snapshot)>,
     /// The row the operator picked; `None` follows the most important row.
     pub selected: Option<RowKey>,
     /// Details take the whole screen.
@@ -201,13 +198,9 @@ impl ChecksState {
         self.fold.apply(event);
         if done {
             self.phase = RunPhase::Done;
-            self.last_complete = Some((self.run, self.statuses()));
-            self.dns_wait = self
-                .results()
-                .iter()
-                .filter_map(|r| r.cache_expires_in_s)
-                .max()
-                .map(|secs| (Duration::from_secs(secs), at));
+            let snapshot = Snapshot::of(self.report());
+            self.dns_wait = snapshot.dns_wait().map(|wait| (wait, at));
+            self.last_complete = Some((self.run, snapshot));
         }
         true
     }
@@ -242,13 +235,6 @@ impl ChecksState {
     /// Checks started and not finished yet, in the order they started.
     pub fn running(&self) -> Vec<&RowKey> {
         self.fold.running().collect()
-    }
-
-    pub fn statuses(&self) -> BTreeMap<RowKey, Status> {
-        self.results()
-            .iter()
-            .map(|r| ((r.id, r.target.clone()), r.status))
-            .collect()
     }
 
     /// Finished rows in report order (panel and check order, then the
@@ -288,12 +274,7 @@ impl ChecksState {
     }
 
     pub fn change(&self, result: &CheckResult) -> Option<Change> {
-        let (_, before) = self.baseline.as_ref()?;
-        match before.get(&(result.id, result.target.clone())) {
-            None => Some(Change::New),
-            Some(s) if *s != result.status => Some(Change::Was(*s)),
-            Some(_) => None,
-        }
+        self.baseline.as_ref()?.1.change(result)
     }
 
     /// Rows whose status differs from the previous complete run.

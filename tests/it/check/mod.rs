@@ -17,3 +17,4 @@ mod report;
 mod server;
 mod support_cache;
 mod tls_version;
+mod wait;

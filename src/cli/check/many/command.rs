@@ -87,6 +87,13 @@ fn refuse_single_server_options(args: &CheckArgs) -> Result<(), String> {
              --names-from (check that server on its own; --proxy applies to every name)"
         ));
     }
+    if args.wait {
+        return Err(
+            "--wait re-checks one server name until it is green; give exactly one SERVER_NAME \
+             and no --names-from"
+                .to_string(),
+        );
+    }
     if args.tui {
         return Err(
             "--tui shows the checks of one server name; give exactly one SERVER_NAME and no \
