@@ -74,6 +74,9 @@ pub enum Outcome {
     /// The proxy's program is not on this machine, so nothing could be
     /// tested: nothing was written.
     ProgramMissing,
+    /// The configuration already fails the proxy's test before any change:
+    /// nothing was written.
+    AlreadyInvalid,
     /// The proxy's test failed after writing; `restored` says whether
     /// every touched file is back as it was.
     ValidationFailed {
@@ -213,6 +216,35 @@ fn apply_nginx(req: &Request<'_>, out: &mut dyn Write) -> Outcome {
         };
     }
 
+    // As certbot does: a configuration that fails already is not made
+    // worse, and a failure after writing is then the change's own.
+    let real_root = root == Path::new("/");
+    let checked = if real_root {
+        nginx::test(&program, root, None)
+    } else {
+        nginx::copy(root, &[]).and_then(|copy| nginx::test(&program, root, Some(&copy)))
+    };
+    match checked {
+        Ok(ran) if ran.success => {}
+        Ok(ran) => {
+            let _ = writeln!(
+                out,
+                "\nThe configuration already fails `nginx -t` before any change; fix that first. \
+                 Nothing was written:\n{}",
+                quote(&ran.output)
+            );
+            return Outcome::AlreadyInvalid;
+        }
+        Err(e) => {
+            let _ = writeln!(
+                out,
+                "error: the configuration could not be tested: {}; nothing was written",
+                printable(&e.to_string())
+            );
+            return Outcome::AlreadyInvalid;
+        }
+    }
+
     let backups = inside(
         root,
         &format!("/var/backups/matrix-delegate/{}", timestamp()),
@@ -240,7 +272,6 @@ fn apply_nginx(req: &Request<'_>, out: &mut dyn Write) -> Outcome {
             }
         }
     }
-    let real_root = root == Path::new("/");
     let copy = if real_root {
         None
     } else {

@@ -256,5 +256,16 @@ pub fn reload(program: &Path, root: &Path, copy: Option<&Copy>) -> Result<Ran, A
             return run(cmd, None, root);
         }
     }
-    run(nginx(program, root, copy, &["-s", "reload"]), copy, root)
+    // `-s reload` reports a missing or stale pid file through the error
+    // log; a second one on stderr lets the report quote it.
+    run(
+        nginx(
+            program,
+            root,
+            copy,
+            &["-g", "error_log stderr;", "-s", "reload"],
+        ),
+        copy,
+        root,
+    )
 }

@@ -1,0 +1,4 @@
+//! `matrix-delegate apply` as a program, against configuration trees
+//! under a temporary `--root` and the real proxy programs.
+
+mod nginx;
