@@ -6,17 +6,21 @@
 //! when the test or the reload fails. This is the one place that reads
 //! the tree, writes it and runs the proxy for an install.
 
+pub mod caddy;
 pub mod files;
 pub mod nginx;
+pub mod program;
 pub mod tree;
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use self::program::Ran;
 use crate::config_file::diff::unified_diff;
 use crate::domain::{Plan, Proxy};
-use crate::generate::{artifacts, ids, sites};
-use crate::install::{self, Decision, FileOp, Merge};
+use crate::generate::{artifacts, ids};
+use crate::install::{Decision, FileOp, Merge};
 use crate::local_file::{FileKind, ReadError, WriteFilesError};
 use crate::safe_text::printable;
 
@@ -104,12 +108,13 @@ impl Outcome {
 /// Runs the install, reporting each step to `out` as it happens.
 pub fn apply(req: &Request<'_>, out: &mut dyn Write) -> Outcome {
     match req.plan.proxy {
-        Proxy::Nginx => apply_nginx(req, out),
+        Proxy::Nginx => apply_with(req, &nginx::Nginx, out),
+        Proxy::Caddy => apply_with(req, &caddy::Caddy, out),
         other => {
             let _ = writeln!(
                 out,
-                "apply installs nginx configurations; for {} write the files with `generate \
-                 --proxy {} --out DIR` and follow NEXT-STEPS.txt. Nothing was written.",
+                "apply installs nginx and Caddy configurations; for {} write the files with \
+                 `generate --proxy {} --out DIR` and follow NEXT-STEPS.txt. Nothing was written.",
                 other.title(),
                 other.id()
             );
@@ -122,8 +127,38 @@ fn shown(root: &Path, path: &str) -> String {
     printable(&inside(root, path).display().to_string())
 }
 
-fn apply_nginx(req: &Request<'_>, out: &mut dyn Write) -> Outcome {
+/// A proxy's side of an install: reading its tree and deciding, and its
+/// program's test and reload.
+pub trait Backend {
+    /// `nginx`, `Caddy`.
+    fn name(&self) -> &'static str;
+    /// The test as the operator knows it: `nginx -t`, `caddy validate`.
+    fn test_name(&self) -> &'static str;
+    /// Reads what the decision needs under the root and decides. Returns
+    /// the decision and the texts read (for the diff).
+    fn decide(
+        &self,
+        req: &Request<'_>,
+        generated: &str,
+    ) -> Result<(Decision, BTreeMap<String, String>), ApplyError>;
+    /// The proxy's program, if installed.
+    fn program(&self) -> Option<PathBuf>;
+    /// The proxy's test of the whole configuration: as it is, or with
+    /// `overlay` laid over a private copy (nothing under the root written).
+    fn test(
+        &self,
+        program: &Path,
+        root: &Path,
+        overlay: Option<&[FileOp]>,
+    ) -> Result<Ran, ApplyError>;
+    /// Reloads the running proxy.
+    fn reload(&self, program: &Path, root: &Path) -> Result<Ran, ApplyError>;
+}
+
+fn apply_with(req: &Request<'_>, backend: &dyn Backend, out: &mut dyn Write) -> Outcome {
     let root = req.root;
+    let name = backend.name();
+    let test_name = backend.test_name();
     let Some(generated) = artifacts(req.plan)
         .into_iter()
         .find(|a| a.id == ids::PROXY)
@@ -131,9 +166,8 @@ fn apply_nginx(req: &Request<'_>, out: &mut dyn Write) -> Outcome {
     else {
         return Outcome::NotSupported;
     };
-    let server_name = req.plan.server_name.to_string();
-    let read = match tree::read_nginx(root, &server_name, req.proxy_config, &generated) {
-        Ok(t) => t,
+    let (decision, texts) = match backend.decide(req, &generated) {
+        Ok(d) => d,
         Err(e) => {
             let _ = writeln!(
                 out,
@@ -143,22 +177,13 @@ fn apply_nginx(req: &Request<'_>, out: &mut dyn Write) -> Outcome {
             return Outcome::FileSystem { restored: true };
         }
     };
-    let all_sites = sites::sites(req.plan);
-    let decision = install::nginx::decide(&install::nginx::Inputs {
-        listing: &read.listing,
-        texts: &read.texts,
-        generated: &generated,
-        sites: &all_sites,
-        server_name: &server_name,
-        proxy_config: req.proxy_config,
-    });
     let install = match decision {
         Decision::Install(i) => i,
-        other => return refused(root, &other, out),
+        other => return refused(root, name, &other, out),
     };
     let _ = writeln!(
         out,
-        "nginx: {} ({})",
+        "{name}: {} ({})",
         shown(root, &install.file),
         install.why
     );
@@ -168,7 +193,7 @@ fn apply_nginx(req: &Request<'_>, out: &mut dyn Write) -> Outcome {
     for op in &install.ops {
         match op {
             FileOp::Write { path, contents } => {
-                let before = read.texts.get(path).map_or("", String::as_str);
+                let before = texts.get(path).map_or("", String::as_str);
                 let _ = write!(
                     out,
                     "{}",
@@ -180,23 +205,21 @@ fn apply_nginx(req: &Request<'_>, out: &mut dyn Write) -> Outcome {
             }
         }
     }
-    let Some(program) = nginx::program() else {
+    let Some(program) = backend.program() else {
         let _ = writeln!(
             out,
-            "error: nginx is not installed here, so the configuration cannot be tested; \
+            "error: {name} is not installed here, so the configuration cannot be tested; \
              nothing was written"
         );
         return Outcome::ProgramMissing;
     };
     if req.dry_run {
-        let tested = nginx::copy(root, &install.ops)
-            .and_then(|copy| nginx::test(&program, root, Some(&copy)));
-        return match tested {
+        return match backend.test(&program, root, Some(&install.ops)) {
             Ok(ran) => {
                 let verdict = if ran.success { "passes" } else { "FAILS" };
                 let _ = writeln!(
                     out,
-                    "\nWith this change, `nginx -t` {verdict}:\n{}",
+                    "\nWith this change, `{test_name}` {verdict}:\n{}",
                     quote(&ran.output)
                 );
                 let _ = writeln!(out, "Dry run: nothing was written.");
@@ -218,19 +241,13 @@ fn apply_nginx(req: &Request<'_>, out: &mut dyn Write) -> Outcome {
 
     // As certbot does: a configuration that fails already is not made
     // worse, and a failure after writing is then the change's own.
-    let real_root = root == Path::new("/");
-    let checked = if real_root {
-        nginx::test(&program, root, None)
-    } else {
-        nginx::copy(root, &[]).and_then(|copy| nginx::test(&program, root, Some(&copy)))
-    };
-    match checked {
+    match backend.test(&program, root, None) {
         Ok(ran) if ran.success => {}
         Ok(ran) => {
             let _ = writeln!(
                 out,
-                "\nThe configuration already fails `nginx -t` before any change; fix that first. \
-                 Nothing was written:\n{}",
+                "\nThe configuration already fails `{test_name}` before any change; fix that \
+                 first. Nothing was written:\n{}",
                 quote(&ran.output)
             );
             return Outcome::AlreadyInvalid;
@@ -272,19 +289,7 @@ fn apply_nginx(req: &Request<'_>, out: &mut dyn Write) -> Outcome {
             }
         }
     }
-    let copy = if real_root {
-        None
-    } else {
-        match nginx::copy(root, &[]) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                let _ = writeln!(out, "error: {}", printable(&e.to_string()));
-                let restored = restore(root, &touched, out);
-                return Outcome::FileSystem { restored };
-            }
-        }
-    };
-    let tested = match nginx::test(&program, root, copy.as_ref()) {
+    let tested = match backend.test(&program, root, None) {
         Ok(ran) => ran,
         Err(e) => {
             let _ = writeln!(out, "error: {}", printable(&e.to_string()));
@@ -295,15 +300,15 @@ fn apply_nginx(req: &Request<'_>, out: &mut dyn Write) -> Outcome {
     if !tested.success {
         let _ = writeln!(
             out,
-            "\nnginx rejects the configuration ({}), so nginx was not reloaded:\n{}",
+            "\n{name} rejects the configuration ({}), so {name} was not reloaded:\n{}",
             printable(&tested.command),
             quote(&tested.output)
         );
         let restored = restore(root, &touched, out);
         return Outcome::ValidationFailed { restored };
     }
-    let _ = writeln!(out, "nginx -t: the whole configuration is valid.");
-    match nginx::reload(&program, root, copy.as_ref()) {
+    let _ = writeln!(out, "{test_name}: the whole configuration is valid.");
+    match backend.reload(&program, root) {
         Ok(ran) if ran.success => {
             let _ = writeln!(out, "reloaded: {}", printable(&ran.command));
             Outcome::Installed
@@ -311,7 +316,7 @@ fn apply_nginx(req: &Request<'_>, out: &mut dyn Write) -> Outcome {
         Ok(ran) => {
             let _ = writeln!(
                 out,
-                "\nThe reload failed ({}); the running nginx keeps its old configuration:\n{}",
+                "\nThe reload failed ({}); the running {name} keeps its old configuration:\n{}",
                 printable(&ran.command),
                 quote(&ran.output)
             );
@@ -362,13 +367,13 @@ fn quote(text: &str) -> String {
         .join("\n")
 }
 
-fn refused(root: &Path, decision: &Decision, out: &mut dyn Write) -> Outcome {
+fn refused(root: &Path, name: &str, decision: &Decision, out: &mut dyn Write) -> Outcome {
     match decision {
         Decision::Install(_) => Outcome::Installed,
         Decision::UpToDate { file, why } => {
             let _ = writeln!(
                 out,
-                "nginx: {}: nothing to change ({})",
+                "{name}: {}: nothing to change ({})",
                 shown(root, file),
                 printable(why)
             );
@@ -377,9 +382,9 @@ fn refused(root: &Path, decision: &Decision, out: &mut dyn Write) -> Outcome {
         Decision::Conflicts(merges) => {
             let _ = writeln!(
                 out,
-                "nginx already has server blocks for these names and ports; a second block would \
-                 be ignored. Nothing was written. Add these lines to the existing blocks, then run \
-                 apply again:"
+                "{name} already has blocks for these names and ports; a second one would be \
+                 ignored or refused. Nothing was written. Add these lines to the existing blocks, \
+                 then run apply again:"
             );
             for m in merges {
                 print_merge(root, m, out);
@@ -389,7 +394,7 @@ fn refused(root: &Path, decision: &Decision, out: &mut dyn Write) -> Outcome {
         Decision::CertificatesMissing { missing, step } => {
             let _ = writeln!(
                 out,
-                "The configuration names certificate files that do not exist, and nginx would \
+                "The configuration names certificate files that do not exist, and {name} would \
                  refuse to load it. Nothing was written; no site was enabled. Missing:"
             );
             for m in missing {
@@ -403,7 +408,7 @@ fn refused(root: &Path, decision: &Decision, out: &mut dyn Write) -> Outcome {
         Decision::UnknownLayout { looked_for, hint } => {
             let _ = writeln!(
                 out,
-                "No nginx configuration layout found under {}. Looked for:",
+                "No {name} configuration layout found under {}. Looked for:",
                 printable(&root.display().to_string())
             );
             for l in looked_for {
@@ -427,7 +432,7 @@ fn print_merge(root: &Path, m: &Merge, out: &mut dyn Write) {
     };
     let _ = writeln!(
         out,
-        "\n{} on port {}: the server block at {}{real}, lines {}-{}. Add before its closing `}}` \
+        "\n{} on port {}: the block at {}{real}, lines {}-{}. Add before its closing `}}` \
          on line {}:",
         printable(&m.site),
         ports.join(", "),

@@ -8,82 +8,26 @@
 //! absolute paths; nginx's messages then name the files under the root.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
+use super::program::{Copy, Ran, find, root_prefix, run, write};
 use super::{ApplyError, inside, tree};
 use crate::install::FileOp;
 use crate::install::nginx::{CONF_DIR, MAIN, relocate};
+
+/// The nginx program.
+pub fn program() -> Option<PathBuf> {
+    find("nginx")
+}
 
 /// Debian's compiled-in prefix (`nginx -V`: `--prefix=/usr/share/nginx`):
 /// where relative `pid`, log and module paths point.
 const PREFIX: &str = "/usr/share/nginx";
 
-/// The nginx program: `PATH`, then the sbin folders Debian installs it in.
-pub fn program() -> Option<PathBuf> {
-    find("nginx")
-}
-
-pub fn find(name: &str) -> Option<PathBuf> {
-    use std::os::unix::fs::PermissionsExt;
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .chain(["/usr/local/sbin", "/usr/sbin", "/sbin"].map(PathBuf::from))
-        .map(|dir| dir.join(name))
-        .find(|p| {
-            p.metadata()
-                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        })
-}
-
-/// What a program said, and whether its exit status says it succeeded.
-#[derive(Debug, Clone)]
-pub struct Ran {
-    /// The command line, for the report.
-    pub command: String,
-    pub success: bool,
-    /// stderr then stdout, with the private copy's folder shown as the
-    /// root it stands for.
-    pub output: String,
-}
-
-/// A relocated copy of the configuration folder, removed when dropped.
-pub struct Copy {
-    pub dir: PathBuf,
-}
-
-impl Drop for Copy {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn root_prefix(root: &Path) -> String {
-    let r = root.display().to_string();
-    if r == "/" {
-        String::new()
-    } else {
-        r.trim_end_matches('/').to_string()
-    }
-}
-
 /// Copies `<root>/etc/nginx` with its paths relocated, then lays `overlay`
 /// (the planned operations, for a dry run) over the copy.
 pub fn copy(root: &Path, overlay: &[FileOp]) -> Result<Copy, ApplyError> {
-    use std::os::unix::fs::DirBuilderExt;
-    let dir = std::env::temp_dir().join(format!(
-        "matrix-delegate-nginx-test.{}.{}",
-        std::process::id(),
-        time::OffsetDateTime::now_utc().unix_timestamp_nanos()
-    ));
-    std::fs::DirBuilder::new()
-        .mode(0o700)
-        .create(&dir)
-        .map_err(|source| ApplyError::Io {
-            path: dir.clone(),
-            doing: "creating a private folder for nginx's test",
-            source,
-        })?;
-    let copy = Copy { dir };
+    let copy = Copy::new("nginx-test")?;
     let root_text = root_prefix(root);
     let copy_text = copy.dir.display().to_string();
     let to = relocate::Relocation {
@@ -136,21 +80,6 @@ fn tree_normal(path: &str) -> String {
     parts.join("/")
 }
 
-fn write(dest: &Path, bytes: &[u8]) -> Result<(), ApplyError> {
-    if let Some(parent) = dest.parent() {
-        std::fs::create_dir_all(parent).map_err(|source| ApplyError::Io {
-            path: parent.to_path_buf(),
-            doing: "creating a folder in the test copy",
-            source,
-        })?;
-    }
-    std::fs::write(dest, bytes).map_err(|source| ApplyError::Io {
-        path: dest.to_path_buf(),
-        doing: "writing the test copy",
-        source,
-    })
-}
-
 /// Copies `dir` (inside the root) into the copy: folders as folders,
 /// files and links that lead to files (followed inside the root) as
 /// relocated files; dangling links are left out, as nginx's glob would.
@@ -194,32 +123,6 @@ fn copy_tree(
         }
     }
     Ok(())
-}
-
-fn run(mut cmd: Command, copy: Option<&Copy>, root: &Path) -> Result<Ran, ApplyError> {
-    let command = format!("{cmd:?}").replace('"', "");
-    let output = cmd
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|source| ApplyError::Io {
-            path: PathBuf::from(cmd.get_program()),
-            doing: "running",
-            source,
-        })?;
-    let mut text = String::from_utf8_lossy(&output.stderr).into_owned();
-    text.push_str(&String::from_utf8_lossy(&output.stdout));
-    let mut command = command;
-    if let Some(copy) = copy {
-        let shown = root_prefix(root);
-        let private = copy.dir.display().to_string();
-        text = text.replace(&private, &shown);
-        command = command.replace(&private, &format!("<copy of {shown}>"));
-    }
-    Ok(Ran {
-        command,
-        success: output.status.success(),
-        output: text.trim_end().to_string(),
-    })
 }
 
 /// The nginx command line for the copy (or the real configuration).
@@ -268,4 +171,67 @@ pub fn reload(program: &Path, root: &Path, copy: Option<&Copy>) -> Result<Ran, A
         copy,
         root,
     )
+}
+
+/// nginx as an install backend.
+pub struct Nginx;
+
+impl super::Backend for Nginx {
+    fn name(&self) -> &'static str {
+        "nginx"
+    }
+
+    fn test_name(&self) -> &'static str {
+        "nginx -t"
+    }
+
+    fn decide(
+        &self,
+        req: &super::Request<'_>,
+        generated: &str,
+    ) -> Result<
+        (
+            crate::install::Decision,
+            std::collections::BTreeMap<String, String>,
+        ),
+        ApplyError,
+    > {
+        let server_name = req.plan.server_name.to_string();
+        let read = tree::read_nginx(req.root, &server_name, req.proxy_config, generated)?;
+        let sites = crate::generate::sites::sites(req.plan);
+        let decision = crate::install::nginx::decide(&crate::install::nginx::Inputs {
+            listing: &read.listing,
+            texts: &read.texts,
+            generated,
+            sites: &sites,
+            server_name: &server_name,
+            proxy_config: req.proxy_config,
+        });
+        Ok((decision, read.texts))
+    }
+
+    fn program(&self) -> Option<PathBuf> {
+        program()
+    }
+
+    fn test(
+        &self,
+        program: &Path,
+        root: &Path,
+        overlay: Option<&[FileOp]>,
+    ) -> Result<Ran, ApplyError> {
+        match overlay {
+            Some(ops) => test(program, root, Some(&copy(root, ops)?)),
+            None if root == Path::new("/") => test(program, root, None),
+            None => test(program, root, Some(&copy(root, &[])?)),
+        }
+    }
+
+    fn reload(&self, program: &Path, root: &Path) -> Result<Ran, ApplyError> {
+        if root == Path::new("/") {
+            reload(program, root, None)
+        } else {
+            reload(program, root, Some(&copy(root, &[])?))
+        }
+    }
 }

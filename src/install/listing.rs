@@ -69,6 +69,14 @@ impl Listing {
     }
 }
 
+/// Whether a pattern (wildcards in its last part only) would name `path`.
+pub fn pattern_covers(pattern: &str, path: &str) -> bool {
+    let (Some(pi), Some(fi)) = (pattern.rfind('/'), path.rfind('/')) else {
+        return false;
+    };
+    pattern[..pi] == path[..fi] && wildcard_matches(&pattern[pi + 1..], &path[fi + 1..])
+}
+
 /// `*` and `?` matching of one file name; a leading dot must be matched
 /// by a dot in the pattern (as `glob(3)` does).
 pub fn wildcard_matches(pattern: &str, name: &str) -> bool {

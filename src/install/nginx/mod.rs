@@ -13,7 +13,7 @@ pub mod scan;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::certificates::{certbot_name, certbot_step};
-use super::listing::{Entry, Listing};
+use super::listing::{Entry, Listing, pattern_covers};
 use super::{Decision, FileOp, Install, Merge, file_name};
 use crate::generate::sites::Site;
 
@@ -95,7 +95,7 @@ fn target(inputs: &Inputs<'_>, patterns: &[String]) -> Result<Target, Decision> 
     let name = file_name(inputs.server_name);
     let l = inputs.listing;
     if let Some(path) = inputs.proxy_config {
-        let covered = patterns.iter().any(|p| l_glob_covers(p, path));
+        let covered = patterns.iter().any(|p| pattern_covers(p, path));
         let why = if covered {
             format!("--proxy-config {path}, which nginx.conf includes")
         } else {
@@ -113,7 +113,7 @@ fn target(inputs: &Inputs<'_>, patterns: &[String]) -> Result<Target, Decision> 
     let enabled = format!("{SITES_ENABLED}/{name}");
     if l.is_dir(SITES_AVAILABLE)
         && l.is_dir(SITES_ENABLED)
-        && patterns.iter().any(|p| l_glob_covers(p, &enabled))
+        && patterns.iter().any(|p| pattern_covers(p, &enabled))
     {
         return Ok(Target {
             file: format!("{SITES_AVAILABLE}/{name}"),
@@ -124,7 +124,7 @@ fn target(inputs: &Inputs<'_>, patterns: &[String]) -> Result<Target, Decision> 
         });
     }
     let conf_d = format!("{CONF_D}/{name}");
-    if l.is_dir(CONF_D) && patterns.iter().any(|p| l_glob_covers(p, &conf_d)) {
+    if l.is_dir(CONF_D) && patterns.iter().any(|p| pattern_covers(p, &conf_d)) {
         return Ok(Target {
             file: conf_d,
             link: None,
@@ -132,15 +132,6 @@ fn target(inputs: &Inputs<'_>, patterns: &[String]) -> Result<Target, Decision> 
         });
     }
     Err(unknown_layout(inputs))
-}
-
-/// Whether the include pattern would name `path`.
-fn l_glob_covers(pattern: &str, path: &str) -> bool {
-    let (Some(pi), Some(fi)) = (pattern.rfind('/'), path.rfind('/')) else {
-        return false;
-    };
-    pattern[..pi] == path[..fi]
-        && super::listing::wildcard_matches(&pattern[pi + 1..], &path[fi + 1..])
 }
 
 fn unknown_layout(inputs: &Inputs<'_>) -> Decision {

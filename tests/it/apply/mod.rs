@@ -1,4 +1,5 @@
 //! `matrix-delegate apply` as a program, against configuration trees
 //! under a temporary `--root` and the real proxy programs.
 
+mod caddy;
 mod nginx;

@@ -154,7 +154,7 @@ fn an_existing_server_block_for_the_base_domain_is_a_conflict_with_the_lines_to_
     assert!(text.contains("Nothing was written."), "{text}");
     assert!(
         text.contains(&format!(
-            "example.com on port 443: the server block at {}/etc/nginx/sites-enabled/example (a link to /etc/nginx/sites-available/example), lines 1-7. Add before its closing `}}` on line 7:",
+            "example.com on port 443: the block at {}/etc/nginx/sites-enabled/example (a link to /etc/nginx/sites-available/example), lines 1-7. Add before its closing `}}` on line 7:",
             root.display()
         )),
         "{text}"

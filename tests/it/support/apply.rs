@@ -89,6 +89,11 @@ pub fn picture(dir: &Path) -> BTreeMap<PathBuf, (String, Vec<u8>, u32)> {
 /// `matrix-delegate apply` for the seed's names with nginx under `root`,
 /// plus `extra` arguments.
 pub fn apply(root: &Path, extra: &[&str]) -> Output {
+    process::run(&mut apply_command("nginx", root, extra))
+}
+
+/// The `apply` command line for `proxy`.
+pub fn apply_command(proxy: &str, root: &Path, extra: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_matrix-delegate"));
     cmd.args([
         "apply",
@@ -97,12 +102,53 @@ pub fn apply(root: &Path, extra: &[&str]) -> Output {
         "--host",
         "matrix.example.com",
         "--proxy",
-        "nginx",
+        proxy,
         "--root",
     ])
     .arg(root)
     .args(extra);
+    cmd
+}
+
+/// `apply` for `proxy` run inside the network namespace of process `pid`
+/// (where the proxy in the root listens, its admin endpoint included), or
+/// with `pid` `None` in a new, empty one: a reload then reaches nothing on
+/// this machine's own loopback.
+pub fn apply_in_netns(proxy: &str, pid: Option<u32>, root: &Path, extra: &[&str]) -> Output {
+    let inner = apply_command(proxy, root, extra);
+    let mut cmd = match pid {
+        Some(pid) => {
+            let mut c = Command::new("nsenter");
+            c.args(["-t", &pid.to_string(), "-n", "--"]);
+            c
+        }
+        None => {
+            let mut c = Command::new("unshare");
+            c.args(["-n", "--"]);
+            c
+        }
+    };
+    cmd.arg(inner.get_program()).args(inner.get_args());
     process::run(&mut cmd)
+}
+
+/// A temporary root with a copy of this machine's `/etc/caddy` and the
+/// folder Caddy keeps its state in. `None` (after `SKIPPED: ...`) without
+/// caddy outside CI.
+pub fn caddy_root() -> Option<(tempfile::TempDir, PathBuf)> {
+    let program = programs::require("caddy")?;
+    let root = process::temp_dir();
+    let etc = Path::new("/etc/caddy");
+    assert!(
+        etc.join("Caddyfile").is_file(),
+        "caddy is installed ({}) but /etc/caddy/Caddyfile is missing",
+        program.display()
+    );
+    copy_tree(etc, &root.path().join("etc/caddy"));
+    for dir in ["run", "var/lib/caddy"] {
+        std::fs::create_dir_all(root.path().join(dir)).expect("folder");
+    }
+    Some((root, program))
 }
 
 /// Writes `text` at `path` inside the root (folders created).
@@ -146,13 +192,16 @@ pub fn start_in_root(
     root: &Path,
     logs: &Path,
 ) -> InRoot {
-    for file in ["passwd", "group", "nsswitch.conf", "ld.so.cache"] {
+    for file in ["passwd", "group", "nsswitch.conf", "ld.so.cache", "hosts"] {
         let src = Path::new("/etc").join(file);
         if src.exists() {
             std::fs::copy(&src, root.join("etc").join(file)).expect("copy system file");
         }
     }
     let mut cmd = Command::new("unshare");
+    // Caddy keeps its state under XDG_DATA_HOME: the root's /var/lib/caddy.
+    cmd.env("XDG_DATA_HOME", "/var/lib/caddy/.local/share")
+        .env("XDG_CONFIG_HOME", "/var/lib/caddy/.config");
     cmd.args(["-mn", "--propagation", "private", "sh", "-c"])
         .arg(
             "ip link set lo up && for d in etc run var; do mount --bind \"$1/$d\" \"/$d\" || exit 1; done && shift && exec \"$@\"",
