@@ -1,4 +1,4 @@
-//! `matrix-delegate apply`: installs the generated proxy configuration
+//! `matrix-delegate apply`: installs the generated proxy configuration (nginx, Caddy)
 //! into the proxy's own configuration tree, tests it with the proxy's
 //! program, reloads, and puts everything back when the test or the reload
 //! fails. The work is `crate::apply`'s; this file owns the flags.
@@ -25,7 +25,7 @@ pub struct ApplyArgs {
     /// Work inside DIR as if it were / (containers, chroots, tests)
     #[arg(long, value_name = "DIR", default_value = "/")]
     pub root: PathBuf,
-    /// Show the diff and nginx's verdict on the changed configuration; write nothing
+    /// Show the diff and the proxy's verdict on the changed configuration; write nothing
     #[arg(long)]
     pub dry_run: bool,
     /// Write the configuration to this file (inside --root) instead of the one the layout implies
@@ -35,7 +35,7 @@ pub struct ApplyArgs {
 
 /// The text after the options in `apply --help`.
 pub fn after_help() -> String {
-    "What it does (nginx; the other proxies: `generate --out` and NEXT-STEPS.txt):\n  \
+    "What it does (nginx and Caddy; the other proxies: `generate --out` and NEXT-STEPS.txt):\n  \
      1. finds the layout: Debian's sites-available/ + a link in sites-enabled/, else conf.d/*.conf,\n     \
      else nothing is written and --proxy-config PATH names the file\n  \
      2. stops, writing nothing, when an existing server block has the same server_name and port\n     \
@@ -45,7 +45,10 @@ pub fn after_help() -> String {
      4. runs `nginx -t` on the whole configuration, reloads (systemctl reload nginx when systemd\n     \
      runs it, else nginx -s reload) only when the test passes, and restores every touched file\n     \
      byte for byte when the test or the reload fails, quoting nginx\n\n\
-     Exit codes: 0 installed, already installed, or a dry run nginx accepts; 1 nothing installed;\n\
+     Caddy: the sites go to /etc/caddy/matrix-<server name>.caddy and one `import` line is\n\
+     appended to /etc/caddy/Caddyfile; conflicts are site blocks for the same host and port;\n\
+     the test is `caddy validate`, the reload `systemctl reload caddy` or `caddy reload`.\n\n\
+     Exit codes: 0 installed, already installed, or a dry run the proxy accepts; 1 nothing installed;\n\
      2 invalid input.\n\n\
      Examples:\n  \
      matrix-delegate apply --server-name example.com --host matrix.example.com --proxy nginx --dry-run\n  \

@@ -240,7 +240,7 @@ fn exit_status(roff: &mut Roff, subcommand: Option<&str>) {
         }
         Some("config") => "the config file could not be found or read",
         Some("apply") => {
-            "nothing was installed: a conflicting server block, missing certificates, an \
+            "nothing was installed: a conflicting server or site block, missing certificates, an \
              unknown layout, a configuration that fails already, or a failed test or reload \
              (undone)"
         }
