@@ -8,6 +8,7 @@
 
 pub mod caddy;
 pub mod files;
+pub mod haproxy;
 pub mod nginx;
 pub mod program;
 pub mod tree;
@@ -110,10 +111,15 @@ pub fn apply(req: &Request<'_>, out: &mut dyn Write) -> Outcome {
     match req.plan.proxy {
         Proxy::Nginx => apply_with(req, &nginx::Nginx, out),
         Proxy::Caddy => apply_with(req, &caddy::Caddy, out),
+        Proxy::Haproxy => {
+            let server_name = req.plan.server_name.to_string();
+            let file = crate::install::haproxy::own_file(&server_name, req.proxy_config);
+            apply_with(req, &haproxy::Haproxy { file }, out)
+        }
         other => {
             let _ = writeln!(
                 out,
-                "apply installs nginx and Caddy configurations; for {} write the files with \
+                "apply installs nginx, Caddy and HAProxy configurations; for {} write the files with \
                  `generate --proxy {} --out DIR` and follow NEXT-STEPS.txt. Nothing was written.",
                 other.title(),
                 other.id()
@@ -153,6 +159,15 @@ pub trait Backend {
     ) -> Result<Ran, ApplyError>;
     /// Reloads the running proxy.
     fn reload(&self, program: &Path, root: &Path) -> Result<Ran, ApplyError>;
+    /// Whether the install ends with a reload (HAProxy's does not: the
+    /// operator adds the file to its command line).
+    fn reloads(&self) -> bool {
+        true
+    }
+    /// What the operator does next when the install does not reload.
+    fn after_install(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 fn apply_with(req: &Request<'_>, backend: &dyn Backend, out: &mut dyn Write) -> Outcome {
@@ -308,6 +323,12 @@ fn apply_with(req: &Request<'_>, backend: &dyn Backend, out: &mut dyn Write) -> 
         return Outcome::ValidationFailed { restored };
     }
     let _ = writeln!(out, "{test_name}: the whole configuration is valid.");
+    if !backend.reloads() {
+        for line in backend.after_install() {
+            let _ = writeln!(out, "{}", printable(&line));
+        }
+        return Outcome::Installed;
+    }
     match backend.reload(&program, root) {
         Ok(ran) if ran.success => {
             let _ = writeln!(out, "reloaded: {}", printable(&ran.command));

@@ -8,6 +8,7 @@
 
 pub mod caddy;
 pub mod certificates;
+pub mod haproxy;
 pub mod listing;
 pub mod nginx;
 

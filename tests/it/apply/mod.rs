@@ -2,4 +2,5 @@
 //! under a temporary `--root` and the real proxy programs.
 
 mod caddy;
+mod haproxy;
 mod nginx;

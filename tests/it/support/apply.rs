@@ -237,3 +237,30 @@ pub fn eventually(what: impl Fn() -> bool) -> bool {
     }
     false
 }
+
+/// A temporary root with a copy of this machine's `/etc/haproxy` and, for
+/// `names`, HAProxy's combined certificate files in `/etc/haproxy/certs/`.
+/// `None` (after `SKIPPED: ...`) without haproxy outside CI.
+pub fn haproxy_root(names: &[&str]) -> Option<(tempfile::TempDir, PathBuf)> {
+    let program = programs::require("haproxy")?;
+    let root = process::temp_dir();
+    let etc = Path::new("/etc/haproxy");
+    assert!(
+        etc.join("haproxy.cfg").is_file(),
+        "haproxy is installed ({}) but /etc/haproxy/haproxy.cfg is missing",
+        program.display()
+    );
+    copy_tree(etc, &root.path().join("etc/haproxy"));
+    let ca = TestCa::new();
+    let certs = root.path().join("etc/haproxy/certs");
+    std::fs::create_dir_all(&certs).expect("certs folder");
+    for name in names {
+        let leaf = ca.leaf(name);
+        std::fs::write(
+            certs.join(format!("{name}.pem")),
+            format!("{}{}", leaf.cert_pem, leaf.key_pem),
+        )
+        .expect("combined PEM");
+    }
+    Some((root, program))
+}
