@@ -1,4 +1,4 @@
-//! `matrix-delegate apply`: installs the generated proxy configuration (nginx, Caddy)
+//! `matrix-delegate apply`: installs the generated proxy configuration (nginx, Caddy, HAProxy)
 //! into the proxy's own configuration tree, tests it with the proxy's
 //! program, reloads, and puts everything back when the test or the reload
 //! fails. The work is `crate::apply`'s; this file owns the flags.
@@ -35,7 +35,7 @@ pub struct ApplyArgs {
 
 /// The text after the options in `apply --help`.
 pub fn after_help() -> String {
-    "What it does (nginx and Caddy; the other proxies: `generate --out` and NEXT-STEPS.txt):\n  \
+    "What it does (nginx, Caddy, HAProxy; the others: `generate --out` and NEXT-STEPS.txt):\n  \
      1. finds the layout: Debian's sites-available/ + a link in sites-enabled/, else conf.d/*.conf,\n     \
      else nothing is written and --proxy-config PATH names the file\n  \
      2. stops, writing nothing, when an existing server block has the same server_name and port\n     \
@@ -47,7 +47,10 @@ pub fn after_help() -> String {
      byte for byte when the test or the reload fails, quoting nginx\n\n\
      Caddy: the sites go to /etc/caddy/matrix-<server name>.caddy and one `import` line is\n\
      appended to /etc/caddy/Caddyfile; conflicts are site blocks for the same host and port;\n\
-     the test is `caddy validate`, the reload `systemctl reload caddy` or `caddy reload`.\n\n\
+     the test is `caddy validate`, the reload `systemctl reload caddy` or `caddy reload`.\n\
+     HAProxy: the sections go to /etc/haproxy/matrix-<server name>.cfg, tested with\n\
+     `haproxy -c -f haproxy.cfg -f <that file>`; nothing else changes, no reload: it says how\n\
+     to add the file to HAProxy's command line.\n\n\
      Exit codes: 0 installed, already installed, or a dry run the proxy accepts; 1 nothing installed;\n\
      2 invalid input.\n\n\
      Examples:\n  \
