@@ -6,6 +6,7 @@
 //! when the test or the reload fails. This is the one place that reads
 //! the tree, writes it and runs the proxy for an install.
 
+pub mod apache;
 pub mod caddy;
 pub mod files;
 pub mod haproxy;
@@ -111,6 +112,7 @@ pub fn apply(req: &Request<'_>, out: &mut dyn Write) -> Outcome {
     match req.plan.proxy {
         Proxy::Nginx => apply_with(req, &nginx::Nginx, out),
         Proxy::Caddy => apply_with(req, &caddy::Caddy, out),
+        Proxy::Apache => apply_with(req, &apache::Apache, out),
         Proxy::Haproxy => {
             let server_name = req.plan.server_name.to_string();
             let file = crate::install::haproxy::own_file(&server_name, req.proxy_config);
@@ -119,7 +121,7 @@ pub fn apply(req: &Request<'_>, out: &mut dyn Write) -> Outcome {
         other => {
             let _ = writeln!(
                 out,
-                "apply installs nginx, Caddy and HAProxy configurations; for {} write the files with \
+                "apply installs nginx, Caddy, Apache and HAProxy configurations; for {} write the files with \
                  `generate --proxy {} --out DIR` and follow NEXT-STEPS.txt. Nothing was written.",
                 other.title(),
                 other.id()
@@ -300,7 +302,12 @@ fn apply_with(req: &Request<'_>, backend: &dyn Backend, out: &mut dyn Write) -> 
                 );
             }
             None => {
-                let _ = writeln!(out, "written: {}", shown(root, &t.path));
+                let linked = install
+                    .ops
+                    .iter()
+                    .any(|op| matches!(op, FileOp::Link { path, .. } if *path == t.path));
+                let how = if linked { "linked" } else { "written" };
+                let _ = writeln!(out, "{how}: {}", shown(root, &t.path));
             }
         }
     }

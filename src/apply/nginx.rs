@@ -10,8 +10,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::program::{Copy, Ran, find, root_prefix, run, write};
-use super::{ApplyError, inside, tree};
+use super::program::{Copy, Ran, copy_tree, find, root_prefix, run, write};
+use super::{ApplyError, tree};
 use crate::install::FileOp;
 use crate::install::nginx::{CONF_DIR, MAIN, relocate};
 
@@ -35,7 +35,13 @@ pub fn copy(root: &Path, overlay: &[FileOp]) -> Result<Copy, ApplyError> {
         copy: &copy_text,
         root: &root_text,
     };
-    copy_tree(root, CONF_DIR, &copy.dir, to, 0)?;
+    copy_tree(
+        root,
+        CONF_DIR,
+        &copy.dir,
+        &|text: &str| relocate::relocate(text, to),
+        0,
+    )?;
     for op in overlay {
         let Some(rest) = op.path().strip_prefix(CONF_DIR) else {
             continue;
@@ -78,51 +84,6 @@ fn tree_normal(path: &str) -> String {
         }
     }
     parts.join("/")
-}
-
-/// Copies `dir` (inside the root) into the copy: folders as folders,
-/// files and links that lead to files (followed inside the root) as
-/// relocated files; dangling links are left out, as nginx's glob would.
-fn copy_tree(
-    root: &Path,
-    dir: &str,
-    copy: &Path,
-    to: relocate::Relocation<'_>,
-    depth: u8,
-) -> Result<(), ApplyError> {
-    if depth > 8 {
-        return Ok(());
-    }
-    let full = inside(root, dir);
-    let Ok(entries) = std::fs::read_dir(&full) else {
-        return Ok(());
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let path = format!("{dir}/{name}");
-        let dest = copy.join(path.trim_start_matches('/'));
-        let resolved = tree::resolve(root, &path);
-        let Ok(meta) = std::fs::metadata(&resolved) else {
-            continue;
-        };
-        if meta.is_dir() {
-            if entry.file_type().is_ok_and(|t| !t.is_symlink()) {
-                copy_tree(root, &path, copy, to, depth + 1)?;
-            }
-        } else if meta.is_file() {
-            let bytes = std::fs::read(&resolved).map_err(|source| ApplyError::Io {
-                path: resolved.clone(),
-                doing: "reading for nginx's test",
-                source,
-            })?;
-            let bytes = match String::from_utf8(bytes) {
-                Ok(text) => relocate::relocate(&text, to).into_bytes(),
-                Err(e) => e.into_bytes(),
-            };
-            write(&dest, &bytes)?;
-        }
-    }
-    Ok(())
 }
 
 /// The nginx command line for the copy (or the real configuration).

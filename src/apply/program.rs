@@ -116,3 +116,48 @@ pub fn run(mut cmd: Command, copy: Option<&Copy>, root: &Path) -> Result<Ran, Ap
         output: text.trim_end().to_string(),
     })
 }
+
+/// Copies `dir` (inside the root) into the copy: folders as folders,
+/// files and links that lead to files (followed inside the root) as
+/// files, text passed through `relocate`; dangling links are left out, as
+/// the programs' own wildcard includes would.
+pub fn copy_tree(
+    root: &Path,
+    dir: &str,
+    copy: &Path,
+    relocate: &dyn Fn(&str) -> String,
+    depth: u8,
+) -> Result<(), ApplyError> {
+    if depth > 8 {
+        return Ok(());
+    }
+    let Ok(entries) = std::fs::read_dir(super::inside(root, dir)) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = format!("{dir}/{name}");
+        let dest = copy.join(path.trim_start_matches('/'));
+        let resolved = super::tree::resolve(root, &path);
+        let Ok(meta) = std::fs::metadata(&resolved) else {
+            continue;
+        };
+        if meta.is_dir() {
+            if entry.file_type().is_ok_and(|t| !t.is_symlink()) {
+                copy_tree(root, &path, copy, relocate, depth + 1)?;
+            }
+        } else if meta.is_file() {
+            let bytes = std::fs::read(&resolved).map_err(|source| ApplyError::Io {
+                path: resolved.clone(),
+                doing: "reading for the proxy's test",
+                source,
+            })?;
+            let bytes = match String::from_utf8(bytes) {
+                Ok(text) => relocate(&text).into_bytes(),
+                Err(e) => e.into_bytes(),
+            };
+            write(&dest, &bytes)?;
+        }
+    }
+    Ok(())
+}

@@ -25,7 +25,7 @@ pub struct Tree {
 
 /// Lists `dir` (inside the root) into `listing`, and its subfolders one
 /// level down when `depth` is 2.
-fn list(root: &Path, dir: &str, depth: u8, listing: &mut Listing) -> Result<(), ApplyError> {
+pub fn list(root: &Path, dir: &str, depth: u8, listing: &mut Listing) -> Result<(), ApplyError> {
     let full = inside(root, dir);
     let entries = match std::fs::read_dir(&full) {
         Ok(e) => e,
@@ -101,7 +101,7 @@ fn normalise(path: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
-fn read(root: &Path, path: &str) -> Result<Option<String>, ApplyError> {
+pub fn read(root: &Path, path: &str) -> Result<Option<String>, ApplyError> {
     let full = resolve(root, path);
     match read_to_string_capped(&full, MAX_CONFIG_BYTES) {
         Ok(text) => Ok(Some(text)),

@@ -6,6 +6,7 @@
 //! and the file operations. `apply` reads the tree into a
 //! [`listing::Listing`] and the texts, and carries out what is decided here.
 
+pub mod apache;
 pub mod caddy;
 pub mod certificates;
 pub mod haproxy;

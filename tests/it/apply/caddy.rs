@@ -77,6 +77,7 @@ fn installs_validates_and_reloads_the_caddy_running_in_the_root() {
             "--config",
             "/etc/caddy/Caddyfile",
         ],
+        &[],
         root,
         logs.path(),
     );

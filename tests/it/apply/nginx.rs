@@ -78,8 +78,14 @@ fn installs_tests_and_reloads_the_nginx_running_in_the_root() {
         return;
     }
     let logs = crate::support::proxy::process::temp_dir();
-    let InRoot { running, pid } =
-        start_in_root("nginx", &program, &["-g", "daemon off;"], root, logs.path());
+    let InRoot { running, pid } = start_in_root(
+        "nginx",
+        &program,
+        &["-g", "daemon off;"],
+        &[],
+        root,
+        logs.path(),
+    );
     assert!(
         eventually(|| listens_in(pid, 80)),
         "nginx did not start in the root:\n{}\n{}",

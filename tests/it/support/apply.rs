@@ -182,13 +182,15 @@ pub fn namespaces_work() -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// Starts `program` (nginx, in the foreground) inside `root` as
+/// Starts `program` (in the foreground, with `envs` added to its
+/// environment) inside `root` as
 /// [`InRoot`] describes. The root needs the machine's user database and
 /// loader cache in its `/etc` (copied here).
 pub fn start_in_root(
     name: &str,
     program: &Path,
     args: &[&str],
+    envs: &[(&str, &str)],
     root: &Path,
     logs: &Path,
 ) -> InRoot {
@@ -202,6 +204,7 @@ pub fn start_in_root(
     // Caddy keeps its state under XDG_DATA_HOME: the root's /var/lib/caddy.
     cmd.env("XDG_DATA_HOME", "/var/lib/caddy/.local/share")
         .env("XDG_CONFIG_HOME", "/var/lib/caddy/.config");
+    cmd.envs(envs.iter().copied());
     cmd.args(["-mn", "--propagation", "private", "sh", "-c"])
         .arg(
             "ip link set lo up && for d in etc run var; do mount --bind \"$1/$d\" \"/$d\" || exit 1; done && shift && exec \"$@\"",
@@ -264,3 +267,45 @@ pub fn haproxy_root(names: &[&str]) -> Option<(tempfile::TempDir, PathBuf)> {
     }
     Some((root, program))
 }
+
+/// A temporary root with a copy of this machine's `/etc/apache2` (and
+/// `/etc/mime.types`, which mod_mime reads), the folders Debian's envvars
+/// name, and test certificates for `names`. `None` (after `SKIPPED: ...`)
+/// without apache2 outside CI.
+pub fn apache_root(names: &[&str]) -> Option<(tempfile::TempDir, PathBuf)> {
+    let program = programs::require("apache2")?;
+    let root = process::temp_dir();
+    let etc = Path::new("/etc/apache2");
+    assert!(
+        etc.join("apache2.conf").is_file(),
+        "apache2 is installed ({}) but /etc/apache2/apache2.conf is missing",
+        program.display()
+    );
+    copy_tree(etc, &root.path().join("etc/apache2"));
+    if Path::new("/etc/mime.types").is_file() {
+        std::fs::copy("/etc/mime.types", root.path().join("etc/mime.types")).expect("mime.types");
+    }
+    for dir in [
+        "run",
+        "var/log/apache2",
+        "var/run/apache2",
+        "var/lock/apache2",
+        "var/www/html",
+    ] {
+        std::fs::create_dir_all(root.path().join(dir)).expect("folder");
+    }
+    certificates(root.path(), names);
+    Some((root, program))
+}
+
+/// The environment Debian's envvars gives Apache (paths as seen inside
+/// the root's namespaces).
+pub const APACHE_ENV: &[(&str, &str)] = &[
+    ("APACHE_RUN_USER", "www-data"),
+    ("APACHE_RUN_GROUP", "www-data"),
+    ("APACHE_PID_FILE", "/var/run/apache2/apache2.pid"),
+    ("APACHE_RUN_DIR", "/var/run/apache2"),
+    ("APACHE_LOCK_DIR", "/var/lock/apache2"),
+    ("APACHE_LOG_DIR", "/var/log/apache2"),
+    ("LANG", "C"),
+];
