@@ -75,7 +75,7 @@ pub enum Outcome {
     Conflicts,
     CertificatesMissing,
     UnknownLayout,
-    /// This proxy is not installed by `apply` (yet).
+    /// This proxy is not installed by `apply` (Traefik, static files).
     NotSupported,
     /// The proxy's program is not on this machine, so nothing could be
     /// tested: nothing was written.
@@ -118,13 +118,22 @@ pub fn apply(req: &Request<'_>, out: &mut dyn Write) -> Outcome {
             let file = crate::install::haproxy::own_file(&server_name, req.proxy_config);
             apply_with(req, &haproxy::Haproxy { file }, out)
         }
-        other => {
+        Proxy::Traefik => {
             let _ = writeln!(
                 out,
-                "apply installs nginx, Caddy, Apache and HAProxy configurations; for {} write the files with \
-                 `generate --proxy {} --out DIR` and follow NEXT-STEPS.txt. Nothing was written.",
-                other.title(),
-                other.id()
+                "Traefik has no Debian package: there is no configuration tree here to install \
+                 into and no program to test it with. Its routers are Docker labels for your \
+                 compose file: write them with `generate --proxy traefik --out DIR` and follow \
+                 NEXT-STEPS.txt. Nothing was written."
+            );
+            Outcome::NotSupported
+        }
+        Proxy::Static => {
+            let _ = writeln!(
+                out,
+                "--proxy static: the base domain's own web server serves the files; write them \
+                 with `generate --proxy static --out DIR` and follow NEXT-STEPS.txt. Nothing was \
+                 written."
             );
             Outcome::NotSupported
         }

@@ -1,4 +1,5 @@
-//! `matrix-delegate apply`: installs the generated proxy configuration (nginx, Caddy, HAProxy)
+//! `matrix-delegate apply`: installs the generated proxy configuration (nginx, Caddy, Apache,
+//! HAProxy)
 //! into the proxy's own configuration tree, tests it with the proxy's
 //! program, reloads, and puts everything back when the test or the reload
 //! fails. The work is `crate::apply`'s; this file owns the flags.
@@ -35,7 +36,7 @@ pub struct ApplyArgs {
 
 /// The text after the options in `apply --help`.
 pub fn after_help() -> String {
-    "What it does (nginx, Caddy, HAProxy; the others: `generate --out` and NEXT-STEPS.txt):\n  \
+    "What it does (nginx, Caddy, Apache, HAProxy; Traefik and static: `generate --out`):\n  \
      1. finds the layout: Debian's sites-available/ + a link in sites-enabled/, else conf.d/*.conf,\n     \
      else nothing is written and --proxy-config PATH names the file\n  \
      2. stops, writing nothing, when an existing server block has the same server_name and port\n     \
@@ -48,6 +49,10 @@ pub fn after_help() -> String {
      Caddy: the sites go to /etc/caddy/matrix-<server name>.caddy and one `import` line is\n\
      appended to /etc/caddy/Caddyfile; conflicts are site blocks for the same host and port;\n\
      the test is `caddy validate`, the reload `systemctl reload caddy` or `caddy reload`.\n\
+     Apache: like nginx (sites-available/ + the sites-enabled/ link), and the modules it needs\n\
+     (ssl, socache_shmcb, proxy, proxy_http, headers) enabled by links as a2enmod does; the test\n\
+     is `apache2 -t` with Debian's envvars, the reload systemctl reload apache2 or a graceful\n\
+     restart of a running Apache.\n\
      HAProxy: the sections go to /etc/haproxy/matrix-<server name>.cfg, tested with\n\
      `haproxy -c -f haproxy.cfg -f <that file>`; nothing else changes, no reload: it says how\n\
      to add the file to HAProxy's command line.\n\n\

@@ -34,7 +34,7 @@ pub enum Command {
     /// with --write-config, edit the homeserver config file in place
     #[command(after_help = generate::after_help())]
     Generate(Box<generate::GenerateArgs>),
-    /// Install the proxy configuration (nginx, Caddy, HAProxy) into the proxy's own files: find the layout,
+    /// Install the proxy configuration (nginx, Caddy, Apache, HAProxy) into the proxy's own files: find the layout,
     /// stop on a conflicting server block or missing certificates, write with a backup,
     /// test the whole configuration, reload, undo everything when the test or reload fails
     #[command(after_help = apply::after_help())]
