@@ -48,7 +48,7 @@ pub struct Relocation<'a> {
     pub root: &'a str,
 }
 
-/// `text` with the paths of [`PATH_DIRECTIVES`] relocated.
+/// `text` with the paths of the directives that name files relocated.
 pub fn relocate(text: &str, to: Relocation<'_>) -> String {
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     for token in tokens(text) {
