@@ -181,7 +181,8 @@ pub trait Backend {
     }
 }
 
-fn apply_with(req: &Request<'_>, backend: &dyn Backend, out: &mut dyn Write) -> Outcome {
+/// [`apply`] with a given backend.
+pub fn apply_with(req: &Request<'_>, backend: &dyn Backend, out: &mut dyn Write) -> Outcome {
     let root = req.root;
     let name = backend.name();
     let test_name = backend.test_name();
@@ -285,6 +286,31 @@ fn apply_with(req: &Request<'_>, backend: &dyn Backend, out: &mut dyn Write) -> 
                 printable(&e.to_string())
             );
             return Outcome::AlreadyInvalid;
+        }
+    }
+
+    // The change is tested on a private copy before anything is written:
+    // killed at any step after this, the tree holds the old configuration
+    // or one the proxy accepts, never one it rejects.
+    match backend.test(&program, root, Some(&install.ops)) {
+        Ok(ran) if ran.success => {}
+        Ok(ran) => {
+            let _ = writeln!(
+                out,
+                "\n{name} rejects the configuration with this change ({}); nothing was \
+                 written:\n{}",
+                printable(&ran.command),
+                quote(&ran.output)
+            );
+            return Outcome::ValidationFailed { restored: true };
+        }
+        Err(e) => {
+            let _ = writeln!(
+                out,
+                "error: the change could not be tested: {}; nothing was written",
+                printable(&e.to_string())
+            );
+            return Outcome::ValidationFailed { restored: true };
         }
     }
 

@@ -42,7 +42,8 @@ pub fn after_help() -> String {
      2. stops, writing nothing, when an existing server block has the same server_name and port\n     \
      (it prints the lines to add to that block) or when a certificate file is missing (it\n     \
      prints the certbot commands), or when the configuration already fails `nginx -t`\n  \
-     3. writes atomically, keeping a backup of a replaced file under /var/backups/matrix-delegate/\n  \
+     3. tests the change on a private copy (nothing written when the proxy rejects it), then\n     \
+     writes atomically, keeping a backup of a replaced file under /var/backups/matrix-delegate/\n  \
      4. runs `nginx -t` on the whole configuration, reloads (systemctl reload nginx when systemd\n     \
      runs it, else nginx -s reload) only when the test passes, and restores every touched file\n     \
      byte for byte when the test or the reload fails, quoting nginx\n\n\

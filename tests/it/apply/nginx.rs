@@ -5,14 +5,21 @@
 //! undo: a conflicting server block, a configuration nginx rejects, a
 //! reload that fails, an unknown layout, missing certificates, a dry run.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use matrix_delegate::apply::nginx::Nginx;
+use matrix_delegate::apply::program::Ran;
+use matrix_delegate::apply::{ApplyError, Backend, Outcome, Request, apply_with};
+use matrix_delegate::domain::{Proxy, Strategy};
+use matrix_delegate::install::{Decision, FileOp};
 
 use crate::support::apply::{
     InRoot, apply, eventually, link, listens_in, namespaces_work, nginx_root, picture, put,
     start_in_root,
 };
 use crate::support::output::{code, stdout};
-use crate::support::proxy::programs;
+use crate::support::proxy::{answers, plan_of, programs};
 
 const NAMES: &[&str] = &["example.com", "matrix.example.com"];
 const FILE: &str = "etc/nginx/sites-available/matrix-example.com.conf";
@@ -199,19 +206,94 @@ fn an_existing_server_block_for_the_base_domain_is_a_conflict_with_the_lines_to_
 }
 
 #[test]
-fn a_configuration_nginx_rejects_is_restored_byte_for_byte() {
+fn a_change_nginx_rejects_is_refused_before_anything_is_written() {
     let Some((dir, _)) = nginx_root(NAMES) else {
         return;
     };
     let root = dir.path();
-    // Valid alone, rejected together with the generated site: an
-    // upstream group named like the address the generated proxy_pass
-    // names with a port.
+    plant_upstream(root);
+    let before = picture(&etc(root));
+    let out = apply(root, &[]);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 1, "{text}");
+    assert!(
+        text.contains("nginx rejects the configuration with this change"),
+        "{text}"
+    );
+    let quoted = format!(
+        "upstream \"127.0.0.1\" may not have port 8008 in {}/{LINK}:",
+        root.display()
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("  | ") && l.contains("[emerg]") && l.contains(&quoted)),
+        "nginx quoted, naming the file as it would stand under the root: {text}"
+    );
+    assert!(!text.lines().any(|l| l.starts_with("written: ")), "{text}");
+    assert_eq!(picture(&etc(root)), before, "the tree is not as it was");
+    assert!(!root.join("var/backups").exists());
+}
+
+/// Valid alone, rejected together with the generated site: an upstream
+/// group named like the address the generated proxy_pass names with a port.
+fn plant_upstream(root: &Path) {
     put(
         root,
         "/etc/nginx/conf.d/upstreams.conf",
         "upstream 127.0.0.1 {\n    server 127.0.0.1:9;\n}\n",
     );
+}
+
+/// nginx's test of the copy passes, its test of the written tree fails:
+/// what a change made by someone else in between would cause. The test of
+/// the copy is skipped here to reach that path; everything else is the
+/// real install with the real nginx.
+struct CopyTestPasses;
+
+impl Backend for CopyTestPasses {
+    fn name(&self) -> &'static str {
+        Nginx.name()
+    }
+    fn test_name(&self) -> &'static str {
+        Nginx.test_name()
+    }
+    fn decide(
+        &self,
+        req: &Request<'_>,
+        generated: &str,
+    ) -> Result<(Decision, BTreeMap<String, String>), ApplyError> {
+        Nginx.decide(req, generated)
+    }
+    fn program(&self) -> Option<PathBuf> {
+        Nginx.program()
+    }
+    fn test(
+        &self,
+        program: &Path,
+        root: &Path,
+        overlay: Option<&[FileOp]>,
+    ) -> Result<Ran, ApplyError> {
+        match overlay {
+            Some(_) => Ok(Ran {
+                command: "skipped".into(),
+                success: true,
+                output: String::new(),
+            }),
+            None => Nginx.test(program, root, None),
+        }
+    }
+    fn reload(&self, program: &Path, root: &Path) -> Result<Ran, ApplyError> {
+        Nginx.reload(program, root)
+    }
+}
+
+#[test]
+fn a_rejection_after_writing_restores_every_byte() {
+    let Some((dir, _)) = nginx_root(NAMES) else {
+        return;
+    };
+    let root = dir.path();
+    plant_upstream(root);
     // An older file of ours, not enabled: replaced, then put back.
     put(root, &format!("/{FILE}"), "# an older version\r\n\u{feff}");
     std::fs::set_permissions(
@@ -220,17 +302,26 @@ fn a_configuration_nginx_rejects_is_restored_byte_for_byte() {
     )
     .unwrap();
     let before = picture(&etc(root));
-    let out = apply(root, &[]);
-    let text = stdout(&out);
-    assert_eq!(code(&out), 1, "{text}");
-    assert!(text.contains("nginx rejects the configuration"), "{text}");
-    let quoted = format!(
-        "upstream \"127.0.0.1\" may not have port 8008 in {}/{LINK}:",
-        root.display()
+    let plan = plan_of(&answers(Strategy::WellKnown, Proxy::Nginx));
+    let req = Request {
+        root,
+        plan: &plan,
+        proxy_config: None,
+        dry_run: false,
+    };
+    let mut out = Vec::new();
+    let outcome = apply_with(&req, &CopyTestPasses, &mut out);
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(
+        outcome,
+        Outcome::ValidationFailed { restored: true },
+        "{text}"
     );
+    assert!(text.contains("nginx rejects the configuration"), "{text}");
     assert!(
-        text.lines()
-            .any(|l| l.starts_with("  | ") && l.contains("[emerg]") && l.contains(&quoted)),
+        text.lines().any(|l| l.starts_with("  | ")
+            && l.contains("[emerg]")
+            && l.contains("may not have port 8008")),
         "nginx quoted: {text}"
     );
     assert!(text.contains("nginx was not reloaded"), "{text}");
@@ -246,8 +337,7 @@ fn a_configuration_nginx_rejects_is_restored_byte_for_byte() {
         "{text}"
     );
     assert_eq!(picture(&etc(root)), before, "the tree is not as it was");
-    let backups = root.join("var/backups/matrix-delegate");
-    let kept: Vec<_> = std::fs::read_dir(&backups)
+    let kept: Vec<_> = std::fs::read_dir(root.join("var/backups/matrix-delegate"))
         .expect("a backup folder")
         .collect();
     assert_eq!(kept.len(), 1);
