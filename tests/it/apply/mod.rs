@@ -4,4 +4,5 @@
 mod apache;
 mod caddy;
 mod haproxy;
+mod interrupted;
 mod nginx;
