@@ -112,6 +112,14 @@ pub fn apply(req: &Request<'_>, out: &mut dyn Write) -> Outcome {
     match req.plan.proxy {
         Proxy::Nginx => apply_with(req, &nginx::Nginx, out),
         Proxy::Caddy => apply_with(req, &caddy::Caddy, out),
+        Proxy::Apache if req.proxy_config.is_some() => {
+            let _ = writeln!(
+                out,
+                "--proxy-config is not supported with Apache: apply installs into Debian's \
+                 sites-available/ layout only. Nothing was written."
+            );
+            Outcome::NotSupported
+        }
         Proxy::Apache => apply_with(req, &apache::Apache, out),
         Proxy::Haproxy => {
             let server_name = req.plan.server_name.to_string();
