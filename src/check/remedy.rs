@@ -251,6 +251,119 @@ pub fn cache_control(proxy: Option<Proxy>, site: &str, secs: u64) -> String {
     format!("For {site}/.well-known/matrix/* add:\n{}", indent(&line))
 }
 
+/// Obtaining or renewing the certificate for `host`, with the command for
+/// the operator's proxy (certbot's plugin where one exists; HAProxy reads
+/// one PEM file holding the chain and the key; Caddy and Traefik obtain
+/// their own and say in their logs why they could not).
+pub fn certificate(proxy: Option<Proxy>, host: &str) -> String {
+    let live = format!("/etc/letsencrypt/live/{host}");
+    match proxy {
+        Some(Proxy::Nginx) => format!(
+            "Get a certificate for {host} with certbot's nginx plugin (it renews by its timer and \
+             reloads nginx):\n{}",
+            indent(&format!(
+                "sudo certbot --nginx -d {host}\nsudo systemctl list-timers certbot.timer"
+            ))
+        ),
+        Some(Proxy::Apache) => format!(
+            "Get a certificate for {host} with certbot's Apache plugin (it renews by its timer and \
+             reloads Apache):\n{}",
+            indent(&format!(
+                "sudo certbot --apache -d {host}\nsudo systemctl list-timers certbot.timer"
+            ))
+        ),
+        Some(Proxy::Haproxy) => format!(
+            "Get a certificate for {host} (port 80 free, or --http-01-port behind an HAProxy \
+             rule for /.well-known/acme-challenge/), then give HAProxy the chain and the key in \
+             one file, the `crt` its `bind` line names, and reload:\n{}",
+            indent(&format!(
+                "sudo certbot certonly --standalone -d {host}\n\
+                 sudo sh -c 'cat {live}/fullchain.pem {live}/privkey.pem > /etc/haproxy/certs/{host}.pem'\n\
+                 sudo systemctl reload haproxy"
+            ))
+        ),
+        Some(Proxy::Caddy) => format!(
+            "Caddy obtains and renews the certificate for {host} itself: find in its log why it \
+             could not (ports 80 and 443 reachable from the internet, DNS pointing here), check \
+             that it may write its storage, then reload:\n{}",
+            indent(
+                "sudo journalctl -u caddy | grep -i -E 'certificate|acme|error'\n\
+                 sudo ls -l /var/lib/caddy/.local/share/caddy/certificates/\n\
+                 sudo systemctl reload caddy"
+            )
+        ),
+        Some(Proxy::Traefik) => format!(
+            "Traefik obtains the certificate for {host} through its certificate resolver: the \
+             router needs `tls.certresolver`, acme.json must be writable by Traefik only (mode \
+             600), and its log says why a request failed:\n{}",
+            indent(
+                "traefik.http.routers.continuwuity.tls.certresolver=letsencrypt\n\
+                 docker logs traefik 2>&1 | grep -i acme"
+            )
+        ),
+        Some(Proxy::Static) | None => format!(
+            "Get a certificate for {host} (for example from Let's Encrypt, with the web server's \
+             document root), serve {live}/fullchain.pem with its key, and reload the server:\n{}",
+            indent(&format!(
+                "sudo certbot certonly --webroot -w /var/www/html -d {host}"
+            ))
+        ),
+    }
+}
+
+/// Making the proxy accept TLS connections on `ip`'s family and `port` for
+/// `host`, in the operator's proxy syntax.
+pub fn listen(proxy: Option<Proxy>, host: &str, ipv6: bool, port: u16, upstream: &str) -> String {
+    let any = if ipv6 { "[::]" } else { "0.0.0.0" };
+    match proxy {
+        Some(Proxy::Nginx) => format!(
+            "In the nginx server block for {host} add:\n{}",
+            indent(&if ipv6 {
+                format!("listen [::]:{port} ssl;")
+            } else {
+                format!("listen {port} ssl;")
+            })
+        ),
+        Some(Proxy::Apache) => format!(
+            "In Apache, listen on the port (ports.conf, outside any virtual host) and give {host}'s \
+             virtual host that port (`<VirtualHost *:{port}>`):\n{}",
+            indent(&if ipv6 {
+                format!("Listen [::]:{port}")
+            } else {
+                format!("Listen {port}")
+            })
+        ),
+        Some(Proxy::Haproxy) => format!(
+            "In the HAProxy frontend for {host} add:\n{}",
+            indent(&format!(
+                "bind {}:{port} ssl crt /etc/haproxy/certs/{host}.pem alpn h2,http/1.1",
+                if ipv6 { "[::]" } else { "0.0.0.0" }
+            ))
+        ),
+        Some(Proxy::Caddy) => format!(
+            "Caddy listens on every address by itself; give the site block for {host} the port \
+             too (`{host}, {host}:{port} {{`), and remove any `bind` that leaves out {any}:\n{}",
+            indent(&format!(
+                "{host}:{port} {{\n    reverse_proxy /_matrix/* {upstream}\n}}"
+            ))
+        ),
+        Some(Proxy::Traefik) => format!(
+            "Give Traefik an entry point on port {port} (static configuration) and put the \
+             homeserver's router on it:\n{}",
+            indent(&format!(
+                "--entrypoints.matrix-federation.address=:{port}\n\
+                 traefik.http.routers.continuwuity.entrypoints=websecure,matrix-federation"
+            ))
+        ),
+        Some(Proxy::Static) | None => format!(
+            "Make the web server or reverse proxy for {host} accept TLS on {any} port {port} \
+             (nginx `listen {}{port} ssl;`, Apache `Listen {}{port}`).",
+            if ipv6 { "[::]:" } else { "" },
+            if ipv6 { "[::]:" } else { "" },
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

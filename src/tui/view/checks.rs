@@ -90,7 +90,7 @@ fn summary(state: &State, theme: Theme, max: u16) -> Line<'static> {
                 Some((run, _)) => format!(" ─ {} changed since run {run}", c.changed_count()),
                 None => String::new(),
             };
-            let text = format!(" {}{changed}", or_waiting(&all));
+            let text = format!(" {}{}{changed}", root_causes(state), or_waiting(&all));
             // Watch mode: how long resolvers may still serve the old answer.
             match c.dns_wait_words().filter(|_| c.watch.on) {
                 None => text,
@@ -107,6 +107,25 @@ fn summary(state: &State, theme: Theme, max: u16) -> Line<'static> {
         }
     };
     Line::raw(fit(&text, usize::from(max)))
+}
+
+/// The root causes first (`root cause: server.tls 127.0.0.11:443 · `):
+/// what to fix before anything else, ahead of the counts.
+fn root_causes(state: &State) -> String {
+    // The update settles the report after each event (views only read).
+    let roots = state.checks.report().root_causes();
+    let names: Vec<String> = roots
+        .iter()
+        .map(|(c, _)| match &c.target {
+            Some(t) => format!("{} {}", c.id.as_str(), safe_text(t)),
+            None => c.id.as_str().to_string(),
+        })
+        .collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => format!("root cause: {one} · "),
+        [first, rest @ ..] => format!("root causes: {first} +{} · ", rest.len()),
+    }
 }
 
 fn or_waiting(counts: &str) -> String {
