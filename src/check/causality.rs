@@ -8,12 +8,16 @@
 //! | a failing …                                   | is caused by the failing …                                  |
 //! |-----------------------------------------------|-------------------------------------------------------------|
 //! | `server.version`, `server.keys`, `server.routing` at an address | `server.tls` at the same address                  |
+//! | `server.keys`, `server.routing` at an address | `server.version` there, answered by something else than the homeserver |
+//! | `server.resolution` leading to hosts without address | the `dns.*` check of a name without any address      |
 //! | `server.consistency`                          | the first failing `server.tls`, `server.version` or `server.keys` |
 //! | `server.tls` unreachable at an address of steps 4–6 | `server.well-known` (its failure made servers fall back) |
 //! | `server.tls` at an address DNS no longer lists | the `dns.*` check that sees the change spreading           |
-//! | `client.versions` without any answer from `host:port` | `server.tls` failing for the same `host:port`       |
-//! | `client.cors` whose only problem is no answer from `host:port` | `client.versions` (or `server.tls`) for it |
+//! | `client.versions` without any answer from `host:port` | `server.tls` failing for the same `host:port`, or the `dns.*` check of `host` |
+//! | `client.versions` answered by something else than the homeserver | `server.version` so answered at the same `host:port` |
+//! | `client.cors` whose only problem is the broken client API at `host:port` | `client.versions` (or `server.tls`) for it |
 //! | `client.well-known` FAIL_ERROR (the client API is unusable) | `client.versions`                             |
+//! | `client.well-known` without any answer from the server name | the `dns.*` check of it (or `server.tls`)    |
 //!
 //! A chain is followed to its root: a result names the check to fix first.
 //! Pure and idempotent: [`attribute`] may run again as more results arrive.
@@ -31,8 +35,15 @@ struct Index<'a> {
     /// Failing `server.tls` with a certificate or connection fault, by
     /// lowercase host and port.
     tls_for: HashMap<(String, u16), usize>,
-    /// Failing `client.versions` without an answer, by lowercase host and port.
+    /// Failing `client.versions` without a usable answer, by lowercase host
+    /// and port.
     versions_for: HashMap<(String, u16), usize>,
+    /// Failing `server.version` answered by something else than the
+    /// homeserver, by target and by lowercase host and port.
+    not_routed_at: HashMap<&'a str, usize>,
+    not_routed_for: HashMap<(String, u16), usize>,
+    /// Names without any address, and the DNS check that says so.
+    no_address: HashMap<String, usize>,
     /// The first failing result of each check.
     first: HashMap<CheckId, usize>,
     /// The first failing per-address result of each check.
@@ -47,6 +58,9 @@ impl<'a> Index<'a> {
             tls_at: HashMap::new(),
             tls_for: HashMap::new(),
             versions_for: HashMap::new(),
+            not_routed_at: HashMap::new(),
+            not_routed_for: HashMap::new(),
+            no_address: HashMap::new(),
             first: HashMap::new(),
             first_targeted: HashMap::new(),
             outdated: HashMap::new(),
@@ -78,15 +92,41 @@ impl<'a> Index<'a> {
                             .or_insert(j);
                     }
                 }
-                (CheckId::ClientVersions, Some(Fault::NoAnswer { host, port })) => {
+                (
+                    CheckId::ClientVersions,
+                    Some(Fault::Unanswered { host, port } | Fault::NotRouted { host, port }),
+                ) => {
                     ix.versions_for
                         .entry((host.to_ascii_lowercase(), *port))
                         .or_insert(j);
+                }
+                (CheckId::ServerVersion, Some(Fault::NotRouted { host, port })) => {
+                    if let Some(t) = c.target.as_deref() {
+                        ix.not_routed_at.entry(t).or_insert(j);
+                    }
+                    ix.not_routed_for
+                        .entry((host.to_ascii_lowercase(), *port))
+                        .or_insert(j);
+                }
+                (_, Some(Fault::NoAddress { names })) => {
+                    for n in names {
+                        ix.no_address.entry(n.to_ascii_lowercase()).or_insert(j);
+                    }
                 }
                 _ => {}
             }
         }
         ix
+    }
+
+    /// Why `host:port` gave no answer: its certificate or connection
+    /// (`server.tls`), or no address at all (`dns.*`).
+    fn unanswered(&self, host: &str, port: u16) -> Option<usize> {
+        let host = host.to_ascii_lowercase();
+        self.tls_for
+            .get(&(host.clone(), port))
+            .or_else(|| self.no_address.get(&host))
+            .copied()
     }
 
     /// The index of the result `r` (at `i`) directly follows from, if any.
@@ -95,9 +135,21 @@ impl<'a> Index<'a> {
             return None;
         }
         let found = match r.id {
-            CheckId::ServerVersion | CheckId::ServerKeys | CheckId::ServerRouting => {
-                self.tls_at.get(r.target.as_deref()?).copied()
+            CheckId::ServerVersion => self.tls_at.get(r.target.as_deref()?).copied(),
+            CheckId::ServerKeys | CheckId::ServerRouting => {
+                let at = r.target.as_deref()?;
+                self.tls_at
+                    .get(at)
+                    .or_else(|| self.not_routed_at.get(at))
+                    .copied()
             }
+            CheckId::ServerResolution => match &r.fault {
+                Some(Fault::HostsWithoutAddress { hosts }) => hosts
+                    .iter()
+                    .find_map(|h| self.no_address.get(&h.to_ascii_lowercase()))
+                    .copied(),
+                _ => None,
+            },
             CheckId::ServerConsistency => [
                 CheckId::ServerTls,
                 CheckId::ServerVersion,
@@ -120,14 +172,15 @@ impl<'a> Index<'a> {
                 }
             }
             CheckId::ClientVersions => match &r.fault {
-                Some(Fault::NoAnswer { host, port }) => self
-                    .tls_for
+                Some(Fault::Unanswered { host, port }) => self.unanswered(host, *port),
+                Some(Fault::NotRouted { host, port }) => self
+                    .not_routed_for
                     .get(&(host.to_ascii_lowercase(), *port))
                     .copied(),
                 _ => None,
             },
             CheckId::ClientCors => match &r.fault {
-                Some(Fault::NoAnswer { host, port }) => {
+                Some(Fault::FollowsApi { host, port }) => {
                     let key = (host.to_ascii_lowercase(), *port);
                     self.versions_for
                         .get(&key)
@@ -136,8 +189,9 @@ impl<'a> Index<'a> {
                 }
                 _ => None,
             },
-            CheckId::ClientWellKnown => match r.fault {
+            CheckId::ClientWellKnown => match &r.fault {
                 Some(Fault::ClientApiUnusable) => self.first.get(&CheckId::ClientVersions).copied(),
+                Some(Fault::Unanswered { host, port }) => self.unanswered(host, *port),
                 _ => None,
             },
             _ => None,

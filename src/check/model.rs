@@ -184,9 +184,21 @@ pub enum Fault {
     /// `dns.*`: the resolver still serves addresses the authoritative
     /// servers no longer list (a change is spreading).
     DnsSpreading { outdated: Vec<IpAddr> },
-    /// A request to `host:port` got no HTTP answer at all (connection or TLS
-    /// failed), so nothing about the answer could be judged.
-    NoAnswer { host: String, port: u16 },
+    /// `dns.*`: these names have no address at all.
+    NoAddress { names: Vec<String> },
+    /// `server.resolution`: the path leads to these hosts, none with an
+    /// address.
+    HostsWithoutAddress { hosts: Vec<String> },
+    /// A request to `host:port` got no HTTP answer at all (the name did not
+    /// resolve, the connection or TLS failed), so nothing about the answer
+    /// could be judged.
+    Unanswered { host: String, port: u16 },
+    /// `host:port` answered `/_matrix/` itself (an HTML page or another
+    /// non-Matrix answer): the path is not routed to the homeserver.
+    NotRouted { host: String, port: u16 },
+    /// `client.cors`: every problem is on the client API at `host:port`,
+    /// which does not work at all (see `client.versions`).
+    FollowsApi { host: String, port: u16 },
     /// `client.well-known`: the file is fine, but the client API at its
     /// base URL is unusable (the verdict FAIL_ERROR of step 3.5.2).
     ClientApiUnusable,

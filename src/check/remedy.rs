@@ -13,6 +13,20 @@ const HAPROXY_KEEP_PATH: &str = "http-request set-var(txn.matrix_path) path";
 /// a response rule can test it (after [`HAPROXY_KEEP_PATH`]).
 const HAPROXY_IF_WELL_KNOWN: &str = "if { var(txn.matrix_path) -m beg /.well-known/matrix/ }";
 
+/// The name `generate` gives the Traefik router of `host`: lowercase
+/// letters and digits, every other run of characters one `-`.
+fn traefik_router(host: &str) -> String {
+    let mut out = String::new();
+    for c in host.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
 fn indent(lines: &str) -> String {
     lines
         .lines()
@@ -46,9 +60,10 @@ pub fn cors_well_known(proxy: Option<Proxy>, site: &str) -> String {
         ),
         Some(Proxy::Traefik) => format!(
             "Add a headers middleware to the router serving {site}'s /.well-known/matrix/ (Docker labels):\n{}",
-            indent(
-                "traefik.http.middlewares.matrix-cors.headers.accesscontrolalloworiginlist=*\ntraefik.http.routers.<router>.middlewares=matrix-cors"
-            )
+            indent(&format!(
+                "traefik.http.middlewares.matrix-cors.headers.accesscontrolalloworiginlist=*\ntraefik.http.routers.{}.middlewares=matrix-cors",
+                traefik_router(site)
+            ))
         ),
         Some(Proxy::Static) | None => format!(
             "Make the web server of {site} send `Access-Control-Allow-Origin: *` with every \
@@ -108,9 +123,14 @@ pub fn route_well_known(proxy: Option<Proxy>, site: &str, upstream: &str) -> Str
             ))
         ),
         Some(Proxy::Traefik) => format!(
-            "Extend the homeserver's router rule (Docker labels) to also match {site}:\n{}",
+            "Give {site} a router to the homeserver for /.well-known/matrix/ (Docker labels on \
+             the homeserver's container):\n{}",
             indent(&format!(
-                "traefik.http.routers.continuwuity.rule=... || (Host(`{site}`) && PathPrefix(`/.well-known/matrix`))"
+                "traefik.http.routers.{r}.rule=Host(`{site}`) && PathPrefix(`/.well-known/matrix/`)\n\
+                 traefik.http.routers.{r}.entrypoints=websecure\n\
+                 traefik.http.routers.{r}.tls.certresolver=letsencrypt\n\
+                 traefik.http.routers.{r}.service=continuwuity",
+                r = traefik_router(site)
             ))
         ),
         Some(Proxy::Static) | None => format!(
@@ -153,7 +173,8 @@ pub fn pass_path_unchanged(proxy: Option<Proxy>, host: &str, upstream: &str) -> 
             "Route PathPrefix(`/_matrix`) on {host} to the homeserver without a StripPrefix or \
              ReplacePath middleware:\n{}",
             indent(&format!(
-                "traefik.http.routers.continuwuity.rule=Host(`{host}`) && PathPrefix(`/_matrix`)"
+                "traefik.http.routers.{}.rule=Host(`{host}`) && PathPrefix(`/_matrix/`)",
+                traefik_router(host)
             ))
         ),
         Some(Proxy::Static) | None => format!(
@@ -296,10 +317,11 @@ pub fn certificate(proxy: Option<Proxy>, host: &str) -> String {
             "Traefik obtains the certificate for {host} through its certificate resolver: the \
              router needs `tls.certresolver`, acme.json must be writable by Traefik only (mode \
              600), and its log says why a request failed:\n{}",
-            indent(
-                "traefik.http.routers.continuwuity.tls.certresolver=letsencrypt\n\
-                 docker logs traefik 2>&1 | grep -i acme"
-            )
+            indent(&format!(
+                "traefik.http.routers.{}.tls.certresolver=letsencrypt\n\
+                 docker logs traefik 2>&1 | grep -i acme",
+                traefik_router(host)
+            ))
         ),
         Some(Proxy::Static) | None => format!(
             "Get a certificate for {host} (for example from Let's Encrypt, with the web server's \
@@ -311,10 +333,10 @@ pub fn certificate(proxy: Option<Proxy>, host: &str) -> String {
     }
 }
 
-/// Making the proxy accept TLS connections on `ip`'s family and `port` for
-/// `host`, in the operator's proxy syntax.
-pub fn listen(proxy: Option<Proxy>, host: &str, ipv6: bool, port: u16, upstream: &str) -> String {
-    let any = if ipv6 { "[::]" } else { "0.0.0.0" };
+/// Making the proxy accept TLS connections for `host` on `port` (on the
+/// address family of the address that failed), in the operator's proxy
+/// syntax: the lines `generate` writes for a site on that port.
+pub fn listen(proxy: Option<Proxy>, host: &str, ipv6: bool, port: u16) -> String {
     match proxy {
         Some(Proxy::Nginx) => format!(
             "In the nginx server block for {host} add:\n{}",
@@ -325,40 +347,38 @@ pub fn listen(proxy: Option<Proxy>, host: &str, ipv6: bool, port: u16, upstream:
             })
         ),
         Some(Proxy::Apache) => format!(
-            "In Apache, listen on the port (ports.conf, outside any virtual host) and give {host}'s \
-             virtual host that port (`<VirtualHost *:{port}>`):\n{}",
-            indent(&if ipv6 {
-                format!("Listen [::]:{port}")
-            } else {
-                format!("Listen {port}")
-            })
+            "In Apache, listen on the port (in ports.conf, outside any virtual host; it covers \
+             IPv4 and IPv6) and add `*:{port}` to {host}'s `<VirtualHost>` line:\n{}",
+            indent(&format!("Listen {port}"))
         ),
         Some(Proxy::Haproxy) => format!(
-            "In the HAProxy frontend for {host} add:\n{}",
+            "In the HAProxy frontend for {host} add (IPv4 and IPv6 alike):\n{}",
             indent(&format!(
-                "bind {}:{port} ssl crt /etc/haproxy/certs/{host}.pem alpn h2,http/1.1",
-                if ipv6 { "[::]" } else { "0.0.0.0" }
+                "bind [::]:{port} v4v6 ssl crt /etc/haproxy/certs/{host}.pem alpn h2,http/1.1"
             ))
         ),
         Some(Proxy::Caddy) => format!(
-            "Caddy listens on every address by itself; give the site block for {host} the port \
-             too (`{host}, {host}:{port} {{`), and remove any `bind` that leaves out {any}:\n{}",
-            indent(&format!(
-                "{host}:{port} {{\n    reverse_proxy /_matrix/* {upstream}\n}}"
-            ))
+            "Caddy listens on IPv4 and IPv6 by itself (unless a `bind` leaves one out); list the \
+             port among the addresses of the site block for {host}:\n{}",
+            indent(&format!("{host}:{port}, {host}:443 {{"))
         ),
-        Some(Proxy::Traefik) => format!(
-            "Give Traefik an entry point on port {port} (static configuration) and put the \
-             homeserver's router on it:\n{}",
-            indent(&format!(
-                "--entrypoints.matrix-federation.address=:{port}\n\
-                 traefik.http.routers.continuwuity.entrypoints=websecure,matrix-federation"
-            ))
-        ),
+        Some(Proxy::Traefik) => {
+            let router = traefik_router(host);
+            format!(
+                "Give Traefik an entry point on port {port} (its `command:`, and publish \
+                 \"{port}:{port}\" under `ports:`) and put the router for {host} on it (Docker \
+                 labels):\n{}",
+                indent(&format!(
+                    "--entryPoints.matrix-federation-{port}.address=:{port}\n\
+                     traefik.http.routers.{router}.entrypoints=matrix-federation-{port},websecure"
+                ))
+            )
+        }
         Some(Proxy::Static) | None => format!(
-            "Make the web server or reverse proxy for {host} accept TLS on {any} port {port} \
-             (nginx `listen {}{port} ssl;`, Apache `Listen {}{port}`).",
-            if ipv6 { "[::]:" } else { "" },
+            "Make the web server or reverse proxy for {host} accept TLS on port {port}{} (nginx \
+             `listen {}{port} ssl;`, Apache `Listen {port}`, Caddy `{host}:{port}` among the site's \
+             addresses).",
+            if ipv6 { " over IPv6" } else { "" },
             if ipv6 { "[::]:" } else { "" },
         ),
     }

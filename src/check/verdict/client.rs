@@ -54,6 +54,12 @@ pub fn client_well_known(
     if let Some(problem) = wk.observation.local_problem() {
         return super::local::could_not_test(r, problem);
     }
+    if let Some(FetchFailure::Dns(_)) = &wk.observation.error {
+        r = r.fault(Fault::Unanswered {
+            host: site.clone(),
+            port: 443,
+        });
+    }
     let found = mistakes::in_client_file(wk);
     match conclusion.verdict {
         ClientVerdict::Ok => {
@@ -175,7 +181,7 @@ pub fn client_versions(
                 .unwrap_or(443);
             let text = match versions.and_then(|v| v.error.as_ref()) {
                 Some(FetchFailure::Tls { .. }) => {
-                    r = r.fault(Fault::NoAnswer {
+                    r = r.fault(Fault::Unanswered {
                         host: host.clone(),
                         port,
                     });
@@ -185,24 +191,45 @@ pub fn client_versions(
                     )
                 }
                 Some(FetchFailure::Refused { address } | FetchFailure::Connect { address, .. }) => {
-                    r = r.fault(Fault::NoAnswer {
+                    r = r.fault(Fault::Unanswered {
                         host: host.clone(),
                         port,
                     });
                     let ipv6 = address.is_some_and(|a| a.is_ipv6());
                     format!(
                         "Nothing answers HTTPS on {host}:{port}, where base_url points.\n{}",
-                        remedy::listen(ex.proxy, &host, ipv6, port, ex.upstream())
+                        remedy::listen(ex.proxy, &host, ipv6, port)
+                    )
+                }
+                Some(FetchFailure::Dns(_)) => {
+                    r = r.fault(Fault::Unanswered {
+                        host: host.clone(),
+                        port,
+                    });
+                    format!(
+                        "{host}, where base_url points, has no address: create its A/AAAA \
+                         records (see dns.delegated-host)."
                     )
                 }
                 Some(FetchFailure::Timeout(_)) => {
-                    r = r.fault(Fault::NoAnswer {
+                    r = r.fault(Fault::Unanswered {
                         host: host.clone(),
                         port,
                     });
                     format!(
                         "{host}:{port} does not answer in time: check that the proxy runs and the \
                          firewall lets port {port} through."
+                    )
+                }
+                None if versions.is_some_and(|v| v.is_html() || v.json().is_none()) => {
+                    r = r.fault(Fault::NotRouted {
+                        host: host.clone(),
+                        port,
+                    });
+                    format!(
+                        "base_url must be where the client API answers. Check that {host} routes \
+                         /_matrix/ to the homeserver.\n{}",
+                        remedy::pass_path_unchanged(ex.proxy, &host, ex.upstream())
                     )
                 }
                 _ => format!(

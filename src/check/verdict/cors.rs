@@ -136,21 +136,20 @@ pub fn client_cors(obs: &ClientObservations, ex: &Expectations, site: &str) -> C
         api_stripped |= failed;
     }
 
-    // Every problem is that the client API gave no HTTP answer at all:
-    // nothing about its headers could be judged, and the reason is the
-    // connection (see client.versions), not CORS.
-    let api_unanswered = obs.versions.as_ref().is_none_or(|v| v.error.is_some())
-        && obs
-            .versions_preflight
-            .as_ref()
-            .is_some_and(|p| p.error.is_some());
-    if api_stripped && api_unanswered && !wk_stripped && !file_preflight_failed {
+    // Every problem is on the client API, which does not work at all (no
+    // answer, or not the homeserver's): that is client.versions' finding,
+    // and CORS follows once the API answers.
+    let api_broken = obs
+        .versions
+        .as_ref()
+        .is_none_or(|v| v.error.is_some() || !v.status.is_some_and(|s| (200..300).contains(&s)));
+    if api_stripped && api_broken && !wk_stripped && !file_preflight_failed {
         let at = obs
             .versions_preflight
             .as_ref()
             .and_then(|p| url::Url::parse(&p.url).ok());
         if let Some(u) = at {
-            r = r.fault(Fault::NoAnswer {
+            r = r.fault(Fault::FollowsApi {
                 host: u.host_str().unwrap_or_default().to_string(),
                 port: u.port_or_known_default().unwrap_or(443),
             });

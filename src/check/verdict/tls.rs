@@ -146,7 +146,7 @@ fn cannot_connect(
         port,
         fallback,
     };
-    let listen = remedy::listen(ex.proxy, host, addr.is_ipv6(), port, ex.upstream());
+    let listen = remedy::listen(ex.proxy, host, addr.is_ipv6(), port);
     let mut text = match step {
         Step::DelegatedDefaultPort => format!(
             "m.server has no port: add `:443` (`{host}:443`), so servers connect where your \

@@ -203,6 +203,11 @@ fn name_result(
     if status != Status::Pass {
         r = r.remedy(remedy_for(lookup, role));
     }
+    if status.is_failure() && lookup.records().next().is_none() {
+        r = r.fault(Fault::NoAddress {
+            names: vec![lookup.name.clone()],
+        });
+    }
     if let Some(auth) = authoritative {
         r = r.evidence(
             format!("A/AAAA {} at its authoritative servers", auth.name),
@@ -339,6 +344,17 @@ pub fn delegated_host(res: &Resolution, authoritative: &[AddressLookup]) -> Chec
     for r in results {
         if let Some(left) = r.cache_expires_in_s {
             out = out.cache_expires_in(left);
+        }
+        if let Some(Fault::NoAddress { names }) = r.fault.clone() {
+            let mut all = match out.fault.take() {
+                Some(Fault::NoAddress { names: before }) => before,
+                other => {
+                    out.fault = other;
+                    Vec::new()
+                }
+            };
+            all.extend(names);
+            out = out.fault(Fault::NoAddress { names: all });
         }
         if let Some(Fault::DnsSpreading { outdated }) = r.fault {
             let mut all = match out.fault.take() {
