@@ -360,7 +360,11 @@ pub fn listen(proxy: Option<Proxy>, host: &str, ipv6: bool, port: u16) -> String
         Some(Proxy::Caddy) => format!(
             "Caddy listens on IPv4 and IPv6 by itself (unless a `bind` leaves one out); list the \
              port among the addresses of the site block for {host}:\n{}",
-            indent(&format!("{host}:{port}, {host}:443 {{"))
+            indent(&if port == 443 {
+                format!("{host}:443 {{")
+            } else {
+                format!("{host}:{port}, {host}:443 {{")
+            })
         ),
         Some(Proxy::Traefik) => {
             let router = traefik_router(host);

@@ -25,6 +25,8 @@ enum Place {
     Site,
     /// nginx: inside that server block's `location /.well-known/matrix/`.
     WellKnownLocation,
+    /// Outside every block (Apache's `Listen`): the top of the file.
+    TopLevel,
 }
 
 /// One remedy as the report shows it, and where its lines go.
@@ -44,6 +46,11 @@ fn remedies(plan: &Plan, proxy: Proxy) -> Vec<Shown> {
     let host = plan.host_str();
     let upstream = ex.upstream();
     let p = Some(proxy);
+    let listen_place = if proxy == Proxy::Apache {
+        Place::TopLevel
+    } else {
+        Place::Site
+    };
     let header_place = if proxy == Proxy::Nginx {
         Place::WellKnownLocation
     } else {
@@ -90,13 +97,13 @@ fn remedies(plan: &Plan, proxy: Proxy) -> Vec<Shown> {
             what: "listen (IPv4)",
             text: remedy::listen(p, &host, false, plan.port),
             site: host.clone(),
-            place: Place::Site,
+            place: listen_place,
         },
         Shown {
             what: "listen (IPv6)",
             text: remedy::listen(p, &host, true, plan.port),
             site: host,
-            place: Place::Site,
+            place: listen_place,
         },
     ]
 }
@@ -146,8 +153,15 @@ fn insert(proxy: Proxy, config: &str, site: &str, place: Place, snippet: &[Strin
             .map(|i| from + i)
             .unwrap_or_else(|| panic!("no place for the {proxy} snippet in:\n{config}"))
     };
+    if place == Place::TopLevel {
+        // Before the first line: the test preparation rewrites only the
+        // generated configuration's own `Listen` lines (after a line break).
+        let mut out: Vec<String> = snippet.to_vec();
+        out.extend(lines.iter().map(|l| l.to_string()));
+        return out.join("\n") + "\n";
+    }
     let (after, indent) = match (proxy, place) {
-        (Proxy::Nginx, Place::Site) => (
+        (Proxy::Nginx, Place::Site | Place::TopLevel) => (
             find(0, &|l| l.trim() == format!("server_name {site};")),
             "    ",
         ),
@@ -373,7 +387,12 @@ fn snippets_are_found_where_the_generated_configuration_has_them() {
 fn certificate_remedies_name_the_command_and_the_files_the_configuration_reads() {
     let host = "matrix.example.com";
     for proxy in Proxy::ALL.iter().copied() {
-        let plan = common::plan_of(&common::answers_for(Strategy::WellKnown, proxy));
+        let strategy = if proxy == Proxy::Static {
+            Strategy::Static
+        } else {
+            Strategy::WellKnown
+        };
+        let plan = common::plan_of(&common::answers_for(strategy, proxy));
         let generated = artifacts(&plan)
             .into_iter()
             .find(|a| a.id == ids::PROXY)
