@@ -150,18 +150,19 @@ fn cannot_connect(
     let mut text = match step {
         Step::DelegatedDefaultPort => format!(
             "m.server has no port: add `:443` (`{host}:443`), so servers connect where your \
-             proxy listens instead of port 8448 (spec step 3.5). {}\nOr, to use port {port}: {listen}",
+             proxy listens instead of port 8448 (spec step 3.5). {}\nOr keep port {port} and make \
+             the proxy listen there. {listen}",
             remedy::well_known_key(ex.deployment, "server", &format!("{host}:443"))
         ),
         Step::DefaultPort => format!(
             "Without a usable server file (and no SRV record), servers connect to {host}:{port} \
              (spec step 6). Publish /.well-known/matrix/server on {host} with \
              {{\"m.server\": \"<your homeserver host>:443\"}} (see server.well-known), or make \
-             the proxy listen on {port}: {listen}"
+             the proxy listen on port {port}. {listen}"
         ),
         _ => format!(
-            "Nothing usable answers on {addr}. Open the firewall for port {port}, and make the \
-             proxy listen there: {listen}"
+            "Nothing usable answers on {addr}. Open the firewall for port {port} and make the \
+             proxy listen there. {listen}"
         ),
     };
     let others = target
