@@ -161,8 +161,8 @@ fn cannot_connect(
              the proxy listen on port {port}. {listen}"
         ),
         _ => format!(
-            "Nothing usable answers on {addr}. Open the firewall for port {port} and make the \
-             proxy listen there. {listen}"
+            "Nothing usable answers on {addr}: check that the firewall lets port {port} \
+             through. {listen}"
         ),
     };
     let others = target
