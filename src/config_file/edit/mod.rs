@@ -21,7 +21,7 @@ use crate::domain::plan::WellKnownSection;
 use crate::safe_text::printable;
 use crate::toml_syntax::toml_string;
 
-use self::guard::{env_notes, guard_server_name};
+use self::guard::{env_notes, guard_server_name, guard_table_valued_keys};
 use self::place::{new_section_place, section_text};
 use self::verify::verify;
 use super::env;
@@ -185,6 +185,7 @@ pub fn edit(
             ),
         });
     }
+    guard_table_valued_keys(&layout, &section, target)?;
     let mut cx = Ctx {
         layout: &layout,
         section: &section,

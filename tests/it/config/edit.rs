@@ -388,6 +388,60 @@ fn unusable_input_is_refused_with_the_reason() {
     );
 }
 
+/// A key the plan sets (or comments out) that the file holds as a table has
+/// no `key = value` line to change; adding one would define it twice.
+/// (Found by the `config_edit` fuzz target: the editor's own last check
+/// caught the duplicate key and asked for a bug report.)
+#[test]
+fn a_key_held_as_a_table_is_refused_with_its_line() {
+    let head = "[global]\nserver_name = \"example.com\"\n";
+    let cases = [
+        (
+            "[global.well_known.client]\nx = 1\n[global.well_known]\nserver = \"s:443\"\n",
+            3,
+        ),
+        ("[global.well_known]\nclient.x = 1\n", 4),
+        ("[[global.well_known.client]]\nx = 1\n", 3),
+        (
+            "well_known.server = \"s:443\"\nwell_known.client.x = 1\n",
+            4,
+        ),
+        ("well_known = { server = \"s:443\", client.x = 1 }\n", 3),
+        ("[global.well_known.client]\n", 3),
+    ];
+    for (section, line) in cases {
+        let text = format!("{head}{section}");
+        for normalise in [false, true] {
+            let err = edit_for_plan(&text, &seed_plan(), EditOptions { normalise }, &[])
+                .expect_err("refused");
+            match &err {
+                EditError::Unsupported { line: l, message } => {
+                    assert_eq!(*l, line, "{text:?}: {err}");
+                    assert!(message.contains("`client`"), "{message}");
+                }
+                other => panic!("{text:?} (normalise={normalise}): {other:?}"),
+            }
+        }
+    }
+    // The srv strategy comments `server` out: a table `server` is refused too.
+    let text = format!("{head}[global.well_known.server]\nx = 1\n");
+    let err = edit_for_plan(
+        &text,
+        &plan_with(Strategy::Srv),
+        EditOptions::default(),
+        &[],
+    )
+    .expect_err("refused");
+    assert!(
+        matches!(&err, EditError::Unsupported { line: 3, message } if message.contains("`server`")),
+        "{err:?}"
+    );
+    // A plain `client = { .. }` value is a line to replace: edited as usual.
+    let text = format!("{head}[global.well_known]\nclient = {{ x = 1 }}\n");
+    let e = edit_for_plan(&text, &seed_plan(), EditOptions::default(), &[]).expect("edits");
+    assert!(e.after.contains("client = \"https://"), "{}", e.after);
+}
+
 #[test]
 fn a_bare_section_can_be_applied_without_a_plan() {
     use matrix_delegate::config_file::{EditTarget, edit};
