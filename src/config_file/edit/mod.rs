@@ -198,7 +198,7 @@ pub fn edit(
     match (section.form, options.normalise) {
         (SectionForm::Table { .. }, _) => edit_table(&mut cx),
         (SectionForm::Missing, _) => create_section(&mut cx),
-        (SectionForm::InlineTable { .. }, false) => forms::edit_inline(&mut cx),
+        (SectionForm::InlineTable { .. }, false) => forms::edit_inline(&mut cx)?,
         (SectionForm::DottedKeys { .. }, false) => forms::edit_dotted(&mut cx),
         (_, true) => forms::normalise_into_table(&mut cx)?,
     }

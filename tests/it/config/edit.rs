@@ -442,6 +442,76 @@ fn a_key_held_as_a_table_is_refused_with_its_line() {
     assert!(e.after.contains("client = \"https://"), "{}", e.after);
 }
 
+/// Removing entries from an inline table takes each comma once, whichever
+/// entries go and whatever is added. (Found by the `config_edit` fuzz
+/// target: two adjacent removals at the end both took the comma between
+/// them, and removing the only entry before adding others left `{, `.)
+#[test]
+fn inline_removals_take_each_comma_once() {
+    use matrix_delegate::config_file::{EditTarget, edit};
+    use matrix_delegate::domain::plan::WellKnownSection;
+    let head = "[global]\nserver_name = \"example.com\"\n";
+    let target = |section: WellKnownSection, unset: Vec<&'static str>| EditTarget {
+        server_name: None,
+        section,
+        unset,
+    };
+    let cases = [
+        (
+            "well_known = { client = \"c\", server = \"s:443\", support_role = \"r\" } # x\n",
+            target(WellKnownSection::default(), vec!["server", "support_role"]),
+            "well_known = { client = \"c\" } # x\n",
+        ),
+        (
+            "well_known = { client = \"c\", server = \"s:443\", support_role = \"r\" }\n",
+            target(WellKnownSection::default(), vec!["client", "server"]),
+            "well_known = { support_role = \"r\" }\n",
+        ),
+        (
+            "well_known = { client = \"c\", server = \"s:443\", support_role = \"r\" }\n",
+            target(WellKnownSection::default(), vec!["server"]),
+            "well_known = { client = \"c\", support_role = \"r\" }\n",
+        ),
+        (
+            "well_known ={client= \"\"}\n",
+            target(
+                WellKnownSection {
+                    server: Some("m.example.com:443".into()),
+                    ..WellKnownSection::default()
+                },
+                vec!["client"],
+            ),
+            "well_known ={server = \"m.example.com:443\"}\n",
+        ),
+        (
+            "well_known = { client = \"c\", server = \"s:443\" }\n",
+            target(WellKnownSection::default(), vec!["client", "server"]),
+            "well_known = {  }\n",
+        ),
+    ];
+    for (section, target, expected) in cases {
+        let text = format!("{head}{section}");
+        let e = edit(&text, &target, EditOptions::default(), &[])
+            .unwrap_or_else(|err| panic!("{text:?}: {err}"));
+        assert_eq!(e.after, format!("{head}{expected}"), "{text:?}");
+        let again = edit(&e.after, &target, EditOptions::default(), &[]).expect("again");
+        assert!(again.is_noop(), "{}", again.after);
+    }
+    // Dotted keys inside the inline table: no comma arithmetic, a refusal.
+    let text = format!("{head}well_known = {{ server = \"s:443\", x.y = 1 }}\n");
+    let err = edit(
+        &text,
+        &target(WellKnownSection::default(), vec!["server"]),
+        EditOptions::default(),
+        &[],
+    )
+    .expect_err("refused");
+    assert!(
+        matches!(err, EditError::Unsupported { line: 3, .. }),
+        "{err:?}"
+    );
+}
+
 #[test]
 fn a_bare_section_can_be_applied_without_a_plan() {
     use matrix_delegate::config_file::{EditTarget, edit};
