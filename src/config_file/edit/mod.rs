@@ -175,6 +175,21 @@ pub fn edit(
     let layout = Layout::parse(source.body)?;
     let env = env::analyse(env);
     let mut notes = guard_server_name(&layout, &env, target)?;
+    if let Some(value) = layout.item(&["global"]).and_then(|i| i.as_value()) {
+        // A `[global.well_known]` header cannot extend a value: neither a
+        // string nor an inline table `global = { ... }`.
+        let line = layout.entry(&["global"]).map_or(0, |e| e.first_line);
+        let kind = match value {
+            toml_edit::Value::InlineTable(_) => "an inline table `global = { ... }`",
+            other => other.type_name(),
+        };
+        return Err(EditError::Unsupported {
+            line: line + 1,
+            message: format!(
+                "`global` is {kind}, not a [global] section; write it as a [global] section first"
+            ),
+        });
+    }
     let section = section::locate(&layout);
     if let Some((line, kind)) = section.not_a_table {
         return Err(EditError::Unsupported {

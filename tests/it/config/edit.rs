@@ -512,6 +512,35 @@ fn inline_removals_take_each_comma_once() {
     );
 }
 
+/// `global` written as a value (a string, an inline table) cannot take a
+/// `[global.well_known]` header: refused with its line. (Found by the
+/// `config_edit` fuzz target: the editor appended a header that made the
+/// file invalid, and its own last check caught it.)
+#[test]
+fn global_written_as_a_value_is_refused() {
+    for (text, what) in [
+        ("global=\"\"", "string"),
+        (
+            "# c\nglobal = { server_name = \"example.com\" }\n",
+            "inline table",
+        ),
+        (
+            "global = { server_name = \"example.com\", well_known = { client = \"x\" } }\n",
+            "inline table",
+        ),
+    ] {
+        let err =
+            edit_for_plan(text, &seed_plan(), EditOptions::default(), &[]).expect_err("refused");
+        match &err {
+            EditError::Unsupported { line, message } => {
+                assert_eq!(*line, text.lines().count(), "{text:?}");
+                assert!(message.contains(what), "{message}");
+            }
+            other => panic!("{text:?}: {other:?}"),
+        }
+    }
+}
+
 #[test]
 fn a_bare_section_can_be_applied_without_a_plan() {
     use matrix_delegate::config_file::{EditTarget, edit};
