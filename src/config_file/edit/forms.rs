@@ -182,7 +182,7 @@ pub(crate) fn normalise_into_table(cx: &mut Ctx) -> Result<(), EditError> {
             .item(&SECTION)
             .and_then(|i| i.as_inline_table())
             .map_or(0, |t| t.len());
-        if count != cx.section.entries.len() {
+        if count != cx.section.entries.len() || cx.section.entries.iter().any(|e| e.nested) {
             return Err(EditError::Unsupported {
                 line: inline.first_line + 1,
                 message: "the inline table uses dotted keys inside it; move it into \

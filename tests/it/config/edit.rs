@@ -510,6 +510,21 @@ fn inline_removals_take_each_comma_once() {
         matches!(err, EditError::Unsupported { line: 3, .. }),
         "{err:?}"
     );
+    // Nor does --normalise move such a table: its dotted entries have no
+    // `key = value` text of their own to carry over. (Found by the fuzz
+    // target too: the moved table lost the value of `l.e`.)
+    let text = format!("{head}well_known ={{ l.e=\"\"}}\n");
+    let err = edit(
+        &text,
+        &target(WellKnownSection::default(), vec!["server"]),
+        EditOptions { normalise: true },
+        &[],
+    )
+    .expect_err("refused");
+    assert!(
+        matches!(err, EditError::Unsupported { line: 3, .. }),
+        "{err:?}"
+    );
 }
 
 /// `global` written as a value (a string, an inline table) cannot take a
