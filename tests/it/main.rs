@@ -14,6 +14,7 @@ mod check;
 mod config;
 mod generate;
 mod local_paths;
+mod matrix;
 mod net;
 mod packaging;
 mod proxy;

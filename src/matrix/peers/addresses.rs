@@ -18,7 +18,7 @@
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use super::path::Peer;
+use super::peer::Peer;
 
 /// Why an address is refused: the kind of range it is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

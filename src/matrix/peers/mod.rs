@@ -77,6 +77,7 @@ mod continuwuity;
 mod fetch;
 mod host;
 mod path;
+mod peer;
 mod retention;
 mod spec;
 mod synapse;
@@ -90,9 +91,10 @@ pub use self::answers::{Answers, Context, PeerNeed, UnexpectedPeerInput};
 pub use self::fetch::FetchPolicy;
 pub use self::host::{PyAuthority, UrlHost, UrlTarget, python_authority, reqwest_url};
 pub use self::path::{
-    EndpointOutcome, Peer, PeerEndpoint, PeerFailure, PeerPath, PeerTarget, PeerVerdict, Unreached,
+    EndpointOutcome, PeerEndpoint, PeerFailure, PeerPath, PeerTarget, PeerVerdict, Unreached,
     UnreachedWhy,
 };
+pub use self::peer::Peer;
 pub use self::retention::{
     FileOutcome, Retention, RetentionRule, parse_imf_fixdate, synapse_header_period,
 };

@@ -3,7 +3,8 @@
 
 use super::answers::{Answers, Context, PeerNeed, peer_need};
 use super::fetch::FetchPolicy;
-use super::path::{Peer, PeerFailure, PeerPath, PeerTarget};
+use super::path::{PeerFailure, PeerPath, PeerTarget};
+use super::peer::Peer;
 use super::retention::{self, FileOutcome, Retention};
 use crate::domain::ServerName;
 use crate::matrix::discovery::{Discovery, Input, Need, Progress};
