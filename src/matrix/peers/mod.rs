@@ -21,6 +21,17 @@
 //! | refused addresses | none | default blocklist on every DNS answer and literal; one listed address drops all of the name's addresses (`_IPBlockingResolver`) | same list, literal IPv4 URL host only (`validate_url`) | literal IPv4 only (`validate_dest`, `validate_url`) |
 //! | keeps its answer | headers, 24 h default, 48 h max, errors ≤ 1 h | headers clamped 5 min–48 h, 24 h ± 10 % default; failures 1 h, 2 min after a valid file; temporary failure keeps the previous answer | 24 h fixed (`cache_ttl` default) | 18–36 h random (`CachedDest::default_expire`) |
 //!
+//! Sources read (behaviour restated, no code taken): element-hq/synapse
+//! v1.157.1+16 at a58ad44e (`synapse/http/federation/*.py`,
+//! `synapse/http/client.py`, `synapse/config/server.py`) with Twisted's
+//! `RedirectAgent`; continuwuity/resolvematrix v1.3.0 at 1ad83bbf;
+//! continuwuity/continuwuity at 09073235 (`src/service/client/mod.rs`,
+//! `src/service/federation/execute.rs`, `src/core/config/mod.rs`; it has
+//! used resolvematrix since v26.6.0) and v0.5.11 at 7003e4a8
+//! (`src/service/resolver/`); matrix-construct/tuwunel v1.9.0 at 5b366914
+//! for the same older resolver; reqwest 0.13 `redirect.rs` and hyper-util
+//! 0.1 `connect/http.rs` (`set_port`) for what the reqwest peers send.
+//!
 //! A runner drives a [`PeerResolver`] like the spec machine:
 //!
 //! ```
