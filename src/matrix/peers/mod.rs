@@ -102,8 +102,8 @@ pub use self::answers::{Answers, Context, PeerNeed, UnexpectedPeerInput};
 pub use self::fetch::FetchPolicy;
 pub use self::host::{PyAuthority, UrlHost, UrlTarget, python_authority, reqwest_url};
 pub use self::path::{
-    EndpointOutcome, PeerEndpoint, PeerFailure, PeerPath, PeerTarget, PeerVerdict, Unreached,
-    UnreachedWhy,
+    EndpointOutcome, PeerEndpoint, PeerFailure, PeerPath, PeerSummary, PeerTarget, PeerVerdict,
+    SummaryTarget, Unreached, UnreachedWhy,
 };
 pub use self::peer::Peer;
 pub use self::retention::{

@@ -267,3 +267,61 @@ impl PeerPath {
         self
     }
 }
+
+/// One target of [`PeerSummary`]: an endpoint and whether it worked.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SummaryTarget {
+    pub address: SocketAddr,
+    pub host_header: String,
+    pub sni: Option<String>,
+    pub ok: bool,
+}
+
+/// A peer's path with the probe outcomes folded in: the shape of one entry
+/// of the report's `federation.peers`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PeerSummary {
+    pub peer: &'static str,
+    pub basis: &'static str,
+    pub ok: bool,
+    pub step: Option<&'static str>,
+    pub targets: Vec<SummaryTarget>,
+    pub failure: Option<String>,
+    pub keeps_answer_s: Option<u64>,
+}
+
+impl PeerPath {
+    /// Folds the probe outcome of each endpoint into the report's entry.
+    /// `failure` says why the peer does not work when it does not: the
+    /// resolution's failure, or the endpoint where it fails.
+    pub fn summary(&self, outcome: impl Fn(&PeerEndpoint) -> EndpointOutcome) -> PeerSummary {
+        let verdict = self.verdict(&outcome);
+        let failure = match &verdict {
+            PeerVerdict::Works(_) => None,
+            PeerVerdict::Failed(f) => Some(f.to_string()),
+            PeerVerdict::FailsAt(e) => Some(format!(
+                "{} (Host {}) accepted the connection and then failed",
+                e.address, e.host_header
+            )),
+            PeerVerdict::Unreachable => Some("no address accepted a connection".into()),
+        };
+        PeerSummary {
+            peer: self.peer.as_str(),
+            basis: self.peer.basis(),
+            ok: verdict.works(),
+            step: self.step.map(Step::as_str),
+            targets: self
+                .endpoints()
+                .into_iter()
+                .map(|e| SummaryTarget {
+                    ok: outcome(&e) == EndpointOutcome::Works,
+                    address: e.address,
+                    host_header: e.host_header,
+                    sni: e.sni,
+                })
+                .collect(),
+            failure,
+            keeps_answer_s: self.retention.keeps_answer_s(),
+        }
+    }
+}

@@ -100,3 +100,37 @@ fn names_are_stable_and_every_peer_states_its_basis() {
     assert!(Peer::Continuwuity.basis().contains("resolvematrix 1.3.0"));
     assert!(Peer::Conduwuit.basis().contains("0.5.11"));
 }
+
+#[test]
+fn the_summary_is_the_report_entry() {
+    let mut world = World::default()
+        .m_server("example.com", "matrix.example.com")
+        .host("matrix.example.com", &["11.0.0.5"]);
+    let path = run(Peer::Continuwuity, &mut world, "example.com");
+    let json = serde_json::to_value(path.summary(|_| EndpointOutcome::Works)).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "peer": "continuwuity",
+            "basis": Peer::Continuwuity.basis(),
+            "ok": true,
+            "step": "3.5",
+            "targets": [{
+                "address": "11.0.0.5:8448",
+                "host_header": "matrix.example.com:8448",
+                "sni": "matrix.example.com",
+                "ok": true
+            }],
+            "failure": null,
+            "keeps_answer_s": 86400
+        })
+    );
+    let broken = path.summary(|_| EndpointOutcome::Failed);
+    assert!(!broken.ok);
+    assert_eq!(
+        broken.failure.as_deref(),
+        Some(
+            "11.0.0.5:8448 (Host matrix.example.com:8448) accepted the connection and then failed"
+        )
+    );
+}
