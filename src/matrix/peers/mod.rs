@@ -108,6 +108,7 @@ pub use self::path::{
 pub use self::peer::Peer;
 pub use self::retention::{
     FileOutcome, Retention, RetentionRule, parse_imf_fixdate, synapse_header_period,
+    twisted_http_date,
 };
 pub use self::synapse::SynapseFile;
 

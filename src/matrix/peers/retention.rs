@@ -155,6 +155,72 @@ pub fn parse_imf_fixdate(text: &str) -> Option<i64> {
     )
 }
 
+/// Twisted's `stringToDatetime` (`twisted.web.http`), which Synapse uses
+/// for `Expires`: the IMF-fixdate, RFC 850 (`Sunday, 06-Nov-94 08:49:37
+/// GMT`, two-digit years below 69 in the 2000s) and asctime (`Sun Nov  6
+/// 08:49:37 1994`) forms; the weekday may be left out, the zone word is not
+/// read, the day is not range-checked, and years before 1970 fail.
+pub fn twisted_http_date(text: &str) -> Option<i64> {
+    const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let parts: Vec<&str> = text.split_whitespace().collect();
+    let first = parts.first()?;
+    let head: String = first.chars().take(3).collect::<String>().to_lowercase();
+    if !WEEKDAYS.contains(&head.as_str())
+        && let Some(t) = twisted_http_date(&format!("Sun, {text}"))
+    {
+        return Some(t);
+    }
+    let (day, month, year, clock) = match parts.len() {
+        5 | 6 if parts[1].chars().all(|c| c.is_ascii_digit()) && !parts[1].is_empty() => {
+            (parts[1], parts[2], python_int(parts[3])?, parts[4])
+        }
+        3 | 4 if parts[1].contains('-') => {
+            let dmy: Vec<&str> = parts[1].split('-').collect();
+            let [d, m, y] = dmy.as_slice() else {
+                return None;
+            };
+            let y = python_int(y)?;
+            let y = if y < 69 {
+                y + 2000
+            } else if y < 100 {
+                y + 1900
+            } else {
+                y
+            };
+            (*d, *m, y, parts[2])
+        }
+        5 => (parts[2], parts[1], python_int(parts[4])?, parts[3]),
+        _ => return None,
+    };
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let month = MONTHS.iter().position(|m| *m == month.to_lowercase())? + 1;
+    let day = python_int(day)?;
+    let hms: Vec<i64> = clock.split(':').map(python_int).collect::<Option<_>>()?;
+    let [h, m, s] = hms.as_slice() else {
+        return None;
+    };
+    if year < 1970 {
+        return None;
+    }
+    // Twisted's own `timegm`: days before the month, plus the day, unchecked.
+    let jan1 =
+        time::Date::from_calendar_date(i32::try_from(year).ok()?, time::Month::January, 1).ok()?;
+    let month_start = time::Date::from_calendar_date(
+        jan1.year(),
+        time::Month::try_from(u8::try_from(month).ok()?).ok()?,
+        1,
+    )
+    .ok()?;
+    let days = (month_start
+        - time::Date::from_calendar_date(1970, time::Month::January, 1).ok()?)
+    .whole_days()
+        + day
+        - 1;
+    Some(((days * 24 + h) * 60 + m) * 60 + s)
+}
+
 fn all_values<'a>(headers: &'a [(String, String)], name: &'a str) -> impl Iterator<Item = &'a str> {
     headers
         .iter()
@@ -197,7 +263,7 @@ pub fn synapse_header_period(headers: &[(String, String)], now_unix: i64) -> Opt
     }
     if let Some(expires) = all_values(headers, "expires").last() {
         // Twisted's `stringToDatetime` raising ValueError → 0.
-        return Some(parse_imf_fixdate(expires).map_or(0, |t| t - now_unix));
+        return Some(twisted_http_date(expires).map_or(0, |t| t - now_unix));
     }
     None
 }

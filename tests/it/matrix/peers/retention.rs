@@ -199,3 +199,27 @@ fn continuwuity_keeps_the_fallback_taken_while_the_file_was_broken_for_24_hours(
     let synapse = run_with(Peer::Synapse, &mut world, "example.com", ctx);
     assert_eq!(synapse.retention.rule, RetentionRule::KeepsPrevious);
 }
+
+#[test]
+fn synapse_reads_expires_in_all_three_http_date_forms() {
+    use matrix_delegate::matrix::peers::{parse_imf_fixdate, twisted_http_date};
+    let want = parse_imf_fixdate("Fri, 05 Dec 2025 04:00:00 GMT");
+    assert_eq!(want, Some(NOW + 7200));
+    for form in [
+        "Fri, 05 Dec 2025 04:00:00 GMT",
+        "Friday, 05-Dec-25 04:00:00 GMT",
+        "Fri Dec  5 04:00:00 2025",
+        "05 Dec 2025 04:00:00 GMT",
+        "Fri, 05 Dec 2025 04:00:00",
+        "Fri, 05 dec 2025 04:00:00 CET",
+    ] {
+        assert_eq!(twisted_http_date(form), want, "{form}");
+    }
+    for bad in ["0", "", "yesterday", "Fri, 05 Dec 1969 04:00:00 GMT"] {
+        assert_eq!(twisted_http_date(bad), None, "{bad}");
+    }
+    // The spec side reads only the IMF-fixdate form here.
+    assert_eq!(parse_imf_fixdate("Friday, 05-Dec-25 04:00:00 GMT"), None);
+    let h = headers(&[("expires", "Friday, 05-Dec-25 04:00:00 GMT")]);
+    assert_eq!(synapse_header_period(&h, NOW), Some(7200));
+}
