@@ -31,6 +31,8 @@ pub enum CheckId {
     ServerRouting,
     #[serde(rename = "server.consistency")]
     ServerConsistency,
+    #[serde(rename = "server.peers")]
+    ServerPeers,
     #[serde(rename = "client.well-known")]
     ClientWellKnown,
     #[serde(rename = "client.cors")]
@@ -44,7 +46,7 @@ pub enum CheckId {
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 15] = [
+    pub const ALL: [CheckId; 16] = [
         CheckId::DnsServerName,
         CheckId::DnsDelegatedHost,
         CheckId::DnsSrv,
@@ -55,6 +57,7 @@ impl CheckId {
         CheckId::ServerKeys,
         CheckId::ServerRouting,
         CheckId::ServerConsistency,
+        CheckId::ServerPeers,
         CheckId::ClientWellKnown,
         CheckId::ClientCors,
         CheckId::ClientVersions,
@@ -74,6 +77,7 @@ impl CheckId {
             CheckId::ServerKeys => "server.keys",
             CheckId::ServerRouting => "server.routing",
             CheckId::ServerConsistency => "server.consistency",
+            CheckId::ServerPeers => "server.peers",
             CheckId::ClientWellKnown => "client.well-known",
             CheckId::ClientCors => "client.cors",
             CheckId::ClientVersions => "client.versions",
@@ -97,7 +101,8 @@ impl CheckId {
             | CheckId::ServerVersion
             | CheckId::ServerKeys
             | CheckId::ServerRouting
-            | CheckId::ServerConsistency => Panel::Server,
+            | CheckId::ServerConsistency
+            | CheckId::ServerPeers => Panel::Server,
             CheckId::ClientWellKnown | CheckId::ClientCors | CheckId::ClientVersions => {
                 Panel::Client
             }
@@ -232,6 +237,12 @@ pub enum CheckEvent {
         run: RunId,
         path: crate::matrix::discovery::types::FederationPath,
     },
+    /// Each modelled implementation's path and whether it reaches the
+    /// server (with `server.peers`).
+    Peers {
+        run: RunId,
+        peers: Vec<crate::matrix::peers::PeerSummary>,
+    },
     /// Client discovery reached the verdict a client would.
     ClientDiscovered {
         run: RunId,
@@ -247,6 +258,7 @@ impl CheckEvent {
             | CheckEvent::Finished { run, .. }
             | CheckEvent::Done { run }
             | CheckEvent::Resolved { run, .. }
+            | CheckEvent::Peers { run, .. }
             | CheckEvent::ClientDiscovered { run, .. } => *run,
         }
     }

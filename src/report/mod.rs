@@ -20,6 +20,7 @@ use crate::matrix::client_discovery::ClientWellKnown;
 use crate::check::model::{CheckId, CheckResult, Panel, Status};
 use crate::matrix::client_discovery::ClientVerdict;
 use crate::matrix::discovery::types::{FederationPath, NotProbed, Step, Unresolved};
+use crate::matrix::peers::PeerSummary;
 
 /// One resolved address, as the JSON contract names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -50,6 +51,9 @@ pub struct FederationSummary {
     /// (extra field, present only when something was left out).
     #[serde(skip_serializing_if = "NotProbed::is_none")]
     pub not_probed: NotProbed,
+    /// How each modelled implementation resolves and reaches the server
+    /// (additive field; `server.peers` judges it). Empty until they ran.
+    pub peers: Vec<PeerSummary>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -97,6 +101,7 @@ impl Report {
                 unresolved: Vec::new(),
                 no_service: false,
                 not_probed: NotProbed::default(),
+                peers: Vec::new(),
             },
             client: ClientSummary {
                 verdict: None,
@@ -241,9 +246,11 @@ impl Report {
                     .is_some_and(|c| works(c.status))
             });
         }
+        // The spec's path, and every modelled implementation's.
         self.federation.ok = !self.federation.no_service
             && !self.federation.targets.is_empty()
-            && self.federation.targets.iter().all(|t| t.ok);
+            && self.federation.targets.iter().all(|t| t.ok)
+            && self.federation.peers.iter().all(|p| p.ok);
     }
 
     /// The results shown in a panel, in report order.
@@ -271,11 +278,18 @@ pub const PANELS: [Panel; 5] = [
 pub fn from_observations(obs: &Observations, ex: &Expectations) -> Report {
     let wk = ClientWellKnown::read(obs.client.well_known.clone());
     let conclusion = wk.conclude(obs.client.versions.as_ref(), obs.client.identity.as_ref());
-    Report::build(
+    let mut report = Report::build(
         obs.resolution.server_name.as_str(),
         Some(&obs.resolution.path()),
         // The base URL found, even when it proved unusable (FAIL_ERROR).
         Some((conclusion.verdict, wk.base_url.clone())),
         evaluate(obs, ex),
-    )
+    );
+    report.federation.peers = crate::check::verdict::peers::summaries(
+        &obs.peers,
+        &obs.resolution.server_name,
+        obs.now_ms,
+    );
+    report.recompute();
+    report
 }

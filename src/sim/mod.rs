@@ -181,6 +181,8 @@ impl Sim {
             extra_roots_pem: vec![self.ca_pem.clone()],
             ca_only: true,
             dial_map: self.dial_map.clone(),
+            // Everything here is on loopback, which real peers refuse.
+            allow_private_addresses: true,
             ..NetOptions::default()
         }
     }

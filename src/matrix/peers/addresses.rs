@@ -206,6 +206,16 @@ impl AddressPolicy {
         }
     }
 
+    /// The policy of `peer`, or none at all where private addresses are
+    /// allowed ([`super::Context::allow_private_addresses`]).
+    pub fn in_context(peer: Peer, allow_private_addresses: bool) -> AddressPolicy {
+        if allow_private_addresses {
+            AddressPolicy::of(Peer::Spec)
+        } else {
+            AddressPolicy::of(peer)
+        }
+    }
+
     fn listed(&self, ip: IpAddr) -> Option<Refusal> {
         in_default_blocklist(ip).or_else(|| {
             self.unspecified

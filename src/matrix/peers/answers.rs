@@ -198,6 +198,10 @@ pub struct Context {
     /// The peer had a valid well-known answer for this name before (the
     /// rules for failures differ then). A fresh peer: `false`.
     pub previous_valid: bool,
+    /// Private, loopback and other reserved addresses are allowed (a lab,
+    /// a staging network, the simulated internet): no peer's refusal of
+    /// them applies.
+    pub allow_private_addresses: bool,
 }
 
 /// The peer need that asks what a spec [`Need`] asks (with `check`'s fetch).

@@ -100,9 +100,9 @@ fn literal_url(ip: IpAddr, port: Option<u16>) -> String {
 pub(super) fn resolve(
     name: &ServerName,
     answers: &Answers,
-    _ctx: Context,
+    ctx: Context,
 ) -> Result<PeerPath, PeerNeed> {
-    let policy = AddressPolicy::of(Peer::Conduwuit);
+    let policy = AddressPolicy::in_context(Peer::Conduwuit, ctx.allow_private_addresses);
     let mut path = PeerPath {
         peer: Peer::Conduwuit,
         step: None,

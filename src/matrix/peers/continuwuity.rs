@@ -139,7 +139,7 @@ fn evidence(asked: impl Into<String>, got: impl Into<String>) -> Evidence {
 pub(super) fn resolve(
     name: &ServerName,
     answers: &Answers,
-    _ctx: Context,
+    ctx: Context,
 ) -> Result<PeerPath, PeerNeed> {
     let mut path = PeerPath {
         peer: Peer::Continuwuity,
@@ -225,7 +225,8 @@ pub(super) fn resolve(
         }
     };
     path.step = Some(step);
-    connect(path, answers, dest_name, &dest, &host)
+    let policy = AddressPolicy::in_context(Peer::Continuwuity, ctx.allow_private_addresses);
+    connect(path, answers, dest_name, &dest, &host, policy)
 }
 
 /// What reqwest does with the request URL: a literal IP host is checked
@@ -241,8 +242,8 @@ fn connect(
     server_name: &str,
     dest: &Destination,
     host: &str,
+    policy: AddressPolicy,
 ) -> Result<PeerPath, PeerNeed> {
-    let policy = AddressPolicy::of(Peer::Continuwuity);
     let selection = Selection::Ipv4ThenIpv6 { max: None };
     let base = base_url(dest, host);
     let url = match reqwest_url(&base) {

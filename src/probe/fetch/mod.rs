@@ -190,8 +190,8 @@ async fn fetch(net: &Net, req: FetchRequest) -> HttpObservation {
                     return fail(obs, FetchFailure::BadRedirect(problem), &here, started);
                 }
             };
-            if obs.hops.len() > MAX_REDIRECTS {
-                let failure = FetchFailure::TooManyRedirects(MAX_REDIRECTS);
+            if obs.hops.len() > req.max_redirects {
+                let failure = FetchFailure::TooManyRedirects(req.max_redirects);
                 return fail(obs, failure, &here, started);
             }
             if visited.contains(&next.key()) {

@@ -34,6 +34,10 @@ pub struct FetchRequest {
     /// Stop reading the body after this many bytes.
     pub body_cap: usize,
     pub follow_redirects: bool,
+    /// With `follow_redirects`: at most this many are followed; one more
+    /// is a failure (default [`MAX_REDIRECTS`]; a peer's own limit when
+    /// fetching as that peer does).
+    pub max_redirects: usize,
     /// The whole fetch, all hops, must end within this (default: twice the
     /// per-request timeout).
     pub deadline: Option<Duration>,
@@ -49,6 +53,7 @@ impl FetchRequest {
             headers: Vec::new(),
             body_cap: WELL_KNOWN_BODY_CAP,
             follow_redirects: true,
+            max_redirects: MAX_REDIRECTS,
             deadline: None,
         }
     }
@@ -82,6 +87,11 @@ impl FetchRequest {
 
     pub fn follow_redirects(mut self, follow: bool) -> Self {
         self.follow_redirects = follow;
+        self
+    }
+
+    pub fn max_redirects(mut self, max: usize) -> Self {
+        self.max_redirects = max;
         self
     }
 

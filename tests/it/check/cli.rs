@@ -10,7 +10,7 @@ use serde_json::Value;
 
 /// The stable check ids, written out: scripts depend
 /// on exactly these strings.
-const IDS: [&str; 15] = [
+const IDS: [&str; 16] = [
     "dns.server-name",
     "dns.delegated-host",
     "dns.srv",
@@ -21,6 +21,7 @@ const IDS: [&str; 15] = [
     "server.keys",
     "server.routing",
     "server.consistency",
+    "server.peers",
     "client.well-known",
     "client.cors",
     "client.versions",

@@ -174,6 +174,7 @@ fn each_peer_keeps_the_same_answer_for_its_own_time() {
     let ctx = Context {
         now_unix: NOW,
         previous_valid: false,
+        allow_private_addresses: false,
     };
     let short = [("cache-control", "max-age=60")];
     let keep = |peer| run_with(peer, &mut world_with(&short, 200), "example.com", ctx).retention;
@@ -189,6 +190,7 @@ fn continuwuity_keeps_the_fallback_taken_while_the_file_was_broken_for_24_hours(
     let ctx = Context {
         now_unix: NOW,
         previous_valid: true,
+        allow_private_addresses: false,
     };
     let mut world = world_with(&[], 503).host("example.com", &["11.0.0.4"]);
     let path = run_with(Peer::Continuwuity, &mut world, "example.com", ctx);

@@ -252,6 +252,8 @@ pub fn healthy() -> Observations {
             probe(&format!("[{V6}]:443"), "matrix.example.com"),
         ],
         client: healthy_client(),
+        // No peer model ran: `server.peers` is skipped.
+        peers: Default::default(),
         support: json_obs(
             "https://example.com/.well-known/matrix/support",
             200,
