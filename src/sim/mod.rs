@@ -144,8 +144,7 @@ impl Sim {
 
         let zone = Arc::new(dns::zone::Zone::new(scenario));
         let nameserver = if logical {
-            dns::server::start_at(LOGICAL_NAMESERVER, zone.clone(), log.clone(), &mut tasks)
-                .await?
+            dns::server::start_at(LOGICAL_NAMESERVER, zone.clone(), log.clone(), &mut tasks).await?
         } else {
             dns::server::start(zone.clone(), log.clone(), &mut tasks).await?
         };

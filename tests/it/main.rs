@@ -15,6 +15,7 @@ mod config;
 mod generate;
 mod local_paths;
 mod net;
+mod oracles;
 mod packaging;
 mod proxy;
 mod runner;
