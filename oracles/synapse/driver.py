@@ -25,8 +25,10 @@ tried) and the outcome of each request.
 """
 
 import argparse
+import copy
 import json
 import logging
+import random
 import sys
 import types
 
@@ -67,12 +69,12 @@ def split_host_port(netloc: str):
     (which Synapse uses) reads them."""
     from urllib.parse import urlparse
 
-    parsed = urlparse(f"matrix-federation://{netloc}/")
     try:
-        port = parsed.port
+        parsed = urlparse(f"matrix-federation://{netloc}/")
+        return parsed.hostname, parsed.port
     except ValueError:
-        port = "invalid"
-    return parsed.hostname, port
+        # Synapse's own urlparse of this value fails the same way: no path.
+        return None, None
 
 
 def spec_step(server_name, well_known, srv_lookups):
@@ -87,7 +89,9 @@ def spec_step(server_name, well_known, srv_lookups):
     target = host
     if delegated:
         d_host, d_port = split_host_port(delegated)
-        if d_host is not None and is_ip_literal(d_host):
+        if d_host is None:
+            return None
+        if is_ip_literal(d_host):
             return "3.1"
         if d_port:
             return "3.2"
@@ -189,9 +193,7 @@ async def run(args, log_capture):
         tried_before = len(tried)
         uri = f"matrix-federation://{args.server_name}{path}".encode()
         try:
-            d = defer.ensureDeferred(_get(agent, uri))
-            d.addTimeout(args.timeout, reactor)
-            status, body = await d
+            status, body = await with_deadline(defer.ensureDeferred(_get(agent, uri)), args.timeout)
             entry["ok"] = True
             entry["status"] = status
             try:
@@ -217,7 +219,9 @@ async def run(args, log_capture):
         and keys.get("status") == 200
         and keys_server_name == args.server_name
     )
-    return {
+    # A copy: lookups Synapse goes on making after the deadline must not
+    # change what is reported about the moment the driver stopped waiting.
+    return copy.deepcopy({
         "oracle": "synapse",
         "implementation": f"matrix-synapse {synapse_version()} MatrixFederationAgent",
         "server_name": args.server_name,
@@ -230,7 +234,34 @@ async def run(args, log_capture):
         "keys_server_name": keys_server_name,
         "ok": ok,
         "log": log_capture.lines[-40:],
-    }
+    })
+
+
+class DeadlineExceeded(Exception):
+    """The request had no outcome within the driver's limit (Synapse's own
+    limits are longer: 60 s a request); a peer would give up too."""
+
+
+def with_deadline(d, seconds):
+    """`d`'s outcome, or DeadlineExceeded after `seconds`. Does not rely on
+    cancelling `d`: not every Deferred in the agent's chain passes a
+    cancellation on, and a hung connection must not hold the driver."""
+    result = defer.Deferred()
+
+    def expire():
+        if not result.called:
+            result.errback(DeadlineExceeded(f"no answer within {seconds:g} s"))
+
+    timer = reactor.callLater(seconds, expire)
+
+    def settle(outcome, fire):
+        if timer.active():
+            timer.cancel()
+        if not result.called:
+            fire(outcome)
+
+    d.addCallbacks(lambda v: settle(v, result.callback), lambda f: settle(f, result.errback))
+    return result
 
 
 def failure_text(e):
@@ -263,6 +294,10 @@ def main():
     parser.add_argument("--ca-file", required=True)
     parser.add_argument("--timeout", type=float, default=10.0)
     args = parser.parse_args()
+    # Synapse multiplies cache periods by a random jitter factor; a fixed
+    # seed makes the reported period the same on every run (still Synapse's
+    # own arithmetic, jitter included).
+    random.seed(0)
 
     log_capture = LogCapture()
     for name in ("synapse.http.federation", "synapse.http.client"):

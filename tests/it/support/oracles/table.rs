@@ -104,6 +104,13 @@ fn peer_federation(row: &ScenarioRow, oracle: Oracle) -> String {
             seen.join(", ")
         }
     );
+    if let Some(period) = run
+        .output
+        .as_ref()
+        .and_then(|o| o["well_known"]["cache_period_s"].as_f64())
+    {
+        text.push_str(&format!("; keeps the well-known answer {period:.0} s"));
+    }
     if let Some(failure) = view.failure.filter(|_| !view.ok) {
         let short: String = failure.chars().take(160).collect();
         text.push_str(&format!("; {short}"));
