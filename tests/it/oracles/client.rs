@@ -3,7 +3,12 @@
 //! homeserver verdict is `check`'s `client.verdict` and the browser can read
 //! exactly when `client.cors` passes.
 
-use crate::support::oracles::{HEALTHY, Oracle, matrix, skip};
+use std::time::Duration;
+
+use crate::support::oracles::{
+    APP_HOST, HEALTHY, Oracle, World, chromium, lock_logical_addresses, matrix,
+    privileged_mode_missing, scenario_with_app_origin, skip,
+};
 
 fn available(oracle: Oracle) -> bool {
     let m = matrix();
@@ -79,4 +84,41 @@ fn chromium_runs_on_every_scenario_and_agrees_on_the_healthy_ones() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The control for the browser's trust: without the simulation's CA in its
+/// NSS database Chromium refuses the page's origin (it does validate, and
+/// the NSS database is what makes the oracle runs work).
+#[test]
+fn chromium_refuses_the_simulation_without_its_ca() {
+    if let Some(why) = privileged_mode_missing().or_else(|| Oracle::Chromium.missing()) {
+        skip(&why);
+        return;
+    }
+    let _fixed_ports = lock_logical_addresses();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let scenario = scenario_with_app_origin("healthy-well-known");
+    let world = runtime
+        .block_on(World::start(&scenario))
+        .expect("logical addresses");
+    let run = chromium(&world, "example.com", false, Duration::from_secs(8));
+    assert!(
+        run.hellos
+            .iter()
+            .any(|h| h.sni.as_deref() == Some(APP_HOST)),
+        "the browser tried the origin: {:?}",
+        run.hellos
+    );
+    assert!(
+        run.requests.is_empty(),
+        "no request got past TLS: {:?}",
+        run.requests
+    );
+    assert!(run.output.is_none());
+    let World { sim, .. } = world;
+    runtime.block_on(sim.shutdown());
 }

@@ -1,7 +1,8 @@
 //! Synapse's federation agent and the `resolvematrix` crate against every
 //! scenario: each gives a well-formed result, and on the healthy scenarios
 //! reaches the server on `check`'s spec path (step, target address, `Host`
-//! header, SNI) unless a difference is listed in `known.rs`.
+//! header, SNI) unless a difference is listed in
+//! `crate::support::oracles::known`.
 
 use crate::support::oracles::known::explained;
 use crate::support::oracles::{HEALTHY, Oracle, differences, matrix, skip};

@@ -162,7 +162,7 @@ impl Oracle {
                 Duration::from_secs(40),
                 None,
             ),
-            Oracle::Chromium => chromium(world, &name),
+            Oracle::Chromium => chromium(world, &name, true, Duration::from_secs(40)),
         }
     }
 }
@@ -211,18 +211,22 @@ pub fn add_app_origin(scenario: &mut Scenario) {
 
 /// Headless Chromium loads the page from the app origin; the page fetches
 /// the client file and `/_matrix/client/versions` (with `Authorization`)
-/// and reports to `/oracle-result?<base64url JSON>`.
-fn chromium(world: &World, server_name: &str) -> OracleRun {
+/// and reports to `/oracle-result?<base64url JSON>`. The simulation's CA
+/// goes into the profile's NSS database (`$HOME/.pki/nssdb`, where Chromium
+/// on Linux reads locally trusted roots) only with `trust_ca`.
+pub fn chromium(world: &World, server_name: &str, trust_ca: bool, limit: Duration) -> OracleRun {
     let home = world.dir.path().join("home");
     let nssdb = home.join(".pki").join("nssdb");
     let profile = world.dir.path().join("chromium-profile");
     let _ = std::fs::create_dir_all(&nssdb);
     let _ = std::fs::create_dir_all(&profile);
     let db = format!("sql:{}", nssdb.display());
-    let trusted = Command::new("certutil")
+    let created = Command::new("certutil")
         .args(["-N", "--empty-password", "-d", &db])
         .output()
-        .is_ok_and(|o| o.status.success())
+        .is_ok_and(|o| o.status.success());
+    let trusted = created
+        && trust_ca
         && Command::new("certutil")
             .args(["-A", "-n", "simulated-internet-ca", "-t", "C,,", "-i"])
             .arg(&world.ca_file)
@@ -253,7 +257,7 @@ fn chromium(world: &World, server_name: &str) -> OracleRun {
             url,
         ],
         &[("HOME", home.display().to_string())],
-        Duration::from_secs(40),
+        limit,
         Some(&|target: &str| target.starts_with(&format!("{RESULT_PATH}?"))),
     );
     let report = run

@@ -33,7 +33,7 @@ use matrix_delegate::sim::{
 };
 use serde_json::Value;
 
-pub use drivers::Oracle;
+pub use drivers::{APP_HOST, Oracle, chromium};
 pub use table::{differences, results_markdown};
 
 use crate::support::runner::timeout_for;
