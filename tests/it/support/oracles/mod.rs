@@ -217,13 +217,33 @@ pub struct Matrix {
 
 static MATRIX: OnceLock<Matrix> = OnceLock::new();
 
-/// Fixed ports: one simulation on the logical addresses at a time.
+/// Fixed ports: one simulation on the logical addresses at a time, in this
+/// process (the mutex) and on this machine (an advisory lock on a file in
+/// the temporary folder, so that two test runs, say from two checkouts, wait
+/// for each other instead of failing to bind).
 static LOGICAL_ADDRESSES: Mutex<()> = Mutex::new(());
 
-pub fn lock_logical_addresses() -> MutexGuard<'static, ()> {
-    LOGICAL_ADDRESSES
+pub struct LogicalAddressesLock {
+    _in_process: MutexGuard<'static, ()>,
+    /// Unlocked when closed (dropped).
+    _machine: Option<std::fs::File>,
+}
+
+pub fn lock_logical_addresses() -> LogicalAddressesLock {
+    let in_process = LOGICAL_ADDRESSES
         .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let machine = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(std::env::temp_dir().join("matrix-delegate-sim-logical-addresses.lock"))
+        .ok()
+        .filter(|file| file.lock().is_ok());
+    LogicalAddressesLock {
+        _in_process: in_process,
+        _machine: machine,
+    }
 }
 
 pub fn matrix() -> &'static Matrix {
