@@ -251,6 +251,14 @@ pub fn chromium(world: &World, server_name: &str, trust_ca: bool, limit: Duratio
             "--no-first-run".into(),
             "--no-default-browser-check".into(),
             "--disable-extensions".into(),
+            // Its own services (updates, accounts) would still ask for their
+            // names; only the documentation domains (and loopback literals,
+            // which the rules would otherwise refuse too) reach the resolver,
+            // which is the simulation's.
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE example.com, EXCLUDE *.example.com, \
+             EXCLUDE example.net, EXCLUDE *.example.net, EXCLUDE example.org, EXCLUDE *.example.org, \
+             EXCLUDE 127.*, EXCLUDE ::1"
+                .into(),
             "--enable-logging=stderr".into(),
             "--v=0".into(),
             format!("--user-data-dir={}", profile.display()),

@@ -100,6 +100,8 @@ pub struct OracleRun {
     /// What the simulated servers saw while this oracle ran.
     pub requests: Vec<LoggedRequest>,
     pub hellos: Vec<LoggedHello>,
+    /// The names asked of the simulated DNS server meanwhile.
+    pub dns_names: Vec<String>,
 }
 
 impl OracleRun {
@@ -341,6 +343,7 @@ impl World {
         use std::os::unix::process::CommandExt;
         let requests_before = self.sim.log().requests().len();
         let hellos_before = self.sim.log().hellos().len();
+        let dns_before = self.sim.log().dns_queries().len();
         let started = Instant::now();
         let mut command = Command::new("unshare");
         command
@@ -365,6 +368,10 @@ impl World {
         let outcome = run_with_limit(command, limit, &finished);
         let requests = self.sim.log().requests()[requests_before..].to_vec();
         let hellos = self.sim.log().hellos()[hellos_before..].to_vec();
+        let dns_names = self.sim.log().dns_queries()[dns_before..]
+            .iter()
+            .map(|q| q.name.clone())
+            .collect();
         let output = outcome
             .stdout
             .lines()
@@ -384,6 +391,7 @@ impl World {
             seconds: started.elapsed().as_secs_f64(),
             requests,
             hellos,
+            dns_names,
         }
     }
 }
