@@ -138,7 +138,9 @@ fn child(args: &[String]) -> ExitCode {
         return ExitCode::FAILURE;
     };
     let fit = fit_jobs_to_open_files(jobs.parse().expect("jobs"));
-    let options = read_net_options(Path::new(net_file));
+    let mut options = read_net_options(Path::new(net_file));
+    // The limits `check --names-from` sets for these jobs.
+    fit.share(&mut options);
     let names = NamesFile::open(Path::new(names_file)).expect("names file");
     let mut out = std::io::BufWriter::new(std::fs::File::create(out_file).expect("out file"));
 

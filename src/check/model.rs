@@ -82,6 +82,11 @@ impl CheckId {
         }
     }
 
+    /// The check's place in report order (the order of [`CheckId::ALL`]).
+    pub fn order(self) -> usize {
+        self as usize
+    }
+
     /// The panel a check is shown in.
     pub fn panel(self) -> Panel {
         match self {

@@ -63,6 +63,18 @@ const EXAMPLES: &[(&str, &str)] = &[
         "The failing checks, from the JSON report.",
     ),
     (
+        "matrix-delegate check --names-from names.txt --json > reports.jsonl",
+        "Check every server name in names.txt (one per line, # comments): a report per line.",
+    ),
+    (
+        "matrix-delegate check example.com example.org",
+        "Several names: a summary table, then the reports of the failing ones.",
+    ),
+    (
+        "matrix-delegate check example.com --wait --max-wait 1h",
+        "After a DNS change: check again until nothing fails, saying what changed each time.",
+    ),
+    (
         "matrix-delegate check example.com --tui --config /etc/conduwuit/conduwuit.toml",
         "The checks screen, compared with the config; w watches while DNS changes spread.",
     ),
@@ -144,7 +156,8 @@ fn page(
         roff.text([roman(format!(
             "check --json prints one JSON object whose fields and stable check ids are \
              documented in {README_INSTALLED} (section \"The JSON report\"; in the source tree, \
-             README.md)."
+             README.md); with several names, one such object per line (JSON Lines), in input \
+             order."
         ))]);
     }
     let examples: Vec<&(&str, &str)> = EXAMPLES
@@ -234,6 +247,14 @@ fn exit_status(roff: &mut Roff, subcommand: Option<&str>) {
         roff.control("TP", []);
         roff.text([bold(code.code().to_string())]);
         roff.text([roman(meaning)]);
+    }
+    if matches!(subcommand, None | Some("check")) {
+        roff.control("TP", []);
+        roff.text([bold(Exit::Interrupted.code().to_string())]);
+        roff.text([roman(
+            "check with several names or --wait: interrupted (Ctrl-C) after printing what had \
+             finished",
+        )]);
     }
 }
 

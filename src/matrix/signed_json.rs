@@ -3,7 +3,7 @@
 //! JSON of the object without `signatures` and `unsigned`, encoded as
 //! unpadded base64 (appendix "Unpadded Base64"; decoders accept padding).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use base64::Engine;
@@ -115,6 +115,32 @@ pub fn check_signatures(
     entity: &str,
     keys: &VerifyKeys,
 ) -> Result<Vec<(String, SignatureCheck)>, SignedJsonError> {
+    check_signatures_capped(signed, entity, keys, &BTreeSet::new(), usize::MAX).map(|c| c.checked)
+}
+
+/// The signatures of one entity, as far as they were examined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CappedChecks {
+    /// Examined signatures, in key-id order.
+    pub checked: Vec<(String, SignatureCheck)>,
+    /// Signatures with a listed ed25519 key beyond the first `max`: not
+    /// verified (each verification hashes the whole signed body).
+    pub not_examined: usize,
+}
+
+/// Like [`check_signatures`], but verifies at most `max` signatures made
+/// with a listed key; the rest are counted, not verified, and so are
+/// signatures by `unexamined` keys (listed, but beyond the caller's cap).
+/// The signed body is canonicalised once for all of them. Signatures that
+/// need no verification to judge (unknown key, other algorithm, malformed)
+/// are reported without counting against `max`, up to `max` of them too.
+pub fn check_signatures_capped(
+    signed: &Value,
+    entity: &str,
+    keys: &VerifyKeys,
+    unexamined: &BTreeSet<String>,
+    max: usize,
+) -> Result<CappedChecks, SignedJsonError> {
     let object = signed.as_object().ok_or(SignedJsonError::NotAnObject)?;
     let not_signed = || SignedJsonError::NotSigned {
         entity: entity.to_string(),
@@ -129,11 +155,31 @@ pub fn check_signatures(
         return Err(not_signed());
     }
     let message = signing_bytes(object).map_err(SignedJsonError::Canonical)?;
-    let mut out: Vec<(String, SignatureCheck)> = entry
-        .iter()
-        .map(|(key_id, sig)| (key_id.clone(), check_one(key_id, sig, keys, &message)))
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out = CappedChecks {
+        checked: Vec::new(),
+        not_examined: 0,
+    };
+    let (mut verified, mut judged_free) = (0usize, 0usize);
+    for (key_id, sig) in entry {
+        if unexamined.contains(key_id) {
+            out.not_examined += 1;
+            continue;
+        }
+        let costly = key_id.starts_with("ed25519:") && matches!(keys.get(key_id), Some(Ok(_)));
+        let budget = if costly {
+            &mut verified
+        } else {
+            &mut judged_free
+        };
+        if *budget >= max {
+            out.not_examined += 1;
+            continue;
+        }
+        *budget += 1;
+        out.checked
+            .push((key_id.clone(), check_one(key_id, sig, keys, &message)));
+    }
+    out.checked.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
 }
 

@@ -65,9 +65,60 @@ pub fn stray_dots(lookup: &SrvLookup) -> usize {
     }
 }
 
+/// Why an SRV target is not a host name a server can connect to, if it is
+/// not: RFC 2782 asks for "the domain name of the target host", and host
+/// names are letters, digits and hyphens in labels of 1 to 63 characters,
+/// no hyphen first or last, at most 253 characters (RFC 1123 section 2.1).
+pub fn invalid_target(record: &SrvRecord) -> Option<String> {
+    let host = record.target_host();
+    if host == "." {
+        return None;
+    }
+    if host.len() > 253 {
+        return Some(format!("longer than 253 characters ({})", host.len()));
+    }
+    for label in host.split('.') {
+        if label.is_empty() {
+            return Some("an empty label".into());
+        }
+        if label.len() > 63 {
+            return Some(format!(
+                "a label longer than 63 characters ({})",
+                label.len()
+            ));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Some("a label starts or ends with `-`".into());
+        }
+        if let Some(c) = label
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
+        {
+            return Some(format!(
+                "`{}` is not allowed in a host name",
+                c.escape_debug()
+            ));
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn targets_must_be_host_names() {
+        let why = |t: &str| invalid_target(&rec(10, 5, 8448, t));
+        assert_eq!(why("matrix.example.com."), None);
+        assert_eq!(why("."), None);
+        assert_eq!(why("xn--bcher-kva.example"), None);
+        assert!(why("bad_name.example.com").is_some_and(|w| w.contains("`_`")));
+        assert!(why("a..b").is_some_and(|w| w.contains("empty label")));
+        assert!(why("-a.example").is_some());
+        assert!(why(&format!("{}.example", "a".repeat(64))).is_some());
+        assert!(why("a b.example").is_some());
+    }
 
     fn rec(priority: u16, weight: u16, port: u16, target: &str) -> SrvRecord {
         SrvRecord {

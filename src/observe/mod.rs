@@ -12,6 +12,7 @@
 
 pub mod dns;
 pub mod http;
+pub mod local;
 pub mod tls;
 
 pub use self::dns::{
@@ -23,6 +24,7 @@ pub use self::http::{
     BodyEnd, Exchange, FetchFailure, Hop, HttpObservation, MatrixError, Method, RedirectProblem,
     TimeoutPhase, UrlProblem, excerpt,
 };
+pub use self::local::LocalProblem;
 pub use self::tls::{
     CertInfo, TlsErrorKind, TlsFailure, TlsFailureKind, TlsHandshake, TlsObservation,
     dns_name_matches,

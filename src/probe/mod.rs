@@ -19,6 +19,7 @@ pub use dns::Dns;
 pub use fetch::request::{API_BODY_CAP, FetchRequest, MAX_REDIRECTS, WELL_KNOWN_BODY_CAP};
 pub use net::Net;
 pub use options::{
+    DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, DEFAULT_MAX_DNS_QUERIES,
     DEFAULT_TIMEOUT, NetOptions, OptionError, ResolveOverride, parse_nameserver, parse_resolve,
     parse_timeout,
 };

@@ -15,6 +15,27 @@ use std::time::Duration;
 /// world, short enough that a blackholed address does not stall a run.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Default limit of connections open at once (TLS inspections and HTTPS
+/// fetches together). A healthy deployment needs about twenty at its peak
+/// (four probes per address for a few addresses, the well-known, client,
+/// support and preflight requests), so 64 never slows an honest run; and 64
+/// connections plus [`DEFAULT_MAX_DNS_QUERIES`] DNS sockets plus the
+/// process's own files stay far below the smallest common open-file limit
+/// (256 on macOS, 1024 on Linux).
+pub const DEFAULT_MAX_CONNECTIONS: usize = 64;
+
+/// Default limit of connections open at once to one address: the four
+/// probes of an address (TLS, version, keys, routing) plus the client API
+/// request and its preflight when the client base URL is the same host,
+/// with room to spare. A server sees no more from this tool than from one
+/// browser.
+pub const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS: usize = 8;
+
+/// Default limit of DNS queries in flight at once. A run asks a few dozen
+/// names at most (SRV and A/AAAA of each step, the authoritative chain);
+/// each query holds a socket while it waits.
+pub const DEFAULT_MAX_DNS_QUERIES: usize = 32;
+
 /// How the checks reach the network.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NetOptions {
@@ -35,6 +56,13 @@ pub struct NetOptions {
     /// 127.0.0.5:443 while really listening on `127.0.0.5:<random>`). What the
     /// checks record and show is always the logical address.
     pub dial_map: HashMap<SocketAddr, SocketAddr>,
+    /// Connections (TLS inspections and HTTPS fetches) open at once, over
+    /// every run sharing one [`crate::probe::Net`].
+    pub max_connections: usize,
+    /// Connections open at once to one address.
+    pub max_connections_per_address: usize,
+    /// DNS queries in flight at once, over every run sharing one `Net`.
+    pub max_dns_queries: usize,
 }
 
 impl Default for NetOptions {
@@ -47,11 +75,38 @@ impl Default for NetOptions {
             resolve: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
             dial_map: HashMap::new(),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_connections_per_address: DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+            max_dns_queries: DEFAULT_MAX_DNS_QUERIES,
         }
     }
 }
 
 impl NetOptions {
+    /// The limits for `runs` check runs going on at once through one
+    /// [`crate::probe::Net`] (several server names checked together): each
+    /// run gets the share a run alone has — per address too, since names
+    /// hosted on one address (a hosting provider's) are each checked as one
+    /// browser would — within `sockets`, the open files this process can
+    /// spend on connections and DNS queries. Three quarters of them go to
+    /// connections, a quarter to DNS queries (a run has a few DNS queries
+    /// waiting for every few connections); each limit is at least what one
+    /// run alone has, or all of `sockets` when that is less.
+    pub fn share_for_runs(&mut self, runs: usize, sockets: usize) {
+        let runs = runs.max(1);
+        let for_connections = (sockets / 4 * 3).max(1);
+        let for_queries = (sockets / 4).max(1);
+        self.max_connections = self
+            .max_connections
+            .saturating_mul(runs)
+            .min(for_connections);
+        self.max_dns_queries = self.max_dns_queries.saturating_mul(runs).min(for_queries);
+        self.max_connections_per_address = self
+            .max_connections_per_address
+            .saturating_mul(runs)
+            .min(self.max_connections);
+    }
+
     /// The real address to connect to for a logical one.
     pub fn dial(&self, logical: SocketAddr) -> SocketAddr {
         self.dial_map.get(&logical).copied().unwrap_or(logical)

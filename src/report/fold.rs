@@ -3,17 +3,28 @@
 //! older run are stale and dropped; the first event of a newer run starts
 //! over.
 
+use std::collections::{BTreeMap, HashMap};
+
 use super::Report;
 use crate::check::model::{CheckEvent, CheckId, RunId};
 
-/// The report as known so far, plus what is still running.
+/// A row: one check, for one target where a check runs per address.
+pub type RowKey = (CheckId, Option<String>);
+
+/// The report as known so far, plus what is still running. Every event
+/// folds in constant or logarithmic time; the report's order and verdicts
+/// are computed once, when a consumer renders it ([`ReportState::settle`];
+/// `Done` settles too).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportState {
     pub run: Option<RunId>,
     pub report: Report,
-    /// Checks started and not finished yet: `(id, target)`.
-    pub running: Vec<(CheckId, Option<String>)>,
     pub done: bool,
+    /// Checks started and not finished yet, by when they started.
+    running: BTreeMap<u64, RowKey>,
+    /// Where each running row sits in `running`.
+    running_at: HashMap<RowKey, u64>,
+    next: u64,
 }
 
 impl ReportState {
@@ -21,8 +32,10 @@ impl ReportState {
         ReportState {
             run: None,
             report: Report::new(server_name),
-            running: Vec::new(),
             done: false,
+            running: BTreeMap::new(),
+            running_at: HashMap::new(),
+            next: 0,
         }
     }
 
@@ -35,30 +48,30 @@ impl ReportState {
             _ => {
                 self.run = Some(run);
                 self.report = Report::new(self.report.server_name.clone());
-                self.running.clear();
+                self.clear_running();
                 self.done = false;
             }
         }
         match event {
             CheckEvent::Started { id, target, .. } => {
-                if !self.running.contains(&(id, target.clone())) {
-                    self.running.push((id, target));
+                let key = (id, target);
+                if !self.running_at.contains_key(&key) {
+                    self.running.insert(self.next, key.clone());
+                    self.running_at.insert(key, self.next);
+                    self.next += 1;
                 }
             }
             CheckEvent::Finished { result, .. } => {
                 // The exact row stops running; failing that, a row of the same
                 // check started before its targets were known (no target).
-                let exact = self
-                    .running
-                    .iter()
-                    .position(|(id, t)| *id == result.id && *t == result.target);
-                let untargeted = || {
-                    self.running
-                        .iter()
-                        .position(|(id, t)| *id == result.id && t.is_none())
-                };
-                if let Some(i) = exact.or_else(untargeted) {
-                    self.running.remove(i);
+                let exact = (result.id, result.target.clone());
+                let untargeted = (result.id, None);
+                let at = self
+                    .running_at
+                    .remove(&exact)
+                    .or_else(|| self.running_at.remove(&untargeted));
+                if let Some(at) = at {
+                    self.running.remove(&at);
                 }
                 self.report.add(result);
             }
@@ -70,18 +83,38 @@ impl ReportState {
                 self.report.client.base_url = base_url;
             }
             CheckEvent::Done { .. } => {
-                self.running.clear();
+                self.clear_running();
                 self.done = true;
+                self.report.settle();
             }
         }
         true
     }
 
+    /// Orders the report and computes its verdicts (before a render).
+    pub fn settle(&mut self) {
+        self.report.settle();
+    }
+
     /// Is this check (for this target) still running?
     pub fn is_running(&self, id: CheckId, target: Option<&str>) -> bool {
-        self.running
-            .iter()
-            .any(|(i, t)| *i == id && t.as_deref() == target)
+        self.running_at
+            .contains_key(&(id, target.map(str::to_string)))
+    }
+
+    /// The rows still running, in the order they started.
+    pub fn running(&self) -> impl Iterator<Item = &RowKey> {
+        self.running.values()
+    }
+
+    pub fn running_count(&self) -> usize {
+        self.running.len()
+    }
+
+    /// Nothing runs any more (the run was cancelled or broke off).
+    pub fn clear_running(&mut self) {
+        self.running.clear();
+        self.running_at.clear();
     }
 }
 
@@ -111,7 +144,7 @@ mod tests {
         let v6 = CheckResult::new(CheckId::ServerTls, Status::Fail, "refused")
             .target("[2001:db8::7]:443");
         state.apply(CheckEvent::Finished { run: 1, result: v6 });
-        assert!(state.running.is_empty());
+        assert_eq!(state.running_count(), 0);
         assert_eq!(state.report.checks.len(), 2);
     }
 }

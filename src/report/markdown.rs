@@ -91,7 +91,10 @@ pub fn render(report: &Report) -> String {
             for line in path_lines(report, false) {
                 let _ = writeln!(out, "- {}", escape(line.trim_start_matches("→ ")));
             }
-            if !report.federation.targets.is_empty() || !report.federation.unresolved.is_empty() {
+            if !report.federation.targets.is_empty()
+                || !report.federation.unresolved.is_empty()
+                || !report.federation.not_probed.is_none()
+            {
                 out.push('\n');
             }
         }

@@ -3,10 +3,13 @@
 //! client verdict and the check results, or folded incrementally from the
 //! event stream ([`fold::ReportState`]).
 
+pub mod changes;
 pub mod fold;
 pub mod json;
 pub mod markdown;
 pub mod text;
+
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -16,7 +19,7 @@ use crate::matrix::client_discovery::ClientWellKnown;
 
 use crate::check::model::{CheckId, CheckResult, Panel, Status};
 use crate::matrix::client_discovery::ClientVerdict;
-use crate::matrix::discovery::types::{FederationPath, Step, Unresolved};
+use crate::matrix::discovery::types::{FederationPath, NotProbed, Step, Unresolved};
 
 /// One resolved address, as the JSON contract names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -43,6 +46,10 @@ pub struct FederationSummary {
     pub unresolved: Vec<Unresolved>,
     /// An SRV record declared "no service" (extra field).
     pub no_service: bool,
+    /// SRV targets and addresses found beyond the caps and not probed
+    /// (extra field, present only when something was left out).
+    #[serde(skip_serializing_if = "NotProbed::is_none")]
+    pub not_probed: NotProbed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -61,7 +68,16 @@ pub struct Report {
     pub federation: FederationSummary,
     pub client: ClientSummary,
     pub checks: Vec<CheckResult>,
+    /// Where each (check, target) sits in `checks`.
+    #[serde(skip)]
+    index: HashMap<(CheckId, Option<String>), usize>,
+    /// `checks` is in report order and `ok` is up to date.
+    #[serde(skip)]
+    settled: bool,
 }
+
+/// Report order: check order, the address's place in the path, target text.
+type SortKey = (usize, usize, Option<String>);
 
 /// "Passes" for the federation verdict: a warning still works.
 fn works(status: Status) -> bool {
@@ -80,12 +96,15 @@ impl Report {
                 targets: Vec::new(),
                 unresolved: Vec::new(),
                 no_service: false,
+                not_probed: NotProbed::default(),
             },
             client: ClientSummary {
                 verdict: None,
                 base_url: None,
             },
             checks: Vec::new(),
+            index: HashMap::new(),
+            settled: true,
         }
     }
 
@@ -109,12 +128,14 @@ impl Report {
         for c in checks {
             r.add(c);
         }
+        r.settle();
         r
     }
 
     pub fn set_path(&mut self, path: &FederationPath) {
         self.federation.step = Some(path.step);
         self.federation.no_service = path.no_service;
+        self.federation.not_probed = path.not_probed;
         self.federation.unresolved = path.unresolved.clone();
         self.federation.targets = path
             .targets
@@ -127,54 +148,84 @@ impl Report {
                 ok: false,
             })
             .collect();
-        self.recompute();
+        self.settled = false;
     }
 
     /// Adds a result; one with the same id and target replaces the old one.
+    /// Constant time: the order, `ok` and the targets' `ok` are computed
+    /// once, by [`Report::settle`] (every renderer reads a settled report).
     pub fn add(&mut self, result: CheckResult) {
-        match self
-            .checks
-            .iter_mut()
-            .find(|c| c.id == result.id && c.target == result.target)
-        {
-            Some(old) => *old = result,
-            None => self.checks.push(result),
+        let key = (result.id, result.target.clone());
+        match self.index.get(&key) {
+            Some(&i) if i < self.checks.len() => self.checks[i] = result,
+            _ => {
+                self.index.insert(key, self.checks.len());
+                self.checks.push(result);
+            }
+        }
+        self.settled = false;
+    }
+
+    /// Is the report in its final order, with `ok` and the targets' `ok`
+    /// computed from every result added so far?
+    pub fn is_settled(&self) -> bool {
+        self.settled
+    }
+
+    /// Puts the results in report order and computes `ok`, the targets'
+    /// `ok` and the federation verdict: O(n log n), once per render rather
+    /// than once per result. Nothing to do when nothing changed.
+    pub fn settle(&mut self) {
+        if self.settled {
+            return;
         }
         self.sort();
         self.recompute();
+        self.settled = true;
+    }
+
+    /// A settled copy (for callers holding a shared reference).
+    pub fn settled(&self) -> Report {
+        let mut r = self.clone();
+        r.settle();
+        r
     }
 
     /// Stable order: by check id (panel order), then by the address's place
     /// in the federation path, then by target text.
     fn sort(&mut self) {
-        let order = |id: CheckId| {
-            CheckId::ALL
-                .iter()
-                .position(|c| *c == id)
-                .unwrap_or(usize::MAX)
-        };
-        let targets: Vec<String> = self
+        let places: HashMap<&str, usize> = self
             .federation
             .targets
             .iter()
-            .map(|t| t.address.clone())
+            .enumerate()
+            .map(|(i, t)| (t.address.as_str(), i))
             .collect();
-        let place = |t: &Option<String>| {
-            t.as_ref()
-                .and_then(|t| targets.iter().position(|a| a == t))
-                .unwrap_or(usize::MAX)
-        };
-        self.checks.sort_by(|a, b| {
-            order(a.id)
-                .cmp(&order(b.id))
-                .then_with(|| place(&a.target).cmp(&place(&b.target)))
-                .then_with(|| a.target.cmp(&b.target))
-        });
+        let mut keyed: Vec<(SortKey, CheckResult)> = self
+            .checks
+            .drain(..)
+            .map(|c| {
+                let place = c
+                    .target
+                    .as_deref()
+                    .and_then(|t| places.get(t).copied())
+                    .unwrap_or(usize::MAX);
+                ((c.id.order(), place, c.target.clone()), c)
+            })
+            .collect();
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        self.checks = keyed.into_iter().map(|(_, c)| c).collect();
+        self.index = self
+            .checks
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ((c.id, c.target.clone()), i))
+            .collect();
     }
 
     fn recompute(&mut self) {
-        self.sort();
         self.ok = !self.checks.iter().any(|c| c.status.is_failure());
+        let index = &self.index;
         let checks = &self.checks;
         for t in &mut self.federation.targets {
             t.ok = [
@@ -184,11 +235,10 @@ impl Report {
             ]
             .iter()
             .all(|id| {
-                checks.iter().any(|c| {
-                    c.id == *id
-                        && c.target.as_deref() == Some(t.address.as_str())
-                        && works(c.status)
-                })
+                index
+                    .get(&(*id, Some(t.address.clone())))
+                    .and_then(|&i| checks.get(i))
+                    .is_some_and(|c| works(c.status))
             });
         }
         self.federation.ok = !self.federation.no_service

@@ -160,7 +160,18 @@ pub fn path_lines(report: &Report, color: bool) -> Vec<String> {
     }
     out.extend(f.targets.iter().map(|t| target_line(t, color)));
     out.extend(f.unresolved.iter().map(unresolved_line));
+    out.extend(not_probed_line(report));
     out
+}
+
+/// `… 3 more SRV targets and 992 more addresses not probed (…)`, when the
+/// caps left something out.
+pub fn not_probed_line(report: &Report) -> Option<String> {
+    report
+        .federation
+        .not_probed
+        .describe()
+        .map(|words| format!("… {words}"))
 }
 
 fn result_lines(out: &mut String, c: &CheckResult, color: bool) {

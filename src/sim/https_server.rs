@@ -55,7 +55,7 @@ pub(crate) async fn start(
         // Not started by Sim::start, which reserves a closed port instead.
         ServerMode::Refuse => {}
         ServerMode::Blackhole => {
-            tasks.spawn(blackhole(listener));
+            tasks.spawn(blackhole(listener, ctx.log.clone()));
         }
         ServerMode::Serve | ServerMode::NotHttp => {
             let ctx = Arc::new(ctx);
@@ -72,11 +72,12 @@ pub(crate) async fn start(
 }
 
 /// Accepts connections and holds them open without a word.
-async fn blackhole(listener: TcpListener) {
-    let mut held: Vec<TcpStream> = Vec::new();
+async fn blackhole(listener: TcpListener, log: Arc<SimLog>) {
+    let mut held = Vec::new();
     loop {
         if let Ok((stream, _)) = listener.accept().await {
-            held.push(stream);
+            // Held (and counted as open) until the simulation stops.
+            held.push((stream, log.connection()));
         }
     }
 }
@@ -95,6 +96,8 @@ async fn serve(listener: TcpListener, acceptor: TlsAcceptor, ctx: Arc<ServerCtx>
 }
 
 async fn connection(stream: TcpStream, acceptor: TlsAcceptor, ctx: Arc<ServerCtx>) {
+    let log = ctx.log.clone();
+    let _open = log.connection();
     let Ok(mut tls) = acceptor.accept(stream).await else {
         return;
     };

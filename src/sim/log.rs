@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoggedDnsQuery {
@@ -36,6 +37,39 @@ pub struct SimLog {
     dns: Mutex<Vec<LoggedDnsQuery>>,
     hellos: Mutex<Vec<LoggedHello>>,
     requests: Mutex<Vec<LoggedRequest>>,
+    connections: Gauge,
+    dns_in_flight: Gauge,
+}
+
+/// How many of something are open now, the most ever open at once, and
+/// how many were opened in all.
+#[derive(Debug, Default)]
+struct Gauge {
+    now: AtomicUsize,
+    peak: AtomicUsize,
+    total: AtomicUsize,
+}
+
+impl Gauge {
+    fn open(&self) {
+        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(now, Ordering::SeqCst);
+        self.total.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn close(&self) {
+        self.now.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Counts one open connection (or DNS query in flight) until dropped.
+#[derive(Debug)]
+pub(crate) struct Held<'a>(&'a Gauge);
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
 }
 
 impl SimLog {
@@ -55,6 +89,36 @@ impl SimLog {
         if let Ok(mut log) = self.requests.lock() {
             log.push(request);
         }
+    }
+
+    /// A TCP connection to a simulated HTTPS server was accepted; it counts
+    /// as open until the returned guard is dropped.
+    pub(crate) fn connection(&self) -> Held<'_> {
+        self.connections.open();
+        Held(&self.connections)
+    }
+
+    /// A DNS query arrived; it counts as in flight until the guard is
+    /// dropped (answered, or never answered by design).
+    pub(crate) fn dns_in_flight(&self) -> Held<'_> {
+        self.dns_in_flight.open();
+        Held(&self.dns_in_flight)
+    }
+
+    /// The most TCP connections the simulated HTTPS servers held open at
+    /// once (what the checker's connection limit bounds).
+    pub fn peak_connections(&self) -> usize {
+        self.connections.peak.load(Ordering::SeqCst)
+    }
+
+    /// Every TCP connection the simulated HTTPS servers accepted.
+    pub fn total_connections(&self) -> usize {
+        self.connections.total.load(Ordering::SeqCst)
+    }
+
+    /// The most DNS queries the simulated DNS server had in hand at once.
+    pub fn peak_dns_in_flight(&self) -> usize {
+        self.dns_in_flight.peak.load(Ordering::SeqCst)
     }
 
     pub fn dns_queries(&self) -> Vec<LoggedDnsQuery> {

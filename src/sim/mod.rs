@@ -11,6 +11,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod adversarial;
 mod builtin;
 mod ca;
 mod dns;

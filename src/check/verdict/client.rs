@@ -50,6 +50,9 @@ pub fn client_well_known(
         "verdict",
         format!("{} ({})", conclusion.verdict, conclusion.reason),
     );
+    if let Some(problem) = wk.observation.local_problem() {
+        return super::local::could_not_test(r, problem);
+    }
     let found = mistakes::in_client_file(wk);
     match conclusion.verdict {
         ClientVerdict::Ok => {
@@ -114,7 +117,11 @@ pub fn client_well_known(
     {
         r = r.evidence("expected base_url", extra.clone());
     }
-    r
+    super::server_well_known::duplicate_keys(
+        r,
+        &wk.observation,
+        super::server_well_known::Readers::Clients,
+    )
 }
 
 /// `client.versions`: the advertised base URL really serves the client API.
@@ -135,6 +142,9 @@ pub fn client_versions(
     let mut r = CheckResult::new(CheckId::ClientVersions, Status::Pass, String::new()).spec(spec);
     if let Some(obs) = versions {
         r = http_evidence(r, obs);
+        if let Some(problem) = obs.local_problem() {
+            return super::local::could_not_test(r, problem);
+        }
     }
     match versions_usable(versions) {
         Ok(list) => {

@@ -26,6 +26,18 @@ pub struct AddressProbe {
     pub routing: Option<HttpObservation>,
 }
 
+impl AddressProbe {
+    /// A probe of this address failed on this machine (not the server's doing).
+    pub fn local_problem(&self) -> Option<crate::observe::LocalProblem> {
+        self.tls.local_problem().or_else(|| {
+            [&self.version, &self.keys, &self.routing]
+                .into_iter()
+                .flatten()
+                .find_map(HttpObservation::local_problem)
+        })
+    }
+}
+
 const PER_ADDRESS: [CheckId; 4] = [
     CheckId::ServerTls,
     CheckId::ServerVersion,
@@ -34,6 +46,52 @@ const PER_ADDRESS: [CheckId; 4] = [
 ];
 
 const SPEC: &str = "server-server API, Resolving server names";
+const NO_TLS: &str = "the TLS connection failed (see server.tls)";
+
+/// The four per-address results of one address (and what its key response
+/// said), as judged once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddressResults {
+    pub tls: CheckResult,
+    pub version: CheckResult,
+    pub keys: CheckResult,
+    pub keys_info: Option<keys::KeysInfo>,
+    pub routing: CheckResult,
+}
+
+/// What `server.consistency` compares for one address, from its results;
+/// `None` when this machine could not test the address (that says nothing
+/// about the server).
+pub fn summarise(probe: &AddressProbe, results: &AddressResults) -> Option<AddressSummary> {
+    if probe.local_problem().is_some() {
+        return None;
+    }
+    let usable = |r: &CheckResult| matches!(r.status, Status::Pass | Status::Warn);
+    let (tls_r, version_r, keys_r) = (&results.tls, &results.version, &results.keys);
+    let works = usable(tls_r) && usable(version_r) && usable(keys_r);
+    let failure = [tls_r, version_r, keys_r]
+        .into_iter()
+        .find(|r| !usable(r))
+        .map(|r| format!("{}: {}", r.id.as_str(), r.summary));
+    Some(AddressSummary {
+        addr: probe.addr,
+        works,
+        failure,
+        version: probe.version.as_ref().and_then(version::parse),
+        keys: results.keys_info.clone(),
+        routing_ok: usable(&results.routing),
+    })
+}
+
+/// `server.consistency` from results already judged (the runner judges
+/// each address once, as its answers arrive).
+pub fn consistency_of(judged: &[(&AddressProbe, &AddressResults)]) -> CheckResult {
+    let summaries: Vec<AddressSummary> = judged
+        .iter()
+        .filter_map(|(probe, results)| summarise(probe, results))
+        .collect();
+    server_consistency(&summaries)
+}
 
 fn not_attempted(id: CheckId, addr: SocketAddr, why: &str) -> CheckResult {
     CheckResult::new(id, Status::Skipped, format!("not attempted: {why}"))
@@ -73,34 +131,27 @@ pub fn federation_checks(
             continue;
         };
         let tls_r = tls::server_tls(addr, target, res.step, &probe.tls);
-        let no_tls = "the TLS connection failed (see server.tls)";
         let version_r = match &probe.version {
             Some(obs) => version::server_version(addr, target, obs, ex),
-            None => not_attempted(CheckId::ServerVersion, addr, no_tls),
+            None => not_attempted(CheckId::ServerVersion, addr, NO_TLS),
         };
         let (keys_r, keys_info) = match &probe.keys {
             Some(obs) => keys::server_keys(addr, target, obs, &res.server_name, now_ms, ex),
-            None => (not_attempted(CheckId::ServerKeys, addr, no_tls), None),
+            None => (not_attempted(CheckId::ServerKeys, addr, NO_TLS), None),
         };
         let routing_r = match &probe.routing {
             Some(obs) => routing::server_routing(addr, target, obs, ex),
-            None => not_attempted(CheckId::ServerRouting, addr, no_tls),
+            None => not_attempted(CheckId::ServerRouting, addr, NO_TLS),
         };
-        let usable = |r: &CheckResult| matches!(r.status, Status::Pass | Status::Warn);
-        let works = usable(&tls_r) && usable(&version_r) && usable(&keys_r);
-        let failure = [&tls_r, &version_r, &keys_r]
-            .into_iter()
-            .find(|r| !usable(r))
-            .map(|r| format!("{}: {}", r.id.as_str(), r.summary));
-        summaries.push(AddressSummary {
-            addr,
-            works,
-            failure,
-            version: probe.version.as_ref().and_then(version::parse),
-            keys: keys_info,
-            routing_ok: usable(&routing_r),
-        });
-        out.extend([tls_r, version_r, keys_r, routing_r]);
+        let results = AddressResults {
+            tls: tls_r,
+            version: version_r,
+            keys: keys_r,
+            keys_info,
+            routing: routing_r,
+        };
+        summaries.extend(summarise(probe, &results));
+        out.extend([results.tls, results.version, results.keys, results.routing]);
     }
     out.push(server_consistency(&summaries));
     out

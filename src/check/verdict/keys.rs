@@ -4,7 +4,7 @@
 //! signature of the server verifies over canonical JSON (appendix "Signing
 //! JSON") with the keys in `verify_keys`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::net::SocketAddr;
 
@@ -23,6 +23,15 @@ use crate::observe::HttpObservation;
 use crate::words::{count, duration};
 
 pub const PATH: &str = "/_matrix/key/v2/server";
+
+/// At most this many `ed25519:` entries of `verify_keys` are examined, and
+/// at most this many signatures verified, per key response. A homeserver
+/// signs its key response with each of its current keys, and has one (two
+/// for a while during a rotation; old keys move to `old_verify_keys`). Each
+/// verification hashes the whole signed body, so a response listing
+/// thousands of keys and signatures would otherwise cost seconds of CPU per
+/// address.
+pub const MAX_KEYS_EXAMINED: usize = 4;
 const SPEC: &str = "server-server API, Retrieving server keys (GET /_matrix/key/v2/server); \
                     appendix Signing JSON";
 
@@ -78,6 +87,12 @@ pub enum KeyProblem {
     NoValidSignature {
         signer: String,
     },
+    /// More keys or signatures than [`MAX_KEYS_EXAMINED`]: the rest were
+    /// not examined.
+    NotExamined {
+        verify_keys: usize,
+        signatures: usize,
+    },
 }
 
 impl KeyProblem {
@@ -88,7 +103,8 @@ impl KeyProblem {
             KeyProblem::Signature {
                 check: SignatureCheck::UnknownKey,
                 ..
-            } => Status::Warn,
+            }
+            | KeyProblem::NotExamined { .. } => Status::Warn,
             _ => Status::Fail,
         }
     }
@@ -144,6 +160,24 @@ impl fmt::Display for KeyProblem {
                 f,
                 "no signature of `{signer}` made with a listed key verifies"
             ),
+            KeyProblem::NotExamined {
+                verify_keys,
+                signatures,
+            } => {
+                let mut parts = Vec::new();
+                if *verify_keys > 0 {
+                    parts.push(count(*verify_keys, "more verify key", "more verify keys"));
+                }
+                if *signatures > 0 {
+                    parts.push(count(*signatures, "more signature", "more signatures"));
+                }
+                write!(
+                    f,
+                    "{} not examined (only the first {MAX_KEYS_EXAMINED} of each are; a server \
+                     publishes one or two)",
+                    parts.join(" and ")
+                )
+            }
         }
     }
 }
@@ -194,8 +228,13 @@ pub fn analyse(value: &Value, checked: &ServerName, now_ms: i64) -> KeysAnalysis
     }
     let mut keys = VerifyKeys::new();
     let mut raw = BTreeMap::new();
+    let mut unexamined = BTreeSet::new();
     if let Some(vk) = obj.get("verify_keys").and_then(Value::as_object) {
         for (id, entry) in vk {
+            if raw.len() >= MAX_KEYS_EXAMINED || keys.len() >= MAX_KEYS_EXAMINED {
+                unexamined.insert(id.clone());
+                continue;
+            }
             let key = entry.get("key").and_then(Value::as_str);
             if let Some(k) = key {
                 raw.insert(id.clone(), k.to_string());
@@ -220,11 +259,20 @@ pub fn analyse(value: &Value, checked: &ServerName, now_ms: i64) -> KeysAnalysis
     let signer = server_name
         .clone()
         .unwrap_or_else(|| checked.as_str().to_string());
-    match signed_json::check_signatures(value, &signer, &keys) {
+    let mut signatures_not_examined = 0;
+    match signed_json::check_signatures_capped(
+        value,
+        &signer,
+        &keys,
+        &unexamined,
+        MAX_KEYS_EXAMINED,
+    ) {
         Err(e) => problem(KeyProblem::Unsigned(e)),
-        Ok(checks) => {
+        Ok(capped) => {
+            signatures_not_examined = capped.not_examined;
+            let checks = &capped.checked;
             let mut any_valid = false;
-            for (id, check) in &checks {
+            for (id, check) in checks {
                 match check {
                     SignatureCheck::Valid => any_valid = true,
                     SignatureCheck::UnsupportedAlgorithm => {}
@@ -234,11 +282,19 @@ pub fn analyse(value: &Value, checked: &ServerName, now_ms: i64) -> KeysAnalysis
                     }),
                 }
             }
-            if !any_valid && !keys.is_empty() {
+            // With keys or signatures left unexamined, a valid one may be
+            // among them: only the examined ones are judged.
+            if !any_valid && !keys.is_empty() && capped.not_examined == 0 && unexamined.is_empty() {
                 problem(KeyProblem::NoValidSignature { signer });
             }
-            a.info.signatures = checks;
+            a.info.signatures = capped.checked;
         }
+    }
+    if !unexamined.is_empty() || signatures_not_examined > 0 {
+        problem(KeyProblem::NotExamined {
+            verify_keys: unexamined.len(),
+            signatures: signatures_not_examined,
+        });
     }
     a.info.server_name = server_name;
     a.info.valid_until_ts = valid_until;
@@ -261,13 +317,23 @@ pub fn server_keys(
             .spec(SPEC),
         obs,
     );
+    if let Some(problem) = obs.local_problem() {
+        return (super::local::could_not_test(r, problem), None);
+    }
+    if obs.error.is_none() && obs.status == Some(200) && obs.body_truncated() {
+        r.status = Status::Fail;
+        r.summary = "the key response is larger than the 1 MiB limit".into();
+        return (r, None);
+    }
     let value = obs
         .json()
         .filter(|_| obs.error.is_none() && obs.status == Some(200));
     let Some(value) = value else {
         let (summary, remedy) = explain_failure(obs, ex, &target.connect_host);
         r.status = Status::Fail;
-        r.summary = if obs.status == Some(200) {
+        r.summary = if let Some(why) = obs.body_incomplete() {
+            format!("the key response did not arrive in full: {why}")
+        } else if obs.status == Some(200) {
             "the key response is not JSON".into()
         } else {
             summary
@@ -275,11 +341,6 @@ pub fn server_keys(
         r.remedy = remedy;
         return (r, None);
     };
-    if obs.body_truncated() {
-        r.status = Status::Fail;
-        r.summary = "the key response is larger than the 1 MiB limit".into();
-        return (r, None);
-    }
     let a = analyse(&value, checked, now_ms);
     for p in &a.problems {
         r = r.evidence("problem", p.to_string());

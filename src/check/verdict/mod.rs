@@ -9,6 +9,7 @@ pub mod cors;
 pub mod dns;
 pub mod federation;
 pub mod keys;
+pub mod local;
 pub mod resolution;
 pub mod routing;
 pub mod server_well_known;

@@ -79,6 +79,13 @@ pub fn server_resolution(res: &Resolution, ex: &Expectations) -> CheckResult {
             "step {}: the SRV record declares there is no federation service",
             res.step
         );
+    } else if let Some(problem) = endpoints
+        .is_empty()
+        .then(|| res.address_lookups.iter().find_map(|l| l.local_problem()))
+        .flatten()
+    {
+        // No address because this machine could not ask: nothing is known.
+        return super::local::could_not_test(r, problem);
     } else if endpoints.is_empty() {
         r.status = Status::Fail;
         let hosts: Vec<String> = res.targets.iter().map(|t| t.connect_host.clone()).collect();

@@ -36,6 +36,9 @@ pub fn server_routing(
             .spec(SPEC),
         obs,
     );
+    if let Some(problem) = obs.local_problem() {
+        return super::local::could_not_test(r, problem);
+    }
     let fix = || remedy::pass_path_unchanged(ex.proxy, host, upstream);
     if let Some(e) = &obs.error {
         r.status = Status::Fail;

@@ -10,7 +10,7 @@ use crate::check::model::{CheckId, CheckResult, Status};
 use crate::check::remedy;
 use crate::matrix::discovery::Resolution;
 use crate::matrix::well_known_server::{ServerWellKnown, WellKnownInvalid};
-use crate::observe::HttpObservation;
+use crate::observe::{BodyEnd, HttpObservation};
 
 const SPEC: &str =
     "server-server API, Resolving server names, step 3; GET /.well-known/matrix/server";
@@ -41,6 +41,48 @@ pub fn http_evidence(mut r: CheckResult, obs: &HttpObservation) -> CheckResult {
     r.evidence(format!("{} {}", obs.method, obs.final_url), got)
 }
 
+/// Who reads a well-known file: the peers named when it has duplicate keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readers {
+    /// `/.well-known/matrix/server`: homeservers.
+    Servers,
+    /// `/.well-known/matrix/client` and `support`: clients.
+    Clients,
+}
+
+/// A warning (at least) when a well-known file that arrived in full has
+/// duplicate keys: RFC 8259 leaves their meaning open, and the peers whose
+/// parser rejects duplicates refuse the whole file while others take the
+/// last value.
+pub fn duplicate_keys(mut r: CheckResult, obs: &HttpObservation, readers: Readers) -> CheckResult {
+    if obs.error.is_some() || obs.status != Some(200) || obs.body_end != BodyEnd::Complete {
+        return r;
+    }
+    let found = crate::matrix::duplicate_keys::find(&obs.body);
+    if found.is_empty() {
+        return r;
+    }
+    let who = match readers {
+        Readers::Servers => {
+            "homeservers whose JSON parser rejects duplicate fields (those built on Rust's serde: \
+             Conduit, conduwuit, continuwuity) refuse the file; others (Synapse, Dendrite) use \
+             the last value"
+        }
+        Readers::Clients => {
+            "clients whose JSON parser rejects duplicate fields (those built on Rust's serde, \
+             such as matrix-rust-sdk and Element X) refuse the file; others (Element Web) use \
+             the last value"
+        }
+    };
+    let line = format!("duplicate keys {found}: {who}");
+    r = r.evidence("duplicate keys", line.clone());
+    if r.status == Status::Pass {
+        r.summary = format!("{}, but {line}", r.summary);
+    }
+    r.status = super::worse(r.status, Status::Warn);
+    add_remedy(r, "Keep each key once in the file.")
+}
+
 /// `server.well-known`.
 pub fn server_well_known(res: &Resolution, ex: &Expectations) -> CheckResult {
     let name = &res.server_name;
@@ -63,10 +105,14 @@ pub fn server_well_known(res: &Resolution, ex: &Expectations) -> CheckResult {
         CheckResult::new(CheckId::ServerWellKnown, Status::Pass, String::new()).spec(SPEC),
         &wk.observation,
     );
-    match wk.m_server() {
+    if let Some(problem) = wk.observation.local_problem() {
+        return super::local::could_not_test(r, problem);
+    }
+    let r = match wk.m_server() {
         Some(m) => valid(r, m.as_str(), &found, ex, &site),
         None => invalid(r, wk, &found, ex, &site),
-    }
+    };
+    duplicate_keys(r, &wk.observation, Readers::Servers)
 }
 
 fn valid(

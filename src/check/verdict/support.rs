@@ -122,6 +122,9 @@ pub fn support_well_known(obs: &HttpObservation, ex: &Expectations) -> CheckResu
     );
     let how = "Set `support_mxid` and/or `support_email` (with `support_role`), or `support_page`, \
                in [global.well_known] of the homeserver config, and route /.well-known/matrix/ to it.";
+    if let Some(problem) = obs.local_problem() {
+        return super::local::could_not_test(r, problem);
+    }
     if let Some(e) = &obs.error {
         r.status = Status::Warn;
         r.summary = format!("no answer: {e}");
@@ -158,6 +161,11 @@ pub fn support_well_known(obs: &HttpObservation, ex: &Expectations) -> CheckResu
         return r.remedy(how);
     }
     r.summary = describe(&value);
+    r = super::server_well_known::duplicate_keys(
+        r,
+        obs,
+        super::server_well_known::Readers::Clients,
+    );
     if let Some(want) = ex.support.as_ref().filter(|want| **want != value) {
         r.status = Status::Warn;
         r.summary = format!("{} — differs from {}", describe(&value), ex.intent_words());

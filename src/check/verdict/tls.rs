@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 
 use crate::check::model::{CheckId, CheckResult, Status};
 use crate::matrix::discovery::{Step, Target};
-use crate::observe::{TlsFailure, TlsObservation};
+use crate::observe::{TlsFailure, TlsFailureKind, TlsObservation};
 
 /// Certificates expiring sooner than this many days are a warning.
 pub const EXPIRY_WARNING_DAYS: i64 = 14;
@@ -30,6 +30,9 @@ pub fn server_tls(
             describe(tls),
         );
     if let Some(err) = &tls.connect_error {
+        if let TlsFailureKind::Local(problem) = err.kind {
+            return super::local::could_not_test(r, problem);
+        }
         return cannot_connect(r, addr, target, err);
     }
     let cert = &target.cert_name;

@@ -61,6 +61,19 @@ pub fn explain_failure(
         return (format!("no answer: {e}"), None);
     }
     let status = obs.status.unwrap_or(0);
+    // A body cut short says nothing about routing: say what happened to it.
+    if obs.body_truncated() {
+        return (
+            format!("{status}: the answer is larger than this check reads; reading stopped there"),
+            None,
+        );
+    }
+    if let Some(why) = obs.body_incomplete() {
+        return (
+            format!("{status}: the answer did not arrive in full: {why}"),
+            None,
+        );
+    }
     let upstream = ex.upstream();
     match (status, obs.matrix_error()) {
         (403, Some(m)) if m.errcode == "M_FORBIDDEN" => {
@@ -119,6 +132,9 @@ pub fn server_version(
             .spec(SPEC),
         obs,
     );
+    if let Some(problem) = obs.local_problem() {
+        return super::local::could_not_test(r, problem);
+    }
     match parse(obs) {
         Some(info) => {
             r.summary = format!("{} answers (Host {})", info.label(), target.host_header);

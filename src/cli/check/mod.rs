@@ -8,6 +8,7 @@
 
 pub mod many;
 mod tui;
+pub mod wait;
 
 use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
@@ -62,6 +63,20 @@ pub struct CheckArgs {
     /// (w), export (e). Same options, same expectations
     #[arg(long, conflicts_with_all = ["json", "markdown"])]
     pub tui: bool,
+    /// Re-run the checks until nothing fails or --max-wait runs out, printing
+    /// what changed after each run and how long resolvers may still serve
+    /// an outdated DNS answer; exit 0 when green, 1 when time ran out, with
+    /// the last report (for a DNS or proxy change that is still spreading)
+    #[arg(long, conflicts_with = "tui")]
+    pub wait: bool,
+    /// With --wait: give up after this long (90s, 10m, 1h; seconds when no unit)
+    #[arg(long, value_name = "DURATION", value_parser = wait::parse_duration, default_value = "30m", requires = "wait")]
+    pub max_wait: Duration,
+    /// With --wait: the pause between runs at first; it grows by half after
+    /// every run that changed nothing, up to 5 min, and comes just after
+    /// outdated DNS answers expire when that is sooner
+    #[arg(long, value_name = "DURATION", value_parser = wait::parse_duration, default_value = "30s", requires = "wait")]
+    pub interval: Duration,
     /// Compare with the intent in this homeserver config file: its server_name and
     /// [global.well_known] section (environment overrides applied)
     #[arg(long, value_name = "FILE")]
@@ -142,13 +157,19 @@ pub fn after_help() -> String {
          order. --config and --expect-* describe one server and are refused with several \
          names; --proxy applies to all. Exit {} if any name failed or any line was not a \
          server name, {} if no name was valid, {} when interrupted (Ctrl-C: what finished is \
-         printed).",
+         printed).\n\n\
+         --wait (one name): exit {} when green, {} when --max-wait ran out, {} on Ctrl-C, each \
+         followed by the last complete report (with --json or --markdown the run lines go to \
+         standard error).",
         Exit::Ok.code(),
         Exit::Failed.code(),
         Exit::Usage.code(),
         DEFAULT_TIMEOUT.as_secs(),
         Exit::Failed.code(),
         Exit::Usage.code(),
+        Exit::Interrupted.code(),
+        Exit::Ok.code(),
+        Exit::Failed.code(),
         Exit::Interrupted.code(),
     )
 }
@@ -333,11 +354,13 @@ fn runtime() -> Result<tokio::runtime::Runtime, Exit> {
 
 /// The network the checks go through: the real one from `options` (the
 /// flags', [`flag_options`]), or (`--sim`) a built-in simulated deployment
-/// started here, which lives as long as the returned [`Sim`]. Problems are
-/// printed; the error is the exit code.
+/// started here, which lives as long as the returned [`Sim`]; `limits` sets
+/// the connection and DNS limits last. Problems are printed; the error is
+/// the exit code.
 async fn network(
     args: &CheckArgs,
     options: Option<NetOptions>,
+    limits: impl FnOnce(&mut NetOptions),
 ) -> Result<(Net, Option<Sim>), Exit> {
     let (options, sim) = match &args.sim {
         None => (options.unwrap_or_default(), None),
@@ -354,6 +377,8 @@ async fn network(
             }
         },
     };
+    let mut options = options;
+    limits(&mut options);
     match Net::new(options) {
         Ok(net) => Ok((net, sim)),
         Err(e) => {
@@ -370,7 +395,7 @@ async fn check(
     options: Option<NetOptions>,
 ) -> Exit {
     // The simulated internet, when asked for, lives until the run is over.
-    let (net, _sim) = match network(args, options).await {
+    let (net, _sim) = match network(args, options, |_| ()).await {
         Ok(network) => network,
         Err(exit) => return exit,
     };
@@ -378,6 +403,9 @@ async fn check(
         server_name: server_name.clone(),
         expectations: ex,
     };
+    if args.wait {
+        return wait_and_report(args, net, request).await;
+    }
     let report = run_to_report(net, request, 1).await;
     let out = render(args, &report);
     let mut stdout = std::io::stdout().lock();
@@ -385,6 +413,50 @@ async fn check(
     let _ = stdout.write_all(out.as_bytes());
     let _ = stdout.flush();
     if report.ok { Exit::Ok } else { Exit::Failed }
+}
+
+/// `--wait`: runs until green or out of time; what changed goes to
+/// standard output with the text report, to standard error with `--json`
+/// or `--markdown` (so that standard output holds only the last report).
+async fn wait_and_report(args: &CheckArgs, net: Net, request: CheckRequest) -> Exit {
+    let settings = wait::WaitSettings {
+        max_wait: args.max_wait,
+        interval: args.interval,
+    };
+    let interrupted = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let outcome = if args.json || args.markdown {
+        let mut progress = std::io::stderr();
+        wait::wait_until_green(net, request, settings, interrupted, &mut progress).await
+    } else {
+        let mut progress = std::io::stdout();
+        wait::wait_until_green(net, request, settings, interrupted, &mut progress).await
+    };
+    if let Some(report) = &outcome.last {
+        let out = render(args, report);
+        let mut stdout = std::io::stdout().lock();
+        if !(args.json || args.markdown) {
+            // The text report, set off from the lines of the runs.
+            let _ = stdout.write_all(b"\n");
+        }
+        let _ = stdout.write_all(out.as_bytes());
+        let _ = stdout.flush();
+    }
+    match outcome.end {
+        wait::WaitEnd::Green => Exit::Ok,
+        wait::WaitEnd::TimeUp => Exit::Failed,
+        wait::WaitEnd::Interrupted => {
+            if outcome.last.is_some() {
+                eprintln!("interrupted (Ctrl-C): the last complete run's report is above");
+            } else {
+                eprintln!("interrupted (Ctrl-C) during the first run: no report");
+            }
+            Exit::Interrupted
+        }
+    }
 }
 
 fn render(args: &CheckArgs, report: &Report) -> String {

@@ -2,7 +2,7 @@
 //! steps). Private: the runner uses [`super::Discovery`].
 
 use super::Need;
-use super::types::{Note, Resolution, Step, Target};
+use super::types::{MAX_ADDRESSES_PER_HOST, MAX_SRV_TARGETS, Note, Resolution, Step, Target};
 use crate::domain::{Host, ServerName, SrvService};
 use crate::finding::{Evidence, Status};
 use crate::matrix::srv::{self, SrvOutcome};
@@ -212,11 +212,20 @@ impl Machine {
             (false, true) => Step::LegacySrv,
         };
         let got = match &outcome {
-            SrvOutcome::Targets(records) => records
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; "),
+            SrvOutcome::Targets(records) => {
+                let mut shown: Vec<String> = records
+                    .iter()
+                    .take(MAX_SRV_TARGETS)
+                    .map(ToString::to_string)
+                    .collect();
+                if records.len() > MAX_SRV_TARGETS {
+                    shown.push(format!(
+                        "and {} more, not followed",
+                        records.len() - MAX_SRV_TARGETS
+                    ));
+                }
+                shown.join("; ")
+            }
             SrvOutcome::NoService(r) => format!("{r}: target `.` means no service"),
             SrvOutcome::NotFound(e) | SrvOutcome::Failed(e) => e.to_string(),
         };
@@ -237,7 +246,11 @@ impl Machine {
         let owner = lookup.name.clone();
         self.draft.srv_lookups.push(lookup);
         match outcome {
-            SrvOutcome::Targets(records) => {
+            SrvOutcome::Targets(mut records) => {
+                if records.len() > MAX_SRV_TARGETS {
+                    self.draft.not_probed.srv_targets += records.len() - MAX_SRV_TARGETS;
+                    records.truncate(MAX_SRV_TARGETS);
+                }
                 if step.is_deprecated() {
                     self.note(
                         Status::Warn,
@@ -310,7 +323,9 @@ impl Machine {
         for mut t in pending {
             match lookups.iter().find(|l| same_host(&l.name, &t.connect_host)) {
                 Some(lookup) => {
-                    t.addresses = lookup.addresses();
+                    let mut addresses = lookup.addresses();
+                    addresses.truncate(MAX_ADDRESSES_PER_HOST);
+                    t.addresses = addresses;
                     t.lookup_failure = lookup.failure();
                     t.cname = lookup.cnames.last().map(|c| c.target.clone());
                 }
@@ -333,12 +348,22 @@ impl Machine {
         for lookup in &lookups {
             let got = match lookup.failure() {
                 Some(f) => f,
-                None => lookup
-                    .addresses()
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                None => {
+                    let all = lookup.addresses();
+                    let mut shown: Vec<String> = all
+                        .iter()
+                        .take(MAX_ADDRESSES_PER_HOST)
+                        .map(ToString::to_string)
+                        .collect();
+                    if all.len() > MAX_ADDRESSES_PER_HOST {
+                        self.draft.not_probed.addresses += all.len() - MAX_ADDRESSES_PER_HOST;
+                        shown.push(format!(
+                            "and {} more, not probed",
+                            all.len() - MAX_ADDRESSES_PER_HOST
+                        ));
+                    }
+                    shown.join(", ")
+                }
             };
             let via = match lookup.cnames.last() {
                 Some(c) => format!(" (CNAME → {})", c.target),

@@ -1,6 +1,7 @@
 //! The result of server discovery: the spec step taken and the targets it
 //! leads to (address, port, `Host` header, SNI, certificate name).
 
+use std::collections::HashSet;
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 
@@ -177,6 +178,71 @@ pub struct Resolution {
     pub notes: Vec<Note>,
     /// What was asked at each step and what came back.
     pub trail: Vec<Evidence>,
+    /// SRV targets and addresses found but beyond the caps, never probed.
+    pub not_probed: NotProbed,
+}
+
+/// At most this many SRV targets of one record set are followed, in RFC
+/// 2782 order. A peer tries them one after the other until one answers, so
+/// beyond the first few a target is only reached when all before it are
+/// down; real deployments publish one or two. Eight covers every layout
+/// seen in practice with room to spare, and bounds the lookups a hostile
+/// zone can cause (500 targets would be 1,000 A/AAAA queries).
+pub const MAX_SRV_TARGETS: usize = 8;
+
+/// At most this many addresses of one host are probed (IPv4 first, then
+/// IPv6, as found). Peers connect to one address and try the next only on
+/// failure; load-balanced and dual-stack hosts have a handful (two A and
+/// two AAAA records is typical). Eight covers those; every address beyond
+/// would cost four connections and four rows of the report.
+pub const MAX_ADDRESSES_PER_HOST: usize = 8;
+
+/// What discovery found but did not probe (beyond [`MAX_SRV_TARGETS`] and
+/// [`MAX_ADDRESSES_PER_HOST`]). The report says "N more not probed".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct NotProbed {
+    /// SRV targets beyond the first [`MAX_SRV_TARGETS`].
+    pub srv_targets: usize,
+    /// Addresses beyond the first [`MAX_ADDRESSES_PER_HOST`] of their host.
+    pub addresses: usize,
+}
+
+impl NotProbed {
+    /// Nothing was left out.
+    pub fn is_none(&self) -> bool {
+        self.srv_targets == 0 && self.addresses == 0
+    }
+
+    /// "3 more SRV targets and 992 more addresses not probed", or `None`.
+    pub fn describe(&self) -> Option<String> {
+        if self.is_none() {
+            return None;
+        }
+        let mut parts = Vec::new();
+        if self.srv_targets > 0 {
+            parts.push(format!(
+                "{} more SRV {} (only the first {MAX_SRV_TARGETS} are followed)",
+                self.srv_targets,
+                if self.srv_targets == 1 {
+                    "target"
+                } else {
+                    "targets"
+                }
+            ));
+        }
+        if self.addresses > 0 {
+            parts.push(format!(
+                "{} more {} (only the first {MAX_ADDRESSES_PER_HOST} of each host are probed)",
+                self.addresses,
+                if self.addresses == 1 {
+                    "address"
+                } else {
+                    "addresses"
+                }
+            ));
+        }
+        Some(format!("{} not probed", parts.join(" and ")))
+    }
 }
 
 impl Resolution {
@@ -192,20 +258,17 @@ impl Resolution {
             no_service: None,
             notes: Vec::new(),
             trail: Vec::new(),
+            not_probed: NotProbed::default(),
         }
     }
 
     /// Every `(address, target)` to probe, in order, without duplicates.
     pub fn endpoints(&self) -> Vec<(SocketAddr, &Target)> {
         let mut out: Vec<(SocketAddr, &Target)> = Vec::new();
+        let mut seen: HashSet<(SocketAddr, &str, &str)> = HashSet::new();
         for target in &self.targets {
             for addr in target.socket_addrs() {
-                let dup = out.iter().any(|(a, t)| {
-                    *a == addr
-                        && t.host_header == target.host_header
-                        && t.cert_name == target.cert_name
-                });
-                if !dup {
+                if seen.insert((addr, &target.host_header, &target.cert_name)) {
                     out.push((addr, target));
                 }
             }
@@ -269,6 +332,8 @@ pub struct FederationPath {
     pub unresolved: Vec<Unresolved>,
     /// An SRV record said "no service" (target `.`).
     pub no_service: bool,
+    /// Found but beyond the caps, not probed.
+    pub not_probed: NotProbed,
 }
 
 impl Resolution {
@@ -299,6 +364,7 @@ impl Resolution {
                 })
                 .collect(),
             no_service: self.no_service.is_some(),
+            not_probed: self.not_probed,
         }
     }
 }

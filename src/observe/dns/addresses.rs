@@ -5,6 +5,7 @@ use std::net::IpAddr;
 
 use super::error::DnsError;
 use super::lookup::{CnameRecord, DnsLookup, RecordData};
+use crate::observe::local::LocalProblem;
 
 /// An A or AAAA record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,11 +35,25 @@ impl AddressLookup {
         if cnames.is_empty() {
             cnames = chain(aaaa);
         }
+        let (mut v4, mut v6) = (address_records(a), address_records(aaaa));
+        // A CNAME loop found on one side is why the other side has no
+        // records either: the chain is the same whatever type was asked.
+        let looped = [&v4, &v6].into_iter().find_map(|r| match r {
+            Err(DnsError::CnameLoop(chain)) => Some(chain.clone()),
+            _ => None,
+        });
+        if let Some(chain) = looped {
+            for side in [&mut v4, &mut v6] {
+                if matches!(side, Err(DnsError::NoData { .. } | DnsError::ServFail)) {
+                    *side = Err(DnsError::CnameLoop(chain.clone()));
+                }
+            }
+        }
         AddressLookup {
             name: a.name.clone(),
             cnames,
-            a: address_records(a),
-            aaaa: address_records(aaaa),
+            a: v4,
+            aaaa: v6,
         }
     }
 
@@ -51,6 +66,17 @@ impl AddressLookup {
         let a = self.a.as_deref().unwrap_or_default();
         let aaaa = self.aaaa.as_deref().unwrap_or_default();
         a.iter().chain(aaaa)
+    }
+
+    /// No address because this machine could not ask (not the zone's fault).
+    pub fn local_problem(&self) -> Option<LocalProblem> {
+        if self.records().next().is_some() {
+            return None;
+        }
+        [&self.a, &self.aaaa].into_iter().find_map(|r| match r {
+            Err(DnsError::Local(p)) => Some(*p),
+            _ => None,
+        })
     }
 
     /// Why there are no addresses, if there are none.

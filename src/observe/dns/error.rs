@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::observe::local::LocalProblem;
 use crate::words::duration;
 
 /// Why a DNS query gave no records. NXDOMAIN and NODATA are answers from the
@@ -22,6 +23,9 @@ pub enum DnsError {
     Timeout,
     /// The answer was truncated and could not be fetched in full over TCP.
     Truncated,
+    /// The name's CNAME chain comes back to a name already on it: the
+    /// chain, from the asked name to the repeated one.
+    CnameLoop(Vec<String>),
     /// The name is not a valid DNS name; nothing was asked. Says why.
     InvalidName(String),
     /// Anything else (network errors, malformed answers, other RCODEs), in
@@ -30,6 +34,9 @@ pub enum DnsError {
     /// The lookup did not run to its end (its task stopped, or discovery
     /// went on without it): why.
     Stopped(String),
+    /// This machine could not send the query (out of open files, socket
+    /// buffers or local ports): nothing is known about the name.
+    Local(LocalProblem),
 }
 
 impl DnsError {
@@ -56,8 +63,10 @@ impl DnsError {
             DnsError::Refused => "REFUSED",
             DnsError::Timeout => "timeout",
             DnsError::Truncated => "truncated",
+            DnsError::CnameLoop(_) => "CNAME loop",
             DnsError::InvalidName(_) => "invalid name",
             DnsError::Other(_) | DnsError::Stopped(_) => "error",
+            DnsError::Local(_) => "local error",
         }
     }
 }
@@ -73,9 +82,17 @@ impl fmt::Display for DnsError {
             DnsError::Truncated => {
                 f.write_str("DNS error: the answer was truncated and could not be fetched over TCP")
             }
+            DnsError::CnameLoop(chain) => {
+                write!(
+                    f,
+                    "CNAME loop: {} (no address at the end)",
+                    chain.join(" → ")
+                )
+            }
             DnsError::InvalidName(why) | DnsError::Other(why) | DnsError::Stopped(why) => {
                 write!(f, "DNS error: {why}")
             }
+            DnsError::Local(problem) => write!(f, "could not ask: {problem}"),
         }?;
         if let Some(ttl) = self.negative_ttl() {
             write!(f, ", cached for {}", duration(u64::from(ttl)))?;
@@ -87,6 +104,21 @@ impl fmt::Display for DnsError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cname_loop_is_named_with_its_chain() {
+        let e = DnsError::CnameLoop(vec![
+            "a.example".into(),
+            "b.example".into(),
+            "a.example".into(),
+        ]);
+        assert_eq!(e.code(), "CNAME loop");
+        assert_eq!(
+            e.to_string(),
+            "CNAME loop: a.example → b.example → a.example (no address at the end)"
+        );
+        assert!(!e.is_negative_answer());
+    }
 
     #[test]
     fn negative_answers_say_how_long_they_are_cached() {

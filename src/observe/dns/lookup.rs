@@ -135,6 +135,14 @@ impl DnsLookup {
         self.result.as_ref().err()
     }
 
+    /// The query could not be sent from this machine.
+    pub fn local_problem(&self) -> Option<crate::observe::LocalProblem> {
+        match self.failure().map(|f| &f.error) {
+            Some(super::error::DnsError::Local(p)) => Some(*p),
+            _ => None,
+        }
+    }
+
     /// The records of the answer (none for a failure).
     fn records(&self) -> impl Iterator<Item = &DnsRecord> {
         self.answer().into_iter().flat_map(|a| &a.records)

@@ -5,6 +5,7 @@ use std::fmt;
 use std::net::SocketAddr;
 
 use crate::observe::dns::AddressLookup;
+use crate::observe::local::LocalProblem;
 use crate::observe::tls::TlsErrorKind;
 
 /// Why a request produced no (complete) answer.
@@ -50,6 +51,13 @@ pub enum FetchFailure {
     /// The request did not run to its end (its task stopped, or discovery
     /// went on without it): why.
     Stopped(String),
+    /// This machine ran out of a resource (open files, socket buffers,
+    /// local ports) before the server could be asked: not the server's
+    /// failure.
+    Local {
+        problem: LocalProblem,
+        address: Option<SocketAddr>,
+    },
 }
 
 /// Which part of an exchange ran out of time.
@@ -88,6 +96,15 @@ pub enum UrlProblem {
 }
 
 impl FetchFailure {
+    /// The failure was this machine's, not the server's.
+    pub fn local_problem(&self) -> Option<LocalProblem> {
+        match self {
+            FetchFailure::Local { problem, .. } => Some(*problem),
+            FetchFailure::Dns(lookup) => lookup.local_problem(),
+            _ => None,
+        }
+    }
+
     /// A server answered, but with redirects that lead nowhere (a loop, too
     /// many, an unusable `Location`): a broken answer, not an absent server.
     pub fn is_redirect_failure(&self) -> bool {
@@ -135,6 +152,9 @@ impl fmt::Display for FetchFailure {
             FetchFailure::BadRedirect(problem) => write!(f, "unusable redirect: {problem}"),
             FetchFailure::InvalidRequest(detail) | FetchFailure::Stopped(detail) => {
                 f.write_str(detail)
+            }
+            FetchFailure::Local { problem, address } => {
+                write!(f, "could not test: {problem}{}", At(*address))
             }
         }
     }

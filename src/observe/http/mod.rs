@@ -114,6 +114,12 @@ pub struct HttpObservation {
 }
 
 impl HttpObservation {
+    /// The request failed on this machine (out of files, buffers or
+    /// ports), not at the server.
+    pub fn local_problem(&self) -> Option<crate::observe::LocalProblem> {
+        self.error.as_ref().and_then(FetchFailure::local_problem)
+    }
+
     /// A `GET` with nothing filled in yet (for builders and tests).
     pub fn get(url: impl Into<String>) -> HttpObservation {
         let url = url.into();

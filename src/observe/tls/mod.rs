@@ -59,6 +59,14 @@ impl TlsHandshake {
 }
 
 impl TlsObservation {
+    /// The connection failed on this machine, not at the server.
+    pub fn local_problem(&self) -> Option<crate::observe::LocalProblem> {
+        match self.connect_error.as_ref().map(|e| &e.kind) {
+            Some(TlsFailureKind::Local(p)) => Some(*p),
+            _ => None,
+        }
+    }
+
     /// A handshake that completed: the leaf certificate as the verdicts read
     /// it, with WebPKI's `verification` for the required name.
     pub fn completed(
@@ -115,6 +123,9 @@ pub enum TlsFailureKind {
     InvalidName,
     /// The handshake did not run to its end (its task stopped).
     Stopped,
+    /// This machine could not open the connection (out of open files,
+    /// socket buffers or local ports): not the server's failure.
+    Local(crate::observe::local::LocalProblem),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,6 +160,7 @@ impl fmt::Display for TlsFailure {
             | TlsFailureKind::HandshakeTimeout
             | TlsFailureKind::InvalidName
             | TlsFailureKind::Stopped => f.write_str(&self.detail),
+            TlsFailureKind::Local(problem) => write!(f, "could not test: {problem}"),
         }
     }
 }

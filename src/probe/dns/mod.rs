@@ -8,7 +8,10 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use std::time::{Duration, Instant};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use hickory_resolver::TokioResolver;
 use hickory_resolver::config::{
@@ -23,8 +26,8 @@ use hickory_resolver::proto::rr::{Name, RData, Record, RecordType};
 use super::options::NetOptions;
 use super::trust::SetupError;
 use crate::observe::{
-    AddressLookup, CnameRecord, DnsAnswer, DnsError, DnsFailure, DnsLookup, DnsRecord, RecordData,
-    RecordKind, SoaRecord, SrvData,
+    AddressLookup, CnameRecord, DnsAnswer, DnsError, DnsFailure, DnsLookup, DnsRecord,
+    LocalProblem, RecordData, RecordKind, SoaRecord, SrvData,
 };
 
 /// The DNS side of the network layer. Cheap to clone.
@@ -35,6 +38,24 @@ pub struct Dns {
     /// [`NetOptions::dial_map`]: where [`Dns::query_server`] really sends
     /// its queries (the simulated internet's nameservers).
     dial_map: Arc<HashMap<SocketAddr, SocketAddr>>,
+    /// [`NetOptions::max_dns_queries`]: queries in flight at once, shared
+    /// by every clone (every run using one `Net`).
+    queries: Arc<Semaphore>,
+    /// Queries in flight now, and the most ever at once.
+    in_flight: Arc<AtomicUsize>,
+    peak: Arc<AtomicUsize>,
+}
+
+/// A query slot: held while the query is in flight.
+struct QuerySlot {
+    _permit: Option<OwnedSemaphorePermit>,
+    in_flight: Arc<AtomicUsize>,
+}
+
+impl Drop for QuerySlot {
+    fn drop(&mut self) {
+        self.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl std::fmt::Debug for Dns {
@@ -57,18 +78,95 @@ impl Dns {
             resolver: Arc::new(resolver),
             timeout: opts.timeout,
             dial_map: Arc::new(opts.dial_map.clone()),
+            queries: Arc::new(Semaphore::new(opts.max_dns_queries.max(1))),
+            in_flight: Arc::new(AtomicUsize::new(0)),
+            peak: Arc::new(AtomicUsize::new(0)),
         })
     }
 
     /// Looks up one name and type with the configured resolvers.
     pub async fn lookup(&self, name: &str, kind: RecordKind) -> DnsLookup {
-        run_lookup(&self.resolver, self.budget(), name, kind, None).await
+        let _slot = self.slot().await;
+        let lookup = run_lookup(&self.resolver, self.budget(), name, kind, None).await;
+        self.name_cname_loop(lookup, Instant::now() + self.budget())
+            .await
+    }
+
+    /// A lookup that ended without records after following CNAMEs (the
+    /// resolver stops after a few and says NODATA; servers say SERVFAIL)
+    /// may have met a loop: walk the chain one CNAME query at a time, at
+    /// most [`MAX_CNAME_WALK`] of them, and name the loop when a name
+    /// comes back.
+    async fn name_cname_loop(&self, mut lookup: DnsLookup, deadline: Instant) -> DnsLookup {
+        let suspicious = match &lookup.result {
+            // NODATA after a CNAME the resolver names (`failed_name`), or
+            // any NODATA for A: a loop that comes back to the asked name
+            // looks like plain NODATA. AAAA and SRV NODATA are common and
+            // cost no extra query; the A lookup of the same name names it.
+            Err(f) => match f.error {
+                DnsError::NoData { .. } => f.failed_name.is_some() || lookup.kind == RecordKind::A,
+                DnsError::ServFail => true,
+                _ => false,
+            },
+            Ok(_) => false,
+        };
+        if !suspicious || lookup.kind == RecordKind::Cname {
+            return lookup;
+        }
+        let mut chain = vec![lookup.name.to_ascii_lowercase()];
+        for _ in 0..MAX_CNAME_WALK {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let Some(current) = chain.last().cloned() else {
+                break;
+            };
+            let step = run_lookup(&self.resolver, left, &current, RecordKind::Cname, None).await;
+            let next = step.result.ok().and_then(|answer| {
+                answer.records.iter().find_map(|r| match &r.data {
+                    RecordData::Cname(target) => Some(strip_dot(target).to_ascii_lowercase()),
+                    _ => None,
+                })
+            });
+            let Some(next) = next else {
+                break;
+            };
+            let repeated = chain.contains(&next);
+            chain.push(next);
+            if repeated {
+                if let Err(f) = &mut lookup.result {
+                    f.detail = format!("{} (the resolver said: {})", chain.join(" → "), f.detail);
+                    f.error = DnsError::CnameLoop(chain);
+                }
+                break;
+            }
+        }
+        lookup
+    }
+
+    /// Waits until fewer than the limit of queries are in flight. A query's
+    /// own timeout starts after this.
+    async fn slot(&self) -> QuerySlot {
+        let permit = self.queries.clone().acquire_owned().await.ok();
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(now, Ordering::SeqCst);
+        QuerySlot {
+            _permit: permit,
+            in_flight: self.in_flight.clone(),
+        }
+    }
+
+    /// The most queries ever in flight at once (never more than
+    /// [`NetOptions::max_dns_queries`]).
+    pub fn peak_queries(&self) -> usize {
+        self.peak.load(Ordering::SeqCst)
     }
 
     /// Like [`Dns::lookup`], but giving up at `deadline` at the latest.
     pub async fn lookup_until(&self, name: &str, kind: RecordKind, deadline: Instant) -> DnsLookup {
+        let _slot = self.slot().await;
         let left = deadline.saturating_duration_since(Instant::now());
-        run_lookup(&self.resolver, self.budget().min(left), name, kind, None).await
+        let lookup = run_lookup(&self.resolver, self.budget().min(left), name, kind, None).await;
+        let until = deadline.min(Instant::now() + self.budget());
+        self.name_cname_loop(lookup, until).await
     }
 
     /// A and AAAA at the same time, giving up at `deadline` at the latest.
@@ -106,6 +204,7 @@ impl Dns {
         recursion_desired: bool,
     ) -> DnsLookup {
         let real = self.dial_map.get(&server).copied().unwrap_or(server);
+        let _slot = self.slot().await;
         match resolver_for(&[real], self.timeout, recursion_desired) {
             Ok(resolver) => run_lookup(&resolver, self.budget(), name, kind, Some(server)).await,
             Err(detail) => DnsLookup {
@@ -310,6 +409,16 @@ fn record_from(record: &Record) -> Option<DnsRecord> {
 
 fn failure_from(err: &NetError, asked: &str) -> DnsFailure {
     let detail = err.to_string();
+    let local = match err {
+        NetError::Io(io) => LocalProblem::of_io(io),
+        // The resolver could not reach any nameserver and keeps no cause:
+        // when this machine cannot open a socket right now, that is why.
+        NetError::NoConnections => local_socket_problem(),
+        other => LocalProblem::in_chain(other),
+    };
+    if let Some(problem) = local {
+        return DnsFailure::new(DnsError::Local(problem), detail);
+    }
     match err {
         NetError::Dns(ResolverError::NoRecordsFound(nr)) => {
             let failed = name_text(nr.query.name());
@@ -359,5 +468,18 @@ fn failure_from(err: &NetError, asked: &str) -> DnsFailure {
             "the answer was truncated and TCP did not deliver it",
         ),
         _ => DnsFailure::new(DnsError::Other(detail.clone()), detail),
+    }
+}
+
+/// CNAME queries made to tell a loop from a chain that just does not end
+/// in an address (the resolver follows 8; real chains are 1 or 2 long).
+const MAX_CNAME_WALK: usize = 16;
+
+/// Whether this machine can open a socket at all (nothing is sent): the
+/// local problem when it cannot.
+fn local_socket_problem() -> Option<LocalProblem> {
+    match std::net::UdpSocket::bind((std::net::Ipv4Addr::UNSPECIFIED, 0)) {
+        Ok(_) => None,
+        Err(e) => LocalProblem::of_io(&e),
     }
 }

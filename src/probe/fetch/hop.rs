@@ -14,8 +14,11 @@ use std::time::{Duration, Instant};
 
 use reqwest::dns::{Name, Resolve, Resolving};
 use rustls::ClientConfig;
+use tokio::sync::OwnedSemaphorePermit;
 
-use crate::observe::{AddressLookup, BodyEnd, Exchange, FetchFailure, Hop, Method, TimeoutPhase};
+use crate::observe::{
+    AddressLookup, BodyEnd, Exchange, FetchFailure, Hop, LocalProblem, Method, TimeoutPhase,
+};
 use crate::probe::fetch::{HopTarget, later};
 use crate::probe::net::Net;
 use crate::probe::tls::error::{find_io_kind, find_rustls_error, tls_error_kind};
@@ -50,15 +53,21 @@ impl Resolve for NoSystemDns {
     }
 }
 
+/// A response, and the slot at its address (held until its body is read).
+pub(crate) type Exchanged = (Hop, reqwest::Response, Option<OwnedSemaphorePermit>);
+
 /// One request and its response headers (the body is read by the caller),
 /// or why there is no response.
-pub(crate) async fn exchange(
-    net: &Net,
-    req: HopRequest<'_>,
-) -> Result<(Hop, reqwest::Response), FetchFailure> {
+pub(crate) async fn exchange(net: &Net, req: HopRequest<'_>) -> Result<Exchanged, FetchFailure> {
     let target = req.target;
     let url_text = target.url.to_string();
     let candidates = candidates(net, &req).await.map_err(FetchFailure::Dns)?;
+    // A pinned address holds its slot already (the fetch took it); a
+    // looked-up host waits for one at the address tried first.
+    let at_address = match (req.connect_to, candidates.first()) {
+        (None, Some(first)) => net.address_slot(*first).await,
+        _ => None,
+    };
     let opts = net.options();
     let real: Vec<SocketAddr> = candidates.iter().map(|a| opts.dial(*a)).collect();
     let single = match candidates.as_slice() {
@@ -130,12 +139,18 @@ pub(crate) async fn exchange(
         exchange: Exchange {
             host_header: req.host_header.to_string(),
             sni,
-            connected_to: response.remote_addr().map(|r| opts.logical(r)),
+            connected_to: response.remote_addr().map(|r| {
+                candidates
+                    .iter()
+                    .find(|c| opts.dial(**c) == r)
+                    .copied()
+                    .unwrap_or_else(|| opts.logical(r))
+            }),
             candidates,
             elapsed: sent.elapsed(),
         },
     };
-    Ok((hop, response))
+    Ok((hop, response, at_address))
 }
 
 /// The logical addresses to try: the pinned one, a `--resolve` override, the
@@ -183,6 +198,10 @@ fn tls_config(net: &Net, host: &str, sni: bool) -> Result<ClientConfig, String> 
 /// error inside, the I/O error kind), never from its text.
 fn classify(e: &reqwest::Error, address: Option<SocketAddr>) -> FetchFailure {
     let detail = chain_text(e);
+    // Out of file descriptors, buffers or ports here: nothing was asked.
+    if let Some(problem) = LocalProblem::in_chain(e) {
+        return FetchFailure::Local { problem, address };
+    }
     if e.is_builder() {
         return FetchFailure::InvalidRequest(detail);
     }

@@ -103,6 +103,9 @@ impl Net {
 }
 
 async fn fetch(net: &Net, req: FetchRequest) -> HttpObservation {
+    // One connection at a time per fetch (hops follow each other): held
+    // from here to the end; the fetch's clock starts once it is granted.
+    let _slot = net.connection_slot(req.connect_to).await;
     let started = Instant::now();
     let opts = net.options();
     let budget = req.deadline.unwrap_or(opts.timeout.saturating_mul(2));
@@ -158,7 +161,7 @@ async fn fetch(net: &Net, req: FetchRequest) -> HttpObservation {
             headers: &req.headers,
             deadline: hop_deadline,
         };
-        let (hop, response) = match exchange(net, hop_req).await {
+        let (hop, response, _at_address) = match exchange(net, hop_req).await {
             Ok(pair) => pair,
             Err(failure) => {
                 let url = target.url.to_string();

@@ -3,7 +3,7 @@
 //! measured duration, nothing after `Done`; and, when the run's deadline
 //! cuts it short, an `error` result for every check that had not finished.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -23,14 +23,14 @@ pub(crate) struct Emitter {
 
 #[derive(Default)]
 struct State {
-    started: Vec<(Key, Instant)>,
+    started: HashMap<Key, Instant>,
     finished: HashSet<Key>,
     done: bool,
 }
 
 impl State {
     fn started_at(&self, key: &Key) -> Option<Instant> {
-        self.started.iter().find(|(k, _)| k == key).map(|(_, t)| *t)
+        self.started.get(key).copied()
     }
 }
 
@@ -62,7 +62,7 @@ impl Emitter {
         self.with_state(|state, send| {
             let key = (id, target);
             if state.started_at(&key).is_none() {
-                state.started.push((key.clone(), Instant::now()));
+                state.started.insert(key.clone(), Instant::now());
                 send(CheckEvent::Started {
                     run,
                     id: key.0,
@@ -90,7 +90,7 @@ impl Emitter {
                 Some(t) => t,
                 None => {
                     let now = Instant::now();
-                    state.started.push((key.clone(), now));
+                    state.started.insert(key.clone(), now);
                     send(CheckEvent::Started {
                         run,
                         id: key.0,
@@ -129,11 +129,12 @@ impl Emitter {
             let mut open: Vec<(Key, Instant)> = state
                 .started
                 .iter()
-                .filter(|(k, _)| !state.finished.contains(k))
-                .cloned()
+                .filter(|(k, _)| !state.finished.contains(*k))
+                .map(|(k, t)| (k.clone(), *t))
                 .collect();
+            let started_ids: HashSet<CheckId> = state.started.keys().map(|(i, _)| *i).collect();
             for id in CheckId::ALL {
-                if !state.started.iter().any(|((i, _), _)| *i == id) {
+                if !started_ids.contains(&id) {
                     let now = Instant::now();
                     send(CheckEvent::Started {
                         run,

@@ -149,12 +149,37 @@ pub async fn run_with_deadline(
 /// Runs the checks and folds the events into the finished report (what
 /// `matrix-delegate check` prints).
 pub async fn run_to_report(net: Net, request: CheckRequest, run: RunId) -> Report {
+    let deadline = default_deadline(net.options().timeout);
+    run_to_report_within(net, request, run, deadline).await
+}
+
+/// [`run_to_report`] with a deadline of the caller's choosing (what is left
+/// of `check --wait`'s time, say): what finished by then is reported, the
+/// rest as `error`.
+pub async fn run_to_report_within(
+    net: Net,
+    request: CheckRequest,
+    run: RunId,
+    deadline: Duration,
+) -> Report {
     let (tx, mut rx) = unbounded_channel();
     let mut state = ReportState::new(request.server_name.as_str());
-    self::run(net, request, run, tx).await;
+    // Events fold while the run goes on (each in constant time), so the
+    // report is assembled inside the run's deadline, not after it.
+    let running = self::run_with_deadline(net, request, run, tx, deadline);
+    tokio::pin!(running);
+    loop {
+        tokio::select! {
+            Some(event) = rx.recv() => {
+                state.apply(event);
+            }
+            _ = &mut running => break,
+        }
+    }
     while let Ok(event) = rx.try_recv() {
         state.apply(event);
     }
+    state.settle();
     state.report
 }
 

@@ -14,7 +14,10 @@ use super::ctx::Ctx;
 use super::requests;
 use super::tasks::Pending;
 use crate::check::model::CheckId;
-use crate::check::verdict::federation::{AddressProbe, federation_checks};
+use crate::check::model::{CheckResult, Status};
+use crate::check::verdict::federation::{
+    AddressProbe, AddressResults, consistency_of, federation_checks,
+};
 use crate::check::verdict::{keys, routing, tls, version};
 use crate::matrix::discovery::{Resolution, Target};
 use crate::observe::{HttpObservation, TlsObservation};
@@ -97,6 +100,21 @@ pub(crate) async fn probe_all(ctx: &Arc<Ctx>, res: &Resolution) -> Vec<AddressPr
             routing: None,
         })
         .collect();
+    // Each address's results as judged when its answers arrived, so that
+    // server.consistency compares them without judging anything twice.
+    let mut judged: Vec<AddressResults> = endpoints
+        .iter()
+        .map(|(addr, _)| {
+            let pending = |id| not_yet(id, *addr);
+            AddressResults {
+                tls: pending(CheckId::ServerTls),
+                version: pending(CheckId::ServerVersion),
+                keys: pending(CheckId::ServerKeys),
+                keys_info: None,
+                routing: pending(CheckId::ServerRouting),
+            }
+        })
+        .collect();
     let mut pieces = FuturesUnordered::new();
     for (i, set) in sets.iter().enumerate() {
         let tls = set.tls.clone();
@@ -119,34 +137,44 @@ pub(crate) async fn probe_all(ctx: &Arc<Ctx>, res: &Resolution) -> Vec<AddressPr
         };
         let (addr, target) = endpoints[i];
         let probe = &mut probes[i];
+        let results = &mut judged[i];
         match piece {
             Piece::Tls(_, obs) => {
                 let r = tls::server_tls(addr, target, res.step, &obs);
-                ctx.emit.finish_took(r, obs.duration);
+                ctx.emit.finish_took(r.clone(), obs.duration);
+                results.tls = r;
                 probe.tls = obs;
             }
             Piece::Version(_, obs) => {
                 let r = version::server_version(addr, target, &obs, &ctx.ex);
-                ctx.emit.finish_took(r, obs.duration);
+                ctx.emit.finish_took(r.clone(), obs.duration);
+                results.version = r;
                 probe.version = Some(obs);
             }
             Piece::Keys(_, obs) => {
-                let (r, _) =
+                let (r, info) =
                     keys::server_keys(addr, target, &obs, &res.server_name, ctx.now_ms, &ctx.ex);
-                ctx.emit.finish_took(r, obs.duration);
+                ctx.emit.finish_took(r.clone(), obs.duration);
+                results.keys = r;
+                results.keys_info = info;
                 probe.keys = Some(obs);
             }
             Piece::Routing(_, obs) => {
                 let r = routing::server_routing(addr, target, &obs, &ctx.ex);
-                ctx.emit.finish_took(r, obs.duration);
+                ctx.emit.finish_took(r.clone(), obs.duration);
+                results.routing = r;
                 probe.routing = Some(obs);
             }
         }
     }
-    // The consistency verdict is the last of the federation checks; the
-    // per-address ones it recomputes were sent above.
-    if let Some(consistency) = federation_checks(res, &probes, ctx.now_ms, &ctx.ex).pop() {
-        ctx.emit.finish(consistency);
-    }
+    // The consistency verdict is the last of the federation checks.
+    let pairs: Vec<(&AddressProbe, &AddressResults)> = probes.iter().zip(&judged).collect();
+    ctx.emit.finish(consistency_of(&pairs));
     probes
+}
+
+/// A placeholder for a result not in yet (replaced as each answer arrives;
+/// the run's deadline reports the ones that never do).
+fn not_yet(id: CheckId, addr: SocketAddr) -> CheckResult {
+    CheckResult::new(id, Status::Error, "no answer yet").target(addr.to_string())
 }

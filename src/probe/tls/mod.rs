@@ -24,7 +24,7 @@ use self::error::{find_io_kind, find_rustls_error, tls_error_kind};
 use super::net::Net;
 use super::trust::{provider, server_name_for};
 use crate::observe::{
-    CertInfo, TlsErrorKind, TlsFailure, TlsFailureKind, TlsHandshake, TlsObservation,
+    CertInfo, LocalProblem, TlsErrorKind, TlsFailure, TlsFailureKind, TlsHandshake, TlsObservation,
 };
 
 /// Where to shake hands and what the certificate must cover.
@@ -112,6 +112,8 @@ impl Net {
 }
 
 async fn inspect(net: &Net, target: TlsTarget) -> TlsObservation {
+    // The handshake's clock starts once a connection slot is granted.
+    let _slot = net.connection_slot(Some(target.address)).await;
     let started = Instant::now();
     match handshake(net, &target).await {
         Ok((done, verification, covers)) => {
@@ -162,10 +164,11 @@ async fn handshake(net: &Net, target: &TlsTarget) -> Result<Handshaken, TlsFailu
             return Err(TlsFailure::new(TlsFailureKind::ConnectTimeout, detail));
         }
         Ok(Err(e)) => {
-            let kind = match e.kind() {
-                std::io::ErrorKind::ConnectionRefused => TlsFailureKind::Refused,
-                std::io::ErrorKind::TimedOut => TlsFailureKind::ConnectTimeout,
-                _ => TlsFailureKind::Connect,
+            let kind = match (LocalProblem::of_io(&e), e.kind()) {
+                (Some(problem), _) => TlsFailureKind::Local(problem),
+                (None, std::io::ErrorKind::ConnectionRefused) => TlsFailureKind::Refused,
+                (None, std::io::ErrorKind::TimedOut) => TlsFailureKind::ConnectTimeout,
+                (None, _) => TlsFailureKind::Connect,
             };
             return Err(TlsFailure::new(kind, e.to_string()));
         }

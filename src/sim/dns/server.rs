@@ -68,9 +68,10 @@ async fn serve_udp(socket: Arc<UdpSocket>, zone: Arc<Zone>, log: Arc<SimLog>) {
         };
         let request = buf[..len].to_vec();
         log_query(&log, &request, "udp");
-        let (socket, zone) = (socket.clone(), zone.clone());
+        let (socket, zone, log) = (socket.clone(), zone.clone(), log.clone());
         // Each answer waits out its own delay without holding up the others.
         queries.spawn(async move {
+            let _in_flight = log.dns_in_flight();
             if let Reply::Send { bytes, delay } = zone.reply(&request, Transport::Udp) {
                 tokio::time::sleep(delay).await;
                 let _ = socket.send_to(&bytes, peer).await;
@@ -103,6 +104,7 @@ async fn serve_tcp_connection(mut stream: TcpStream, zone: Arc<Zone>, log: Arc<S
             return;
         }
         log_query(&log, &request, "tcp");
+        let _in_flight = log.dns_in_flight();
         match zone.reply(&request, Transport::Tcp) {
             Reply::Send { bytes, delay } => {
                 tokio::time::sleep(delay).await;

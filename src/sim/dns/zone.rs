@@ -37,6 +37,11 @@ pub(crate) struct Zone {
     entries: HashMap<String, DnsEntry>,
     soa_minimum: u32,
     latency: Duration,
+    /// When the simulation started: a resolver's cached answer
+    /// (`DnsEntry::cached`) is served until its TTL has run out from then,
+    /// and the zone's own records after that, as a real resolver's cache
+    /// expires.
+    started: std::time::Instant,
 }
 
 pub(crate) fn normalize(name: &str) -> String {
@@ -74,6 +79,7 @@ impl Zone {
             entries,
             soa_minimum: scenario.soa_minimum,
             latency: Duration::from_millis(scenario.latency.dns_ms),
+            started: std::time::Instant::now(),
         }
     }
 
@@ -88,6 +94,34 @@ impl Zone {
         let Ok(query) = Message::from_vec(request) else {
             return Reply::Silent;
         };
+        // Like a real server: a UDP answer larger than the asker accepts
+        // (its EDNS payload size, else 512 bytes, RFC 6891 §6.2.5) goes out
+        // empty with the TC bit, and the asker retries over TCP.
+        let udp_limit = match transport {
+            Transport::Udp => Some(
+                query
+                    .edns
+                    .as_ref()
+                    .map_or(512, |e| e.max_payload().max(512)),
+            ),
+            Transport::Tcp => None,
+        };
+        match self.answer(&query, transport) {
+            Reply::Send { bytes, delay }
+                if udp_limit.is_some_and(|l| bytes.len() > usize::from(l)) =>
+            {
+                let mut cut = Message::response(query.metadata.id, query.metadata.op_code);
+                cut.metadata.recursion_desired = query.metadata.recursion_desired;
+                cut.metadata.recursion_available = true;
+                cut.metadata.truncation = true;
+                cut.add_queries(query.queries.iter().cloned());
+                self.send(cut, delay)
+            }
+            reply => reply,
+        }
+    }
+
+    fn answer(&self, query: &Message, transport: Transport) -> Reply {
         let mut response = Message::response(query.metadata.id, query.metadata.op_code);
         response.metadata.recursion_desired = query.metadata.recursion_desired;
         response.metadata.recursion_available = true;
@@ -107,7 +141,14 @@ impl Zone {
         let recursive = query.metadata.recursion_desired;
         let mut name = normalize(&q.name().to_ascii());
         let mut delay = self.latency;
+        let mut visited: Vec<String> = Vec::new();
         for _ in 0..8 {
+            // A CNAME loop: answer the chain as far as it goes without
+            // repeating, NOERROR, as BIND and most authoritative servers do.
+            if visited.contains(&name) {
+                return self.send(response, delay);
+            }
+            visited.push(name.clone());
             let entry = self.entries.get(&name);
             if let Some(e) = entry {
                 delay += Duration::from_millis(e.delay_ms);
@@ -123,8 +164,13 @@ impl Zone {
                     name = normalize(target);
                     continue;
                 }
+                let still_cached = |c: &CachedAnswer| {
+                    self.started.elapsed() < Duration::from_secs(u64::from(c.ttl))
+                };
                 let records = match (&e.cached, recursive, qtype) {
-                    (Some(cached), true, RecordType::A | RecordType::AAAA) => {
+                    (Some(cached), true, RecordType::A | RecordType::AAAA)
+                        if still_cached(cached) =>
+                    {
                         // A cache answers, not the zone's server.
                         response.metadata.authoritative = false;
                         cached_records(cached, qtype, &name)

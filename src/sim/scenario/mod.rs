@@ -133,7 +133,9 @@ pub struct CachedAnswer {
     pub a: Vec<Ipv4Addr>,
     #[serde(default)]
     pub aaaa: Vec<Ipv6Addr>,
-    /// The TTL the resolver still gives (the time left in its cache).
+    /// The TTL the resolver still gives (the time left in its cache). Once
+    /// that much time has passed since the simulation started, the cache
+    /// has expired: recursive queries get the zone's records.
     pub ttl: u32,
 }
 

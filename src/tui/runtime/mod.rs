@@ -131,6 +131,8 @@ where
     B: Backend,
     B::Error: Send + Sync + 'static,
 {
+    // The report's order is computed once per frame, not once per event.
+    state.checks.fold.settle();
     let shown: &State = state;
     terminal
         .draw(|frame| view::render(shown, frame))

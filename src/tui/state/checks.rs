@@ -2,18 +2,18 @@
 //! [`ReportState`]), what changed since the previous complete run, and
 //! watch mode.
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use crate::check::model::{CheckEvent, CheckId, CheckResult, RunId, Status};
 use crate::domain::ServerName;
 use crate::report::Report;
+use crate::report::changes::Snapshot;
 use crate::report::fold::ReportState;
 use crate::tui::cmd::Cmd;
 use crate::tui::data::{CheckRequest, Expected};
 
 /// A row: one check, for one target where a check runs per address.
-pub type RowKey = (CheckId, Option<String>);
+pub use crate::report::fold::RowKey;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunPhase {
@@ -50,12 +50,9 @@ impl Default for Watch {
     }
 }
 
-/// How a row differs from the previous complete run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
-    Was(Status),
-    New,
-}
+/// How a row differs from the previous complete run (the same words as
+/// `check --wait`).
+pub use crate::report::changes::Change;
 
 /// One row on screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,9 +89,9 @@ pub struct ChecksState {
     /// path, client verdict, results, what is still running): the same
     /// state the text report and the export are made from.
     pub fold: ReportState,
-    /// Statuses of the complete run before the current one (for "what changed").
-    pub baseline: Option<(RunId, BTreeMap<RowKey, Status>)>,
-    pub last_complete: Option<(RunId, BTreeMap<RowKey, Status>)>,
+    /// The complete run before the current one (for "what changed").
+    pub baseline: Option<(RunId, Snapshot)>,
+    pub last_complete: Option<(RunId, Snapshot)>,
     /// The row the operator picked; `None` follows the most important row.
     pub selected: Option<RowKey>,
     /// Details take the whole screen.
@@ -176,14 +173,14 @@ impl ChecksState {
             return Vec::new();
         }
         self.phase = RunPhase::Cancelled;
-        self.fold.running.clear();
+        self.fold.clear_running();
         vec![Cmd::CancelChecks { run: self.run }]
     }
 
     /// The run broke off: nothing is running any more.
     pub fn fail(&mut self, reason: String) {
         self.phase = RunPhase::Failed;
-        self.fold.running.clear();
+        self.fold.clear_running();
         self.failure = Some(reason);
     }
 
@@ -201,13 +198,9 @@ impl ChecksState {
         self.fold.apply(event);
         if done {
             self.phase = RunPhase::Done;
-            self.last_complete = Some((self.run, self.statuses()));
-            self.dns_wait = self
-                .results()
-                .iter()
-                .filter_map(|r| r.cache_expires_in_s)
-                .max()
-                .map(|secs| (Duration::from_secs(secs), at));
+            let snapshot = Snapshot::of(self.report());
+            self.dns_wait = snapshot.dns_wait().map(|wait| (wait, at));
+            self.last_complete = Some((self.run, snapshot));
         }
         true
     }
@@ -239,30 +232,27 @@ impl ChecksState {
         &self.fold.report.checks
     }
 
-    /// Checks started and not finished yet.
-    pub fn running(&self) -> &[RowKey] {
-        &self.fold.running
-    }
-
-    pub fn statuses(&self) -> BTreeMap<RowKey, Status> {
-        self.results()
-            .iter()
-            .map(|r| ((r.id, r.target.clone()), r.status))
-            .collect()
+    /// Checks started and not finished yet, in the order they started.
+    pub fn running(&self) -> Vec<&RowKey> {
+        self.fold.running().collect()
     }
 
     /// Finished rows in report order (panel and check order, then the
     /// address's place in the federation path), each check's running rows
     /// after its finished ones.
     pub fn rows(&self) -> Vec<Row<'_>> {
-        let mut rows: Vec<Row<'_>> = self.results().iter().map(Row::Done).collect();
-        for key in self.running() {
-            let at = rows
-                .iter()
-                .rposition(|r| order(r.id()) <= order(key.0))
-                .map_or(0, |i| i + 1);
-            rows.insert(at, Row::Running(key));
+        let mut running = self.running();
+        // Stable: rows of one check keep the order they started in.
+        running.sort_by_key(|k| order(k.0));
+        let mut running = running.into_iter().peekable();
+        let mut rows: Vec<Row<'_>> = Vec::new();
+        for result in self.results() {
+            while let Some(key) = running.next_if(|k| order(k.0) < order(result.id)) {
+                rows.push(Row::Running(key));
+            }
+            rows.push(Row::Done(result));
         }
+        rows.extend(running.map(Row::Running));
         rows
     }
 
@@ -284,12 +274,7 @@ impl ChecksState {
     }
 
     pub fn change(&self, result: &CheckResult) -> Option<Change> {
-        let (_, before) = self.baseline.as_ref()?;
-        match before.get(&(result.id, result.target.clone())) {
-            None => Some(Change::New),
-            Some(s) if *s != result.status => Some(Change::Was(*s)),
-            Some(_) => None,
-        }
+        self.baseline.as_ref()?.1.change(result)
     }
 
     /// Rows whose status differs from the previous complete run.

@@ -26,6 +26,11 @@ use super::state::{Level, Overlay, State, StatusLine};
 /// `state.dirty` when anything visible changed (messages that change nothing,
 /// like a stale check event, leave it alone so nothing is redrawn).
 pub fn update(state: &mut State, msg: Msg) -> Vec<Cmd> {
+    // A check event folds in constant time; anything else (a key, a tick, a
+    // resize) reads the rows in report order, computed here once.
+    if !matches!(msg, Msg::Check { .. }) {
+        state.checks.fold.settle();
+    }
     match dispatch(state, msg) {
         Some(cmds) => {
             state.dirty = true;

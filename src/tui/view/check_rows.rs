@@ -148,7 +148,7 @@ pub(super) fn panel_lines(
     if panel == Panel::Server {
         for (piece, kind) in server_path::wrapped(checks, width, indent) {
             let style = match kind {
-                PathKind::Expected => theme.muted(),
+                PathKind::Expected | PathKind::NotProbed => theme.muted(),
                 PathKind::Target => theme.plain(),
                 PathKind::Broken => theme.status(Status::Fail),
                 PathKind::Differs => theme.level(Level::Warn),

@@ -9,7 +9,9 @@ use std::net::{IpAddr, SocketAddr};
 use crate::check::model::CheckId;
 use crate::domain::FederationEndpoint;
 use crate::report::TargetSummary;
-use crate::report::text::{NO_SERVICE_LINE, target_line, target_route, unresolved_line};
+use crate::report::text::{
+    NO_SERVICE_LINE, not_probed_line, target_line, target_route, unresolved_line,
+};
 use crate::tui::data::Expected;
 use crate::tui::state::{ChecksState, RunPhase};
 use crate::tui::text::wrap_prose;
@@ -27,6 +29,8 @@ pub(super) enum PathKind {
     Differs,
     /// The observed path is the planned one.
     Matches,
+    /// Found, but beyond the caps and not probed.
+    NotProbed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,6 +166,9 @@ pub(super) fn path_lines(checks: &ChecksState) -> Vec<PathLine> {
     for u in &f.unresolved {
         as_planned = false;
         out.push(PathLine::new(PathKind::Broken, unresolved_line(u)));
+    }
+    if let Some(line) = not_probed_line(checks.report()) {
+        out.push(PathLine::new(PathKind::NotProbed, line));
     }
     if let Some((ep, _)) = &planned
         && as_planned

@@ -5,6 +5,7 @@
 use std::net::SocketAddr;
 use std::process::{Command, Output};
 
+use crate::support::output::{code, stderr, stdout};
 use serde_json::Value;
 
 /// The stable check ids, written out: scripts depend
@@ -35,18 +36,6 @@ fn check(args: &[&str]) -> Output {
         .env_clear()
         .output()
         .expect("the binary runs")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exited")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn json_of(o: &Output) -> Value {

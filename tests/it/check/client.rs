@@ -410,3 +410,18 @@ fn client_versions_check() {
         Status::Skipped
     );
 }
+
+#[test]
+fn duplicate_keys_in_the_client_file_warn_naming_clients() {
+    let body = r#"{"m.homeserver":{"base_url":"https://matrix.example.com","base_url":"https://matrix.example.com"}}"#;
+    let r = well_known_check(file(200, body), &Expectations::none());
+    assert_eq!(r.status, Status::Warn, "{r:#?}");
+    assert!(
+        r.summary.contains("duplicate keys `m.homeserver.base_url`")
+            && r.summary.contains("Element X"),
+        "{}",
+        r.summary
+    );
+    let ok = well_known_check(file(200, good_body()), &Expectations::none());
+    assert_eq!(ok.status, Status::Pass, "{ok:#?}");
+}

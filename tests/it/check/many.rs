@@ -8,6 +8,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+use crate::support::output::{code, stderr, stdout};
 use serde_json::Value;
 
 fn bin() -> Command {
@@ -32,18 +33,6 @@ fn check_with_stdin(args: &[&str], input: &[u8]) -> Output {
     stdin.write_all(input).expect("write names");
     drop(stdin);
     child.wait_with_output().expect("finishes")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exited")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// The summary table's rows: (name, result word, step, failing checks).

@@ -276,10 +276,24 @@ fn hostile_text_never_reaches_the_terminal_raw() {
         .as_str()
         .expect("summary")
         .to_string();
+    // Decoded (what `jq -r` prints), the string carries no control
+    // character: it shows the escape the way the text report does.
     assert!(
-        summary.contains('\u{1b}'),
-        "JSON keeps the exact value, escaped: {summary:?}"
+        !summary.chars().any(is_unsafe),
+        "no raw control after decoding: {summary:?}"
     );
+    assert!(summary.contains("\\x1b"), "shown visibly: {summary:?}");
+    for check in doc["checks"].as_array().expect("checks") {
+        for value in [&check["summary"], &check["remedy"]] {
+            if let Some(s) = value.as_str() {
+                assert!(!s.chars().any(|c| is_unsafe(c) && c != '\n'), "{s:?}");
+            }
+        }
+        for e in check["evidence"].as_array().expect("evidence") {
+            let got = e["got"].as_str().expect("got");
+            assert!(!got.chars().any(is_unsafe), "{got:?}");
+        }
+    }
 
     // With colour on, the only escapes are our own SGR sequences.
     let colored = render_text(&r, &TextOptions { color: true });

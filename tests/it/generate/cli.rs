@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use crate::support::output::{stderr, stdout};
 use matrix_delegate::domain::{Proxy, Strategy};
 
 fn generate(args: &[&str]) -> Output {
@@ -12,14 +13,6 @@ fn generate(args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("run matrix-delegate")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 const SEED: [&str; 4] = [

@@ -57,6 +57,10 @@ fn the_check_page_carries_options_exit_codes_schema_and_examples() {
         &README_INSTALLED.replace('-', "\\-"),
         "matrix\\-delegate check example.com \\-\\-json",
         "(@alice:example.com \\[u2192] example.com)",
+        "\\-\\-names\\-from",
+        "\\fB130\\fR",
+        "interrupted (Ctrl\\-C)",
+        "JSON Lines",
     ] {
         assert!(check.contains(part), "`{part}` missing:\n{check}");
     }

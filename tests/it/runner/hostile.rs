@@ -81,3 +81,51 @@ async fn escape_sequences_never_reach_the_terminal() {
     assert!(js.contains("\\u001b"), "{js}");
     assert_eq!(value["server_name"], "example.com");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cname_loop_is_called_a_loop() {
+    // The SRV target is an alias of an alias of itself: no address at the
+    // end, whatever a resolver follows.
+    let scenario = matrix_delegate::sim::Scenario::from_toml(
+        r#"
+name = "cname-loop"
+description = "the SRV target's CNAME chain comes back to itself"
+server_name = "example.com"
+
+[hosts]
+"example.com" = "127.0.0.10"
+
+[[dns]]
+name = "_matrix-fed._tcp.example.com"
+srv = [{ priority = 10, weight = 10, port = 8448, target = "matrix.example.com" }]
+
+[[dns]]
+name = "matrix.example.com"
+cname = "hop.example.com"
+
+[[dns]]
+name = "hop.example.com"
+cname = "matrix.example.com"
+"#,
+    )
+    .expect("scenario");
+    let out = check(
+        &scenario,
+        None,
+        matrix_delegate::check::expect::Expectations::none(),
+        std::time::Duration::from_secs(10),
+    )
+    .await;
+    let host = one(&out.report, CheckId::DnsDelegatedHost);
+    assert_eq!(host.status, Status::Fail, "{host:#?}");
+    assert!(
+        host.summary
+            .contains("CNAME loop: matrix.example.com → hop.example.com → matrix.example.com"),
+        "{host:#?}"
+    );
+    assert!(!host.summary.contains("NODATA"), "{host:#?}");
+    assert!(
+        host.remedy.as_deref().unwrap_or_default().contains("loop"),
+        "{host:#?}"
+    );
+}

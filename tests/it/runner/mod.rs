@@ -2,6 +2,7 @@
 //! scenarios, the acceptance cases, hostile answers and the event stream.
 
 mod acceptance;
+mod bounded;
 mod events;
 mod hostile;
 mod scenarios;

@@ -6,6 +6,7 @@ pub mod config;
 pub mod local_paths;
 pub mod net;
 pub mod oracles;
+pub mod output;
 pub mod proptest_config;
 pub mod proxy;
 pub mod runner;

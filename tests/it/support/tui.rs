@@ -207,6 +207,7 @@ pub fn sample_path() -> FederationPath {
         targets: vec![target("203.0.113.7:443"), target("[2001:db8::7]:443")],
         unresolved: Vec::new(),
         no_service: false,
+        not_probed: Default::default(),
     }
 }
 

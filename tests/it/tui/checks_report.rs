@@ -86,6 +86,7 @@ fn the_federation_path_and_client_verdict_are_folded_in() {
         }],
         unresolved: Vec::new(),
         no_service: false,
+        not_probed: Default::default(),
     };
     update(
         &mut s,
@@ -124,6 +125,9 @@ fn the_federation_path_and_client_verdict_are_folded_in() {
             },
         );
     }
+    // Events fold in constant time; the verdicts are computed once per
+    // frame (the runtime settles the report before drawing).
+    s.checks.fold.settle();
     assert!(s.checks.report().federation.targets[0].ok);
     assert!(s.checks.report().federation.ok);
     // A stale path (another run) changes nothing.
@@ -135,6 +139,7 @@ fn the_federation_path_and_client_verdict_are_folded_in() {
             targets: Vec::new(),
             unresolved: Vec::new(),
             no_service: false,
+            not_probed: Default::default(),
         },
     };
     assert!(

@@ -256,6 +256,24 @@ fn checks_path_differs_from_the_plan() {
 }
 
 #[test]
+fn checks_path_says_what_was_not_probed() {
+    let mut state = checks_state();
+    let t0 = Instant::now();
+    let mut path = sample_path();
+    path.not_probed.srv_targets = 12;
+    path.not_probed.addresses = 3;
+    stream_discovery(&mut state, 1, path, t0);
+    stream_run(&mut state, 1, &sample_results(), t0);
+    let shown = screen(&state, 160, 50);
+    assert!(
+        shown
+            .contains("… 12 more SRV targets (only the first 8 are followed) and 3 more addresses")
+            && shown.contains("not probed"),
+        "{shown}"
+    );
+}
+
+#[test]
 fn checks_while_running() {
     let mut state = checks_state();
     let t0 = Instant::now();

@@ -91,6 +91,9 @@ fn address_status(l: &AddressLookup) -> (Status, Option<String>) {
         }
     } else if failed.iter().any(|(_, e)| **e == DnsError::Timeout) {
         (Status::Error, Some("no DNS answer in time".into()))
+    } else if let Some(problem) = l.local_problem() {
+        // Not asked at all: this machine's limit, not the zone's failure.
+        (Status::Error, Some(format!("could not test: {problem}")))
     } else {
         let why = l.failure().unwrap_or_else(|| "no addresses".into());
         (Status::Fail, Some(why))
@@ -99,6 +102,17 @@ fn address_status(l: &AddressLookup) -> (Status, Option<String>) {
 
 fn remedy_for(l: &AddressLookup, role: &str) -> String {
     let failed = failed_families(l);
+    if let Some((_, DnsError::CnameLoop(chain))) = failed
+        .iter()
+        .find(|(_, e)| matches!(e, DnsError::CnameLoop(_)))
+    {
+        return format!(
+            "The CNAME records of {} form a loop ({}): point the last of them at a name with A \
+             or AAAA records, or replace the CNAME with those records.",
+            l.name,
+            chain.join(" → ")
+        );
+    }
     if failed.iter().any(|(_, e)| **e == DnsError::ServFail) {
         return format!(
             "Resolvers get SERVFAIL for {}: the domain's nameservers do not answer correctly or \

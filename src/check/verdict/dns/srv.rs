@@ -10,6 +10,9 @@ use crate::matrix::srv::{self, SrvOutcome};
 use crate::observe::{DnsError, SrvLookup};
 use crate::words::duration;
 
+/// Invalid targets named in the summary; the rest are counted.
+const SHOWN_INVALID: usize = 3;
+
 fn describe_srv(l: &SrvLookup) -> String {
     match &l.records {
         Ok(records) if !records.is_empty() => srv::order(records)
@@ -65,6 +68,46 @@ pub fn srv_records(
                         .collect::<Vec<_>>()
                         .join(", ")
                 ));
+                let invalid: Vec<String> = records
+                    .iter()
+                    .filter_map(|x| {
+                        srv::invalid_target(x).map(|why| format!("`{}` ({why})", x.target_host()))
+                    })
+                    .collect();
+                if !invalid.is_empty() {
+                    // A peer cannot connect to a name that is not a host
+                    // name: with no valid target, federation cannot work.
+                    let status = if invalid.len() == records.len() {
+                        Status::Fail
+                    } else {
+                        Status::Warn
+                    };
+                    let what = if invalid.len() == records.len() {
+                        "every SRV target of"
+                    } else {
+                        "some SRV targets of"
+                    };
+                    problems.push((
+                        status,
+                        format!(
+                            "{what} {} is not a valid host name: {}{}",
+                            l.name,
+                            invalid[..invalid.len().min(SHOWN_INVALID)].join(", "),
+                            if invalid.len() > SHOWN_INVALID {
+                                format!(" and {} more", invalid.len() - SHOWN_INVALID)
+                            } else {
+                                String::new()
+                            }
+                        ),
+                    ));
+                    r = add_remedy(
+                        r,
+                        format!(
+                            "Point the SRV records of {} at real host names (letters, digits, hyphens).",
+                            l.name
+                        ),
+                    );
+                }
                 if srv::stray_dots(l) > 0 {
                     problems.push((
                         Status::Warn,
@@ -77,7 +120,7 @@ pub fn srv_records(
                 format!("{} says \"no service\" (target `.`)", l.name),
             )),
             SrvOutcome::Failed(e) => {
-                let s = if e == DnsError::Timeout {
+                let s = if e == DnsError::Timeout || matches!(e, DnsError::Local(_)) {
                     Status::Error
                 } else {
                     Status::Fail

@@ -40,20 +40,20 @@ pub(in crate::cli::check) fn run(args: &CheckArgs) -> Exit {
         Ok(rt) => rt,
         Err(exit) => return exit,
     };
+    let fit = fit_jobs_to_open_files(args.jobs);
+    if fit.jobs < args.jobs {
+        eprintln!(
+            "note: --jobs {} lowered to {}: this process may hold only {} open files \
+             (ulimit -n)",
+            args.jobs, fit.jobs, fit.limit
+        );
+    }
     let outcome = runtime.block_on(async {
-        let (net, _sim) = network(args, options).await?;
+        let (net, _sim) = network(args, options, |o| fit.share(o)).await?;
         let (tx, rx) = mpsc::channel(READ_AHEAD);
         if let Err(e) = spawn_reader(args.server_names.clone(), file, tx) {
             eprintln!("error: cannot start reading the names: {e}");
             return Err(Exit::Failed);
-        }
-        let fit = fit_jobs_to_open_files(args.jobs);
-        if fit.jobs < args.jobs {
-            eprintln!(
-                "note: --jobs {} lowered to {}: this process may hold only {} open files \
-                 (ulimit -n)",
-                args.jobs, fit.jobs, fit.limit
-            );
         }
         let settings = Settings {
             jobs: fit.jobs,
@@ -86,6 +86,13 @@ fn refuse_single_server_options(args: &CheckArgs) -> Result<(), String> {
             "{flag} states the intent for one server; it cannot be used with several names or \
              --names-from (check that server on its own; --proxy applies to every name)"
         ));
+    }
+    if args.wait {
+        return Err(
+            "--wait re-checks one server name until it is green; give exactly one SERVER_NAME \
+             and no --names-from"
+                .to_string(),
+        );
     }
     if args.tui {
         return Err(

@@ -37,8 +37,8 @@ use self::spool::{Spool, Spooled};
 use self::summary::{Row, Tally, closing_line, markdown_table, text_table};
 use crate::check::expect::Expectations;
 use crate::domain::Proxy;
-use crate::probe::Net;
 use crate::probe::runner::{CheckRequest, run_to_report};
+use crate::probe::{Net, NetOptions};
 use crate::report::text::TextOptions;
 use crate::report::{Report, markdown, text};
 use crate::safe_text::{json_escape_unsafe, printable};
@@ -112,6 +112,18 @@ pub fn fit_jobs_to_open_files(jobs: usize) -> JobsFit {
         fit.jobs = usize::try_from(room).unwrap_or(usize::MAX).clamp(1, jobs);
     }
     fit
+}
+
+impl JobsFit {
+    /// The network options for these jobs going on at once through one
+    /// `Net`: the connection and DNS limits of one run, times the jobs,
+    /// within the open files set aside for them ([`FILES_PER_JOB`] each).
+    pub fn share(&self, options: &mut NetOptions) {
+        let budget = (self.jobs as u64)
+            .saturating_mul(FILES_PER_JOB)
+            .min(self.limit.saturating_sub(FILES_RESERVE));
+        options.share_for_runs(self.jobs, usize::try_from(budget).unwrap_or(usize::MAX));
+    }
 }
 
 /// How the results are printed.
