@@ -35,11 +35,17 @@ pub(crate) struct ServerCtx {
     pub log: Arc<SimLog>,
 }
 
-/// Starts the server and returns the real address to dial. (`refuse`
-/// servers are not started: see `Sim::start`.)
-pub(crate) async fn start(ctx: ServerCtx, tasks: &mut JoinSet<()>) -> Result<SocketAddr, SimError> {
+/// Starts the server and returns the real address to dial: a random port
+/// on the logical IP, or the logical address itself with `on_logical_port`.
+/// (`refuse` servers are not started: see `Sim::start`.)
+pub(crate) async fn start(
+    ctx: ServerCtx,
+    on_logical_port: bool,
+    tasks: &mut JoinSet<()>,
+) -> Result<SocketAddr, SimError> {
     let logical = ctx.spec.address;
-    let listener = TcpListener::bind(SocketAddr::new(logical.ip(), 0))
+    let port = if on_logical_port { logical.port() } else { 0 };
+    let listener = TcpListener::bind(SocketAddr::new(logical.ip(), port))
         .await
         .map_err(|e| SimError::Bind(format!("{logical}: {e}")))?;
     let real = listener

@@ -16,6 +16,7 @@ mod generate;
 mod local_paths;
 mod matrix;
 mod net;
+mod oracles;
 mod packaging;
 mod proxy;
 mod runner;

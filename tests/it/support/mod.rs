@@ -5,6 +5,7 @@ pub mod check;
 pub mod config;
 pub mod local_paths;
 pub mod net;
+pub mod oracles;
 pub mod output;
 pub mod peers;
 pub mod proptest_config;

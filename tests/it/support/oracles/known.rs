@@ -1,0 +1,72 @@
+//! Differences between a peer and `check`'s spec path on the healthy
+//! scenarios that are known, each with its reason and an exact rule for the
+//! value the peer sends instead. Anything else is a failing test. (Every
+//! scenario's comparison is in `tests/oracles/RESULTS.md`.)
+
+use super::{Oracle, SpecSide};
+
+/// A known difference: which peer, which compared field, why.
+pub struct Known {
+    pub oracle: Oracle,
+    pub what: &'static str,
+    pub why: &'static str,
+}
+
+pub const KNOWN_DIFFERENCES: &[Known] = &[Known {
+    oracle: Oracle::Resolvematrix,
+    what: "host",
+    why: "resolvematrix turns a resolution into a URL (`https://host:port`) and its HTTP client \
+          derives `Host` from that URL: `:443` is dropped and any other port is added \
+          (`matrix.example.com` at step 3.2, `example.org:8448` at step 6, \
+          `matrix.example.com:8443` at 3.3 with an SRV port). The spec (server-server API, \
+          \"Resolving server names\") sends `host:port` at steps 2, 3.1 and 3.2 and no port at \
+          3.3-3.5 and 4-6. A proxy that matches `Host` exactly sees both forms.",
+}];
+
+/// The host part of a `Host` value (`[::1]:443` → `[::1]`, `a.b:8448` → `a.b`).
+fn host_part(host: &str) -> &str {
+    if host.starts_with('[') {
+        return host.find(']').map_or(host, |end| &host[..=end]);
+    }
+    match host.rsplit_once(':') {
+        Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) && !h.contains(':') => h,
+        _ => host,
+    }
+}
+
+/// The `Host` a URL-building client sends to `address` for the spec
+/// target's host: the port only when it is not 443.
+pub fn url_authority_host(spec_host: &str, address: &str) -> String {
+    let port = address.rsplit_once(':').map_or("", |(_, p)| p);
+    let host = host_part(spec_host);
+    if port == "443" || port.is_empty() {
+        host.to_string()
+    } else {
+        format!("{host}:{port}")
+    }
+}
+
+/// Whether `what` differing for `oracle` is a known difference, and the
+/// peer sent exactly what the difference's rule says.
+pub fn explained(
+    oracle: Oracle,
+    what: &str,
+    spec: &SpecSide,
+    requests: &[(String, String, Option<String>)],
+) -> bool {
+    if !KNOWN_DIFFERENCES
+        .iter()
+        .any(|k| k.oracle == oracle && k.what == what)
+    {
+        return false;
+    }
+    match (oracle, what) {
+        (Oracle::Resolvematrix, "host") => requests.iter().all(|(address, host, _)| {
+            spec.targets()
+                .iter()
+                .find(|(a, _, _)| a == address)
+                .is_some_and(|(_, spec_host, _)| *host == url_authority_host(spec_host, address))
+        }),
+        _ => false,
+    }
+}
