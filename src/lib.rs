@@ -4,6 +4,7 @@
 //! lives in [`check`]. The wizard ([`tui`]) keeps its state machine pure and
 //! does all terminal and file work in one runtime.
 
+pub mod apply;
 pub mod check;
 pub mod cli;
 pub mod config_file;
@@ -11,6 +12,7 @@ pub mod domain;
 pub mod exit;
 pub mod finding;
 pub mod generate;
+pub mod install;
 pub mod local_file;
 pub mod matrix;
 pub mod observe;

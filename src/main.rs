@@ -1,12 +1,15 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use matrix_delegate::cli::{Cli, Command, check, completions, config, demo, generate, manual};
+use matrix_delegate::cli::{
+    Cli, Command, apply, check, completions, config, demo, generate, manual,
+};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let exit = match cli.command {
         Some(Command::Generate(args)) => generate::run(&args),
+        Some(Command::Apply(args)) => apply::run(&args),
         Some(Command::Config(args)) => config::run(&args),
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Demo(args)) => demo::run(&args),

@@ -74,7 +74,13 @@ pub fn evaluate(obs: &Observations, ex: &Expectations) -> Vec<CheckResult> {
     out.push(server_peers(&obs.peers, name, obs.now_ms));
     let wk = ClientWellKnown::read(obs.client.well_known.clone());
     let conclusion = wk.conclude(obs.client.versions.as_ref(), obs.client.identity.as_ref());
-    out.push(client_well_known(name, &wk, &conclusion, ex));
+    out.push(client_well_known(
+        name,
+        &wk,
+        &conclusion,
+        obs.client.versions.as_ref(),
+        ex,
+    ));
     out.push(cors::client_cors(&obs.client, ex, &site));
     out.push(client_versions(&wk, obs.client.versions.as_ref(), ex));
     out.push(support::support_well_known(&obs.support, ex));

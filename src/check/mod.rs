@@ -2,6 +2,7 @@
 //! against the Matrix spec and the operator's intent, the mistakes they
 //! recognise and the remedies they suggest. Pure: no I/O.
 
+pub mod causality;
 pub mod evaluate;
 pub mod expect;
 pub mod mistakes;

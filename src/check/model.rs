@@ -1,6 +1,7 @@
 //! What every check produces, and the events a run streams. Shared by the
 //! checks, the text and JSON reports and the TUI panels.
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -155,6 +156,83 @@ pub struct CheckResult {
     /// saw). Absent in JSON when nothing is waiting to expire.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cache_expires_in_s: Option<u64>,
+    /// What went wrong, typed, where another check's failure may follow
+    /// from it ([`crate::check::causality`] reads it; never rendered).
+    #[serde(skip)]
+    pub fault: Option<Fault>,
+    /// The check whose failure this one follows from (set by
+    /// [`crate::check::causality::attribute`]); such a result carries no
+    /// remedy of its own. In JSON: the cause's id, or `null`.
+    #[serde(serialize_with = "cause_id")]
+    pub caused_by: Option<Cause>,
+    /// The remedy this result had before a cause was found for it, so that
+    /// attributing again (after more results arrive) starts from it.
+    #[serde(skip)]
+    pub own_remedy: Option<String>,
+}
+
+/// What a check found wrong, as data, for the checks whose failure other
+/// checks depend on. Decided by the verdicts from observations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// `server.tls`: `host:port` presents a certificate peers refuse
+    /// (expired, for another name, or from an untrusted issuer).
+    Certificate { host: String, port: u16 },
+    /// `server.tls`: nothing usable answers at this address (refused, reset,
+    /// timeout, a handshake that fails). `fallback`: the address comes from
+    /// spec steps 4–6, taken because the server file was unusable.
+    Unreachable {
+        host: String,
+        port: u16,
+        fallback: bool,
+    },
+    /// `dns.*`: the resolver still serves addresses the authoritative
+    /// servers no longer list (a change is spreading).
+    DnsSpreading { outdated: Vec<IpAddr> },
+    /// `dns.*`: these names have no address at all.
+    NoAddress { names: Vec<String> },
+    /// `server.resolution`: the path leads to these hosts, none with an
+    /// address.
+    HostsWithoutAddress { hosts: Vec<String> },
+    /// A request to `host:port` got no HTTP answer at all (the name did not
+    /// resolve, the connection or TLS failed), so nothing about the answer
+    /// could be judged.
+    Unanswered { host: String, port: u16 },
+    /// `host:port` answered `/_matrix/` itself (an HTML page or another
+    /// non-Matrix answer): the path is not routed to the homeserver.
+    NotRouted { host: String, port: u16 },
+    /// `client.cors`: every problem is on the client API at `host:port`,
+    /// which does not work at all (see `client.versions`).
+    FollowsApi { host: String, port: u16 },
+    /// `client.well-known`: the file is fine, but the client API at its
+    /// base URL is unusable (the verdict FAIL_ERROR of step 3.5.2).
+    ClientApiUnusable,
+}
+
+/// The check a result's failure follows from: its id, its target, and its
+/// summary (why).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cause {
+    pub id: CheckId,
+    pub target: Option<String>,
+    pub why: String,
+}
+
+impl Cause {
+    /// `server.tls at 127.0.0.11:443 (the certificate expired 2 day(s) ago)`.
+    pub fn describe(&self) -> String {
+        match &self.target {
+            Some(t) => format!("{} at {t} ({})", self.id.as_str(), self.why),
+            None => format!("{} ({})", self.id.as_str(), self.why),
+        }
+    }
+}
+
+fn cause_id<S: serde::Serializer>(cause: &Option<Cause>, s: S) -> Result<S::Ok, S::Error> {
+    match cause {
+        Some(c) => s.serialize_str(c.id.as_str()),
+        None => s.serialize_none(),
+    }
 }
 
 fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -173,7 +251,16 @@ impl CheckResult {
             spec: None,
             duration: Duration::ZERO,
             cache_expires_in_s: None,
+            fault: None,
+            caused_by: None,
+            own_remedy: None,
         }
+    }
+
+    /// Records what went wrong, as data (see [`Fault`]).
+    pub fn fault(mut self, fault: Fault) -> Self {
+        self.fault = Some(fault);
+        self
     }
 
     pub fn target(mut self, target: impl Into<String>) -> Self {

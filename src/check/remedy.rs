@@ -13,6 +13,20 @@ const HAPROXY_KEEP_PATH: &str = "http-request set-var(txn.matrix_path) path";
 /// a response rule can test it (after [`HAPROXY_KEEP_PATH`]).
 const HAPROXY_IF_WELL_KNOWN: &str = "if { var(txn.matrix_path) -m beg /.well-known/matrix/ }";
 
+/// The name `generate` gives the Traefik router of `host`: lowercase
+/// letters and digits, every other run of characters one `-`.
+fn traefik_router(host: &str) -> String {
+    let mut out = String::new();
+    for c in host.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
 fn indent(lines: &str) -> String {
     lines
         .lines()
@@ -46,9 +60,10 @@ pub fn cors_well_known(proxy: Option<Proxy>, site: &str) -> String {
         ),
         Some(Proxy::Traefik) => format!(
             "Add a headers middleware to the router serving {site}'s /.well-known/matrix/ (Docker labels):\n{}",
-            indent(
-                "traefik.http.middlewares.matrix-cors.headers.accesscontrolalloworiginlist=*\ntraefik.http.routers.<router>.middlewares=matrix-cors"
-            )
+            indent(&format!(
+                "traefik.http.middlewares.matrix-cors.headers.accesscontrolalloworiginlist=*\ntraefik.http.routers.{}.middlewares=matrix-cors",
+                traefik_router(site)
+            ))
         ),
         Some(Proxy::Static) | None => format!(
             "Make the web server of {site} send `Access-Control-Allow-Origin: *` with every \
@@ -108,9 +123,14 @@ pub fn route_well_known(proxy: Option<Proxy>, site: &str, upstream: &str) -> Str
             ))
         ),
         Some(Proxy::Traefik) => format!(
-            "Extend the homeserver's router rule (Docker labels) to also match {site}:\n{}",
+            "Give {site} a router to the homeserver for /.well-known/matrix/ (Docker labels on \
+             the homeserver's container):\n{}",
             indent(&format!(
-                "traefik.http.routers.continuwuity.rule=... || (Host(`{site}`) && PathPrefix(`/.well-known/matrix`))"
+                "traefik.http.routers.{r}.rule=Host(`{site}`) && PathPrefix(`/.well-known/matrix/`)\n\
+                 traefik.http.routers.{r}.entrypoints=websecure\n\
+                 traefik.http.routers.{r}.tls.certresolver=letsencrypt\n\
+                 traefik.http.routers.{r}.service=continuwuity",
+                r = traefik_router(site)
             ))
         ),
         Some(Proxy::Static) | None => format!(
@@ -153,7 +173,8 @@ pub fn pass_path_unchanged(proxy: Option<Proxy>, host: &str, upstream: &str) -> 
             "Route PathPrefix(`/_matrix`) on {host} to the homeserver without a StripPrefix or \
              ReplacePath middleware:\n{}",
             indent(&format!(
-                "traefik.http.routers.continuwuity.rule=Host(`{host}`) && PathPrefix(`/_matrix`)"
+                "traefik.http.routers.{}.rule=Host(`{host}`) && PathPrefix(`/_matrix/`)",
+                traefik_router(host)
             ))
         ),
         Some(Proxy::Static) | None => format!(
@@ -249,6 +270,122 @@ pub fn cache_control(proxy: Option<Proxy>, site: &str, secs: u64) -> String {
         }
     };
     format!("For {site}/.well-known/matrix/* add:\n{}", indent(&line))
+}
+
+/// Obtaining or renewing the certificate for `host`, with the command for
+/// the operator's proxy (certbot's plugin where one exists; HAProxy reads
+/// one PEM file holding the chain and the key; Caddy and Traefik obtain
+/// their own and say in their logs why they could not).
+pub fn certificate(proxy: Option<Proxy>, host: &str) -> String {
+    let live = format!("/etc/letsencrypt/live/{host}");
+    match proxy {
+        Some(Proxy::Nginx) => format!(
+            "Get a certificate for {host} with certbot's nginx plugin (it renews by its timer and \
+             reloads nginx):\n{}",
+            indent(&format!(
+                "sudo certbot --nginx -d {host}\nsudo systemctl list-timers certbot.timer"
+            ))
+        ),
+        Some(Proxy::Apache) => format!(
+            "Get a certificate for {host} with certbot's Apache plugin (it renews by its timer and \
+             reloads Apache):\n{}",
+            indent(&format!(
+                "sudo certbot --apache -d {host}\nsudo systemctl list-timers certbot.timer"
+            ))
+        ),
+        Some(Proxy::Haproxy) => format!(
+            "Get a certificate for {host} (port 80 free, or --http-01-port behind an HAProxy \
+             rule for /.well-known/acme-challenge/), then give HAProxy the chain and the key in \
+             one file, the `crt` its `bind` line names, and reload:\n{}",
+            indent(&format!(
+                "sudo certbot certonly --standalone -d {host}\n\
+                 sudo sh -c 'cat {live}/fullchain.pem {live}/privkey.pem > /etc/haproxy/certs/{host}.pem'\n\
+                 sudo systemctl reload haproxy"
+            ))
+        ),
+        Some(Proxy::Caddy) => format!(
+            "Caddy obtains and renews the certificate for {host} itself: find in its log why it \
+             could not (ports 80 and 443 reachable from the internet, DNS pointing here), check \
+             that it may write its storage, then reload:\n{}",
+            indent(
+                "sudo journalctl -u caddy | grep -i -E 'certificate|acme|error'\n\
+                 sudo ls -l /var/lib/caddy/.local/share/caddy/certificates/\n\
+                 sudo systemctl reload caddy"
+            )
+        ),
+        Some(Proxy::Traefik) => format!(
+            "Traefik obtains the certificate for {host} through its certificate resolver: the \
+             router needs `tls.certresolver`, acme.json must be writable by Traefik only (mode \
+             600), and its log says why a request failed:\n{}",
+            indent(&format!(
+                "traefik.http.routers.{}.tls.certresolver=letsencrypt\n\
+                 docker logs traefik 2>&1 | grep -i acme",
+                traefik_router(host)
+            ))
+        ),
+        Some(Proxy::Static) | None => format!(
+            "Get a certificate for {host} (for example from Let's Encrypt, with the web server's \
+             document root), serve {live}/fullchain.pem with its key, and reload the server:\n{}",
+            indent(&format!(
+                "sudo certbot certonly --webroot -w /var/www/html -d {host}"
+            ))
+        ),
+    }
+}
+
+/// Making the proxy accept TLS connections for `host` on `port` (on the
+/// address family of the address that failed), in the operator's proxy
+/// syntax: the lines `generate` writes for a site on that port.
+pub fn listen(proxy: Option<Proxy>, host: &str, ipv6: bool, port: u16) -> String {
+    match proxy {
+        Some(Proxy::Nginx) => format!(
+            "In the nginx server block for {host} add:\n{}",
+            indent(&if ipv6 {
+                format!("listen [::]:{port} ssl;")
+            } else {
+                format!("listen {port} ssl;")
+            })
+        ),
+        Some(Proxy::Apache) => format!(
+            "In Apache, listen on the port (in ports.conf, outside any virtual host; it covers \
+             IPv4 and IPv6) and add `*:{port}` to {host}'s `<VirtualHost>` line:\n{}",
+            indent(&format!("Listen {port}"))
+        ),
+        Some(Proxy::Haproxy) => format!(
+            "In the HAProxy frontend for {host} add (IPv4 and IPv6 alike):\n{}",
+            indent(&format!(
+                "bind [::]:{port} v4v6 ssl crt /etc/haproxy/certs/{host}.pem alpn h2,http/1.1"
+            ))
+        ),
+        Some(Proxy::Caddy) => format!(
+            "Caddy listens on IPv4 and IPv6 by itself (unless a `bind` leaves one out); list the \
+             port among the addresses of the site block for {host}:\n{}",
+            indent(&if port == 443 {
+                format!("{host}:443 {{")
+            } else {
+                format!("{host}:{port}, {host}:443 {{")
+            })
+        ),
+        Some(Proxy::Traefik) => {
+            let router = traefik_router(host);
+            format!(
+                "Give Traefik an entry point on port {port} (its `command:`, and publish \
+                 \"{port}:{port}\" under `ports:`) and put the router for {host} on it (Docker \
+                 labels):\n{}",
+                indent(&format!(
+                    "--entryPoints.matrix-federation-{port}.address=:{port}\n\
+                     traefik.http.routers.{router}.entrypoints=matrix-federation-{port},websecure"
+                ))
+            )
+        }
+        Some(Proxy::Static) | None => format!(
+            "Make the web server or reverse proxy for {host} accept TLS on port {port}{} (nginx \
+             `listen {}{port} ssl;`, Apache `Listen {port}`, Caddy `{host}:{port}` among the site's \
+             addresses).",
+            if ipv6 { " over IPv6" } else { "" },
+            if ipv6 { "[::]:" } else { "" },
+        ),
+    }
 }
 
 #[cfg(test)]

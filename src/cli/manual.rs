@@ -51,6 +51,16 @@ const EXAMPLES: &[(&str, &str)] = &[
         "Show the change to the homeserver config's [global.well_known] section.",
     ),
     (
+        "matrix-delegate apply --server-name example.com --host matrix.example.com --proxy nginx --dry-run",
+        "Show which nginx file the install writes and why, the diff, and nginx -t's verdict on \
+         the changed configuration; write nothing.",
+    ),
+    (
+        "matrix-delegate apply --server-name example.com --host matrix.example.com --proxy nginx",
+        "Install it: write with a backup, test the whole configuration, reload nginx, undo \
+         everything when the test or the reload fails.",
+    ),
+    (
         "matrix-delegate config show --config /etc/conduwuit/conduwuit.toml",
         "Which config file, its server_name, the well-known settings and their problems.",
     ),
@@ -229,6 +239,11 @@ fn exit_status(roff: &mut Roff, subcommand: Option<&str>) {
              config write)"
         }
         Some("config") => "the config file could not be found or read",
+        Some("apply") => {
+            "nothing was installed: a conflicting server or site block, missing certificates, an \
+             unknown layout, a configuration that fails already, or a failed test or reload \
+             (undone)"
+        }
         _ => {
             "the command did not get done: a check failed or could not run, a config write \
              was refused or failed, the files were not written"

@@ -1,6 +1,7 @@
 //! Command-line definitions. Each subcommand keeps its arguments and its
 //! `run` function in its own file.
 
+pub mod apply;
 pub mod check;
 pub mod completions;
 pub mod config;
@@ -33,6 +34,11 @@ pub enum Command {
     /// with --write-config, edit the homeserver config file in place
     #[command(after_help = generate::after_help())]
     Generate(Box<generate::GenerateArgs>),
+    /// Install the proxy configuration (nginx, Caddy, Apache, HAProxy) into the proxy's own files: find the layout,
+    /// stop on a conflicting server block or missing certificates, write with a backup,
+    /// test the whole configuration, reload, undo everything when the test or reload fails
+    #[command(after_help = apply::after_help())]
+    Apply(Box<apply::ApplyArgs>),
     /// Inspect the homeserver config file
     Config(config::ConfigArgs),
     /// Check the live deployment the way other Matrix servers and clients see it:

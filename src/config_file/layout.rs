@@ -50,14 +50,21 @@ pub struct Layout<'a> {
 impl<'a> Layout<'a> {
     pub fn parse(body: &'a str) -> Result<Layout<'a>, ConfigError> {
         let lines = Lines::new(body);
-        let doc = Document::parse(body).map_err(|e| {
-            let at = e.span().map_or(0, |s| s.start.min(body.len()));
+        let invalid = |span: Option<Range<usize>>, message: &str| {
+            let at = span.map_or(0, |s| s.start.min(body.len()));
             ConfigError::InvalidToml {
                 line: lines.number_of(at),
                 column: lines.column_of(body, at),
-                message: e.message().trim().to_string(),
+                message: message.trim().to_string(),
             }
-        })?;
+        };
+        // toml_edit 0.23 panics on some invalid texts (a key redefined after
+        // a bare `=`, such as "==\n.="); the `toml` parser reports them as
+        // errors, so only text it accepts reaches toml_edit.
+        if let Err(e) = body.parse::<toml::Table>() {
+            return Err(invalid(e.span(), e.message()));
+        }
+        let doc = Document::parse(body).map_err(|e| invalid(e.span(), e.message()))?;
         let mut headers = Vec::new();
         let mut entries = Vec::new();
         walk(doc.as_table(), &[], &[], &lines, &mut headers, &mut entries);

@@ -88,7 +88,9 @@ pub fn locate(layout: &Layout) -> Section {
                     .filter_map(|(k, v)| {
                         let key_span = table.key(k)?.span()?;
                         let value_span = v.span()?;
-                        Some(make_entry(layout, k, false, key_span, value_span, v))
+                        // `{ client.x = 1 }`: a dotted key, not a value of its own.
+                        let nested = v.as_inline_table().is_some_and(|t| t.is_dotted());
+                        Some(make_entry(layout, k, nested, key_span, value_span, v))
                     })
                     .collect();
                 section.entries.sort_by_key(|e| e.key_span.start);

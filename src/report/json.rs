@@ -13,8 +13,10 @@
 //!
 //! Extra fields: `federation.unresolved`, `federation.no_service`,
 //! `federation.not_probed` (only when the caps left SRV targets or addresses
-//! unprobed), and on DNS checks `cache_expires_in_s` (only when an outdated
-//! cached answer is still served).
+//! unprobed), on DNS checks `cache_expires_in_s` (only when an outdated
+//! cached answer is still served), and on every check `caused_by`: the id
+//! of the check its failure follows from, or `null`
+//! ([`crate::check::causality`]). `checks` lists the root causes first.
 //!
 //! Safe to pipe (`jq -r` included): every string is written the way the
 //! text report shows it ([`crate::safe_text`]): control, bidi and invisible

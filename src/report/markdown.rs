@@ -56,6 +56,19 @@ fn details(out: &mut String, c: &CheckResult) {
     for e in &c.evidence {
         let _ = writeln!(out, "- {} → {}", escape(&e.asked), escape(&e.got));
     }
+    if let Some(cause) = &c.caused_by {
+        let _ = writeln!(
+            out,
+            "\n**Caused by** `{}`{} ({}): fix that one, nothing to change here.",
+            cause.id.as_str(),
+            cause
+                .target
+                .as_deref()
+                .map(|t| format!(" at {}", escape(t)))
+                .unwrap_or_default(),
+            escape(&cause.why)
+        );
+    }
     if let Some(remedy) = &c.remedy {
         let _ = writeln!(out, "\n**Fix:**\n\n{}", fenced(remedy));
     }
@@ -85,6 +98,17 @@ pub fn render(report: &Report) -> String {
         "federation does NOT work"
     };
     let _ = writeln!(out, "**Result:** {result} · {fed}");
+    let roots = report.root_causes();
+    if !roots.is_empty() {
+        let _ = writeln!(out, "\n**Root causes** (fix these first):\n");
+        for (c, follow) in roots {
+            let _ = writeln!(
+                out,
+                "- {}",
+                escape(&super::text::root_cause_line(c, follow))
+            );
+        }
+    }
     for panel in PANELS {
         let _ = writeln!(out, "\n## {}\n", escape(&panel_title(report, panel)));
         if panel == Panel::Server {

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::check::causality;
 use crate::check::evaluate::{Observations, evaluate};
 use crate::check::expect::Expectations;
 use crate::matrix::client_discovery::ClientWellKnown;
@@ -80,8 +81,9 @@ pub struct Report {
     settled: bool,
 }
 
-/// Report order: check order, the address's place in the path, target text.
-type SortKey = (usize, usize, Option<String>);
+/// Report order: root causes first, then check order, the address's
+/// place in the path, target text.
+type SortKey = (bool, usize, usize, Option<String>);
 
 /// "Passes" for the federation verdict: a warning still works.
 fn works(status: Status) -> bool {
@@ -184,6 +186,7 @@ impl Report {
         if self.settled {
             return;
         }
+        causality::attribute(&mut self.checks);
         self.sort();
         self.recompute();
         self.settled = true;
@@ -196,9 +199,12 @@ impl Report {
         r
     }
 
-    /// Stable order: by check id (panel order), then by the address's place
-    /// in the federation path, then by target text.
+    /// Stable order: root causes first ([`causality::root_causes`]), then
+    /// by check id (panel order), by the address's place in the federation
+    /// path, and by target text. Every result caused by another comes
+    /// after its cause.
     fn sort(&mut self) {
+        let roots = causality::root_causes(&self.checks);
         let places: HashMap<&str, usize> = self
             .federation
             .targets
@@ -209,13 +215,14 @@ impl Report {
         let mut keyed: Vec<(SortKey, CheckResult)> = self
             .checks
             .drain(..)
-            .map(|c| {
+            .zip(roots)
+            .map(|(c, root)| {
                 let place = c
                     .target
                     .as_deref()
                     .and_then(|t| places.get(t).copied())
                     .unwrap_or(usize::MAX);
-                ((c.id.order(), place, c.target.clone()), c)
+                ((!root, c.id.order(), place, c.target.clone()), c)
             })
             .collect();
         keyed.sort_by(|a, b| a.0.cmp(&b.0));
@@ -256,6 +263,29 @@ impl Report {
     /// The results shown in a panel, in report order.
     pub fn panel(&self, panel: Panel) -> impl Iterator<Item = &CheckResult> {
         self.checks.iter().filter(move |c| c.id.panel() == panel)
+    }
+
+    /// The root causes, in report order (the problems that follow from no
+    /// other check, and the checks others follow from), each with how many
+    /// results follow from it.
+    pub fn root_causes(&self) -> Vec<(&CheckResult, usize)> {
+        let mut follow: HashMap<(CheckId, Option<&str>), usize> = HashMap::new();
+        for k in self.checks.iter().filter_map(|c| c.caused_by.as_ref()) {
+            *follow.entry((k.id, k.target.as_deref())).or_default() += 1;
+        }
+        let roots = causality::root_causes(&self.checks);
+        self.checks
+            .iter()
+            .zip(roots)
+            .filter(|(_, root)| *root)
+            .map(|(c, _)| {
+                let n = follow
+                    .get(&(c.id, c.target.as_deref()))
+                    .copied()
+                    .unwrap_or(0);
+                (c, n)
+            })
+            .collect()
     }
 
     /// How many results have each failing status.

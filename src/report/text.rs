@@ -193,6 +193,13 @@ fn result_lines(out: &mut String, c: &CheckResult, color: bool) {
     for e in &c.evidence {
         let _ = writeln!(out, "        {} → {}", safe(&e.asked), safe(&e.got));
     }
+    if let Some(cause) = &c.caused_by {
+        let _ = writeln!(
+            out,
+            "        caused by {}: fix that one, nothing to change here",
+            safe(&cause.describe())
+        );
+    }
     if let Some(remedy) = &c.remedy {
         let lines: Vec<String> = safe_text::block(remedy, REMEDY_MAX)
             .lines()
@@ -206,6 +213,46 @@ fn result_lines(out: &mut String, c: &CheckResult, color: bool) {
     if let Some(spec) = &c.spec {
         let _ = writeln!(out, "        spec: {}", safe(spec));
     }
+}
+
+/// One root cause in a line: `✘ server.tls 127.0.0.11:443: the
+/// certificate expired 2 day(s) ago (3 more problems follow from it)`.
+pub fn root_cause_line(c: &CheckResult, follow: usize) -> String {
+    let target = c
+        .target
+        .as_deref()
+        .map(|t| format!(" {}", safe(t)))
+        .unwrap_or_default();
+    let follows = match follow {
+        0 => String::new(),
+        1 => " (1 more problem follows from it)".to_string(),
+        n => format!(" ({n} more problems follow from it)"),
+    };
+    format!(
+        "{} {}{target}: {}{follows}",
+        c.status.glyph(),
+        c.id.as_str(),
+        safe(&c.summary)
+    )
+}
+
+/// The root causes under the headline (nothing when nothing is wrong).
+pub fn root_cause_lines(report: &Report) -> Vec<String> {
+    let roots = report.root_causes();
+    if roots.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![if roots.len() == 1 {
+        "Root cause (fix this first):".to_string()
+    } else {
+        format!("Root causes ({}, fix these first):", roots.len())
+    }];
+    out.extend(
+        roots
+            .into_iter()
+            .map(|(c, follow)| format!("  {}", root_cause_line(c, follow))),
+    );
+    out
 }
 
 /// The whole report as text.
@@ -234,6 +281,13 @@ pub fn render(report: &Report, opts: &TextOptions) -> String {
         "matrix-delegate check {}: {verdict} · {fed}",
         safe(&report.server_name)
     );
+    let roots = root_cause_lines(report);
+    if !roots.is_empty() {
+        out.push('\n');
+        for line in roots {
+            let _ = writeln!(out, "{line}");
+        }
+    }
     for panel in PANELS {
         let _ = writeln!(out, "\n{}", panel_title(report, panel));
         if panel == Panel::Server {

@@ -24,6 +24,12 @@ pub struct Expectation {
     /// Check ids that must warn.
     #[serde(default)]
     pub warn: Vec<String>,
+    /// The root causes, in report order, each id once: the problems that
+    /// follow from no other check, and the checks others follow from
+    /// (`check::causality`). Every built-in scenario states them (`[]`
+    /// when nothing fails).
+    #[serde(default)]
+    pub root_causes: Option<Vec<String>>,
     #[serde(default)]
     pub notes: String,
 }

@@ -9,6 +9,7 @@
 // "shared between its modules".
 #![allow(unreachable_pub)]
 
+mod apply;
 mod architecture;
 mod check;
 mod config;

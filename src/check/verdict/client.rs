@@ -5,13 +5,13 @@ use super::server_well_known::http_evidence;
 use super::{add_remedy, with_mistakes};
 use crate::check::expect::Expectations;
 use crate::check::mistakes::{self, Mistake};
-use crate::check::model::{CheckId, CheckResult, Status};
+use crate::check::model::{CheckId, CheckResult, Fault, Status};
 use crate::check::remedy;
 use crate::domain::ServerName;
 use crate::matrix::client_discovery::{
     ClientVerdict, ClientWellKnown, Conclusion, versions_usable,
 };
-use crate::observe::HttpObservation;
+use crate::observe::{FetchFailure, HttpObservation};
 
 /// Everything fetched for client discovery.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +38,7 @@ pub fn client_well_known(
     name: &ServerName,
     wk: &ClientWellKnown,
     conclusion: &Conclusion,
+    versions: Option<&HttpObservation>,
     ex: &Expectations,
 ) -> CheckResult {
     let site = name.host_str();
@@ -52,6 +53,12 @@ pub fn client_well_known(
     );
     if let Some(problem) = wk.observation.local_problem() {
         return super::local::could_not_test(r, problem);
+    }
+    if let Some(FetchFailure::Dns(_)) = &wk.observation.error {
+        r = r.fault(Fault::Unanswered {
+            host: site.clone(),
+            port: 443,
+        });
     }
     let found = mistakes::in_client_file(wk);
     match conclusion.verdict {
@@ -89,6 +96,12 @@ pub fn client_well_known(
         v @ (ClientVerdict::FailPrompt | ClientVerdict::FailError) => {
             r.status = Status::Fail;
             r.summary = format!("{v}: {}", conclusion.reason);
+            if v == ClientVerdict::FailError
+                && wk.versions_url().is_some()
+                && versions_usable(versions).is_err()
+            {
+                r = r.fault(Fault::ClientApiUnusable);
+            }
             let want = ex
                 .base_url
                 .clone()
@@ -157,15 +170,75 @@ pub fn client_versions(
         Err(why) => {
             r.status = Status::Fail;
             r.summary = format!("{url}: {why}");
-            let host = url::Url::parse(&url)
-                .ok()
+            let parsed = url::Url::parse(&url).ok();
+            let host = parsed
+                .as_ref()
                 .and_then(|u| u.host_str().map(str::to_string))
                 .unwrap_or_default();
-            r = r.remedy(format!(
-                "base_url must be where the client API answers. Check that {host} routes /_matrix/ \
-                 to the homeserver.\n{}",
-                remedy::pass_path_unchanged(ex.proxy, &host, ex.upstream())
-            ));
+            let port = parsed
+                .as_ref()
+                .and_then(url::Url::port_or_known_default)
+                .unwrap_or(443);
+            let text = match versions.and_then(|v| v.error.as_ref()) {
+                Some(FetchFailure::Tls { .. }) => {
+                    r = r.fault(Fault::Unanswered {
+                        host: host.clone(),
+                        port,
+                    });
+                    format!(
+                        "Clients refuse the certificate of {host}:{port}.\n{}",
+                        remedy::certificate(ex.proxy, &host)
+                    )
+                }
+                Some(FetchFailure::Refused { address } | FetchFailure::Connect { address, .. }) => {
+                    r = r.fault(Fault::Unanswered {
+                        host: host.clone(),
+                        port,
+                    });
+                    let ipv6 = address.is_some_and(|a| a.is_ipv6());
+                    format!(
+                        "Nothing answers HTTPS on {host}:{port}, where base_url points.\n{}",
+                        remedy::listen(ex.proxy, &host, ipv6, port)
+                    )
+                }
+                Some(FetchFailure::Dns(_)) => {
+                    r = r.fault(Fault::Unanswered {
+                        host: host.clone(),
+                        port,
+                    });
+                    format!(
+                        "{host}, where base_url points, has no address: create its A/AAAA \
+                         records (see dns.delegated-host)."
+                    )
+                }
+                Some(FetchFailure::Timeout(_)) => {
+                    r = r.fault(Fault::Unanswered {
+                        host: host.clone(),
+                        port,
+                    });
+                    format!(
+                        "{host}:{port} does not answer in time: check that the proxy runs and the \
+                         firewall lets port {port} through."
+                    )
+                }
+                None if versions.is_some_and(|v| v.is_html() || v.json().is_none()) => {
+                    r = r.fault(Fault::NotRouted {
+                        host: host.clone(),
+                        port,
+                    });
+                    format!(
+                        "base_url must be where the client API answers. Check that {host} routes \
+                         /_matrix/ to the homeserver.\n{}",
+                        remedy::pass_path_unchanged(ex.proxy, &host, ex.upstream())
+                    )
+                }
+                _ => format!(
+                    "base_url must be where the client API answers. Check that {host} routes \
+                     /_matrix/ to the homeserver.\n{}",
+                    remedy::pass_path_unchanged(ex.proxy, &host, ex.upstream())
+                ),
+            };
+            r = r.remedy(text);
         }
     }
     r

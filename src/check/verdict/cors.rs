@@ -8,7 +8,7 @@ use super::add_remedy;
 use super::client::ClientObservations;
 use crate::check::expect::Expectations;
 use crate::check::mistakes::Mistake;
-use crate::check::model::{CheckId, CheckResult, Status};
+use crate::check::model::{CheckId, CheckResult, Fault, Status};
 use crate::check::remedy;
 use crate::domain::Strategy;
 use crate::observe::HttpObservation;
@@ -93,9 +93,11 @@ pub fn client_cors(obs: &ClientObservations, ex: &Expectations, site: &str) -> C
             wk_stripped = true;
         }
     }
+    let mut file_preflight_failed = false;
     if let Some(p) = &obs.preflight {
         let failed;
         (r, failed) = check_preflight(r, &mut findings, p, Status::Warn, "client file");
+        file_preflight_failed = failed;
         if failed {
             r = add_remedy(
                 r,
@@ -134,6 +136,25 @@ pub fn client_cors(obs: &ClientObservations, ex: &Expectations, site: &str) -> C
         api_stripped |= failed;
     }
 
+    // Every problem is on the client API, which does not work at all (no
+    // answer, or not the homeserver's): that is client.versions' finding,
+    // and CORS follows once the API answers.
+    let api_broken = obs
+        .versions
+        .as_ref()
+        .is_none_or(|v| v.error.is_some() || !v.status.is_some_and(|s| (200..300).contains(&s)));
+    if api_stripped && api_broken && !wk_stripped && !file_preflight_failed {
+        let at = obs
+            .versions_preflight
+            .as_ref()
+            .and_then(|p| url::Url::parse(&p.url).ok());
+        if let Some(u) = at {
+            r = r.fault(Fault::FollowsApi {
+                host: u.host_str().unwrap_or_default().to_string(),
+                port: u.port_or_known_default().unwrap_or(443),
+            });
+        }
+    }
     let worst = findings
         .iter()
         .map(|f| f.status)

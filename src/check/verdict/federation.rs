@@ -130,7 +130,7 @@ pub fn federation_checks(
             }
             continue;
         };
-        let tls_r = tls::server_tls(addr, target, res.step, &probe.tls);
+        let tls_r = tls::server_tls(addr, target, res.step, &probe.tls, ex);
         let version_r = match &probe.version {
             Some(obs) => version::server_version(addr, target, obs, ex),
             None => not_attempted(CheckId::ServerVersion, addr, NO_TLS),

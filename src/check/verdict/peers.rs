@@ -91,7 +91,7 @@ pub fn endpoint_outcome(probe: &EndpointProbe, name: &ServerName, now_ms: i64) -
     let step = crate::matrix::discovery::Step::DefaultPort;
     let none = Expectations::none();
     let fine = |s: Status| !s.is_failure();
-    let tls_ok = fine(tls::server_tls(addr, &target, step, &probe.tls).status);
+    let tls_ok = fine(tls::server_tls(addr, &target, step, &probe.tls, &none).status);
     let version_ok = probe
         .version
         .as_ref()

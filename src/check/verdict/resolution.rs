@@ -4,7 +4,7 @@
 use super::{add_remedy, worse};
 use crate::check::expect::Expectations;
 use crate::check::mistakes;
-use crate::check::model::{CheckId, CheckResult, Status};
+use crate::check::model::{CheckId, CheckResult, Fault, Status};
 use crate::matrix::discovery::{Resolution, Step};
 use crate::words::count;
 
@@ -95,6 +95,7 @@ pub fn server_resolution(res: &Resolution, ex: &Expectations) -> CheckResult {
             res.step.title(),
             hosts.join(", ")
         );
+        r = r.fault(Fault::HostsWithoutAddress { hosts });
         if res.step.is_delegated() {
             r = add_remedy(
                 r,

@@ -4,7 +4,9 @@
 
 use std::net::SocketAddr;
 
-use crate::check::model::{CheckId, CheckResult, Status};
+use crate::check::expect::Expectations;
+use crate::check::model::{CheckId, CheckResult, Fault, Status};
+use crate::check::remedy;
 use crate::matrix::discovery::{Step, Target};
 use crate::observe::{TlsFailure, TlsFailureKind, TlsObservation};
 
@@ -17,6 +19,7 @@ pub fn server_tls(
     target: &Target,
     step: Step,
     tls: &TlsObservation,
+    ex: &Expectations,
 ) -> CheckResult {
     let spec = format!("server-server API, TLS; {}", step.spec());
     let r = CheckResult::new(CheckId::ServerTls, Status::Pass, String::new())
@@ -33,8 +36,13 @@ pub fn server_tls(
         if let TlsFailureKind::Local(problem) = err.kind {
             return super::local::could_not_test(r, problem);
         }
-        return cannot_connect(r, addr, target, err);
+        return cannot_connect(r, addr, target, step, err, ex);
     }
+    let certificate_fault = Fault::Certificate {
+        host: target.connect_host.clone(),
+        port: target.port,
+    };
+    let renew = remedy::certificate(ex.proxy, &target.connect_host);
     let cert = &target.cert_name;
     let names = if tls.names.is_empty() {
         "no names".to_string()
@@ -46,10 +54,10 @@ pub fn server_tls(
             r,
             format!("the certificate expired {} day(s) ago", days.unsigned_abs()),
         )
-        .remedy(
-            "Renew the certificate (check that automatic renewal runs, e.g. certbot's timer or \
-             Caddy's storage permissions) and reload the proxy.",
-        );
+        .fault(certificate_fault)
+        .remedy(format!(
+            "Renew the certificate and make sure automatic renewal runs. {renew}"
+        ));
     }
     if !tls.covers_required_name {
         let why = match step {
@@ -64,23 +72,29 @@ pub fn server_tls(
                  those. Prefer a DNS name as server name or in m.server."
             ),
             _ => format!(
-                "Serve a certificate that covers {cert} on {}:{} (for example from Let's \
-                 Encrypt); with SNI {cert} the proxy must pick it.",
-                target.connect_host, target.port
+                "Serve a certificate that covers {cert} on {}:{}; with SNI {cert} the proxy must \
+                 pick it. {}",
+                target.connect_host,
+                target.port,
+                remedy::certificate(ex.proxy, cert)
             ),
         };
-        return fail(r, format!("the certificate covers {names}, not {cert}")).remedy(why);
+        return fail(r, format!("the certificate covers {names}, not {cert}"))
+            .fault(certificate_fault)
+            .remedy(why);
     }
     if !tls.chain_valid {
         let err = tls
             .verify_error
             .as_ref()
             .map_or_else(|| "the chain does not verify".into(), ToString::to_string);
-        return fail(r, format!("the certificate is not trusted: {err}")).remedy(
-            "Other servers only accept certificates from a public CA with the full chain: serve \
-             fullchain.pem (not cert.pem). A private CA works only for peers that trust it (use \
-             --ca-file to check such a setup).",
-        );
+        return fail(r, format!("the certificate is not trusted: {err}"))
+            .fault(certificate_fault)
+            .remedy(format!(
+                "Other servers only accept certificates from a public CA with the full chain: \
+                 serve fullchain.pem (not cert.pem). A private CA works only for peers that trust \
+                 it (use --ca-file to check such a setup). {renew}"
+            ));
     }
     let mut r = r;
     let days = tls.days_left.unwrap_or(i64::MAX);
@@ -97,7 +111,9 @@ pub fn server_tls(
     if days < EXPIRY_WARNING_DAYS {
         r.status = Status::Warn;
         r.summary = format!("certificate for {cert} expires in {days} day(s)");
-        r = r.remedy("Renew the certificate now; check that automatic renewal works.");
+        r = r.remedy(format!(
+            "Renew the certificate now; check that automatic renewal works. {renew}"
+        ));
     }
     r
 }
@@ -108,22 +124,70 @@ fn fail(mut r: CheckResult, summary: String) -> CheckResult {
     r
 }
 
+/// Nothing usable answers at `addr`. The remedy depends on how the address
+/// was reached: port 8448 from steps 3.5 and 6 usually means `m.server`
+/// lacks its port (or no server file at all), not a proxy that should
+/// listen on 8448; a record is only worth removing when the name has
+/// another address left and serves nothing else (never the server name,
+/// which usually hosts a website).
 fn cannot_connect(
     r: CheckResult,
     addr: SocketAddr,
     target: &Target,
+    step: Step,
     err: &TlsFailure,
+    ex: &Expectations,
 ) -> CheckResult {
-    let family = if addr.is_ipv6() { "AAAA" } else { "A" };
-    let remedy = format!(
-        "Nothing usable answers on {addr}. Make the reverse proxy listen there (for IPv6: \
-         nginx `listen [::]:{port} ssl;`, Apache `Listen [::]:{port}`), open the firewall for \
-         port {port}, or remove the {family} record of {host} if the machine has no such address: \
-         servers try every address and may pick this one.",
-        port = target.port,
-        host = target.connect_host
+    let port = target.port;
+    let host = &target.connect_host;
+    let fallback = matches!(step, Step::Srv | Step::LegacySrv | Step::DefaultPort);
+    let fault = Fault::Unreachable {
+        host: host.clone(),
+        port,
+        fallback,
+    };
+    let listen = remedy::listen(ex.proxy, host, addr.is_ipv6(), port);
+    let mut text = match step {
+        Step::DelegatedDefaultPort => format!(
+            "m.server has no port: add `:443` (`{host}:443`), so servers connect where your \
+             proxy listens instead of port 8448 (spec step 3.5). {}\nOr keep port {port} and make \
+             the proxy listen there. {listen}",
+            remedy::well_known_key(ex.deployment, "server", &format!("{host}:443"))
+        ),
+        Step::DefaultPort => format!(
+            "Without a usable server file (and no SRV record), servers connect to {host}:{port} \
+             (spec step 6). Publish /.well-known/matrix/server on {host} with \
+             {{\"m.server\": \"<your homeserver host>:443\"}} (see server.well-known), or make \
+             the proxy listen on port {port}. {listen}"
+        ),
+        _ => format!(
+            "Nothing usable answers on {addr}: check that the firewall lets port {port} \
+             through. {listen}"
+        ),
+    };
+    let others = target
+        .addresses
+        .iter()
+        .filter(|ip| **ip != addr.ip())
+        .count();
+    let names_other_things = matches!(
+        step,
+        Step::ExplicitPort | Step::DefaultPort | Step::Srv | Step::LegacySrv | Step::IpLiteral
     );
-    fail(r, format!("cannot connect: {err}")).remedy(remedy)
+    if others > 0 && !names_other_things {
+        let family = if addr.is_ipv6() { "AAAA" } else { "A" };
+        text.push_str(&format!(
+            "\nIf the machine has no such address, remove the {family} record of {host} ({}) \
+             instead: servers try every address and may pick this one.",
+            addr.ip()
+        ));
+    }
+    let summary = if step == Step::DelegatedDefaultPort {
+        format!("cannot connect: {err} (port {port}: m.server has no port)")
+    } else {
+        format!("cannot connect: {err}")
+    };
+    fail(r, summary).fault(fault).remedy(text)
 }
 
 fn describe(tls: &TlsObservation) -> String {

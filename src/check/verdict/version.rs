@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use super::server_well_known::http_evidence;
 use crate::check::expect::Expectations;
 use crate::check::mistakes::Mistake;
-use crate::check::model::{CheckId, CheckResult, Status};
+use crate::check::model::{CheckId, CheckResult, Fault, Status};
 use crate::check::remedy;
 use crate::matrix::discovery::Target;
 use crate::observe::HttpObservation;
@@ -142,6 +142,15 @@ pub fn server_version(
         }
         None => {
             let (summary, remedy) = explain_failure(obs, ex, &target.connect_host);
+            if obs.error.is_none()
+                && obs.matrix_error().is_none()
+                && (obs.is_html() || obs.json().is_none())
+            {
+                r = r.fault(Fault::NotRouted {
+                    host: target.connect_host.clone(),
+                    port: target.port,
+                });
+            }
             r.status = Status::Fail;
             r.summary = summary;
             r.remedy = remedy;

@@ -11,36 +11,52 @@ use crate::safe_text::printable;
 use crate::toml_syntax::toml_string;
 
 /// `well_known = { ... }`: values replaced in their spans, new keys added
-/// before the closing brace, an unset key removed with its comma.
-pub(crate) fn edit_inline(cx: &mut Ctx) {
+/// before the closing brace, unset keys removed with one comma each.
+pub(crate) fn edit_inline(cx: &mut Ctx) -> Result<(), EditError> {
     let Some(inline) = cx.section.inline.clone() else {
-        return;
+        return Ok(());
     };
     let body = cx.layout.body;
     let close = inline.value_span.end.saturating_sub(1);
     let inner = body.get(inline.value_span.start..close).unwrap_or("");
     let insert_at = inline.value_span.start + inner.trim_end().len();
-    let empty = inner.trim_end() == "{";
+    let entries = cx.section.entries.clone();
+    let mut removed = vec![false; entries.len()];
     let mut added = Vec::new();
     for key in PLAN_KEYS {
-        let entry = cx.section.entry(key).cloned();
-        match (cx.target.want(key), entry) {
-            (Want::Set(v), Some(e)) if e.string.as_deref() == Some(v) => {}
-            (Want::Set(v), Some(e)) => replace_value(cx, &e, key, v),
+        let found = entries.iter().position(|e| e.key == key && !e.nested);
+        match (cx.target.want(key), found) {
+            (Want::Set(v), Some(i)) if entries[i].string.as_deref() == Some(v) => {}
+            (Want::Set(v), Some(i)) => replace_value(cx, &entries[i], key, v),
             (Want::Set(v), None) => added.push(format!("{key} = {}", toml_string(v))),
-            (Want::Unset, Some(e)) => {
-                let (start, end) = removal_range(body, &e, close);
-                cx.splices.replace(start..end, "");
-                cx.change(e.first_line, format!("{key} removed from the inline table"));
+            (Want::Unset, Some(i)) => {
+                removed[i] = true;
+                cx.change(
+                    entries[i].first_line,
+                    format!("{key} removed from the inline table"),
+                );
             }
             (Want::Unset | Want::Keep, _) => {}
         }
     }
+    if removed.contains(&true) && entries.iter().any(|e| e.nested) {
+        return Err(EditError::Unsupported {
+            line: inline.first_line + 1,
+            message: "the inline table uses dotted keys inside it; remove the key by hand, or \
+                      move the table into [global.well_known]"
+                .into(),
+        });
+    }
+    for (start, end) in removal_ranges(&entries, &removed) {
+        cx.splices.replace(start..end, "");
+    }
     if !added.is_empty() {
-        let text = if empty {
-            format!(" {} ", added.join(", "))
-        } else {
-            format!(", {}", added.join(", "))
+        let kept = removed.iter().filter(|r| !**r).count();
+        let text = match (kept, entries.is_empty()) {
+            (0, true) => format!(" {} ", added.join(", ")),
+            // The spacing the removed entries had around them stays.
+            (0, false) => added.join(", "),
+            _ => format!(", {}", added.join(", ")),
         };
         cx.splices.insert(insert_at, text);
         cx.change(
@@ -48,6 +64,7 @@ pub(crate) fn edit_inline(cx: &mut Ctx) {
             format!("added to the inline table: {}", added.join(", ")),
         );
     }
+    Ok(())
 }
 
 fn replace_value(cx: &mut Ctx, e: &SectionEntry, key: &str, v: &str) {
@@ -56,21 +73,30 @@ fn replace_value(cx: &mut Ctx, e: &SectionEntry, key: &str, v: &str) {
     cx.change(e.first_line, format!("{key}: `{old}` → `{}`", printable(v)));
 }
 
-/// The bytes to delete to drop one `key = value` from an inline table: the
-/// comma after it, or (for the last one) the comma before it.
-fn removal_range(body: &str, e: &SectionEntry, close: usize) -> (usize, usize) {
-    let after = body.get(e.value_span.end..close).unwrap_or("");
-    let trimmed = after.trim_start();
-    if let Some(rest) = trimmed.strip_prefix(',') {
-        let end = close - rest.trim_start().len();
-        return (e.key_span.start, end);
+/// The bytes to delete to drop the `removed` entries of an inline table
+/// (`entries` in text order): an entry followed by a kept one goes up to
+/// the next entry's key, taking the comma after it; the removed entries
+/// after the last kept one go together, from the end of that kept entry,
+/// taking the comma before them. Each comma goes exactly once.
+fn removal_ranges(entries: &[SectionEntry], removed: &[bool]) -> Vec<(usize, usize)> {
+    let last_kept = removed.iter().rposition(|r| !*r);
+    let mut ranges = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        if removed[i] && last_kept.is_some_and(|k| i < k) {
+            ranges.push((e.key_span.start, entries[i + 1].key_span.start));
+        }
     }
-    let before = body.get(..e.key_span.start).unwrap_or("");
-    let trimmed = before.trim_end();
-    match trimmed.strip_suffix(',') {
-        Some(head) => (head.len(), e.value_span.end),
-        None => (e.key_span.start, e.value_span.end),
+    let trailing_start = last_kept.map_or(0, |k| k + 1);
+    if let Some(last) = entries.last()
+        && trailing_start < entries.len()
+    {
+        let start = match last_kept {
+            Some(k) => entries[k].value_span.end,
+            None => entries[0].key_span.start,
+        };
+        ranges.push((start, last.value_span.end));
     }
+    ranges
 }
 
 /// `well_known.client = ...` lines: values replaced, new keys added as
@@ -156,7 +182,7 @@ pub(crate) fn normalise_into_table(cx: &mut Ctx) -> Result<(), EditError> {
             .item(&SECTION)
             .and_then(|i| i.as_inline_table())
             .map_or(0, |t| t.len());
-        if count != cx.section.entries.len() {
+        if count != cx.section.entries.len() || cx.section.entries.iter().any(|e| e.nested) {
             return Err(EditError::Unsupported {
                 line: inline.first_line + 1,
                 message: "the inline table uses dotted keys inside it; move it into \

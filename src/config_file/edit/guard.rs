@@ -1,13 +1,15 @@
 //! What an edit checks and says about the world outside the section: the
-//! server name it must not change, and environment variables that override
-//! what it writes.
+//! server name it must not change, keys it cannot change because the file
+//! holds them as tables, and environment variables that override what it
+//! writes.
 
 use crate::config_file::edit::{EditTarget, Want};
 use crate::config_file::env::EnvSetting;
 use crate::config_file::error::EditError;
 use crate::config_file::inspect::{env_global, file_global};
-use crate::config_file::keys::KNOWN_KEYS;
+use crate::config_file::keys::{KNOWN_KEYS, PLAN_KEYS};
 use crate::config_file::layout::Layout;
+use crate::config_file::section::{SECTION, Section};
 use crate::safe_text::printable;
 
 /// Refuses a file made for another server name: a homeserver's server_name
@@ -75,4 +77,45 @@ pub(super) fn env_notes(env: &[EnvSetting], target: &EditTarget) -> Vec<String> 
         }
     }
     notes
+}
+
+/// Refuses to set or unset a key the section holds as a table (`client.x =
+/// 1`, `[global.well_known.client]`, `client = { .. }` spelt with dotted
+/// keys inside an inline table): there is no `key = value` line to change,
+/// and adding one would define the key twice.
+pub(super) fn guard_table_valued_keys(
+    layout: &Layout,
+    section: &Section,
+    target: &EditTarget,
+) -> Result<(), EditError> {
+    for key in PLAN_KEYS {
+        if target.want(key) == Want::Keep || section.entry(key).is_some() {
+            continue;
+        }
+        if layout.item(&[SECTION[0], SECTION[1], key]).is_none() {
+            continue;
+        }
+        let line = section
+            .entries
+            .iter()
+            .find(|e| e.key == key)
+            .map(|e| e.first_line)
+            .or_else(|| {
+                section
+                    .subtables
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, l)| *l)
+            })
+            .or_else(|| section.inline.as_ref().map(|e| e.first_line))
+            .unwrap_or(0);
+        return Err(EditError::Unsupported {
+            line: line + 1,
+            message: format!(
+                "`{key}` in [global.well_known] is a table, not a string (Continuwuity refuses \
+                 to start with it); replace it with `{key} = \"...\"` by hand first"
+            ),
+        });
+    }
+    Ok(())
 }

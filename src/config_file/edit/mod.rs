@@ -21,7 +21,7 @@ use crate::domain::plan::WellKnownSection;
 use crate::safe_text::printable;
 use crate::toml_syntax::toml_string;
 
-use self::guard::{env_notes, guard_server_name};
+use self::guard::{env_notes, guard_server_name, guard_table_valued_keys};
 use self::place::{new_section_place, section_text};
 use self::verify::verify;
 use super::env;
@@ -175,6 +175,21 @@ pub fn edit(
     let layout = Layout::parse(source.body)?;
     let env = env::analyse(env);
     let mut notes = guard_server_name(&layout, &env, target)?;
+    if let Some(value) = layout.item(&["global"]).and_then(|i| i.as_value()) {
+        // A `[global.well_known]` header cannot extend a value: neither a
+        // string nor an inline table `global = { ... }`.
+        let line = layout.entry(&["global"]).map_or(0, |e| e.first_line);
+        let kind = match value {
+            toml_edit::Value::InlineTable(_) => "an inline table `global = { ... }`",
+            other => other.type_name(),
+        };
+        return Err(EditError::Unsupported {
+            line: line + 1,
+            message: format!(
+                "`global` is {kind}, not a [global] section; write it as a [global] section first"
+            ),
+        });
+    }
     let section = section::locate(&layout);
     if let Some((line, kind)) = section.not_a_table {
         return Err(EditError::Unsupported {
@@ -185,6 +200,7 @@ pub fn edit(
             ),
         });
     }
+    guard_table_valued_keys(&layout, &section, target)?;
     let mut cx = Ctx {
         layout: &layout,
         section: &section,
@@ -197,7 +213,7 @@ pub fn edit(
     match (section.form, options.normalise) {
         (SectionForm::Table { .. }, _) => edit_table(&mut cx),
         (SectionForm::Missing, _) => create_section(&mut cx),
-        (SectionForm::InlineTable { .. }, false) => forms::edit_inline(&mut cx),
+        (SectionForm::InlineTable { .. }, false) => forms::edit_inline(&mut cx)?,
         (SectionForm::DottedKeys { .. }, false) => forms::edit_dotted(&mut cx),
         (_, true) => forms::normalise_into_table(&mut cx)?,
     }

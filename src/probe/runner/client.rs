@@ -58,8 +58,13 @@ pub(crate) async fn client(ctx: &Arc<Ctx>) -> ClientObservations {
     };
     let conclusion = wk.conclude(obs.versions.as_ref(), obs.identity.as_ref());
     ctx.emit.client(conclusion.verdict, wk.base_url.clone());
-    ctx.emit
-        .finish(client_well_known(&ctx.name, &wk, &conclusion, &ctx.ex));
+    ctx.emit.finish(client_well_known(
+        &ctx.name,
+        &wk,
+        &conclusion,
+        obs.versions.as_ref(),
+        &ctx.ex,
+    ));
     ctx.emit
         .finish(client_versions(&wk, obs.versions.as_ref(), &ctx.ex));
     ctx.emit

@@ -140,7 +140,7 @@ pub(crate) async fn probe_all(ctx: &Arc<Ctx>, res: &Resolution) -> Vec<AddressPr
         let results = &mut judged[i];
         match piece {
             Piece::Tls(_, obs) => {
-                let r = tls::server_tls(addr, target, res.step, &obs);
+                let r = tls::server_tls(addr, target, res.step, &obs, &ctx.ex);
                 ctx.emit.finish_took(r.clone(), obs.duration);
                 results.tls = r;
                 probe.tls = obs;

@@ -70,6 +70,15 @@ pub fn detail_lines(state: &State, width: u16) -> Vec<Line<'static>> {
         }
     };
     push(&safe_text(&r.summary), theme.key());
+    if let Some(cause) = &r.caused_by {
+        push(
+            &format!(
+                "Caused by {}: fix that one, nothing to change here.",
+                safe_text(&cause.describe())
+            ),
+            theme.level(Level::Info),
+        );
+    }
     if let Some(change) = c.change(r) {
         let run = c.baseline.as_ref().map(|(n, _)| *n).unwrap_or_default();
         let text = match change {

@@ -240,7 +240,9 @@ mod tests {
         assert_eq!(json_text, json::render(&report) + "\n");
         let value: serde_json::Value = serde_json::from_str(&json_text).expect("valid JSON");
         assert_eq!(value["ok"], false);
-        assert_eq!(value["checks"][0]["id"], "dns.server-name");
+        // The root cause first, then report order.
+        assert_eq!(value["checks"][0]["id"], "client.cors");
+        assert_eq!(value["checks"][1]["id"], "dns.server-name");
         assert!(value["federation"]["step"].is_null());
         let md = fs::read_to_string(&files[0]).expect("markdown");
         assert_eq!(md, markdown::render(&report));

@@ -237,9 +237,9 @@ impl ChecksState {
         self.fold.running().collect()
     }
 
-    /// Finished rows in report order (panel and check order, then the
-    /// address's place in the federation path), each check's running rows
-    /// after its finished ones.
+    /// Finished rows in panel order, and within a panel in report order
+    /// (root causes first, then check order and the address's place in the
+    /// federation path), each check's running rows after its finished ones.
     pub fn rows(&self) -> Vec<Row<'_>> {
         let mut running = self.running();
         // Stable: rows of one check keep the order they started in.
@@ -253,14 +253,24 @@ impl ChecksState {
             rows.push(Row::Done(result));
         }
         rows.extend(running.map(Row::Running));
+        // Stable: the report's order holds inside each panel.
+        rows.sort_by_key(|r| r.id().panel());
         rows
     }
 
     /// The row whose details are shown: the picked one, else the first
-    /// failure, else the first warning, else the first row.
+    /// root cause, else the first failure, else the first warning, else the
+    /// first row.
     pub fn focus_index(&self, rows: &[Row<'_>]) -> Option<usize> {
         if let Some(key) = &self.selected
             && let Some(i) = rows.iter().position(|r| r.key() == *key)
+        {
+            return Some(i);
+        }
+        if let Some((root, _)) = self.report().root_causes().first()
+            && let Some(i) = rows
+                .iter()
+                .position(|r| r.key() == (root.id, root.target.clone()))
         {
             return Some(i);
         }

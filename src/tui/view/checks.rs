@@ -90,23 +90,65 @@ fn summary(state: &State, theme: Theme, max: u16) -> Line<'static> {
                 Some((run, _)) => format!(" ─ {} changed since run {run}", c.changed_count()),
                 None => String::new(),
             };
-            let text = format!(" {}{changed}", or_waiting(&all));
+            let plain = or_waiting(&all);
+            let counts = format!("{plain}{changed}");
             // Watch mode: how long resolvers may still serve the old answer.
-            match c.dns_wait_words().filter(|_| c.watch.on) {
-                None => text,
-                Some(left) => {
-                    let long =
-                        format!("{text} ─ cached DNS answers may take up to {left} more to expire");
-                    if crate::tui::text::width(&long) <= usize::from(max) {
-                        long
-                    } else {
-                        format!("{text} ─ DNS caches: ≤ {left} more")
-                    }
-                }
-            }
+            let wait = c.dns_wait_words().filter(|_| c.watch.on);
+            let (long_wait, short_wait) = match &wait {
+                Some(left) => (
+                    format!(" ─ cached DNS answers may take up to {left} more to expire"),
+                    format!(" ─ DNS caches: ≤ {left} more"),
+                ),
+                None => (String::new(), String::new()),
+            };
+            let (full, short) = (root_causes(state, true), root_causes(state, false));
+            // The root causes come first; what does not fit gives way, the
+            // counts (which every panel heading repeats) before the roots.
+            let candidates = [
+                format!(" {full}{counts}{long_wait}"),
+                format!(" {short}{counts}{long_wait}"),
+                format!(" {full}{counts}{short_wait}"),
+                format!(" {short}{counts}{short_wait}"),
+                if short.is_empty() || c.changed_count() == 0 {
+                    format!(" {short}{plain}{short_wait}")
+                } else {
+                    format!(" {}{changed}{short_wait}", short.trim_end_matches(" · "))
+                },
+                format!(" {short}{plain}{short_wait}"),
+                format!(
+                    " {short}{}{short_wait}",
+                    if short.is_empty() { &plain } else { "" }
+                )
+                .replace(" ·  ─", " ─"),
+            ];
+            candidates
+                .iter()
+                .find(|t| crate::tui::text::width(t) <= usize::from(max))
+                .unwrap_or(&candidates[6])
+                .trim_end_matches(" · ")
+                .to_string()
         }
     };
     Line::raw(fit(&text, usize::from(max)))
+}
+
+/// The root causes first (`fix first: server.tls 127.0.0.11:443 · `, with
+/// `+N` for more): what to fix before anything else, ahead of the counts.
+fn root_causes(state: &State, with_targets: bool) -> String {
+    // The update settles the report after each event (views only read).
+    let roots = state.checks.report().root_causes();
+    let names: Vec<String> = roots
+        .iter()
+        .map(|(c, _)| match &c.target {
+            Some(t) if with_targets => format!("{} {}", c.id.as_str(), safe_text(t)),
+            _ => c.id.as_str().to_string(),
+        })
+        .collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => format!("fix first: {one} · "),
+        [first, rest @ ..] => format!("fix first: {first} +{} · ", rest.len()),
+    }
 }
 
 fn or_waiting(counts: &str) -> String {

@@ -174,7 +174,7 @@ pub(super) fn path_lines(checks: &ChecksState) -> Vec<PathLine> {
         && as_planned
     {
         let text = format!(
-            "✔ as planned: step {}, Host, SNI and certificate match",
+            "✔ as planned: step {}, Host, SNI and certificate name",
             ep.step
         );
         out.push(PathLine::new(PathKind::Matches, text));

@@ -237,7 +237,7 @@ fn well_known_check(
     let wk = ClientWellKnown::read(obs);
     let versions = versions_ok("https://matrix.example.com");
     let c = wk.conclude(Some(&versions), None);
-    client_well_known(&name("example.com"), &wk, &c, ex)
+    client_well_known(&name("example.com"), &wk, &c, Some(&versions), ex)
 }
 
 #[test]

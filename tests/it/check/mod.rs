@@ -1,6 +1,7 @@
 //! The checks: each verdict fed canned observations (no network), the full
 //! evaluation and its reports, and `matrix-delegate check` as a program.
 
+mod causality;
 mod cli;
 mod client;
 mod cors;

@@ -5,6 +5,7 @@ use crate::support::check as common;
 use common::*;
 use serde_json::json;
 
+use matrix_delegate::check::expect::Expectations;
 use matrix_delegate::check::model::Status;
 use matrix_delegate::check::verdict::{tls, version};
 use matrix_delegate::domain::{Proxy, Strategy};
@@ -93,7 +94,13 @@ fn tls_table() {
         ),
     ];
     for (case, obs, at, status, summary, remedy) in cases {
-        let r = tls::server_tls(at, target, Step::DelegatedHostPort, &obs);
+        let r = tls::server_tls(
+            at,
+            target,
+            Step::DelegatedHostPort,
+            &obs,
+            &Expectations::none(),
+        );
         assert_eq!(r.status, status, "{case}: {r:#?}");
         assert!(r.summary.contains(summary), "{case}: {}", r.summary);
         assert!(
@@ -131,7 +138,7 @@ fn tls_for_srv_delegation_wants_the_server_name() {
         covers_required_name: false,
         ..good_tls("matrix.example.com")
     };
-    let r = tls::server_tls(addr, target, res.step, &obs);
+    let r = tls::server_tls(addr, target, res.step, &obs, &Expectations::none());
     assert_eq!(r.status, Status::Fail);
     assert!(
         r.remedy

@@ -407,3 +407,29 @@ fn inspect_file_reads_from_disk() {
         "{err}"
     );
 }
+
+/// Texts the TOML parser under the editor (toml_edit 0.23) panics on are
+/// refused as invalid TOML, with the line, by the reader and the editor
+/// alike. (Found by the `config_edit` fuzz target.)
+#[test]
+fn texts_that_crash_toml_edit_are_refused_as_invalid() {
+    use matrix_delegate::config_file::{ConfigError, EditError, EditOptions, edit_for_plan};
+    for text in ["==\n.=", "[global]\nserver_name = \"example.com\"\n==\n.="] {
+        let line = text.lines().count() - 1;
+        match inspect(text, &[]) {
+            Err(ConfigError::InvalidToml { line: l, .. }) => assert_eq!(l, line, "{text:?}"),
+            other => panic!("{text:?}: {other:?}"),
+        }
+        let err = edit_for_plan(
+            text,
+            &crate::support::config::seed_plan(),
+            EditOptions::default(),
+            &[],
+        )
+        .expect_err("refused");
+        assert!(
+            matches!(err, EditError::Config(ConfigError::InvalidToml { .. })),
+            "{err:?}"
+        );
+    }
+}

@@ -24,6 +24,7 @@ fn one_page_per_command_with_exit_status_and_examples() {
         [
             "matrix-delegate.1",
             "matrix-delegate-generate.1",
+            "matrix-delegate-apply.1",
             "matrix-delegate-config.1",
             "matrix-delegate-config-show.1",
             "matrix-delegate-check.1",

@@ -25,6 +25,8 @@ enum Place {
     Site,
     /// nginx: inside that server block's `location /.well-known/matrix/`.
     WellKnownLocation,
+    /// Outside every block (Apache's `Listen`): the top of the file.
+    TopLevel,
 }
 
 /// One remedy as the report shows it, and where its lines go.
@@ -44,6 +46,11 @@ fn remedies(plan: &Plan, proxy: Proxy) -> Vec<Shown> {
     let host = plan.host_str();
     let upstream = ex.upstream();
     let p = Some(proxy);
+    let listen_place = if proxy == Proxy::Apache {
+        Place::TopLevel
+    } else {
+        Place::Site
+    };
     let header_place = if proxy == Proxy::Nginx {
         Place::WellKnownLocation
     } else {
@@ -86,8 +93,23 @@ fn remedies(plan: &Plan, proxy: Proxy) -> Vec<Shown> {
             site,
             place: header_place,
         },
+        Shown {
+            what: "listen (IPv4)",
+            text: remedy::listen(p, &host, false, plan.port),
+            site: host.clone(),
+            place: listen_place,
+        },
+        Shown {
+            what: "listen (IPv6)",
+            text: remedy::listen(p, &host, true, plan.port),
+            site: host,
+            place: listen_place,
+        },
     ]
 }
+
+/// How many remedies [`remedies`] shows for every proxy.
+const REMEDIES: usize = 8;
 
 /// The configuration lines of a remedy: its indented block, unindented.
 fn snippet(text: &str) -> Vec<String> {
@@ -131,8 +153,15 @@ fn insert(proxy: Proxy, config: &str, site: &str, place: Place, snippet: &[Strin
             .map(|i| from + i)
             .unwrap_or_else(|| panic!("no place for the {proxy} snippet in:\n{config}"))
     };
+    if place == Place::TopLevel {
+        // Before the first line: the test preparation rewrites only the
+        // generated configuration's own `Listen` lines (after a line break).
+        let mut out: Vec<String> = snippet.to_vec();
+        out.extend(lines.iter().map(|l| l.to_string()));
+        return out.join("\n") + "\n";
+    }
     let (after, indent) = match (proxy, place) {
-        (Proxy::Nginx, Place::Site) => (
+        (Proxy::Nginx, Place::Site | Place::TopLevel) => (
             find(0, &|l| l.trim() == format!("server_name {site};")),
             "    ",
         ),
@@ -220,9 +249,15 @@ fn remedies_are_accepted(proxy: Proxy) {
         return;
     };
     let mut checked = 0;
-    for upstream in ["127.0.0.1:8008", "[::1]:6167"] {
+    // The federation port 8448 too: the listen remedies name the port.
+    for (upstream, port) in [
+        ("127.0.0.1:8008", "443"),
+        ("[::1]:6167", "443"),
+        ("127.0.0.1:8008", "8448"),
+    ] {
         let mut answers = common::answers_for(Strategy::WellKnown, proxy);
         answers.upstream = upstream.into();
+        answers.port = port.into();
         let plan = common::plan_of(&answers);
         let generated = artifacts(&plan)
             .into_iter()
@@ -262,7 +297,7 @@ fn remedies_are_accepted(proxy: Proxy) {
             checked += 1;
         }
     }
-    assert_eq!(checked, 2 * 6);
+    assert_eq!(checked, 3 * REMEDIES);
 }
 
 #[test]
@@ -343,4 +378,146 @@ fn snippets_are_found_where_the_generated_configuration_has_them() {
         &cors,
     );
     assert!(appears_in(&cors, &with_cors), "{with_cors}");
+}
+
+/// The certificate remedies give the command for each proxy, naming the
+/// files the generated configuration reads (the proxies cannot run
+/// certbot; what they read is checked here).
+#[test]
+fn certificate_remedies_name_the_command_and_the_files_the_configuration_reads() {
+    let host = "matrix.example.com";
+    for proxy in Proxy::ALL.iter().copied() {
+        let strategy = if proxy == Proxy::Static {
+            Strategy::Static
+        } else {
+            Strategy::WellKnown
+        };
+        let plan = common::plan_of(&common::answers_for(strategy, proxy));
+        let generated = artifacts(&plan)
+            .into_iter()
+            .find(|a| a.id == ids::PROXY)
+            .expect("a proxy artifact")
+            .text;
+        let text = remedy::certificate(Some(proxy), host);
+        let lines = snippet(&text);
+        assert!(!lines.is_empty(), "{proxy}: no command in\n{text}");
+        let want: &[&str] = match proxy {
+            Proxy::Nginx => &["sudo certbot --nginx -d matrix.example.com"],
+            Proxy::Apache => &["sudo certbot --apache -d matrix.example.com"],
+            Proxy::Haproxy => &[
+                "sudo certbot certonly --standalone -d matrix.example.com",
+                "/etc/haproxy/certs/matrix.example.com.pem",
+            ],
+            Proxy::Caddy => &["journalctl -u caddy", "/var/lib/caddy/.local/share/caddy/"],
+            Proxy::Traefik => {
+                &["traefik.http.routers.matrix-example-com.tls.certresolver=letsencrypt"]
+            }
+            Proxy::Static => &["sudo certbot certonly --webroot"],
+        };
+        for w in want {
+            assert!(
+                lines.iter().any(|l| l.contains(w)),
+                "{proxy}: `{w}` missing from\n{text}"
+            );
+        }
+        // The file the certificate ends up in is the one the configuration reads.
+        let read = match proxy {
+            Proxy::Nginx | Proxy::Apache => Some("/etc/letsencrypt/live/matrix.example.com/"),
+            Proxy::Haproxy => Some("/etc/haproxy/certs/matrix.example.com.pem"),
+            Proxy::Traefik => {
+                Some("traefik.http.routers.matrix-example-com.tls.certresolver=letsencrypt")
+            }
+            Proxy::Caddy | Proxy::Static => None,
+        };
+        if let Some(read) = read {
+            assert!(
+                generated.contains(read),
+                "{proxy}: the configuration does not read {read}"
+            );
+        }
+    }
+}
+
+/// Traefik has no Debian package to validate with: its remedy labels are
+/// checked structurally. Every label line is `traefik.<key>=<value>` (or a
+/// `--entryPoints…=` command argument), and each router and entry point a
+/// label names is one the generated compose file defines.
+#[test]
+fn traefik_remedies_are_well_formed_labels_for_the_generated_routers() {
+    let mut answers = common::answers_for(Strategy::WellKnown, Proxy::Traefik);
+    answers.port = "8448".into();
+    let plan = common::plan_of(&answers);
+    let generated = artifacts(&plan)
+        .into_iter()
+        .find(|a| a.id == ids::PROXY)
+        .expect("a proxy artifact")
+        .text;
+    let labels: Vec<String> = generated
+        .lines()
+        .filter_map(|l| {
+            l.trim()
+                .strip_prefix("- \"")?
+                .strip_suffix('"')
+                .map(str::to_string)
+        })
+        .collect();
+    let defined = |prefix: &str| -> Vec<String> {
+        labels
+            .iter()
+            .filter_map(|l| l.strip_prefix(prefix))
+            .filter_map(|rest| rest.split('.').next().map(str::to_string))
+            .collect()
+    };
+    let routers = defined("traefik.http.routers.");
+    let entry_points = defined("--entryPoints.");
+    assert!(
+        !routers.is_empty() && !entry_points.is_empty(),
+        "{generated}"
+    );
+    for shown in remedies(&plan, Proxy::Traefik) {
+        for line in snippet(&shown.text) {
+            let (key, value) = line
+                .split_once('=')
+                .unwrap_or_else(|| panic!("{}: `{line}` is not key=value", shown.what));
+            assert!(
+                key.starts_with("traefik.") || key.starts_with("--entryPoints."),
+                "{}: `{key}`",
+                shown.what
+            );
+            assert!(
+                !value.trim().is_empty(),
+                "{}: `{line}` has no value",
+                shown.what
+            );
+            assert!(
+                !key.contains(char::is_whitespace),
+                "{}: `{key}`",
+                shown.what
+            );
+            if let Some(rest) = key.strip_prefix("traefik.http.routers.") {
+                let router = rest.split('.').next().unwrap_or_default();
+                assert!(
+                    router == "<router>" || routers.iter().any(|r| r == router),
+                    "{}: router `{router}` is not one of {routers:?}",
+                    shown.what
+                );
+            }
+            if key.ends_with(".entrypoints") {
+                for ep in value.split(',') {
+                    assert!(
+                        entry_points.iter().any(|e| e == ep),
+                        "{}: entry point `{ep}` is not one of {entry_points:?}",
+                        shown.what
+                    );
+                }
+            }
+        }
+    }
+    let listen = remedy::listen(Some(Proxy::Traefik), &plan.host_str(), false, 8448);
+    for line in snippet(&listen) {
+        assert!(
+            labels.iter().any(|l| l == &line),
+            "the listen remedy's `{line}` is not what generate writes:\n{generated}"
+        );
+    }
 }

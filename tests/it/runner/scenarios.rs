@@ -2,7 +2,8 @@
 //! table says a correct resolver and checker conclude (spec step,
 //! federation verdict, every target with address, Host, SNI and
 //! certificate name, the client verdict, the checks that must fail or
-//! warn) is what the report says.
+//! warn, the root causes named first) is what the report says; a failure
+//! caused by another carries no remedy and comes after its cause.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -86,6 +87,66 @@ async fn mismatches(name: &'static str) -> Vec<String> {
         let s = statuses(r, find(id));
         if !s.contains(&Status::Warn) {
             bad.push(format!("{id} should warn, got {s:?}"));
+        }
+    }
+    // The root causes come first, and they are the scenario's real causes;
+    // every other failure names its cause and carries no remedy of its own.
+    match &expect.root_causes {
+        None => bad.push("[expect] has no root_causes".into()),
+        Some(want) => {
+            let mut got: Vec<&str> = Vec::new();
+            for (c, _) in r.root_causes() {
+                if !got.contains(&c.id.as_str()) {
+                    got.push(c.id.as_str());
+                }
+            }
+            if got != want.iter().map(String::as_str).collect::<Vec<_>>() {
+                bad.push(format!("root causes {got:?}, expected {want:?}"));
+            }
+            let roots = r.root_causes().len();
+            if r.checks[..roots]
+                .iter()
+                .zip(r.root_causes())
+                .any(|(a, (b, _))| a != b)
+            {
+                bad.push("the root causes are not the first results".into());
+            }
+        }
+    }
+    for c in &r.checks {
+        if let Some(cause) = &c.caused_by {
+            if c.remedy.is_some() {
+                bad.push(format!(
+                    "{} {:?} is caused by {} but carries a remedy",
+                    c.id.as_str(),
+                    c.target,
+                    cause.id.as_str()
+                ));
+            }
+            let at = |id, target: &Option<String>| {
+                r.checks
+                    .iter()
+                    .position(|x| x.id == id && &x.target == target)
+            };
+            if at(cause.id, &cause.target) >= at(c.id, &c.target) {
+                bad.push(format!(
+                    "{} {:?} comes before its cause {}",
+                    c.id.as_str(),
+                    c.target,
+                    cause.id.as_str()
+                ));
+            }
+        } else if c.status.is_failure()
+            && !r
+                .root_causes()
+                .iter()
+                .any(|(root, _)| std::ptr::eq(*root, c))
+        {
+            bad.push(format!(
+                "{} {:?} fails without a cause and is no root",
+                c.id.as_str(),
+                c.target
+            ));
         }
     }
     // Every per-address check ran for every target.

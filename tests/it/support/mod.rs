@@ -1,6 +1,7 @@
 //! Helpers for the tests, none of them a test: one module for each area
 //! that needs some, and the proptest settings every property test uses.
 
+pub mod apply;
 pub mod check;
 pub mod config;
 pub mod local_paths;

@@ -11,7 +11,7 @@ use std::net::IpAddr;
 
 use super::{add_remedy, downgrade, worse};
 use crate::check::expect::Expectations;
-use crate::check::model::{CheckId, CheckResult, Status};
+use crate::check::model::{CheckId, CheckResult, Fault, Status};
 use crate::domain::{Host, ServerName};
 use crate::matrix::discovery::{Resolution, Step};
 use crate::observe::{AddressLookup, AuthorityGap, DnsError, SrvLookup};
@@ -203,12 +203,45 @@ fn name_result(
     if status != Status::Pass {
         r = r.remedy(remedy_for(lookup, role));
     }
+    if status.is_failure() && lookup.records().next().is_none() {
+        r = r.fault(Fault::NoAddress {
+            names: vec![lookup.name.clone()],
+        });
+    }
     if let Some(auth) = authoritative {
         r = r.evidence(
             format!("A/AAAA {} at its authoritative servers", auth.name),
             describe_addresses(auth),
         );
         if let Some((text, left)) = propagation(lookup, auth) {
+            let now: BTreeSet<IpAddr> = auth.addresses().into_iter().collect();
+            let outdated: Vec<IpAddr> = lookup
+                .addresses()
+                .into_iter()
+                .filter(|ip| !now.contains(ip))
+                .collect();
+            if !outdated.is_empty() {
+                let old = outdated
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let wait = left.map_or_else(
+                    || "until their cached answer expires".to_string(),
+                    |l| format!("for at most {} more", duration(l)),
+                );
+                r = add_remedy(
+                    r,
+                    format!(
+                        "Nothing to change if the authoritative answer is right: resolvers still \
+                         serve the old address ({old}) of {} {wait}; failures on that address \
+                         end by themselves. Check again then. Before the next change, lower the \
+                         record's TTL a day ahead.",
+                        lookup.name
+                    ),
+                );
+                r = r.fault(Fault::DnsSpreading { outdated });
+            }
             r = downgrade(
                 r,
                 Status::Warn,
@@ -311,6 +344,25 @@ pub fn delegated_host(res: &Resolution, authoritative: &[AddressLookup]) -> Chec
     for r in results {
         if let Some(left) = r.cache_expires_in_s {
             out = out.cache_expires_in(left);
+        }
+        if let Some(Fault::NoAddress { names }) = r.fault.clone() {
+            let mut all = match out.fault.take() {
+                Some(Fault::NoAddress { names: before }) => before,
+                other => {
+                    out.fault = other;
+                    Vec::new()
+                }
+            };
+            all.extend(names);
+            out = out.fault(Fault::NoAddress { names: all });
+        }
+        if let Some(Fault::DnsSpreading { outdated }) = r.fault {
+            let mut all = match out.fault.take() {
+                Some(Fault::DnsSpreading { outdated: before }) => before,
+                _ => Vec::new(),
+            };
+            all.extend(outdated);
+            out = out.fault(Fault::DnsSpreading { outdated: all });
         }
         out.evidence.extend(r.evidence);
         if let Some(rem) = r.remedy {

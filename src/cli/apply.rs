@@ -1,0 +1,115 @@
+//! `matrix-delegate apply`: installs the generated proxy configuration (nginx, Caddy, Apache,
+//! HAProxy)
+//! into the proxy's own configuration tree, tests it with the proxy's
+//! program, reloads, and puts everything back when the test or the reload
+//! fails. The work is `crate::apply`'s; this file owns the flags.
+//!
+//! Exit codes: 0 installed, already installed, or a dry run that nginx
+//! accepts; 1 nothing installed (a conflict, missing certificates, an
+//! unknown layout, a failed test or reload, which were undone); 2 invalid
+//! input.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::generate::AnswerArgs;
+use crate::apply::{Request, apply};
+use crate::exit::Exit;
+use crate::safe_text::printable;
+
+#[derive(Debug, Clone, Args)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub answers: AnswerArgs,
+    /// Work inside DIR as if it were / (containers, chroots, tests)
+    #[arg(long, value_name = "DIR", default_value = "/")]
+    pub root: PathBuf,
+    /// Show the diff and the proxy's verdict on the changed configuration; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write the configuration to this file (inside --root) instead of the one the layout implies
+    #[arg(long, value_name = "PATH")]
+    pub proxy_config: Option<String>,
+}
+
+/// The text after the options in `apply --help`.
+pub fn after_help() -> String {
+    "What it does (nginx, Caddy, Apache, HAProxy; Traefik and static: `generate --out`):\n  \
+     1. finds the layout: Debian's sites-available/ + a link in sites-enabled/, else conf.d/*.conf,\n     \
+     else nothing is written and --proxy-config PATH names the file\n  \
+     2. stops, writing nothing, when an existing server block has the same server_name and port\n     \
+     (it prints the lines to add to that block) or when a certificate file is missing (it\n     \
+     prints the certbot commands), or when the configuration already fails `nginx -t`\n  \
+     3. tests the change on a private copy (nothing written when the proxy rejects it), then\n     \
+     writes atomically, keeping a backup of a replaced file under /var/backups/matrix-delegate/\n  \
+     4. runs `nginx -t` on the whole configuration, reloads (systemctl reload nginx when systemd\n     \
+     runs it, else nginx -s reload) only when the test passes, and restores every touched file\n     \
+     byte for byte when the test or the reload fails, quoting nginx\n\n\
+     Caddy: the sites go to /etc/caddy/matrix-<server name>.caddy and one `import` line is\n\
+     appended to /etc/caddy/Caddyfile; conflicts are site blocks for the same host and port;\n\
+     the test is `caddy validate`, the reload `systemctl reload caddy` or `caddy reload`.\n\
+     Apache: like nginx (sites-available/ + the sites-enabled/ link), and the modules it needs\n\
+     (ssl, socache_shmcb, proxy, proxy_http, headers) enabled by links as a2enmod does; the test\n\
+     is `apache2 -t` with Debian's envvars, the reload systemctl reload apache2 or a graceful\n\
+     restart of a running Apache.\n\
+     HAProxy: the sections go to /etc/haproxy/matrix-<server name>.cfg, tested with\n\
+     `haproxy -c -f haproxy.cfg -f <that file>`; nothing else changes, no reload: it says how\n\
+     to add the file to HAProxy's command line.\n\n\
+     Exit codes: 0 installed, already installed, or a dry run the proxy accepts; 1 nothing installed;\n\
+     2 invalid input.\n\n\
+     Examples:\n  \
+     matrix-delegate apply --server-name example.com --host matrix.example.com --proxy nginx --dry-run\n  \
+     matrix-delegate apply --server-name example.com --host matrix.example.com --proxy nginx\n"
+        .to_string()
+}
+
+pub fn run(args: &ApplyArgs) -> Exit {
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    run_with(args, &mut stdout.lock(), &mut stderr.lock())
+}
+
+/// [`run`] with explicit output streams.
+pub fn run_with(args: &ApplyArgs, out: &mut impl Write, err: &mut impl Write) -> Exit {
+    let plan = match args.answers.to_plan() {
+        Ok(p) => p,
+        Err(errors) => {
+            for e in &errors {
+                let _ = writeln!(err, "error: {}: {}", e.flag, printable(&e.message));
+            }
+            let _ = writeln!(err, "nothing written; see `matrix-delegate apply --help`");
+            return Exit::Usage;
+        }
+    };
+    if let Some(path) = &args.proxy_config
+        && !path.starts_with('/')
+    {
+        let _ = writeln!(
+            err,
+            "error: --proxy-config: `{}` must be an absolute path (inside --root)",
+            printable(path)
+        );
+        return Exit::Usage;
+    }
+    if !args.root.is_dir() {
+        let _ = writeln!(
+            err,
+            "error: --root: {} is not a folder",
+            printable(&args.root.display().to_string())
+        );
+        return Exit::Usage;
+    }
+    let req = Request {
+        root: &args.root,
+        plan: &plan,
+        proxy_config: args.proxy_config.as_deref(),
+        dry_run: args.dry_run,
+    };
+    if apply(&req, out).succeeded() {
+        Exit::Ok
+    } else {
+        Exit::Failed
+    }
+}

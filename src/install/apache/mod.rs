@@ -1,0 +1,241 @@
+//! Apache httpd: Debian's layout (a file in `sites-available/` and its
+//! link in `sites-enabled/`, as `a2ensite` makes it) and the modules the
+//! configuration uses (`ssl`, `socache_shmcb`, `proxy`, `proxy_http`,
+//! `headers`, `alias`) enabled by links in `mods-enabled/`, as `a2enmod`
+//! does. A conflict is an existing `<VirtualHost>` on the same port whose
+//! `ServerName` or `ServerAlias` is the same name: Apache would keep the
+//! first and never reach ours.
+
+pub mod relocate;
+pub mod scan;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::certificates::{certbot_name, certbot_step};
+use super::listing::{Entry, Listing, pattern_covers};
+use super::{Decision, FileOp, Install, Merge, file_name};
+use crate::generate::sites::Site;
+
+pub const CONF_DIR: &str = "/etc/apache2";
+pub const MAIN: &str = "/etc/apache2/apache2.conf";
+pub const SITES_AVAILABLE: &str = "/etc/apache2/sites-available";
+pub const SITES_ENABLED: &str = "/etc/apache2/sites-enabled";
+pub const MODS_AVAILABLE: &str = "/etc/apache2/mods-available";
+pub const MODS_ENABLED: &str = "/etc/apache2/mods-enabled";
+
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs<'a> {
+    pub listing: &'a Listing,
+    pub texts: &'a BTreeMap<String, String>,
+    pub generated: &'a str,
+    pub sites: &'a [Site],
+    pub server_name: &'a str,
+}
+
+fn absolute(pattern: &str) -> String {
+    if pattern.starts_with('/') {
+        pattern.to_string()
+    } else {
+        format!("{CONF_DIR}/{pattern}")
+    }
+}
+
+/// Every file apache2.conf includes, main file first.
+pub fn include_closure(listing: &Listing, texts: &BTreeMap<String, String>) -> Vec<String> {
+    let mut order = vec![MAIN.to_string()];
+    let mut seen: BTreeSet<String> = order.iter().cloned().collect();
+    let mut i = 0;
+    while i < order.len() {
+        if let Some(text) = texts.get(&order[i]) {
+            for pattern in scan::includes(text) {
+                for path in listing.glob(&absolute(&pattern)) {
+                    if seen.insert(path.clone()) {
+                        order.push(path);
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+    order
+}
+
+pub fn own_file(server_name: &str) -> String {
+    format!("{SITES_AVAILABLE}/{}", file_name(server_name))
+}
+
+fn lines_to_add(generated: &str, site: &str) -> Vec<String> {
+    let lines: Vec<&str> = generated.lines().collect();
+    let Some(v) = scan::virtual_hosts(generated)
+        .into_iter()
+        .find(|v| v.names.first().is_some_and(|n| n == site))
+    else {
+        return Vec::new();
+    };
+    lines
+        .get(v.open_line..v.close_line.saturating_sub(1))
+        .unwrap_or(&[])
+        .iter()
+        .filter(|l| {
+            let first = l
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            !matches!(
+                first.as_str(),
+                "servername" | "sslengine" | "sslcertificatefile" | "sslcertificatekeyfile"
+            )
+        })
+        .map(|l| l.to_string())
+        .collect()
+}
+
+pub fn decide(inputs: &Inputs<'_>) -> Decision {
+    let name = file_name(inputs.server_name);
+    let l = inputs.listing;
+    let file = own_file(inputs.server_name);
+    let link = format!("{SITES_ENABLED}/{name}");
+    let closure = include_closure(l, inputs.texts);
+    let patterns: Vec<String> = closure
+        .iter()
+        .filter_map(|f| inputs.texts.get(f))
+        .flat_map(|t| scan::includes(t))
+        .map(|p| absolute(&p))
+        .collect();
+    if !inputs.texts.contains_key(MAIN)
+        || !l.is_dir(SITES_AVAILABLE)
+        || !patterns.iter().any(|p| pattern_covers(p, &link))
+    {
+        return Decision::UnknownLayout {
+            looked_for: vec![
+                format!("{MAIN}, the main configuration"),
+                format!(
+                    "{SITES_AVAILABLE}/ and {SITES_ENABLED}/, with `IncludeOptional sites-enabled/*.conf` in it (Debian)"
+                ),
+            ],
+            hint: "write the site where your configuration includes it (generate --out) and \
+                   test it with `apache2ctl configtest`"
+                .into(),
+        };
+    }
+    let own: [&str; 2] = [&file, &link];
+    let mut merges = Vec::new();
+    for site in inputs.sites {
+        for path in closure.iter().filter(|p| !own.contains(&p.as_str())) {
+            let Some(text) = inputs.texts.get(path) else {
+                continue;
+            };
+            for v in scan::virtual_hosts(text) {
+                let ports: Vec<u16> = site
+                    .ports
+                    .iter()
+                    .copied()
+                    .filter(|p| v.serves(&site.name, *p))
+                    .collect();
+                let routed = site.proxy_paths.iter().all(|p| {
+                    v.lines.iter().any(|line| {
+                        line.to_ascii_lowercase().starts_with("proxypass ")
+                            && line.split_whitespace().nth(1) == Some(p)
+                    })
+                });
+                if ports.is_empty() || (routed && site.files.is_empty()) {
+                    continue;
+                }
+                merges.push(Merge {
+                    site: site.name.clone(),
+                    ports,
+                    file: path.clone(),
+                    link_target: match l.get(path) {
+                        Some(Entry::Symlink { target }) => Some(target.clone()),
+                        _ => None,
+                    },
+                    open_line: v.open_line,
+                    close_line: v.close_line,
+                    lines: lines_to_add(inputs.generated, &site.name),
+                });
+            }
+        }
+    }
+    if !merges.is_empty() {
+        return Decision::Conflicts(merges);
+    }
+    let missing: Vec<String> = scan::certificate_files(inputs.generated)
+        .into_iter()
+        .filter(|f| !l.has_file(f))
+        .collect();
+    if !missing.is_empty() {
+        let mut names: Vec<String> = Vec::new();
+        for n in missing.iter().filter_map(|f| certbot_name(f)) {
+            if !names.iter().any(|x| x == n) {
+                names.push(n.to_string());
+            }
+        }
+        return Decision::CertificatesMissing {
+            missing,
+            step: certbot_step(&names, "apache", "/var/www/html"),
+        };
+    }
+    let mut ops = Vec::new();
+    let mut enabled = Vec::new();
+    let mut notes = Vec::new();
+    for module in scan::modules_needed(inputs.generated) {
+        let load = format!("{MODS_ENABLED}/{module}.load");
+        if l.get(&load).is_some() {
+            continue;
+        }
+        if !l.has_file(&format!("{MODS_AVAILABLE}/{module}.load")) {
+            notes.push(format!(
+                "the module {module} is not installed ({MODS_AVAILABLE}/{module}.load is missing)"
+            ));
+            continue;
+        }
+        for ext in ["load", "conf"] {
+            if l.has_file(&format!("{MODS_AVAILABLE}/{module}.{ext}")) {
+                ops.push(FileOp::Link {
+                    path: format!("{MODS_ENABLED}/{module}.{ext}"),
+                    target: format!("../mods-available/{module}.{ext}"),
+                });
+            }
+        }
+        enabled.push(module);
+    }
+    if !enabled.is_empty() {
+        notes.push(format!(
+            "enables the modules it needs, as a2enmod does: {}",
+            enabled.join(", ")
+        ));
+    }
+    let link_target = format!("../sites-available/{name}");
+    let link_ok = matches!(l.get(&link), Some(Entry::Symlink { target }) if *target == link_target);
+    let text_ok = inputs.texts.get(&file).map(String::as_str) == Some(inputs.generated);
+    if text_ok && link_ok && ops.is_empty() {
+        return Decision::UpToDate {
+            file,
+            why: "it already holds this configuration, enabled, with its modules".into(),
+        };
+    }
+    if !text_ok {
+        ops.insert(
+            0,
+            FileOp::Write {
+                path: file.clone(),
+                contents: inputs.generated.to_string(),
+            },
+        );
+    }
+    if !link_ok {
+        ops.push(FileOp::Link {
+            path: link,
+            target: link_target,
+        });
+    }
+    Decision::Install(Install {
+        file,
+        why: "Debian layout: apache2.conf includes sites-enabled/*.conf, so the site goes to \
+              sites-available/ and is enabled by a link in sites-enabled/, as a2ensite does"
+            .into(),
+        ops,
+        notes,
+    })
+}

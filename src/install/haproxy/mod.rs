@@ -1,0 +1,265 @@
+//! HAProxy: the generated sections in a file of their own next to
+//! `/etc/haproxy/haproxy.cfg` (`matrix-<server name>.cfg`), tested together
+//! with the main file (`haproxy -c -f haproxy.cfg -f <file>`). Nothing else
+//! is changed: HAProxy reads only the files it is started with, so the
+//! operator adds the file to its command line. A conflict is an existing
+//! `frontend` or `listen` section that binds a port the generated
+//! frontends bind: HAProxy would open both and split the connections
+//! between them.
+
+pub mod relocate;
+
+use std::collections::BTreeMap;
+
+use super::certificates::certbot_step;
+use super::listing::Listing;
+use super::{Decision, FileOp, Install, Merge};
+
+pub const CONF_DIR: &str = "/etc/haproxy";
+pub const MAIN: &str = "/etc/haproxy/haproxy.cfg";
+
+/// `matrix-example.com.cfg`.
+pub fn file_name(server_name: &str) -> String {
+    let conf = super::file_name(server_name);
+    format!("{}.cfg", conf.trim_end_matches(".conf"))
+}
+
+pub fn own_file(server_name: &str, proxy_config: Option<&str>) -> String {
+    proxy_config.map_or_else(
+        || format!("{CONF_DIR}/{}", file_name(server_name)),
+        str::to_string,
+    )
+}
+
+/// A `frontend` or `listen` section: its name, the ports it binds and
+/// its lines (1-based, first and last).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub kind: String,
+    pub name: String,
+    pub ports: Vec<u16>,
+    pub first_line: usize,
+    pub last_line: usize,
+}
+
+/// The port of a `bind` address: `:443`, `*:443`, `[::]:443`, `1.2.3.4:443`.
+pub fn bind_port(addr: &str) -> Option<u16> {
+    addr.rsplit_once(':')?.1.split(',').next()?.parse().ok()
+}
+
+/// The sections of a configuration, each to the line before the next
+/// section keyword.
+pub fn sections(text: &str) -> Vec<Section> {
+    const KEYWORDS: &[&str] = &[
+        "global",
+        "defaults",
+        "frontend",
+        "backend",
+        "listen",
+        "userlist",
+        "peers",
+        "resolvers",
+        "mailers",
+        "program",
+        "http-errors",
+        "ring",
+        "cache",
+    ];
+    let mut out: Vec<Section> = Vec::new();
+    let mut current: Option<Section> = None;
+    let mut last_content = 0;
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        let code = line.split('#').next().unwrap_or("");
+        let mut words = code.split_whitespace();
+        let Some(first) = words.next() else { continue };
+        if KEYWORDS.contains(&first) && !line.starts_with([' ', '\t']) {
+            if let Some(mut s) = current.take() {
+                s.last_line = last_content;
+                out.push(s);
+            }
+            if first == "frontend" || first == "listen" {
+                current = Some(Section {
+                    kind: first.to_string(),
+                    name: words.next().unwrap_or("").to_string(),
+                    ports: Vec::new(),
+                    first_line: n,
+                    last_line: n,
+                });
+            }
+        } else if first == "bind"
+            && let Some(s) = current.as_mut()
+            && let Some(port) = words.next().and_then(bind_port)
+        {
+            s.ports.push(port);
+        }
+        last_content = n;
+    }
+    if let Some(mut s) = current {
+        s.last_line = last_content;
+        out.push(s);
+    }
+    out
+}
+
+/// The `crt` files the configuration names on its `bind` lines.
+pub fn certificate_files(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let words: Vec<&str> = line
+            .split('#')
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        if words.first() != Some(&"bind") {
+            continue;
+        }
+        for pair in words.windows(2) {
+            if pair[0] == "crt" && !out.contains(&pair[1].to_string()) {
+                out.push(pair[1].to_string());
+            }
+        }
+    }
+    out
+}
+
+/// What the decision reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs<'a> {
+    pub listing: &'a Listing,
+    pub texts: &'a BTreeMap<String, String>,
+    pub generated: &'a str,
+    pub server_name: &'a str,
+    pub proxy_config: Option<&'a str>,
+}
+
+pub fn decide(inputs: &Inputs<'_>) -> Decision {
+    let file = own_file(inputs.server_name, inputs.proxy_config);
+    let Some(main) = inputs.texts.get(MAIN) else {
+        return Decision::UnknownLayout {
+            looked_for: vec![format!(
+                "{MAIN}, the configuration the haproxy service loads"
+            )],
+            hint: "name the file with --proxy-config PATH and test it with your configuration"
+                .into(),
+        };
+    };
+    let generated_lines: Vec<&str> = inputs.generated.lines().collect();
+    let mut merges = Vec::new();
+    for ours in sections(inputs.generated) {
+        for theirs in sections(main) {
+            let ports: Vec<u16> = ours
+                .ports
+                .iter()
+                .copied()
+                .filter(|p| theirs.ports.contains(p))
+                .collect();
+            if ports.is_empty() {
+                continue;
+            }
+            let body = generated_lines
+                .get(ours.first_line..ours.last_line)
+                .unwrap_or(&[]);
+            let mut lines: Vec<String> = body
+                .iter()
+                .filter(|l| {
+                    let t = l.trim_start();
+                    !t.starts_with("bind") && !t.starts_with('#') && !t.is_empty()
+                })
+                .map(|l| l.to_string())
+                .collect();
+            let crts: Vec<String> = certificate_files(&body.join("\n"))
+                .into_iter()
+                .map(|c| format!("crt {c}"))
+                .collect();
+            lines.insert(
+                0,
+                format!(
+                    "    # and on its bind line for port(s) {ports:?}: ssl {}",
+                    crts.join(" ")
+                ),
+            );
+            lines.push("    # and, as a section of its own: backend continuwuity (from the generated file)".into());
+            merges.push(Merge {
+                site: format!("{} {}", theirs.kind, theirs.name),
+                ports,
+                file: MAIN.to_string(),
+                link_target: None,
+                open_line: theirs.first_line,
+                close_line: theirs.last_line,
+                lines,
+            });
+        }
+    }
+    if !merges.is_empty() {
+        return Decision::Conflicts(merges);
+    }
+    let missing: Vec<String> = certificate_files(inputs.generated)
+        .into_iter()
+        .filter(|f| !inputs.listing.has_file(f))
+        .collect();
+    if !missing.is_empty() {
+        let names: Vec<String> = missing
+            .iter()
+            .filter_map(|f| f.rsplit('/').next()?.strip_suffix(".pem"))
+            .map(str::to_string)
+            .collect();
+        let mut step = certbot_step(&names, "standalone", "/var/www/html");
+        step.push("then HAProxy's combined file, certificate chain followed by the key:".into());
+        for name in &names {
+            step.push(format!(
+                "  cat /etc/letsencrypt/live/{name}/fullchain.pem /etc/letsencrypt/live/{name}/privkey.pem > /etc/haproxy/certs/{name}.pem"
+            ));
+        }
+        return Decision::CertificatesMissing { missing, step };
+    }
+    if inputs.texts.get(&file).map(String::as_str) == Some(inputs.generated) {
+        return Decision::UpToDate {
+            file,
+            why: "it already holds this configuration".into(),
+        };
+    }
+    Decision::Install(Install {
+        file: file.clone(),
+        why: format!(
+            "a file of its own next to {MAIN}; HAProxy reads it once it is started with \
+             `-f {MAIN} -f {file}`"
+        ),
+        ops: vec![FileOp::Write {
+            path: file,
+            contents: inputs.generated.to_string(),
+        }],
+        notes: Vec::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MAIN_TEXT: &str = "global\n\tdaemon\n\ndefaults\n\tmode http\n\nfrontend web\n\tbind :80\n\tbind :443 ssl crt /etc/ssl/x.pem\n\tdefault_backend b\n\nbackend b\n\tserver s 127.0.0.1:1\n";
+
+    #[test]
+    fn sections_with_ports_and_lines() {
+        let s = sections(MAIN_TEXT);
+        assert_eq!(s.len(), 1);
+        assert_eq!(
+            (s[0].name.as_str(), s[0].ports.clone()),
+            ("web", vec![80, 443])
+        );
+        assert_eq!((s[0].first_line, s[0].last_line), (7, 10));
+        assert_eq!(bind_port("[::]:443"), Some(443));
+        assert_eq!(bind_port("/run/x.sock"), None);
+    }
+
+    #[test]
+    fn certificates_on_bind_lines() {
+        assert_eq!(
+            certificate_files(
+                "frontend f\n    bind [::]:443 v4v6 ssl crt /a.pem crt /b.pem alpn h2\n"
+            ),
+            vec!["/a.pem", "/b.pem"]
+        );
+    }
+}

@@ -1,0 +1,147 @@
+//! The part of a file tree an install looks at, as plain data: which paths
+//! exist and what they are, with paths written as seen from inside the
+//! root (`/etc/nginx/sites-enabled/default`). The I/O side fills it in;
+//! everything here only reads it.
+
+use std::collections::BTreeMap;
+
+/// What a path is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    File,
+    Dir,
+    /// A symbolic link and where it points (as written in the link).
+    Symlink {
+        target: String,
+    },
+}
+
+/// Paths (absolute, inside the root, no trailing `/`) and what they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Listing {
+    pub entries: BTreeMap<String, Entry>,
+}
+
+impl Listing {
+    pub fn get(&self, path: &str) -> Option<&Entry> {
+        self.entries.get(path)
+    }
+
+    pub fn is_dir(&self, path: &str) -> bool {
+        matches!(self.get(path), Some(Entry::Dir))
+    }
+
+    /// Whether something that is or leads to a file stands at `path`.
+    pub fn has_file(&self, path: &str) -> bool {
+        matches!(self.get(path), Some(Entry::File | Entry::Symlink { .. }))
+    }
+
+    /// The entries directly inside `dir`, by name, sorted.
+    pub fn children<'a>(&'a self, dir: &str) -> impl Iterator<Item = (&'a str, &'a Entry)> + 'a {
+        let prefix = format!("{}/", dir.trim_end_matches('/'));
+        self.entries.iter().filter_map(move |(path, entry)| {
+            let name = path.strip_prefix(&prefix)?;
+            (!name.is_empty() && !name.contains('/')).then_some((name, entry))
+        })
+    }
+
+    /// The files an `include` pattern names, as nginx's `glob` finds them:
+    /// wildcards only in the last part, `*` and `?` never matching a
+    /// leading dot, in sorted order. A pattern without wildcards names
+    /// its path whether or not it exists (nginx then reports it missing).
+    pub fn glob(&self, pattern: &str) -> Vec<String> {
+        if !pattern.contains(['*', '?', '[']) {
+            return vec![pattern.to_string()];
+        }
+        let (dir, file_pattern) = match pattern.rfind('/') {
+            Some(i) => (&pattern[..i], &pattern[i + 1..]),
+            None => ("", pattern),
+        };
+        if dir.contains(['*', '?', '[']) {
+            return Vec::new();
+        }
+        self.children(dir)
+            .filter(|(name, entry)| {
+                !matches!(entry, Entry::Dir) && wildcard_matches(file_pattern, name)
+            })
+            .map(|(name, _)| format!("{dir}/{name}"))
+            .collect()
+    }
+}
+
+/// Whether a pattern (wildcards in its last part only) would name `path`.
+pub fn pattern_covers(pattern: &str, path: &str) -> bool {
+    let (Some(pi), Some(fi)) = (pattern.rfind('/'), path.rfind('/')) else {
+        return false;
+    };
+    pattern[..pi] == path[..fi] && wildcard_matches(&pattern[pi + 1..], &path[fi + 1..])
+}
+
+/// `*` and `?` matching of one file name; a leading dot must be matched
+/// by a dot in the pattern (as `glob(3)` does).
+pub fn wildcard_matches(pattern: &str, name: &str) -> bool {
+    if name.starts_with('.') && !pattern.starts_with('.') {
+        return false;
+    }
+    fn go(p: &[char], n: &[char]) -> bool {
+        match p.split_first() {
+            None => n.is_empty(),
+            Some(('*', rest)) => (0..=n.len()).any(|k| go(rest, &n[k..])),
+            Some(('?', rest)) => !n.is_empty() && go(rest, &n[1..]),
+            Some((c, rest)) => n.first() == Some(c) && go(rest, &n[1..]),
+        }
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    go(&p, &n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listing(paths: &[(&str, Entry)]) -> Listing {
+        Listing {
+            entries: paths
+                .iter()
+                .map(|(p, e)| (p.to_string(), e.clone()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn glob_matches_the_last_part_only_and_skips_dot_files_and_folders() {
+        let l = listing(&[
+            ("/etc/nginx/conf.d", Entry::Dir),
+            ("/etc/nginx/conf.d/a.conf", Entry::File),
+            ("/etc/nginx/conf.d/b.conf.bak", Entry::File),
+            ("/etc/nginx/conf.d/.c.conf.tmp", Entry::File),
+            ("/etc/nginx/conf.d/sub.conf", Entry::Dir),
+            ("/etc/nginx/conf.d/sub.conf/x.conf", Entry::File),
+            (
+                "/etc/nginx/conf.d/link.conf",
+                Entry::Symlink {
+                    target: "../a".into(),
+                },
+            ),
+        ]);
+        assert_eq!(
+            l.glob("/etc/nginx/conf.d/*.conf"),
+            vec!["/etc/nginx/conf.d/a.conf", "/etc/nginx/conf.d/link.conf"]
+        );
+        assert_eq!(l.glob("/etc/nginx/*/x.conf"), Vec::<String>::new());
+        assert_eq!(
+            l.glob("/etc/nginx/mime.types"),
+            vec!["/etc/nginx/mime.types"]
+        );
+    }
+
+    #[test]
+    fn wildcards() {
+        assert!(wildcard_matches("*", "default"));
+        assert!(wildcard_matches("a?c", "abc"));
+        assert!(!wildcard_matches("*", ".hidden"));
+        assert!(wildcard_matches(".*", ".hidden"));
+        assert!(!wildcard_matches("*.conf", "x.conf.bak"));
+    }
+}

@@ -1,0 +1,263 @@
+use std::collections::BTreeMap;
+
+use super::*;
+use crate::domain::{Answers, Proxy, plan};
+use crate::generate::{artifacts, ids, sites::sites};
+
+const DEBIAN_MAIN: &str = "user www-data;\nhttp {\n\tinclude /etc/nginx/mime.types;\n\tinclude /etc/nginx/conf.d/*.conf;\n\tinclude /etc/nginx/sites-enabled/*;\n}\n";
+const DEFAULT_SITE: &str =
+    "server {\n\tlisten 80 default_server;\n\tserver_name _;\n\troot /var/www/html;\n}\n";
+
+struct Tree {
+    listing: Listing,
+    texts: BTreeMap<String, String>,
+    generated: String,
+    sites: Vec<Site>,
+}
+
+fn tree(main: Option<&str>) -> Tree {
+    let p = plan(&Answers {
+        proxy: Proxy::Nginx,
+        ..Answers::example()
+    })
+    .expect("valid");
+    let generated = artifacts(&p)
+        .into_iter()
+        .find(|a| a.id == ids::PROXY)
+        .expect("proxy artifact")
+        .text;
+    let mut t = Tree {
+        listing: Listing::default(),
+        texts: BTreeMap::new(),
+        generated,
+        sites: sites(&p),
+    };
+    for d in [CONF_DIR, SITES_AVAILABLE, SITES_ENABLED, CONF_D] {
+        t.listing.entries.insert(d.into(), Entry::Dir);
+    }
+    if let Some(main) = main {
+        t.file(MAIN, main);
+    }
+    t.file("/etc/nginx/sites-available/default", DEFAULT_SITE);
+    t.listing.entries.insert(
+        "/etc/nginx/sites-enabled/default".into(),
+        Entry::Symlink {
+            target: "/etc/nginx/sites-available/default".into(),
+        },
+    );
+    t.texts.insert(
+        "/etc/nginx/sites-enabled/default".into(),
+        DEFAULT_SITE.into(),
+    );
+    for name in ["example.com", "matrix.example.com"] {
+        for f in ["fullchain.pem", "privkey.pem"] {
+            t.listing
+                .entries
+                .insert(format!("/etc/letsencrypt/live/{name}/{f}"), Entry::File);
+        }
+    }
+    t
+}
+
+impl Tree {
+    fn file(&mut self, path: &str, text: &str) {
+        self.listing.entries.insert(path.into(), Entry::File);
+        self.texts.insert(path.into(), text.into());
+    }
+
+    fn decide(&self, proxy_config: Option<&str>) -> Decision {
+        decide(&Inputs {
+            listing: &self.listing,
+            texts: &self.texts,
+            generated: &self.generated,
+            sites: &self.sites,
+            server_name: "example.com",
+            proxy_config,
+        })
+    }
+}
+
+#[test]
+fn debian_layout_writes_sites_available_and_links_it() {
+    let t = tree(Some(DEBIAN_MAIN));
+    let Decision::Install(install) = t.decide(None) else {
+        panic!("{:?}", t.decide(None))
+    };
+    assert_eq!(
+        install.file,
+        "/etc/nginx/sites-available/matrix-example.com.conf"
+    );
+    assert_eq!(
+        install.ops,
+        vec![
+            FileOp::Write {
+                path: install.file.clone(),
+                contents: t.generated.clone()
+            },
+            FileOp::Link {
+                path: "/etc/nginx/sites-enabled/matrix-example.com.conf".into(),
+                target: "../sites-available/matrix-example.com.conf".into()
+            }
+        ]
+    );
+    assert!(install.why.contains("Debian layout"), "{}", install.why);
+}
+
+#[test]
+fn conf_d_when_sites_enabled_is_not_included() {
+    let t = tree(Some("http { include conf.d/*.conf; }"));
+    let Decision::Install(install) = t.decide(None) else {
+        panic!("{:?}", t.decide(None))
+    };
+    assert_eq!(install.file, "/etc/nginx/conf.d/matrix-example.com.conf");
+    assert_eq!(install.ops.len(), 1);
+}
+
+#[test]
+fn unknown_layout_says_what_it_looked_for_and_names_the_option() {
+    for main in [None, Some("http { include /opt/sites/*.conf; }")] {
+        let Decision::UnknownLayout { looked_for, hint } = tree(main).decide(None) else {
+            panic!("{main:?}")
+        };
+        assert!(
+            looked_for.iter().any(|l| l.contains("sites-enabled")),
+            "{looked_for:?}"
+        );
+        assert!(hint.contains("--proxy-config PATH"), "{hint}");
+    }
+    let t = tree(Some("http { include /opt/sites/*.conf; }"));
+    let Decision::Install(install) = t.decide(Some("/opt/sites/matrix.conf")) else {
+        panic!()
+    };
+    assert_eq!(install.file, "/opt/sites/matrix.conf");
+    assert!(
+        install.why.contains("which nginx.conf includes"),
+        "{}",
+        install.why
+    );
+}
+
+#[test]
+fn an_existing_block_for_the_base_domain_is_a_conflict_with_exact_lines() {
+    let mut t = tree(Some(DEBIAN_MAIN));
+    let site = "server {\n    listen 443 ssl;\n    server_name example.com www.example.com;\n    ssl_certificate /etc/ssl/x.pem;\n    root /var/www/example;\n}\n";
+    t.file("/etc/nginx/sites-available/example", site);
+    t.listing.entries.insert(
+        "/etc/nginx/sites-enabled/example".into(),
+        Entry::Symlink {
+            target: "../sites-available/example".into(),
+        },
+    );
+    t.texts
+        .insert("/etc/nginx/sites-enabled/example".into(), site.into());
+    let Decision::Conflicts(merges) = t.decide(None) else {
+        panic!("{:?}", t.decide(None))
+    };
+    assert_eq!(merges.len(), 1, "{merges:?}");
+    let m = &merges[0];
+    assert_eq!(m.site, "example.com");
+    assert_eq!(m.ports, vec![443]);
+    assert_eq!(m.file, "/etc/nginx/sites-enabled/example");
+    assert_eq!(m.link_target.as_deref(), Some("../sites-available/example"));
+    assert_eq!((m.open_line, m.close_line), (1, 6));
+    let body = m.lines.join("\n");
+    assert!(
+        body.contains(
+            "    location /.well-known/matrix/ {\n        proxy_pass http://127.0.0.1:8008;\n    }"
+        ),
+        "{body}"
+    );
+    assert!(
+        !body.contains("server_name")
+            && !body.contains("ssl_certificate")
+            && !body.contains("listen"),
+        "{body}"
+    );
+}
+
+#[test]
+fn a_block_that_already_has_the_locations_keeps_its_site() {
+    let mut t = tree(Some(DEBIAN_MAIN));
+    let site = "server {\n    listen 443 ssl;\n    server_name example.com;\n    location /.well-known/matrix/ { proxy_pass http://127.0.0.1:8008; }\n}\n";
+    t.file("/etc/nginx/conf.d/example.conf", site);
+    let Decision::Install(install) = t.decide(None) else {
+        panic!("{:?}", t.decide(None))
+    };
+    let FileOp::Write { contents, .. } = &install.ops[0] else {
+        panic!()
+    };
+    let names: Vec<String> = scan::server_blocks(contents)
+        .into_iter()
+        .flat_map(|b| b.names)
+        .collect();
+    assert_eq!(names, vec!["matrix.example.com"]);
+    assert_eq!(install.notes.len(), 1, "{:?}", install.notes);
+}
+
+#[test]
+fn missing_certificates_write_nothing_and_give_the_certbot_step() {
+    let mut t = tree(Some(DEBIAN_MAIN));
+    t.listing
+        .entries
+        .retain(|p, _| !p.starts_with("/etc/letsencrypt/live/example.com/"));
+    let Decision::CertificatesMissing { missing, step } = t.decide(None) else {
+        panic!("{:?}", t.decide(None))
+    };
+    assert_eq!(
+        missing,
+        vec![
+            "/etc/letsencrypt/live/example.com/fullchain.pem",
+            "/etc/letsencrypt/live/example.com/privkey.pem"
+        ]
+    );
+    assert!(
+        step.contains(&"  certbot certonly --nginx -d example.com".to_string()),
+        "{step:?}"
+    );
+}
+
+#[test]
+fn a_second_run_changes_nothing() {
+    let mut t = tree(Some(DEBIAN_MAIN));
+    let generated = t.generated.clone();
+    t.file(
+        "/etc/nginx/sites-available/matrix-example.com.conf",
+        &generated,
+    );
+    t.listing.entries.insert(
+        "/etc/nginx/sites-enabled/matrix-example.com.conf".into(),
+        Entry::Symlink {
+            target: "../sites-available/matrix-example.com.conf".into(),
+        },
+    );
+    t.texts.insert(
+        "/etc/nginx/sites-enabled/matrix-example.com.conf".into(),
+        generated,
+    );
+    assert!(
+        matches!(t.decide(None), Decision::UpToDate { .. }),
+        "{:?}",
+        t.decide(None)
+    );
+}
+
+#[test]
+fn the_include_closure_follows_globs_and_relative_includes() {
+    let mut t = tree(Some(
+        "http { include conf.d/*.conf; include /etc/nginx/sites-enabled/*; }",
+    ));
+    t.file(
+        "/etc/nginx/conf.d/a.conf",
+        "include /etc/nginx/snippets/x.conf;",
+    );
+    let closure = include_closure(&t.listing, &t.texts);
+    assert_eq!(
+        closure,
+        vec![
+            MAIN,
+            "/etc/nginx/conf.d/a.conf",
+            "/etc/nginx/sites-enabled/default",
+            "/etc/nginx/snippets/x.conf"
+        ]
+    );
+}

@@ -1,0 +1,8 @@
+//! `matrix-delegate apply` as a program, against configuration trees
+//! under a temporary `--root` and the real proxy programs.
+
+mod apache;
+mod caddy;
+mod haproxy;
+mod interrupted;
+mod nginx;
