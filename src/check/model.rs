@@ -207,6 +207,10 @@ pub enum Fault {
     /// `client.well-known`: the file is fine, but the client API at its
     /// base URL is unusable (the verdict FAIL_ERROR of step 3.5.2).
     ClientApiUnusable,
+    /// `server.peers`: some modelled peers fail. `like_spec`: the spec path
+    /// fails too, and every failing peer took the spec's step, so their
+    /// failure is the spec path's (already a check of its own).
+    PeersFail { like_spec: bool },
 }
 
 /// The check a result's failure follows from: its id, its target, and its

@@ -6,11 +6,11 @@
 //! of the checked server; the routing probe stays in `server.routing`.
 
 use crate::check::expect::Expectations;
-use crate::check::model::{CheckId, CheckResult, Status};
+use crate::check::model::{CheckId, CheckResult, Fault, Status};
 use crate::domain::ServerName;
 use crate::finding::Evidence;
 use crate::matrix::discovery::Target;
-use crate::matrix::peers::{EndpointOutcome, PeerEndpoint, PeerPath, PeerSummary};
+use crate::matrix::peers::{EndpointOutcome, Peer, PeerEndpoint, PeerPath, PeerSummary};
 use crate::observe::{HttpObservation, LocalProblem, TlsFailureKind, TlsObservation};
 
 use super::{keys, tls, version};
@@ -161,6 +161,12 @@ pub fn server_peers(observed: &PeersObserved, name: &ServerName, now_ms: i64) ->
         Status::Fail
     };
     let mut r = CheckResult::new(CheckId::ServerPeers, status, summary).spec(SPEC);
+    if !failing.is_empty() {
+        let spec = all.iter().find(|s| s.peer == Peer::Spec.as_str());
+        let like_spec =
+            spec.is_some_and(|spec| !spec.ok && failing.iter().all(|s| s.step == spec.step));
+        r = r.fault(Fault::PeersFail { like_spec });
+    }
     for (path, s) in observed.paths.iter().zip(&all) {
         r.evidence.push(Evidence {
             asked: format!("{} ({})", s.peer, s.basis),
