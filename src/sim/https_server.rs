@@ -1,4 +1,4 @@
-//! One simulated HTTPS server per logical address: a real listener on the
+//! One simulated HTTPS server (or, `plain-http`, HTTP server) per logical address: a real listener on the
 //! same IP and a random port (the dial map joins the two), certificates
 //! chosen by SNI, hyper 1 serving the scenario's routes.
 
@@ -21,7 +21,9 @@ use tokio_rustls::TlsAcceptor;
 
 use super::SimError;
 use super::homeserver::Homeserver;
-use super::http_util::{SimResponse, host_part, nginx_404, percent_decode, strip_cors};
+use super::http_util::{
+    SimResponse, add_cors, host_part, nginx_404, percent_decode, strip_cors,
+};
 use super::log::{LoggedHello, LoggedRequest, SimLog};
 use super::routes::respond;
 use super::scenario::{PathMatch, ProxyMode, RouteSpec, ServerMode, ServerSpec};
@@ -57,6 +59,9 @@ pub(crate) async fn start(
         ServerMode::Blackhole => {
             tasks.spawn(blackhole(listener, ctx.log.clone()));
         }
+        ServerMode::PlainHttp => {
+            tasks.spawn(serve_plain(listener, Arc::new(ctx)));
+        }
         ServerMode::Serve | ServerMode::NotHttp => {
             let ctx = Arc::new(ctx);
             let mut config = ServerConfig::builder_with_provider(crate::probe::trust::provider())
@@ -91,6 +96,30 @@ async fn serve(listener: TcpListener, acceptor: TlsAcceptor, ctx: Arc<ServerCtx>
         // Without this, loopback responses stall ~40 ms (Nagle + delayed ACK).
         let _ = stream.set_nodelay(true);
         connections.spawn(connection(stream, acceptor.clone(), ctx.clone()));
+        while connections.try_join_next().is_some() {}
+    }
+}
+
+/// The same routes without TLS.
+async fn serve_plain(listener: TcpListener, ctx: Arc<ServerCtx>) {
+    let mut connections = JoinSet::new();
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let ctx = ctx.clone();
+        connections.spawn(async move {
+            let log = ctx.log.clone();
+            let _open = log.connection();
+            let service = service_fn(move |req| {
+                let ctx = ctx.clone();
+                async move { Ok::<_, Infallible>(handle(&ctx, None, req).await) }
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
         while connections.try_join_next().is_some() {}
     }
 }
@@ -190,8 +219,10 @@ async fn handle(ctx: &ServerCtx, sni: Option<String>, req: Request<Incoming>) ->
         }
         _ => route(ctx, &method, host.as_deref(), raw_path).await,
     };
-    if ctx.spec.proxy == ProxyMode::StripCors {
-        strip_cors(&mut response);
+    match ctx.spec.proxy {
+        ProxyMode::StripCors => strip_cors(&mut response),
+        ProxyMode::AddCors => add_cors(&mut response),
+        _ => {}
     }
     response
 }

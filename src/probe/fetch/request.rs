@@ -41,6 +41,10 @@ pub struct FetchRequest {
     /// The whole fetch, all hops, must end within this (default: twice the
     /// per-request timeout).
     pub deadline: Option<Duration>,
+    /// Also fetch `http://` URLs (first or redirected to) over plain TCP, as
+    /// a native client does with a plain-http `base_url`. Off for every
+    /// federation and well-known request, which must be https.
+    pub allow_plain_http: bool,
 }
 
 impl FetchRequest {
@@ -55,6 +59,7 @@ impl FetchRequest {
             follow_redirects: true,
             max_redirects: MAX_REDIRECTS,
             deadline: None,
+            allow_plain_http: false,
         }
     }
 
@@ -92,6 +97,11 @@ impl FetchRequest {
 
     pub fn max_redirects(mut self, max: usize) -> Self {
         self.max_redirects = max;
+        self
+    }
+
+    pub fn allow_plain_http(mut self, allow: bool) -> Self {
+        self.allow_plain_http = allow;
         self
     }
 

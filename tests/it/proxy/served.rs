@@ -232,6 +232,61 @@ async fn nginx_with_a_uri_in_proxy_pass_mangles_the_path() {
     println!("nginx sent {}", echo["path"]);
 }
 
+/// The generated nginx configuration with `lines` added inside its
+/// `location /.well-known/matrix/` block (which proxies to the homeserver).
+fn with_well_known_lines(text: &str, lines: &[String]) -> String {
+    let mut out = String::new();
+    for l in text.lines() {
+        out.push_str(l);
+        out.push('\n');
+        if l.trim() == "location /.well-known/matrix/ {" {
+            for added in lines {
+                out.push_str(&format!("        {added}\n"));
+            }
+        }
+    }
+    out
+}
+
+/// The nginx remedy for a missing `Access-Control-Allow-Origin` on the
+/// well-known files, added where it says (a location that proxies to a
+/// homeserver which sends the header itself), really sends the header
+/// once; the bare `add_header` it replaces sends it twice, which browsers
+/// reject (the negative control: the assertion can fail).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nginx_cors_remedy_sends_the_header_once_in_front_of_the_homeserver() {
+    let remedy = matrix_delegate::check::remedy::cors_well_known(Some(Proxy::Nginx), "example.com");
+    let lines: Vec<String> = remedy
+        .lines()
+        .filter_map(|l| l.strip_prefix("  "))
+        .map(str::to_string)
+        .collect();
+    assert!(lines.len() >= 2, "{remedy}");
+    let fixed = |text: &str| with_well_known_lines(text, &lines);
+    let Some(s) = serve_changed(Proxy::Nginx, Strategy::WellKnown, "", |_| {}, fixed).await
+    else {
+        return;
+    };
+    s.assert_all_files().await;
+    drop(s);
+
+    let bare = vec!["add_header Access-Control-Allow-Origin \"*\" always;".to_string()];
+    let doubled = |text: &str| with_well_known_lines(text, &bare);
+    let Some(s) = serve_changed(Proxy::Nginx, Strategy::WellKnown, "", |_| {}, doubled).await
+    else {
+        return;
+    };
+    let resp = s
+        .get(&s.plan.base_domain(), 443, "/.well-known/matrix/client")
+        .await;
+    let copies = resp
+        .headers()
+        .get_all("access-control-allow-origin")
+        .iter()
+        .count();
+    assert_eq!(copies, 2, "the bare add_header adds a second copy");
+}
+
 macro_rules! served_tests {
     ($($name:ident => $proxy:expr;)+) => {
         mod served {

@@ -223,7 +223,14 @@ pub fn healthy_client() -> ClientObservations {
         versions_preflight: Some(preflight(
             versions,
             204,
-            &[CORS, ("access-control-allow-methods", "GET, POST, OPTIONS")],
+            &[
+                CORS,
+                ("access-control-allow-methods", "GET, POST, OPTIONS"),
+                (
+                    "access-control-allow-headers",
+                    "X-Requested-With, Content-Type, Authorization",
+                ),
+            ],
         )),
         identity: None,
     }
