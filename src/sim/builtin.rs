@@ -22,6 +22,7 @@ scenarios!(
     "client-identity-server-down",
     "client-missing-base-url",
     "client-without-cors",
+    "cors-allow-headers-wildcard",
     "cors-duplicate-allow-origin",
     "cors-missing-on-preflight",
     "cors-missing-on-redirect",

@@ -21,9 +21,7 @@ use tokio_rustls::TlsAcceptor;
 
 use super::SimError;
 use super::homeserver::Homeserver;
-use super::http_util::{
-    SimResponse, add_cors, host_part, nginx_404, percent_decode, strip_cors,
-};
+use super::http_util::{SimResponse, add_cors, host_part, nginx_404, percent_decode, strip_cors};
 use super::log::{LoggedHello, LoggedRequest, SimLog};
 use super::routes::respond;
 use super::scenario::{PathMatch, ProxyMode, RouteSpec, ServerMode, ServerSpec};

@@ -90,15 +90,35 @@ fn header_line(all: &[&str]) -> String {
     }
 }
 
-/// Whether a preflight's `Access-Control-Allow-Headers` lets the real
-/// request send `Authorization`. It must be named: the Fetch standard
-/// excludes `Authorization` from the `*` wildcard ("CORS non-wildcard
-/// request-header name").
-fn allows_authorization(p: &HttpObservation) -> bool {
-    values(&p.headers, "access-control-allow-headers")
-        .iter()
+/// How a preflight's `Access-Control-Allow-Headers` treats the real
+/// request's `Authorization` header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AuthorizationAllowed {
+    /// Named.
+    Named,
+    /// Only through `*`. The Fetch standard excludes `Authorization` from
+    /// the wildcard (a "CORS non-wildcard request-header name"); Chromium
+    /// still lets it through.
+    WildcardOnly,
+    No,
+}
+
+fn authorization_allowed(p: &HttpObservation) -> AuthorizationAllowed {
+    let names: Vec<&str> = values(&p.headers, "access-control-allow-headers")
+        .into_iter()
         .flat_map(|v| v.split(','))
-        .any(|h| h.trim().eq_ignore_ascii_case("authorization"))
+        .map(str::trim)
+        .collect();
+    if names
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case("authorization"))
+    {
+        AuthorizationAllowed::Named
+    } else if names.contains(&"*") {
+        AuthorizationAllowed::WildcardOnly
+    } else {
+        AuthorizationAllowed::No
+    }
 }
 
 /// `client.cors`.
@@ -158,7 +178,10 @@ pub fn client_cors(obs: &ClientObservations, ex: &Expectations, site: &str) -> C
             } else {
                 (
                     Status::Fail,
-                    format!("the client file has {}: web clients cannot read it", e.words()),
+                    format!(
+                        "the client file has {}: web clients cannot read it",
+                        e.words()
+                    ),
                 )
             };
             findings.push(Finding { status: s, text });
@@ -384,12 +407,28 @@ fn check_preflight(
         match allows(&v) {
             Err(e @ Refusal::Multiple(_)) => Some((PreflightProblem::Multiple, e.words())),
             Err(e) => Some((PreflightProblem::Refused, e.words())),
-            Ok(()) if needs_authorization && !allows_authorization(p) => Some((
-                PreflightProblem::NoAuthorization,
-                "Access-Control-Allow-Headers does not name Authorization, so browsers send no \
-                 request that carries an access token: every signed-in request fails"
-                    .to_string(),
-            )),
+            Ok(()) if needs_authorization => match authorization_allowed(p) {
+                AuthorizationAllowed::Named => None,
+                AuthorizationAllowed::No => Some((
+                    PreflightProblem::NoAuthorization,
+                    "Access-Control-Allow-Headers does not name Authorization, so browsers \
+                     send no request that carries an access token: every signed-in request \
+                     fails"
+                        .to_string(),
+                )),
+                AuthorizationAllowed::WildcardOnly => {
+                    findings.push(Finding {
+                        status: Status::Warn,
+                        text: format!(
+                            "the CORS preflight for the {what} allows Authorization only through \
+                             `Access-Control-Allow-Headers: *`: Chromium accepts that, but the \
+                             Fetch standard does not count Authorization in the wildcard, and \
+                             browsers that follow it fail every signed-in request"
+                        ),
+                    });
+                    return (r, Some(PreflightProblem::NoAuthorization));
+                }
+            },
             Ok(()) => None,
         }
     };

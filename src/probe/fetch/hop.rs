@@ -81,8 +81,8 @@ pub(crate) async fn exchange(net: &Net, req: HopRequest<'_>) -> Result<Exchanged
     };
     // A plain-http hop (allowed by the request) has no TLS and so no SNI.
     let sni = sni.filter(|_| target.url.scheme() == "https");
-    let config = tls_config(net, &target.host, target.ip.is_none())
-        .map_err(FetchFailure::InvalidRequest)?;
+    let config =
+        tls_config(net, &target.host, target.ip.is_none()).map_err(FetchFailure::InvalidRequest)?;
     let mut url = target.url.clone();
     // Neither can fail for an http(s) URL with a host.
     let _ = url.set_port(None);

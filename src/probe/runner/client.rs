@@ -51,9 +51,9 @@ pub(crate) async fn client(ctx: &Arc<Ctx>) -> ClientObservations {
         ),
         maybe(
             ctx,
-            versions_url.as_deref().map(|u| {
-                requests::preflight(u, Some("authorization")).allow_plain_http(true)
-            })
+            versions_url
+                .as_deref()
+                .map(|u| { requests::preflight(u, Some("authorization")).allow_plain_http(true) })
         ),
         maybe(
             ctx,

@@ -454,9 +454,14 @@ fn a_broken_identity_server_warns_and_leaves_the_homeserver_ok() {
         &Expectations::none(),
     );
     assert_eq!(r.status, Status::Warn, "{r:#?}");
-    assert!(r.summary.starts_with("OK for the homeserver"), "{}", r.summary);
     assert!(
-        r.summary.contains("identity server fails (FAIL_PROMPT for it only)")
+        r.summary.starts_with("OK for the homeserver"),
+        "{}",
+        r.summary
+    );
+    assert!(
+        r.summary
+            .contains("identity server fails (FAIL_PROMPT for it only)")
             && r.summary.contains("https://id.example.com"),
         "{}",
         r.summary

@@ -263,8 +263,7 @@ async fn nginx_cors_remedy_sends_the_header_once_in_front_of_the_homeserver() {
         .collect();
     assert!(lines.len() >= 2, "{remedy}");
     let fixed = |text: &str| with_well_known_lines(text, &lines);
-    let Some(s) = serve_changed(Proxy::Nginx, Strategy::WellKnown, "", |_| {}, fixed).await
-    else {
+    let Some(s) = serve_changed(Proxy::Nginx, Strategy::WellKnown, "", |_| {}, fixed).await else {
         return;
     };
     s.assert_all_files().await;

@@ -167,6 +167,8 @@ fn browser(row: &ScenarioRow) -> String {
         "{} {short}",
         if ok == cors_pass {
             "same:"
+        } else if super::known::chromium_difference_is_known(row, ok) {
+            "known:"
         } else {
             "**differs**:"
         }
