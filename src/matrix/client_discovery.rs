@@ -221,19 +221,16 @@ impl ClientWellKnown {
                 Err(why) => Some(format!(
                     "m.identity_server.base_url `{url}` is not a usable URL: {why}"
                 )),
-                Ok(_) => http_ok(identity).err().map(|why| {
-                    format!("the identity server {url} does not answer /_matrix/identity/v2: {why}")
-                }),
+                Ok(_) => http_ok(identity)
+                    .err()
+                    .map(|why| format!("{url} does not answer /_matrix/identity/v2: {why}")),
             },
         };
         match identity_problem {
             None => ok,
             Some(problem) => Conclusion {
                 step: "3.6",
-                reason: format!(
-                    "{}; the identity server gets FAIL_PROMPT: {problem}",
-                    ok.reason
-                ),
+                reason: format!("{}; identity server FAIL_PROMPT: {problem}", ok.reason),
                 identity_problem: Some(problem),
                 ..ok
             },

@@ -80,9 +80,8 @@ pub fn client_well_known(
                 } else {
                     r.summary.clone()
                 };
-                r.summary = format!(
-                    "{first}; the identity server fails (FAIL_PROMPT for it only): {problem}"
-                );
+                r.summary =
+                    format!("{first}; the identity server alone gets FAIL_PROMPT: {problem}");
                 r = r.evidence(
                     "identity server",
                     format!(
@@ -262,8 +261,13 @@ pub fn client_versions(
                         port,
                     });
                     let ipv6 = address.is_some_and(|a| a.is_ipv6());
+                    let protocol = if url.starts_with("http://") {
+                        "HTTP"
+                    } else {
+                        "HTTPS"
+                    };
                     format!(
-                        "Nothing answers HTTPS on {host}:{port}, where base_url points.\n{}",
+                        "Nothing answers {protocol} on {host}:{port}, where base_url points.\n{}",
                         remedy::listen(ex.proxy, &host, ipv6, port)
                     )
                 }

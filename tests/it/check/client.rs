@@ -460,9 +460,9 @@ fn a_broken_identity_server_warns_and_leaves_the_homeserver_ok() {
         r.summary
     );
     assert!(
-        r.summary
-            .contains("identity server fails (FAIL_PROMPT for it only)")
-            && r.summary.contains("https://id.example.com"),
+        r.summary.contains(
+            "the identity server alone gets FAIL_PROMPT: https://id.example.com does not answer"
+        ),
         "{}",
         r.summary
     );
