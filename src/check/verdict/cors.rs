@@ -49,8 +49,8 @@ impl Refusal {
         match self {
             Refusal::Missing => "no Access-Control-Allow-Origin".into(),
             Refusal::Multiple(all) => format!(
-                "Access-Control-Allow-Origin with more than one value ({}), which browsers \
-                 reject: only one is allowed",
+                "Access-Control-Allow-Origin with more than one value ({}; browsers allow \
+                 only one)",
                 all.iter()
                     .map(|v| format!("`{v}`"))
                     .collect::<Vec<_>>()

@@ -248,7 +248,7 @@ fn preflight_without_authorization_and_duplicate_origin_fail() {
             "client file ACAO twice",
             file_twice,
             Status::Fail,
-            "the client file has Access-Control-Allow-Origin with more than one value (`*`, `*`)",
+            "the client file has Access-Control-Allow-Origin with more than one value (`*`, `*`; browsers allow only one)",
         ),
         (
             "API ACAO twice",
