@@ -38,9 +38,12 @@ fn indent(lines: &str) -> String {
 /// Adding `Access-Control-Allow-Origin: *` to `/.well-known/matrix/*` on `site`.
 pub fn cors_well_known(proxy: Option<Proxy>, site: &str) -> String {
     match proxy {
+        // Without `defer` the header is set before `reverse_proxy` copies
+        // the homeserver's own one in: two copies, which browsers reject.
         Some(Proxy::Caddy) => format!(
-            "In your Caddyfile for {site} add:\n{}",
-            indent("header /.well-known/matrix/* Access-Control-Allow-Origin *")
+            "In your Caddyfile for {site} add (`defer` sets it after the homeserver answered, \
+             so the header goes out once):\n{}",
+            indent("header /.well-known/matrix/* {\n\tAccess-Control-Allow-Origin *\n\tdefer\n}")
         ),
         // `add_header` adds a second copy when the location proxies to a
         // homeserver that sends the header itself (Continuwuity does), and
@@ -55,10 +58,14 @@ pub fn cors_well_known(proxy: Option<Proxy>, site: &str) -> String {
                 "proxy_hide_header Access-Control-Allow-Origin;\nadd_header Access-Control-Allow-Origin \"*\" always;"
             )
         ),
+        // `Header always set` writes mod_headers' "always" table; a copy
+        // already in the other one (the homeserver's, through a proxy, or
+        // another `Header` line) would go out as well, so it is unset first.
         Some(Proxy::Apache) => format!(
-            "In the Apache virtual host for {site} (with mod_headers enabled) add:\n{}",
+            "In the Apache virtual host for {site} (with mod_headers enabled) add (the `unset` \
+             drops another copy, so the header goes out once):\n{}",
             indent(
-                "<Location \"/.well-known/matrix/\">\n  Header always set Access-Control-Allow-Origin \"*\"\n</Location>"
+                "<Location \"/.well-known/matrix/\">\n  Header unset Access-Control-Allow-Origin\n  Header always set Access-Control-Allow-Origin \"*\"\n</Location>"
             )
         ),
         Some(Proxy::Haproxy) => format!(

@@ -145,7 +145,9 @@ fn cors_remedy_per_proxy_and_stripped_header_named() {
             .iter()
             .any(|e| e.asked == "classic mistake: a proxy strips the CORS header")
     );
-    assert!(r.remedy.unwrap_or_default().contains("In your Caddyfile for example.com add:\n  header /.well-known/matrix/* Access-Control-Allow-Origin *"));
+    assert!(r.remedy.unwrap_or_default().contains(
+        "header /.well-known/matrix/* {\n  \tAccess-Control-Allow-Origin *\n  \tdefer\n  }"
+    ));
 
     let nginx = Expectations::from_plan(
         &plan(&Answers {

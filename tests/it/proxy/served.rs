@@ -232,58 +232,104 @@ async fn nginx_with_a_uri_in_proxy_pass_mangles_the_path() {
     println!("nginx sent {}", echo["path"]);
 }
 
-/// The generated nginx configuration with `lines` added inside its
-/// `location /.well-known/matrix/` block (which proxies to the homeserver).
-fn with_well_known_lines(text: &str, lines: &[String]) -> String {
+/// The generated configuration with `lines` added where the CORS remedy
+/// says: inside nginx's `location /.well-known/matrix/` block (which
+/// proxies to the homeserver), in the base domain's site block for the
+/// others.
+fn with_remedy_lines(proxy: Proxy, site: &str, text: &str, lines: &[String]) -> String {
     let mut out = String::new();
+    let mut done = false;
+    // nginx: the location inside the site's own server block.
+    let mut in_site = false;
     for l in text.lines() {
         out.push_str(l);
         out.push('\n');
-        if l.trim() == "location /.well-known/matrix/ {" {
+        if l.trim_start().starts_with("server_name ") {
+            in_site = l.trim() == format!("server_name {site};");
+        }
+        let here = match proxy {
+            Proxy::Nginx => in_site && l.trim() == "location /.well-known/matrix/ {",
+            Proxy::Apache => l.trim() == format!("ServerName {site}"),
+            Proxy::Caddy => l.strip_suffix(" {").is_some_and(|a| {
+                a.split(", ")
+                    .any(|a| a == site || a == format!("{site}:443"))
+            }),
+            Proxy::Haproxy => {
+                l.trim_start().starts_with("acl ") && l.ends_with(&format!(" -i {site}"))
+            }
+            Proxy::Traefik | Proxy::Static => false,
+        };
+        if here && !done {
+            done = true;
             for added in lines {
                 out.push_str(&format!("        {added}\n"));
             }
         }
     }
+    assert!(done, "no place for the {proxy} remedy in:\n{text}");
     out
 }
 
-/// The nginx remedy for a missing `Access-Control-Allow-Origin` on the
-/// well-known files, added where it says (a location that proxies to a
-/// homeserver which sends the header itself), really sends the header
-/// once; the bare `add_header` it replaces sends it twice, which browsers
-/// reject (the negative control: the assertion can fail).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn nginx_cors_remedy_sends_the_header_once_in_front_of_the_homeserver() {
-    let remedy = matrix_delegate::check::remedy::cors_well_known(Some(Proxy::Nginx), "example.com");
+/// The remedy for a missing `Access-Control-Allow-Origin` on the
+/// well-known files, added where it says, really sends the header once,
+/// also where a copy is there already (nginx and Caddy proxy the files to
+/// a homeserver that sends it; Apache's files carry one): two copies make
+/// browsers refuse the answer.
+async fn cors_remedy_sends_the_header_once(proxy: Proxy) {
+    let remedy = matrix_delegate::check::remedy::cors_well_known(Some(proxy), "example.com");
     let lines: Vec<String> = remedy
         .lines()
         .filter_map(|l| l.strip_prefix("  "))
         .map(str::to_string)
         .collect();
-    assert!(lines.len() >= 2, "{remedy}");
-    let fixed = |text: &str| with_well_known_lines(text, &lines);
-    let Some(s) = serve_changed(Proxy::Nginx, Strategy::WellKnown, "", |_| {}, fixed).await else {
+    assert!(!lines.is_empty(), "{remedy}");
+    let fixed = |text: &str| with_remedy_lines(proxy, "example.com", text, &lines);
+    let Some(s) = serve_changed(proxy, Strategy::WellKnown, "", |_| {}, fixed).await else {
         return;
     };
     s.assert_all_files().await;
-    drop(s);
+}
 
-    let bare = vec!["add_header Access-Control-Allow-Origin \"*\" always;".to_string()];
-    let doubled = |text: &str| with_well_known_lines(text, &bare);
-    let Some(s) = serve_changed(Proxy::Nginx, Strategy::WellKnown, "", |_| {}, doubled).await
-    else {
-        return;
-    };
-    let resp = s
-        .get(&s.plan.base_domain(), 443, "/.well-known/matrix/client")
-        .await;
-    let copies = resp
-        .headers()
-        .get_all("access-control-allow-origin")
-        .iter()
-        .count();
-    assert_eq!(copies, 2, "the bare add_header adds a second copy");
+/// The negative controls: what the remedies used to say (a bare nginx
+/// `add_header` in the location that proxies to the homeserver, Caddy's
+/// `header` without `defer`, Apache's `Header always set` alone) sends the
+/// header twice, so the assertion above can fail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_former_cors_remedies_send_the_header_twice() {
+    let former: [(Proxy, &[&str]); 3] = [
+        (
+            Proxy::Nginx,
+            &["add_header Access-Control-Allow-Origin \"*\" always;"],
+        ),
+        (
+            Proxy::Caddy,
+            &["header /.well-known/matrix/* Access-Control-Allow-Origin *"],
+        ),
+        (
+            Proxy::Apache,
+            &[
+                "<Location \"/.well-known/matrix/\">",
+                "  Header always set Access-Control-Allow-Origin \"*\"",
+                "</Location>",
+            ],
+        ),
+    ];
+    for (proxy, lines) in former {
+        let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        let doubled = |text: &str| with_remedy_lines(proxy, "example.com", text, &lines);
+        let Some(s) = serve_changed(proxy, Strategy::WellKnown, "", |_| {}, doubled).await else {
+            continue;
+        };
+        let resp = s
+            .get(&s.plan.base_domain(), 443, "/.well-known/matrix/client")
+            .await;
+        let copies = resp
+            .headers()
+            .get_all("access-control-allow-origin")
+            .iter()
+            .count();
+        assert_eq!(copies, 2, "{proxy}: the former remedy adds a second copy");
+    }
 }
 
 macro_rules! served_tests {
@@ -304,6 +350,10 @@ macro_rules! served_tests {
                     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                     async fn srv_fallback_routes_federation_on_both_names() {
                         srv_fallback($proxy).await;
+                    }
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn the_cors_remedy_sends_the_header_once() {
+                        cors_remedy_sends_the_header_once($proxy).await;
                     }
                 }
             )+
