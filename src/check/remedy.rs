@@ -464,12 +464,17 @@ mod tests {
     fn cors_remedy_names_the_proxy_and_the_line() {
         let caddy = cors_well_known(Some(Proxy::Caddy), "example.com");
         assert!(
-            caddy.starts_with("In your Caddyfile for example.com add:"),
+            caddy.starts_with("In your Caddyfile for example.com add"),
             "{caddy}"
         );
-        assert!(caddy.contains("header /.well-known/matrix/* Access-Control-Allow-Origin *"));
-        assert!(cors_well_known(Some(Proxy::Nginx), "e.com").contains("always;"));
-        assert!(cors_well_known(Some(Proxy::Apache), "e.com").contains("Header always set"));
+        assert!(caddy.contains("header /.well-known/matrix/* {"), "{caddy}");
+        assert!(caddy.contains("\tdefer"), "{caddy}");
+        let nginx = cors_well_known(Some(Proxy::Nginx), "e.com");
+        assert!(nginx.contains("proxy_hide_header Access-Control-Allow-Origin;"));
+        assert!(nginx.contains("always;"));
+        let apache = cors_well_known(Some(Proxy::Apache), "e.com");
+        assert!(apache.contains("Header unset Access-Control-Allow-Origin"));
+        assert!(apache.contains("Header always set"));
         assert!(cors_well_known(Some(Proxy::Haproxy), "e.com").contains("set-header"));
         assert!(
             cors_well_known(Some(Proxy::Traefik), "e.com").contains("accesscontrolalloworiginlist")
