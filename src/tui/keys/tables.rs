@@ -60,7 +60,7 @@ const HELP_KEY: KeyRow = row(
 const HELP_F1: KeyRow = row("F1", "help", true, &[b(F1, Action::Help)]);
 
 const QUIT_Q: &[Binding] = &[b(ch('q'), Action::Quit)];
-const QUIT_CTRL_C: &[Binding] = &[b(Key::Ctrl('c'), Action::Quit)];
+const QUIT_CTRL_C: &[Binding] = &[b(Key::Ctrl('c'), Action::Interrupt)];
 
 /// `q` on a screen where nothing is typed.
 const fn quit(bar: bool) -> KeyRow {
@@ -371,6 +371,12 @@ pub(super) const REVIEW: &[KeyRow] = &[
         &[b(ch('c'), Action::Review(R::CopyTab))],
     ),
     row(
+        "o",
+        "other config file",
+        false,
+        &[b(ch('o'), Action::Review(R::OtherConfig))],
+    ),
+    row(
         "Enter",
         "checks",
         true,
@@ -442,22 +448,24 @@ pub(super) const CHECKS: &[KeyRow] = &[
     CHECKS_SELECT,
     row(
         "Enter",
-        "expand",
-        false,
+        "details",
+        true,
         &[b(ENTER, Action::Checks(C::ToggleDetails))],
+    ),
+    row("Esc", "back", true, &[b(ESC, Action::Checks(C::Back))]),
+    // Shown in the key bar only in `demo`.
+    row(
+        "p",
+        "demo picker",
+        true,
+        &[b(ch('p'), Action::Checks(C::Picker))],
     ),
     CHECKS_RERUN,
     CHECKS_WATCH,
+    HELP_KEY,
     CHECKS_INTERVAL,
     CHECKS_EXPORT,
     CHECKS_SCROLL,
-    row(
-        "Esc",
-        "back to review",
-        true,
-        &[b(ESC, Action::Checks(C::Back))],
-    ),
-    HELP_KEY,
     quit(true),
 ];
 

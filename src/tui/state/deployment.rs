@@ -108,6 +108,13 @@ impl DeployForm {
             .map_or("", |i| self.inputs[i].value())
     }
 
+    /// Replaces a text field's value (a default read from the config).
+    pub fn set(&mut self, field: Field, value: &str) {
+        if let Some(i) = DEPLOY_TEXT_FIELDS.iter().position(|f| *f == field) {
+            self.inputs[i] = Input::new(value.to_string());
+        }
+    }
+
     pub fn row(&self) -> DeployRow {
         DeployRow::at(self.focus)
     }

@@ -151,6 +151,8 @@ fn render_rows(intro: &str, rows: Vec<Row<'_>>, theme: Theme, area: Rect, frame:
     }
     lines.push(Line::raw(""));
     let mut cursor = None;
+    // The focused row's first line and the line after its notes.
+    let mut focus_rows = (0, 0);
     let value_x = 3 + LABEL_W;
     let value_w = w.saturating_sub(value_x + 1);
     for row in rows {
@@ -196,6 +198,9 @@ fn render_rows(intro: &str, rows: Vec<Row<'_>>, theme: Theme, area: Rect, frame:
                 }
             }
         }
+        if row.focused {
+            focus_rows.0 = lines.len();
+        }
         lines.push(Line::from(spans));
         let indent = value_x;
         let note_w = w.saturating_sub(indent + 3);
@@ -211,27 +216,38 @@ fn render_rows(intro: &str, rows: Vec<Row<'_>>, theme: Theme, area: Rect, frame:
         };
         for note in shown {
             let text = format!("{} {}", level_glyph(note.level), safe_text(&note.text));
-            let pieces = if row.focused {
-                wrap_prose(&text, note_w)
-            } else {
-                vec![fit(&text, note_w)]
-            };
-            for piece in pieces {
+            // Wrapped, never cut: the end of a message is often the fix.
+            for piece in wrap_prose(&text, note_w) {
                 lines.push(Line::styled(
                     format!("{}{piece}", " ".repeat(indent)),
                     theme.level(note.level),
                 ));
             }
         }
+        if row.focused {
+            focus_rows.1 = lines.len();
+        }
     }
+    // Wrapped notes can make the form taller than the screen: scroll just
+    // enough to show the focused row with all its notes.
+    let height = usize::from(area.height);
+    let offset = focus_rows
+        .1
+        .saturating_sub(height)
+        .min(focus_rows.0)
+        .min(lines.len().saturating_sub(height));
+    let cursor = cursor.and_then(|(x, y)| y.checked_sub(offset).map(|y| (x, y)));
     if let Some((x, y)) = cursor
-        && y < usize::from(area.height)
+        && y < height
     {
         let x = u16::try_from(x).unwrap_or(u16::MAX);
         let y = u16::try_from(y).unwrap_or(u16::MAX);
         frame.set_cursor_position(Position::new(area.x + x, area.y + y));
     }
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(
+        Paragraph::new(lines.into_iter().skip(offset).collect::<Vec<_>>()),
+        area,
+    );
 }
 
 /// The part of `value` visible after scrolling `scroll` columns.

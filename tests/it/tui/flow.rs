@@ -205,6 +205,7 @@ fn config_values_prefill_host_port_and_client() {
             ..WellKnownSection::default()
         },
         notes: Vec::new(),
+        listener: None,
     };
     let s = State::wizard(ConfigStatus::Found(Box::new(info)), false);
     assert_eq!(s.names.value(Field::Host), "hs.example.com");
