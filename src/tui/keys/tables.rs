@@ -474,8 +474,8 @@ pub(super) const CHECKS_ONLY: &[KeyRow] = &[
     CHECKS_SELECT,
     row(
         "Enter Esc",
-        "expand / collapse",
-        false,
+        "details",
+        true,
         &[
             b(ENTER, Action::Checks(C::ToggleDetails)),
             b(ESC, Action::Checks(C::CollapseDetails)),
