@@ -110,6 +110,10 @@ fn summary(state: &State, theme: Theme, max: u16) -> Line<'static> {
                 ),
                 None => (String::new(), String::new()),
             };
+            let tiny_wait = wait
+                .as_ref()
+                .map(|left| format!(" ─ DNS: ≤ {left} more"))
+                .unwrap_or_default();
             let (full, short) = (root_causes(state, true), root_causes(state, false));
             // The verdict leads, in the command line's words.
             let (full, short) = if c.phase == RunPhase::Cancelled {
@@ -139,11 +143,15 @@ fn summary(state: &State, theme: Theme, max: u16) -> Line<'static> {
                     if short.is_empty() { &plain } else { "" }
                 )
                 .replace(" ·  ─", " ─"),
+                // The DNS wait outlasts the root cause's target and the
+                // counts: it says when to look again.
+                format!(" {short}{tiny_wait}").replace(" · ─", " ─"),
+                format!(" {}{tiny_wait}", verdict(state)),
             ];
             candidates
                 .iter()
                 .find(|t| crate::tui::text::width(t) <= usize::from(max))
-                .unwrap_or(&candidates[6])
+                .unwrap_or(&candidates[candidates.len() - 1])
                 .trim_end_matches(" · ")
                 .to_string()
         }

@@ -42,34 +42,43 @@ async fn events_of(services: &BuiltinServices, request: CheckRequest) -> Vec<Che
     events
 }
 
-/// `2026-12-03T12:08:34Z` and the `60` of `60 days` → masks of the same
-/// width (so wrapping is the same): the simulated certificates are made
-/// relative to now.
-fn mask_dates(text: &str) -> String {
+/// Masks what depends on when the simulated certificates and keys were
+/// made (they are relative to now): dates (`2026-12-03`), times after a
+/// date (`12:08:34`) and day counts (`expires in 60 days`, `2 day(s)`).
+fn mask(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
+    let digit = |k: usize| chars.get(k).is_some_and(char::is_ascii_digit);
+    let is = |k: usize, c: char| chars.get(k) == Some(&c);
     let mut out = String::new();
     let mut i = 0;
     while i < chars.len() {
-        let window: String = chars[i..chars.len().min(i + 20)].iter().collect();
-        let is_date = window.len() == 20
-            && window.chars().enumerate().all(|(k, c)| match k {
-                4 | 7 => c == '-',
-                10 => c == 'T',
-                13 | 16 => c == ':',
-                19 => c == 'Z',
-                _ => c.is_ascii_digit(),
-            });
-        // A count of days before " day" (`expires in 60 days`) depends
-        // on when the certificates were made: masked digit for digit.
+        let date = (0..10).all(|k| match k {
+            4 | 7 => is(i + k, '-'),
+            _ => digit(i + k),
+        });
+        let time = i > 0
+            && (is(i - 1, 'T') || is(i - 1, ' '))
+            && digit(i)
+            && digit(i + 1)
+            && is(i + 2, ':')
+            && digit(i + 3)
+            && digit(i + 4);
         let digits = chars[i..].iter().take_while(|c| c.is_ascii_digit()).count();
-        let before_day = digits > 0
+        let days = digits > 0
             && (i == 0 || !chars[i - 1].is_ascii_alphanumeric())
             && chars[i + digits..].iter().take(4).collect::<String>() == " day";
-        if is_date {
-            out.push_str("YYYY-MM-DDThh:mm:ssZ");
-            i += 20;
-        } else if before_day {
-            out.push_str(&"N".repeat(digits));
+        if date {
+            out.push_str("YYYY-MM-DD");
+            i += 10;
+        } else if time {
+            out.push_str("hh:mm");
+            i += 5;
+            if is(i, ':') && digit(i + 1) && digit(i + 2) {
+                out.push_str(":ss");
+                i += 3;
+            }
+        } else if days {
+            out.push('N');
             i += digits;
         } else {
             out.push(chars[i]);
@@ -77,6 +86,20 @@ fn mask_dates(text: &str) -> String {
         }
     }
     out
+}
+
+/// The result with every text masked ([`mask`]) and a fixed duration.
+fn masked(
+    mut result: matrix_delegate::check::model::CheckResult,
+) -> matrix_delegate::check::model::CheckResult {
+    result.duration = Duration::from_millis(20);
+    result.summary = mask(&result.summary);
+    for e in &mut result.evidence {
+        e.asked = mask(&e.asked);
+        e.got = mask(&e.got);
+    }
+    result.remedy = result.remedy.as_deref().map(mask);
+    result
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -112,7 +135,7 @@ async fn the_checks_screen_of_every_demo_deployment() {
         let n = events.len();
         for (k, mut event) in events.into_iter().enumerate() {
             if let CheckEvent::Finished { result, .. } = &mut event {
-                result.duration = Duration::from_millis(20);
+                *result = masked(result.clone());
             }
             // Arrival times spread evenly: the run takes 120 ms on screen.
             let at = t0 + Duration::from_millis(120 * k as u64 / n.max(1) as u64);
@@ -121,7 +144,7 @@ async fn the_checks_screen_of_every_demo_deployment() {
         assert_eq!(state.checks.phase, RunPhase::Done, "{}", demo.scenario);
         let title = format!("DEMO: {}", demo.scenario);
         for (w, h) in [(80, 24), (100, 30), (160, 45)] {
-            let shown = mask_dates(&screen(&state, w, h));
+            let shown = screen(&state, w, h);
             assert!(shown.contains(&title), "{title} at {w}×{h}:\n{shown}");
             assert!(shown.contains("run 1 took"), "{shown}");
             assert_snapshot!(format!("{}_{w}x{h}", demo.scenario), shown);

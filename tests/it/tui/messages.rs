@@ -229,7 +229,7 @@ fn every_status_message_as_drawn() {
                 .as_ref()
                 .map(|s| {
                     let text_w = usize::from(w).saturating_sub(5);
-                    matrix_delegate::tui::view::status::status_lines(s, text_w).len() + 3
+                    matrix_delegate::tui::view::status::status_lines(s, text_w).len() + 4
                 })
                 .unwrap_or(3);
             all.push_str(&format!("── {name}\n"));
