@@ -236,7 +236,7 @@ fn render_list(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
     let offset = focus_line.saturating_sub(height / 2).min(max);
     let mut block = Block::bordered().border_style(theme.border());
     if let Some(pos) = position(lines.len(), offset as u16, inner.height) {
-        block = block.title_bottom(Line::from(pos).right_aligned());
+        block = block.title_bottom(Line::from(pos).style(theme.caption()).right_aligned());
     }
     let offset = u16::try_from(offset).unwrap_or(u16::MAX);
     frame.render_widget(scrolled(lines, offset, inner).block(block), area);
@@ -374,10 +374,18 @@ fn render_details(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
     };
     match position(lines.len(), c.detail_scroll, inner.height) {
         Some(pos) => {
-            block = block.title_bottom(Line::from(format!("{pos}{hint} ")).right_aligned())
+            block = block.title_bottom(
+                Line::from(format!("{pos}{hint} "))
+                    .style(theme.caption())
+                    .right_aligned(),
+            )
         }
         None if c.expanded => {
-            block = block.title_bottom(Line::from(format!(" {hint} ")).right_aligned())
+            block = block.title_bottom(
+                Line::from(format!(" {hint} "))
+                    .style(theme.caption())
+                    .right_aligned(),
+            )
         }
         None => {}
     }

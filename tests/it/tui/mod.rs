@@ -3,6 +3,7 @@
 
 mod checks;
 mod checks_report;
+mod colours;
 mod config;
 mod demo;
 mod demo_screens;
