@@ -16,6 +16,22 @@ pub(super) fn client_url(
     };
     let parsed = match url::Url::parse(&text) {
         Ok(u) => u,
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            let host_like = text.trim_start_matches('/');
+            c.error(
+                Field::ClientUrl,
+                format!(
+                    "`{text}` is not a full URL: it needs `https://` and a host, e.g. \
+                     `https://{}`",
+                    if host_like.is_empty() || !host_like.contains('.') {
+                        format!("{host}/")
+                    } else {
+                        host_like.to_string()
+                    }
+                ),
+            );
+            return None;
+        }
         Err(e) => {
             let hint = if !text.contains("://") {
                 format!(" (did you mean `https://{text}`?)")

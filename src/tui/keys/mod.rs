@@ -147,7 +147,7 @@ fn screen_context(state: &State) -> Context {
         Step::Strategy => Context::Strategy,
         Step::Deployment => match state.deploy.row() {
             DeployRow::Text(_) => Context::DeployText,
-            DeployRow::Deployment | DeployRow::Proxy => Context::DeployChoice,
+            DeployRow::Deployment | DeployRow::Proxy | DeployRow::Role(_) => Context::DeployChoice,
         },
         Step::Review => Context::Review,
         Step::Checks => Context::Checks,

@@ -152,7 +152,21 @@ fn server_name_notes(state: &State, text: &str, notes: &mut Vec<Note>) {
         Ok(name) => name,
         Err(e) => return notes.push(Note::new(Level::Error, e)),
     };
-    notes.push(Note::new(Level::Ok, format!("users will be @alice:{name}")));
+    if let Some(port) = name.port {
+        // Spec "Resolving server names", step 2: an explicit port is used
+        // as is, and is part of every user ID for good.
+        notes.push(Note::new(
+            Level::Warn,
+            format!(
+                "users will be @alice:{name}: the port is part of every user ID for good, and \
+                 peers connect to port {port} of {} without delegation. For @alice:{}, type \
+                 `{}` here and the port under Federation port",
+                name.host, name.host, name.host
+            ),
+        ));
+    } else {
+        notes.push(Note::new(Level::Ok, format!("users will be @alice:{name}")));
+    }
     for w in name.warnings() {
         notes.push(Note::new(Level::Warn, format!("`{name}` {w}")));
     }
@@ -264,7 +278,10 @@ fn upstream_notes(state: &State, text: &str, notes: &mut Vec<Note>) {
 fn support_hint(field: Field) -> &'static str {
     match field {
         Field::SupportPage => "optional: a web page about your server, https://...",
-        Field::SupportRole => "optional: m.role.admin (default) or m.role.security",
+        Field::SupportRole => {
+            "← → choose: m.role.admin (who runs the server) or m.role.security (where to report \
+             security problems); not set, readers take it for admin"
+        }
         Field::SupportEmail => "optional: where people reach the admins",
         _ => "optional: an admin's Matrix ID, @admin:example.com",
     }

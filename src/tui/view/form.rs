@@ -10,6 +10,7 @@ use tui_input::Input;
 use crate::domain::answers::DEFAULT_UPSTREAM;
 use crate::domain::validate::{check_host, check_server_name};
 use crate::domain::{Deployment, Field, Proxy, Strategy};
+use crate::tui::state::deployment::SUPPORT_ROLES;
 use crate::tui::state::feedback::field_notes;
 use crate::tui::state::names::NAME_FIELDS;
 use crate::tui::state::{DeployRow, Level, Note, State};
@@ -78,6 +79,15 @@ pub(super) fn render_deploy(state: &State, theme: Theme, area: Rect, frame: &mut
                         .collect(),
                 ),
                 DeployRow::Text(t) => Value::Text(&form.inputs[t]),
+                DeployRow::Role(t) => {
+                    let now = form.inputs[t].value().trim();
+                    Value::Choice(
+                        SUPPORT_ROLES
+                            .iter()
+                            .map(|r| (if r.is_empty() { "not set" } else { *r }, *r == now))
+                            .collect(),
+                    )
+                }
             };
             Row {
                 label: label(row.field()),

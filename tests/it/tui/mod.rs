@@ -5,6 +5,7 @@ mod checks;
 mod checks_report;
 mod colours;
 mod config;
+mod defaults;
 mod demo;
 mod demo_screens;
 mod demo_services;
