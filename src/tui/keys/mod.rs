@@ -206,6 +206,14 @@ pub fn bar_label(state: &State, row: &KeyRow) -> Option<&'static str> {
     }
 }
 
+/// Whether `row` means anything in this mode (help leaves the others out).
+pub fn applies(state: &State, row: &KeyRow) -> bool {
+    match row.bindings.first().map(|b| b.action) {
+        Some(Action::Checks(ChecksAction::Picker)) => state.demo.is_some(),
+        _ => true,
+    }
+}
+
 /// The keys of the current screen, without overlays (what help lists).
 pub fn screen(state: &State) -> &'static [KeyRow] {
     screen_context(state).rows()

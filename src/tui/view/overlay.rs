@@ -58,10 +58,16 @@ pub(super) fn render(state: &State, theme: Theme, area: Rect, frame: &mut Frame)
 }
 
 fn help(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
-    let screen = keys::screen(state);
+    // Keys that mean nothing in this mode (the demo's picker key outside
+    // `demo`) are left out.
+    let screen: Vec<&keys::KeyRow> = keys::screen(state)
+        .iter()
+        .filter(|k| keys::applies(state, k))
+        .collect();
     let rows = screen.len() + keys::GLOBAL.len() + 4;
     let keys_w = screen
         .iter()
+        .copied()
         .chain(keys::GLOBAL)
         .map(|k| width(k.keys))
         .max()
@@ -78,7 +84,7 @@ fn help(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
             Span::raw(k.does),
         ])
     };
-    lines.extend(screen.iter().map(row));
+    lines.extend(screen.iter().map(|k| row(k)));
     lines.push(Line::raw(""));
     lines.push(Line::styled("Everywhere:", theme.heading()));
     lines.extend(keys::GLOBAL.iter().map(row));

@@ -100,7 +100,7 @@ fn config_lines(config: &ConfigStatus) -> Vec<(Level, String, bool)> {
                 (
                     Level::Hint,
                     format!(
-                        "Config file: none found. Looked at {}, then {}.",
+                        "Config file: none found. Looked at {}, {}.",
                         vars.join(", "),
                         PACKAGED_PATHS.join(", ")
                     ),
@@ -108,9 +108,8 @@ fn config_lines(config: &ConfigStatus) -> Vec<(Level, String, bool)> {
                 ),
                 (
                     Level::Hint,
-                    "Name yours with `matrix-delegate --config FILE` or \
-                     CONTINUWUITY_CONFIG=FILE, or later with o on Review; you can also \
-                     generate everything without it."
+                    "Name yours: `matrix-delegate --config FILE`, CONTINUWUITY_CONFIG=FILE, \
+                     or o on Review."
                         .into(),
                     true,
                 ),
