@@ -65,7 +65,9 @@ pub struct AnswerArgs {
     /// Matrix user ID of the support contact (@admin:example.com)
     #[arg(long, value_name = "MXID")]
     pub support_mxid: Option<String>,
-    /// Where the reverse proxy reaches the homeserver
+    /// Where the reverse proxy reaches the homeserver: HOST:PORT, or the
+    /// homeserver's unix socket as unix:/PATH (its unix_socket_path; nginx,
+    /// Caddy, Apache and HAProxy)
     #[arg(long, value_name = "HOST:PORT", default_value = DEFAULT_UPSTREAM)]
     pub upstream: String,
 }
