@@ -74,9 +74,9 @@ fn title(state: &State, max: usize) -> String {
         (Some(name), _) => format!("DEMO: {name} (simulated)"),
         (None, _) => String::new(),
     };
-    let step = if state.step == Step::Checks && state.mode == Mode::CheckOnly {
-        String::new()
-    } else if state.step == Step::Demo {
+    let no_count =
+        state.step == Step::Demo || (state.step == Step::Checks && state.mode == Mode::CheckOnly);
+    let step = if no_count {
         String::new()
     } else {
         format!("{}/{} ", state.step.number(), Step::ALL.len())
