@@ -140,6 +140,20 @@ fn slips_get_the_right_flag_and_a_suggestion_in_command_line_words() {
         assert!(err.contains(line), "{line} missing:\n{err}");
     }
     assert!(!err.contains("in its own field"), "{err}");
+    // The port is in the server name: that flag is named, not --strategy.
+    let o = generate(&[
+        "--server-name",
+        "example.com:8448",
+        "--host",
+        "matrix.example.com",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("error: --server-name: `example.com:8448` has an explicit port"),
+        "{err}"
+    );
+    assert!(!err.contains("--strategy:"), "{err}");
     let o = generate(&[
         "--server-name",
         "example.com",
