@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::config_file::locate::{PACKAGED_PATHS, locate};
 use crate::config_file::report::{ConfigReport, Setting, Severity, Source};
 use crate::config_file::write::write;
-use crate::config_file::{EditOptions, FileError, LoadError, inspect_file, prepare};
+use crate::config_file::{ConfigError, EditOptions, FileError, LoadError, inspect_file, prepare};
 use crate::domain::Plan;
 
 use super::ServiceError;
@@ -36,6 +36,22 @@ pub fn load_config(path: Option<&Path>, env: &[(String, String)]) -> ConfigStatu
             let why = why.map(|w| format!(" ({w})")).unwrap_or_default();
             let path = path.display();
             return ConfigStatus::Problem(format!("{path}: no such file{why}"));
+        }
+        // In the wizard's words: there is no command to "run again".
+        Err(LoadError::Config {
+            path,
+            source:
+                ConfigError::InvalidToml {
+                    line,
+                    column,
+                    message,
+                },
+        }) => {
+            return ConfigStatus::Problem(format!(
+                "{}: the file is not valid TOML: line {line}, column {column}: {message}. Fix \
+                 that line (the homeserver cannot read the file either); nothing was changed",
+                path.display()
+            ));
         }
         Err(e) => return ConfigStatus::Problem(e.to_string()),
     };

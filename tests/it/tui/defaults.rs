@@ -237,3 +237,14 @@ fn export_makes_its_folder_and_says_os_errors_in_words() {
     assert!(!text.contains("os error"), "{text}");
     assert!(text.contains("blocker"), "{text}");
 }
+
+#[test]
+fn a_broken_config_is_explained_in_the_wizard_s_words() {
+    let (_dir, path) = config_file("[global]\nserver_name = \"example.com\nport = 6167\n");
+    let ConfigStatus::Problem(why) = load_config(Some(&path), &[]) else {
+        panic!("a problem")
+    };
+    assert!(why.contains("is not valid TOML: line 2"), "{why}");
+    assert!(why.contains("nothing was changed"), "{why}");
+    assert!(!why.contains("run again"), "command-line words: {why}");
+}
