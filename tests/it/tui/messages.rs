@@ -161,6 +161,44 @@ fn every_status_message() -> Vec<(&'static str, State)> {
     out.push(("watch_longer", watching.clone()));
     press(&mut watching, KeyCode::Char('w'));
     out.push(("watch_off", watching));
+    // The demo: a start, and a start that failed.
+    let mut demo = State::demo(false);
+    let cmds = update(&mut demo, key(KeyCode::Char('c')));
+    out.push(("demo_starting", demo.clone()));
+    if let [matrix_delegate::tui::Cmd::StartDemo { token, .. }] = cmds.as_slice() {
+        update(
+            &mut demo,
+            Msg::DemoStarted {
+                token: *token,
+                result: Err("cannot bind 127.0.0.10:443: address already in use".into()),
+            },
+        );
+    }
+    out.push(("demo_could_not_start", demo));
+    // Writing: the path typed, then the diff declined.
+    let mut typed = review();
+    press(&mut typed, KeyCode::Char('w'));
+    type_text(&mut typed, "/etc/continuwuity/continuwuity.toml");
+    press(&mut typed, KeyCode::Enter);
+    out.push(("reading_the_config", typed));
+    let mut declined = review();
+    update(&mut declined, Msg::ConfigLoaded(config("example.com")));
+    let plan = declined.review.plan.clone().expect("plan");
+    update(
+        &mut declined,
+        Msg::ConfigPreviewed {
+            plan: Box::new(plan),
+            result: Ok(matrix_delegate::tui::data::ConfigPreview {
+                path: PathBuf::from("/etc/conduwuit/conduwuit.toml"),
+                diff: "--- a\n+++ b\n@@ -1 +1,2 @@\n+[global.well_known]\n".into(),
+                fingerprint: "x".into(),
+                notes: Vec::new(),
+            }),
+        },
+    );
+    press(&mut declined, KeyCode::Char('w'));
+    press(&mut declined, KeyCode::Char('n'));
+    out.push(("write_declined", declined));
     let mut cancelled = s;
     press(&mut cancelled, KeyCode::Char('r'));
     update(&mut cancelled, finished(2, CheckId::DnsSrv, Status::Pass));
