@@ -371,12 +371,6 @@ pub(super) const REVIEW: &[KeyRow] = &[
         &[b(ch('c'), Action::Review(R::CopyTab))],
     ),
     row(
-        "o",
-        "other config file",
-        false,
-        &[b(ch('o'), Action::Review(R::OtherConfig))],
-    ),
-    row(
         "Enter",
         "checks",
         true,
@@ -394,6 +388,13 @@ pub(super) const REVIEW: &[KeyRow] = &[
     ),
     row("Esc", "back", false, &[b(ESC, Action::Review(R::Back))]),
     HELP_KEY,
+    // In the key bar where there is room (after the keys that matter more).
+    row(
+        "o",
+        "other config",
+        true,
+        &[b(ch('o'), Action::Review(R::OtherConfig))],
+    ),
     quit(false),
 ];
 
