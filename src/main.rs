@@ -15,7 +15,7 @@ fn main() -> ExitCode {
         Some(Command::Demo(args)) => demo::run(&args),
         Some(Command::Completions(args)) => completions::run(&args),
         Some(Command::Man(args)) => manual::run(&args),
-        None => matrix_delegate::tui::run_wizard(config::process_env()),
+        None => matrix_delegate::tui::run_wizard(config::process_env(), cli.config.as_deref()),
     };
     exit.into()
 }

@@ -20,9 +20,17 @@ use clap::{Parser, Subcommand};
     after_help = "Without a command, matrix-delegate opens the wizard: names, strategy (with a \
                   teaching panel), deployment, review of every generated file, then the live \
                   checks in panels. `matrix-delegate demo` runs it offline against a simulated \
-                  internet."
+                  internet.\n\nThe wizard reads the homeserver config file named by --config, \
+                  else by CONTINUWUITY_CONFIG (or CONDUWUIT_CONFIG, CONDUIT_CONFIG), else the \
+                  first of the packaged locations that exists.",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
+    /// The wizard: read this homeserver config file (server_name, the
+    /// [global.well_known] section, address/port/unix_socket_path) instead
+    /// of looking for one
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

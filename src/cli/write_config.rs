@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use crate::config_file::{EditOptions, prepare, write};
+use crate::config_file::{EditOptions, FileError, PrepareError, prepare, write};
 use crate::domain::Plan;
 use crate::exit::Exit;
 use crate::safe_text::printable;
@@ -63,6 +63,15 @@ pub fn write_config(
     };
     let prepared = match prepare(req.path, plan, options, env) {
         Ok(p) => p,
+        // `generate` has no --config: name the flag it does have.
+        Err(PrepareError::File(FileError::NotFound { .. })) => {
+            let _ = writeln!(
+                out,
+                "error: {shown}: no such file. Check the path given to --write-config \
+                 (`matrix-delegate config show` says where the homeserver's config is)"
+            );
+            return Exit::Failed;
+        }
         Err(e) => {
             let _ = writeln!(out, "error: {}", printable(&e.to_string()));
             return Exit::Failed;

@@ -67,7 +67,10 @@ fn dispatch(state: &mut State, msg: Msg) -> Handled {
         Msg::Copied { label, result } => review::on_copied(state, label, result),
         Msg::Exported(result) => checks::on_exported(state, result),
         Msg::DemoStarted { token, result } => demo::on_started(state, token, result),
-        Msg::Terminate => Some(quit(state)),
+        Msg::Terminate => {
+            state.interrupted = true;
+            Some(quit(state))
+        }
     }
 }
 
@@ -89,6 +92,10 @@ fn on_key(state: &mut State, key: KeyEvent) -> Handled {
 fn act(state: &mut State, action: Action, key: KeyEvent) -> Handled {
     match action {
         Action::Quit => Some(quit(state)),
+        Action::Interrupt => {
+            state.interrupted = true;
+            Some(quit(state))
+        }
         Action::Help => open_help(state),
         Action::CloseHelp => overlay::close_help(state),
         Action::Demo(action) => demo::on_action(state, action),
@@ -119,5 +126,15 @@ fn say(state: &mut State, level: Level, text: impl Into<String>) {
     state.status = Some(StatusLine {
         level,
         text: text.into(),
+        next: None,
+    });
+}
+
+/// A message with the step that follows it, shown on a line of its own.
+fn say_then(state: &mut State, level: Level, text: impl Into<String>, next: impl Into<String>) {
+    state.status = Some(StatusLine {
+        level,
+        text: text.into(),
+        next: Some(next.into()),
     });
 }
