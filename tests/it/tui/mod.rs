@@ -8,6 +8,7 @@ mod demo;
 mod demo_services;
 mod dns_wait;
 mod flow;
+mod install;
 mod keys;
 mod review;
 mod runtime;
