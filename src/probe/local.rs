@@ -16,21 +16,39 @@ use crate::selfcheck::{Asked, LocalFailure, LocalReply};
 /// The most read of one answer: a well-known file is a few hundred bytes.
 pub const LOCAL_ANSWER_CAP: usize = 64 * 1024;
 
-/// Asks each endpoint in turn for `path`; the first one something
-/// listens on answers (the homeserver listens on all of them).
+/// Asks each endpoint in turn for `path` until one answers (the
+/// homeserver listens on all of them). When none does, the failure that
+/// says most: something that listens but fails (no answer in time, not
+/// HTTP, permission) over nothing listening or a system error such as an
+/// address family this machine lacks.
 pub async fn ask_first(endpoints: &[Endpoint], path: &str, timeout: Duration) -> Asked {
-    let mut last = None;
+    let mut failed = Vec::new();
     for endpoint in endpoints {
         let asked = ask(endpoint, path, timeout).await;
-        if asked.reply != Err(LocalFailure::NothingListens) {
+        if asked.reply.is_ok() {
             return asked;
         }
-        last = Some(asked);
+        failed.push(asked);
     }
-    last.unwrap_or(Asked {
+    let telling = |a: &Asked| {
+        matches!(
+            a.reply,
+            Err(LocalFailure::TimedOut | LocalFailure::NotHttp | LocalFailure::PermissionDenied)
+        )
+    };
+    let listening = |a: &Asked| a.reply == Err(LocalFailure::NothingListens);
+    let pick = failed
+        .iter()
+        .position(telling)
+        .or_else(|| failed.iter().position(listening))
+        .unwrap_or(0);
+    if pick < failed.len() {
+        return failed.swap_remove(pick);
+    }
+    Asked {
         at: "(no address)".to_string(),
         reply: Err(LocalFailure::NothingListens),
-    })
+    }
 }
 
 /// Asks one endpoint for `path` within `timeout`.
