@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod generate;
 pub mod manual;
+pub mod selfcheck;
 pub mod write_config;
 
 use clap::{Parser, Subcommand};
@@ -49,6 +50,11 @@ pub enum Command {
     Apply(Box<apply::ApplyArgs>),
     /// Inspect the homeserver config file
     Config(config::ConfigArgs),
+    /// Ask the running homeserver where its config file says it listens for
+    /// /.well-known/matrix/server and /client, and compare them with the config
+    /// file: names a homeserver not restarted since the edit
+    #[command(after_help = selfcheck::after_help())]
+    Selfcheck(selfcheck::SelfcheckArgs),
     /// Check the live deployment the way other Matrix servers and clients see it:
     /// server discovery (spec step, addresses, TLS, version, keys, routing),
     /// client discovery and CORS, the support file, DNS and caching

@@ -11,6 +11,9 @@ use crate::config_file::{EditOptions, FileError, PrepareError, prepare, write};
 use crate::domain::Plan;
 use crate::exit::Exit;
 use crate::safe_text::printable;
+use crate::selfcheck::Expected;
+
+use super::selfcheck::after_write;
 
 /// The flags, ready to `#[command(flatten)]` into a command's arguments.
 #[derive(Debug, Clone, Default, Args)]
@@ -146,10 +149,18 @@ pub fn run_from_flags(flags: &WriteConfigFlags, plan: &Plan, out: &mut dyn Write
         interactive: stdin_is_interactive(),
     };
     let env = super::config::process_env();
-    Some(write_config(
-        &req,
-        plan,
-        &env,
+    let written = write_config(&req, plan, &env, out, &mut confirm_on_terminal);
+    if written != Exit::Ok || flags.dry_run {
+        return Some(written);
+    }
+    // The homeserver reads the file only when it starts: restart it, then
+    // ask it locally before any public check.
+    let _ = writeln!(out);
+    let expected = Expected::from_section(&plan.well_known_section());
+    Some(after_write(
+        path,
+        &expected,
+        req.interactive && !flags.yes,
         out,
         &mut confirm_on_terminal,
     ))

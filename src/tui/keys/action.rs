@@ -101,6 +101,7 @@ actions!(
         Top,
         Bottom,
         WriteConfig,
+        Install,
         SaveAll,
         CopyTab,
         OpenChecks,

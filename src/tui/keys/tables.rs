@@ -358,6 +358,13 @@ pub(super) const REVIEW: &[KeyRow] = &[
         true,
         &[b(ch('w'), Action::Review(R::WriteConfig))],
     ),
+    // Not in the key bar (it has no room at 80 columns); the help lists it.
+    row(
+        "i",
+        "install the proxy configuration (dry run first)",
+        false,
+        &[b(ch('i'), Action::Review(R::Install))],
+    ),
     row(
         "s",
         "save all",

@@ -73,6 +73,10 @@ pub enum ServiceError {
     /// A demo start asked of services whose checks go to the real network.
     #[error("not a demo: the checks go to the real network")]
     NotADemo,
+    /// Installing the proxy configuration is not possible here (`demo`
+    /// never touches this machine's proxy).
+    #[error("installing the proxy configuration is not available here (not in `demo`)")]
+    NoInstall,
     /// Services with no simulated internet at all.
     #[error("no simulated internet here (only `matrix-delegate demo`)")]
     NoSimulation,

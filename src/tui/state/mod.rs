@@ -21,7 +21,7 @@ pub use demo::{DemoState, Pick, Then};
 pub use deployment::{DeployForm, DeployRow, cycle};
 pub use feedback::{Level, Note};
 pub use names::NamesForm;
-pub use review::{PreviewState, ReviewState, Tab, TabKind};
+pub use review::{InstallState, PreviewState, ReviewState, Tab, TabKind};
 
 /// The wizard's screens, in flow order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -7,6 +7,7 @@ mod checks;
 mod demo;
 mod flow;
 mod forms;
+mod install;
 mod overlay;
 mod review;
 mod strategy;
@@ -63,6 +64,11 @@ fn dispatch(state: &mut State, msg: Msg) -> Handled {
         Msg::ConfigLoaded(status) => review::on_config_loaded(state, status),
         Msg::ConfigPreviewed { plan, result } => review::on_preview(state, *plan, result),
         Msg::ConfigWritten(result) => review::on_written(state, result),
+        Msg::ProxyInstalled {
+            plan,
+            dry_run,
+            result,
+        } => install::on_answer(state, *plan, dry_run, result),
         Msg::ArtifactsSaved(result) => review::on_saved(state, result),
         Msg::Copied { label, result } => review::on_copied(state, label, result),
         Msg::Exported(result) => checks::on_exported(state, result),

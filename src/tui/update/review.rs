@@ -28,6 +28,7 @@ pub(super) fn on_action(state: &mut State, action: ReviewAction) -> Handled {
             state.review.scroll = 0;
         }
         ReviewAction::WriteConfig => return Some(write(state)),
+        ReviewAction::Install => return super::install::on_key(state),
         ReviewAction::SaveAll => save(state),
         ReviewAction::CopyTab => return copy(state),
         ReviewAction::OpenChecks => {

@@ -11,6 +11,7 @@ mod demo_screens;
 mod demo_services;
 mod dns_wait;
 mod flow;
+mod install;
 mod keys;
 mod messages;
 mod review;
