@@ -98,9 +98,17 @@ async fn run(args: &Args) -> Result<Value, String> {
         .timeout(args.timeout)
         .build()
         .map_err(|e| chain(&e))?;
+    // Continuwuity hands resolvematrix its own DNS resolver, built from the
+    // system configuration with its `ip_lookup_strategy` (default 5:
+    // `Ipv4thenIpv6`, A records and AAAA only when there are none); the
+    // crate's own default resolver would ask for both and try AAAA first.
+    let mut dns = hickory_resolver::Resolver::builder_tokio().map_err(|e| chain(&e))?;
+    dns.options_mut().ip_strategy = hickory_resolver::config::LookupIpStrategy::Ipv4thenIpv6;
+    let dns = Arc::new(dns.build().map_err(|e| chain(&e))?);
     let resolver = Arc::new(
         MatrixResolverBuilder::new()
             .http_client(well_known_client)
+            .dns_resolver(dns)
             .build()
             .map_err(|e| chain(&e))?,
     );

@@ -5,7 +5,7 @@
 //! refuses, and how long it keeps its answer. Pure: the runner answers the
 //! [`PeerNeed`]s with observations, as for the spec path.
 //!
-//! | | spec | Synapse 1.157.1 | Continuwuity (resolvematrix 1.3.0) | conduwuit (Continuwuity 0.5.11, tuwunel 1.9.0) |
+//! | | spec | Synapse 1.163.2 | Continuwuity (resolvematrix 1.4.0) | conduwuit (Continuwuity 0.5.11, tuwunel 1.9.0) |
 //! |---|---|---|---|---|
 //! | invalid `m.server` | skip to step 4 | used as given: the URL authority (`MatrixFederationAgent.request`); `https://x` → host `https`; bad port, control characters, unbalanced `[` → the request fails | used as given (`resolve_well_known`, `parse_server_name`): `https://x` → URL host `https` | checked (ruma `server_name::validate`) → step 4 |
 //! | file accepted | 200, JSON object, valid `m.server` | 200, UTF-8 JSON, `m.server` ASCII string (`_fetch_well_known`) | 200, JSON with string `m.server` | any 2xx (`request_well_known`) |
@@ -22,9 +22,12 @@
 //! | keeps its answer | headers, 24 h default, 48 h max, errors ≤ 1 h | headers clamped 5 min–48 h, 24 h ± 10 % default; failures 1 h, 2 min after a valid file; temporary failure keeps the previous answer | 24 h fixed (`cache_ttl` default) | 18–36 h random (`CachedDest::default_expire`) |
 //!
 //! Sources read (behaviour restated, no code taken): element-hq/synapse
-//! v1.157.1+16 at a58ad44e (`synapse/http/federation/*.py`,
+//! v1.157.1+16 at a58ad44e (its `synapse/http/federation/` and
+//! `DEFAULT_IP_RANGE_BLOCKLIST` are the same in 1.163.2, the version the
+//! test suite runs as an oracle; `synapse/http/federation/*.py`,
 //! `synapse/http/client.py`, `synapse/config/server.py`) with Twisted's
-//! `RedirectAgent`; continuwuity/resolvematrix v1.3.0 at 1ad83bbf;
+//! `RedirectAgent`; continuwuity/resolvematrix v1.3.0 at 1ad83bbf (the
+//! oracle runs 1.4.0, with the DNS resolver options Continuwuity gives it);
 //! continuwuity/continuwuity at 09073235 (`src/service/client/mod.rs`,
 //! `src/service/federation/execute.rs`, `src/core/config/mod.rs`; it has
 //! used resolvematrix since v26.6.0) and v0.5.11 at 7003e4a8

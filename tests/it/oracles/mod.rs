@@ -11,4 +11,5 @@
 mod client;
 mod federation;
 mod known;
+mod models;
 mod results;

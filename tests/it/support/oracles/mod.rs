@@ -15,7 +15,8 @@
 
 mod drivers;
 pub mod known;
-mod table;
+pub mod models;
+pub mod table;
 mod view;
 
 use std::collections::BTreeMap;
@@ -34,7 +35,7 @@ use matrix_delegate::sim::{
 use serde_json::Value;
 
 pub use drivers::{APP_HOST, Oracle, chromium};
-pub use table::{differences, results_markdown};
+pub use table::{differences, model_cell, results_markdown};
 
 use crate::support::runner::timeout_for;
 
