@@ -18,7 +18,7 @@
 //! | `Host` at 3.3–3.5 | `host` | `host` | `host:<SRV port>` / `host:8448` (`base_url`) | same |
 //! | `Host` at 4–6 | `name` | `name` | `name:<SRV port>` / `name:8448` | same |
 //! | addresses used | all | all (both families) | A records if any, else AAAA (`Ipv4thenIpv6`) | same, at most 3 (`MAX_IPS`) |
-//! | refused addresses | none | default blocklist on every DNS answer and literal; one listed address drops all of the name's addresses (`_IPBlockingResolver`) | same list, literal IPv4 URL host only (`validate_url`) | literal IPv4 only (`validate_dest`, `validate_url`) |
+//! | refused addresses | none | default blocklist (with the mapped, compatible and 6to4 IPv6 forms of its IPv4 ranges) on every DNS answer and literal; one listed address drops all of the name's addresses (`_IPBlockingResolver`) | same list, literal IPv4 URL host only (`validate_url`) | literal IPv4 only (`validate_dest`, `validate_url`) |
 //! | keeps its answer | headers, 24 h default, 48 h max, errors ≤ 1 h | headers clamped 5 min–48 h, 24 h ± 10 % default; failures 1 h, 2 min after a valid file; temporary failure keeps the previous answer | 24 h fixed (`cache_ttl` default) | 18–36 h random (`CachedDest::default_expire`) |
 //!
 //! Sources read (behaviour restated, no code taken): element-hq/synapse
@@ -98,7 +98,7 @@ mod synapse;
 mod targets;
 
 pub use self::addresses::{
-    ALWAYS_BLOCKED_BY_SYNAPSE, AddressPolicy, DEFAULT_BLOCKLIST, Range, Refusal,
+    ALWAYS_BLOCKED_BY_SYNAPSE, AddressPolicy, DEFAULT_BLOCKLIST, Range, Refusal, embedded_ipv4,
     in_default_blocklist,
 };
 pub use self::answers::{Answers, Context, PeerNeed, UnexpectedPeerInput};

@@ -8,6 +8,7 @@
 //! `scripts/oracle-results` writes the whole comparison to
 //! `tests/oracles/RESULTS.md`.
 
+mod blocklist;
 mod client;
 mod federation;
 mod known;

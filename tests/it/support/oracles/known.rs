@@ -104,7 +104,11 @@ pub fn model_explained(
     }
     match (oracle, what) {
         (Oracle::Synapse, "step") => {
-            !model.ok && run.output.as_ref().is_some_and(|out| oracle_cut_off(view, out))
+            !model.ok
+                && run
+                    .output
+                    .as_ref()
+                    .is_some_and(|out| oracle_cut_off(view, out))
         }
         _ => false,
     }

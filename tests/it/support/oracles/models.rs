@@ -137,7 +137,8 @@ pub fn model_differences(model: &ModelSide, view: &PeerView, run: &OracleRun) ->
 pub fn oracle_cut_off(view: &PeerView, out: &Value) -> bool {
     view.step.is_none()
         && view.requests.is_empty()
-        && out["requests"]
-            .as_array()
-            .is_some_and(|rs| rs.iter().any(|r| r["failure"]["type"] == "DeadlineExceeded"))
+        && out["requests"].as_array().is_some_and(|rs| {
+            rs.iter()
+                .any(|r| r["failure"]["type"] == "DeadlineExceeded")
+        })
 }

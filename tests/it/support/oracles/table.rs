@@ -190,7 +190,10 @@ pub enum Agreement {
 /// the table cell that says so.
 pub fn model_cell(row: &ScenarioRow, oracle: Oracle) -> (Agreement, String) {
     let Some(peer) = model_of(oracle) else {
-        return (Agreement::Missing("not a federation oracle".into()), "-".into());
+        return (
+            Agreement::Missing("not a federation oracle".into()),
+            "-".into(),
+        );
     };
     let Some(model) = row.spec.model(peer) else {
         return (
@@ -334,7 +337,10 @@ pub fn results_markdown(matrix: &Matrix) -> String {
             };
             counts[i][slot] += 1;
         }
-        md.push_str(&format!("| {} | {synapse} | {continuwuity} |\n", row.scenario));
+        md.push_str(&format!(
+            "| {} | {synapse} | {continuwuity} |\n",
+            row.scenario
+        ));
     }
     md.push_str(&format!(
         "\nAgreement: Synapse {} same, {} known difference, {} differ; Continuwuity {} same, {} known difference, {} differ.\n",
@@ -342,7 +348,12 @@ pub fn results_markdown(matrix: &Matrix) -> String {
     ));
     md.push_str("\n### DIFFERENCES\n\nDeliberate differences between a model and its oracle (`KNOWN_MODEL_DIFFERENCES` in `tests/it/support/oracles/known.rs`):\n\n| oracle | field | why, and the rule it must meet |\n|---|---|---|\n");
     for k in KNOWN_MODEL_DIFFERENCES {
-        md.push_str(&format!("| {} | `{}` | {} |\n", k.oracle.name(), k.what, cell(k.why)));
+        md.push_str(&format!(
+            "| {} | `{}` | {} |\n",
+            k.oracle.name(),
+            k.what,
+            cell(k.why)
+        ));
     }
     md.push_str("\n## Clients\n\n| scenario | check (client.verdict · client.cors) | matrix-js-sdk | Chromium |\n|---|---|---|---|\n");
     for row in &matrix.rows {
