@@ -41,7 +41,10 @@ async fn a_peer_on_another_path_says_how_it_got_there() {
         .map(|e| e.got.as_str())
         .unwrap_or_default();
     assert!(line.contains("step 6"), "{line}");
-    assert!(line.contains("more than 4 redirects: no delegation"), "{line}");
+    assert!(
+        line.contains("more than 4 redirects: no delegation"),
+        "{line}"
+    );
     // Synapse follows the five redirects.
     assert_eq!(
         peer(&out.report.federation.peers, "synapse").step,
