@@ -54,9 +54,12 @@ fn check_report(text: &str, body: &str, lines: usize, env: &[(String, String)], 
 
     // server_name: set in the file exactly when [global] holds a value for it.
     let global = view::global(&doc);
+    // A value of its own: an inline table is one (of the wrong type), a
+    // `[global.server_name]` table or dotted keys under the name are not.
+    let is_value = view::global_item_is_value(body, "server_name");
     let file_value = global
         .and_then(|g| g.get("server_name"))
-        .filter(|v| !v.is_table());
+        .filter(|_| is_value);
     match (&r.server_name_in_file, file_value) {
         (ServerNameInFile::Set { value, line }, Some(v)) => {
             in_range(*line, "server_name");

@@ -69,6 +69,19 @@ pub fn global(doc: &toml::Table) -> Option<&toml::Table> {
     doc.get("global").and_then(|g| g.as_table())
 }
 
+/// Whether `[global]`'s `key` is a value of its own in toml_edit's
+/// document (an inline table counts; a table header or dotted keys under
+/// the name do not).
+pub fn global_item_is_value(body: &str, key: &str) -> bool {
+    let Ok(doc) = toml_edit::Document::parse(body) else {
+        return false;
+    };
+    doc.get("global")
+        .and_then(|g| g.get(key))
+        .and_then(Item::as_value)
+        .is_some_and(|v| !v.as_inline_table().is_some_and(|t| t.is_dotted()))
+}
+
 /// `global.well_known` as the parsed values have it.
 pub fn section(doc: &toml::Table) -> Option<&toml::Value> {
     global(doc).and_then(|g| g.get("well_known"))

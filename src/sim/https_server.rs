@@ -226,7 +226,6 @@ async fn handle(ctx: &ServerCtx, sni: Option<String>, req: Request<Incoming>) ->
 }
 
 async fn route(ctx: &ServerCtx, method: &str, host: Option<&str>, path: &str) -> SimResponse {
-    let host = host.map(host_part);
     let found = ctx.spec.routes.iter().find(|r| matches(r, host, path));
     match found {
         Some(r) => respond(r, method, path, &ctx.homeservers).await,
@@ -234,13 +233,21 @@ async fn route(ctx: &ServerCtx, method: &str, host: Option<&str>, path: &str) ->
     }
 }
 
+/// Whether `route` answers a request with the `Host` header `host` (as
+/// sent, port included) for `path`.
 fn matches(route: &RouteSpec, host: Option<&str>, path: &str) -> bool {
-    let host_ok = match (&route.host, host) {
+    let host_ok = match (&route.host, host.map(host_part)) {
+        (None, _) => true,
+        (Some(want), Some(got)) => want.eq_ignore_ascii_case(got),
+        (Some(_), None) => false,
+    };
+    let header_ok = match (&route.host_header, host) {
         (None, _) => true,
         (Some(want), Some(got)) => want.eq_ignore_ascii_case(got),
         (Some(_), None) => false,
     };
     host_ok
+        && header_ok
         && match route.matching {
             PathMatch::Exact => route.path == path,
             PathMatch::Prefix => path.starts_with(&route.path),

@@ -10,7 +10,10 @@
 //! this in a private mount namespace whose `/etc/resolv.conf` names the
 //! simulated DNS server. The simulation's CA is the only trusted root, given
 //! to both HTTP clients (the well-known one and the federation one) through
-//! their builders; everything else is the crate's default.
+//! their builders. What Continuwuity sets when it builds the crate is set
+//! here too: its well-known client's redirect limit (4) and its DNS
+//! resolver's lookup strategy (`Ipv4thenIpv6`); everything else is the
+//! crate's default.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -93,14 +96,25 @@ fn install_provider() {
 async fn run(args: &Args) -> Result<Value, String> {
     install_provider();
     let tls = tls_config(&args.ca_file)?;
+    // As Continuwuity builds its well-known client (`service/client`):
+    // at most 4 redirects.
     let well_known_client = reqwest::Client::builder()
         .tls_backend_preconfigured(tls.clone())
         .timeout(args.timeout)
+        .redirect(reqwest::redirect::Policy::limited(4))
         .build()
         .map_err(|e| chain(&e))?;
+    // Continuwuity hands resolvematrix its own DNS resolver, built from the
+    // system configuration with its `ip_lookup_strategy` (default 5:
+    // `Ipv4thenIpv6`, A records and AAAA only when there are none); the
+    // crate's own default resolver would ask for both and try AAAA first.
+    let mut dns = hickory_resolver::Resolver::builder_tokio().map_err(|e| chain(&e))?;
+    dns.options_mut().ip_strategy = hickory_resolver::config::LookupIpStrategy::Ipv4thenIpv6;
+    let dns = Arc::new(dns.build().map_err(|e| chain(&e))?);
     let resolver = Arc::new(
         MatrixResolverBuilder::new()
             .http_client(well_known_client)
+            .dns_resolver(dns)
             .build()
             .map_err(|e| chain(&e))?,
     );

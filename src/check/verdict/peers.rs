@@ -10,7 +10,9 @@ use crate::check::model::{CheckId, CheckResult, Fault, Status};
 use crate::domain::ServerName;
 use crate::finding::Evidence;
 use crate::matrix::discovery::Target;
-use crate::matrix::peers::{EndpointOutcome, Peer, PeerEndpoint, PeerPath, PeerSummary};
+use crate::matrix::peers::{
+    EndpointOutcome, Peer, PeerEndpoint, PeerPath, PeerSummary, PeerVerdict,
+};
 use crate::observe::{HttpObservation, LocalProblem, TlsFailureKind, TlsObservation};
 
 use super::{keys, tls, version};
@@ -84,30 +86,43 @@ pub fn endpoint_outcome(probe: &EndpointProbe, name: &ServerName, now_ms: i64) -
             | TlsFailureKind::InvalidName => EndpointOutcome::Failed,
         };
     }
+    if failed_check(probe, name, now_ms).is_some() {
+        EndpointOutcome::Failed
+    } else {
+        EndpointOutcome::Works
+    }
+}
+
+/// The first of TLS, version and keys that fails at a connected endpoint,
+/// judged as for a spec target with this endpoint's `Host` and SNI: its
+/// summary (what the operator needs to see, say the 404 a proxy gives to
+/// a `Host` form it does not route).
+fn failed_check(probe: &EndpointProbe, name: &ServerName, now_ms: i64) -> Option<String> {
     let target = target_of(&probe.endpoint);
     let addr = probe.endpoint.address;
     // The step only words the spec reference of the TLS result, which is
     // not shown here: its status is all that counts.
     let step = crate::matrix::discovery::Step::DefaultPort;
     let none = Expectations::none();
-    let fine = |s: Status| !s.is_failure();
-    let tls_ok = fine(tls::server_tls(addr, &target, step, &probe.tls, &none).status);
-    let version_ok = probe
-        .version
-        .as_ref()
-        .is_some_and(|v| fine(version::server_version(addr, &target, v, &none).status));
-    let keys_ok = probe.keys.as_ref().is_some_and(|k| {
-        fine(
-            keys::server_keys(addr, &target, k, name, now_ms, &none)
-                .0
-                .status,
-        )
-    });
-    if tls_ok && version_ok && keys_ok {
-        EndpointOutcome::Works
-    } else {
-        EndpointOutcome::Failed
+    let tls = tls::server_tls(addr, &target, step, &probe.tls, &none);
+    if tls.status.is_failure() {
+        return Some(format!("TLS: {}", tls.summary));
     }
+    let Some(version) = &probe.version else {
+        return Some("no version request was sent".into());
+    };
+    let version = version::server_version(addr, &target, version, &none);
+    if version.status.is_failure() {
+        return Some(format!("version: {}", version.summary));
+    }
+    let Some(keys) = &probe.keys else {
+        return Some("no key request was sent".into());
+    };
+    let keys = keys::server_keys(addr, &target, keys, name, now_ms, &none).0;
+    if keys.status.is_failure() {
+        return Some(format!("keys: {}", keys.summary));
+    }
+    None
 }
 
 /// The outcome of `endpoint` among the probes (an endpoint never probed —
@@ -127,12 +142,29 @@ fn outcome_of(
         })
 }
 
-/// Each peer's entry of the report (`federation.peers`).
+/// Each peer's entry of the report (`federation.peers`); where a peer
+/// fails at an endpoint that took its connection, the failure says which
+/// check failed there and how.
 pub fn summaries(observed: &PeersObserved, name: &ServerName, now_ms: i64) -> Vec<PeerSummary> {
     observed
         .paths
         .iter()
-        .map(|path| path.summary(|e| outcome_of(observed, e, name, now_ms)))
+        .map(|path| {
+            let outcome = |e: &PeerEndpoint| outcome_of(observed, e, name, now_ms);
+            let mut summary = path.summary(outcome);
+            if let PeerVerdict::FailsAt(at) = path.verdict(outcome)
+                && let Some(why) = observed
+                    .probes
+                    .iter()
+                    .find(|p| p.endpoint == at)
+                    .and_then(|p| failed_check(p, name, now_ms))
+                && let Some(failure) = summary.failure.as_mut()
+            {
+                failure.push_str(": ");
+                failure.push_str(&why);
+            }
+            summary
+        })
         .collect()
 }
 
@@ -201,9 +233,20 @@ fn describe(path: &PeerPath, s: &PeerSummary) -> String {
     } else {
         format!("FAILS: {}", s.failure.as_deref().unwrap_or("fails"))
     };
-    if targets.is_empty() {
+    let line = if targets.is_empty() {
         format!("{step}; {verdict}; {keeps}")
     } else {
         format!("{step} → {}; {verdict}; {keeps}", targets.join(", "))
+    };
+    // How a failing peer got to its path (a file it could not use, the
+    // request URL it built): where it parts from the spec.
+    if s.ok || path.trail.is_empty() {
+        return line;
     }
+    let how: Vec<String> = path
+        .trail
+        .iter()
+        .map(|e| format!("{}: {}", e.asked, e.got))
+        .collect();
+    format!("{line} (how: {})", how.join("; "))
 }

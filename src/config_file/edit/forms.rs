@@ -47,7 +47,26 @@ pub(crate) fn edit_inline(cx: &mut Ctx) -> Result<(), EditError> {
                 .into(),
         });
     }
-    for (start, end) in removal_ranges(&entries, &removed) {
+    // TOML 1.1 allows a comma after the last entry (`{ client = "c", }`),
+    // and a comment or line break after it: new entries go right after
+    // the last entry's value, before that comma, and removing every entry
+    // takes that comma too.
+    let trailing_comma = entries.last().and_then(|last| {
+        let after = body.get(last.value_span.end..close)?;
+        let gap = after.len() - after.trim_start().len();
+        after
+            .trim_start()
+            .starts_with(',')
+            .then_some(last.value_span.end + gap)
+    });
+    let mut insert_at = entries.last().map_or(insert_at, |last| last.value_span.end);
+    for (start, mut end) in removal_ranges(&entries, &removed) {
+        if let Some(comma) = trailing_comma.filter(|_| !removed.contains(&false))
+            && end <= comma
+        {
+            end = comma + 1;
+            insert_at = end;
+        }
         cx.splices.replace(start..end, "");
     }
     if !added.is_empty() {

@@ -47,6 +47,23 @@ pub fn inspect(text: &str, env: &[(String, String)]) -> Result<ConfigReport, Con
     let server_name_in_file = server_name_in_file(&layout);
     let server_name = effective_global(&layout, &env, "server_name");
     server_name_findings(&server_name_in_file, server_name.as_ref(), &mut findings);
+    if let ServerNameInFile::Set { value, line } = &server_name_in_file {
+        let is_string = layout
+            .item(&["global", "server_name"])
+            .and_then(|i| i.as_value())
+            .is_some_and(|v| v.is_str());
+        if !is_string {
+            findings.add(
+                Severity::Problem,
+                Some(line - 1),
+                format!(
+                    "server_name must be a string in quotes, not `{}`: Continuwuity refuses to start",
+                    printable(value)
+                ),
+                Some("write it as server_name = \"example.com\"".into()),
+            );
+        }
+    }
 
     let address = effective_global(&layout, &env, "address")
         .unwrap_or_else(|| default_setting("[\"127.0.0.1\", \"::1\"]"));
@@ -108,7 +125,12 @@ fn line_of(s: &Setting) -> Option<usize> {
 /// A `[global]` value from the file: (shown value, 0-based line).
 pub(crate) fn file_global(layout: &Layout, key: &str) -> Option<(String, usize)> {
     let entry = layout.entry(&["global", key])?;
-    let value = layout.item(&["global", key])?.as_value()?;
+    // Dotted keys under the name (`server_name.x = 1`) make it a table,
+    // not a value of its own.
+    let value = layout
+        .item(&["global", key])?
+        .as_value()
+        .filter(|v| !v.as_inline_table().is_some_and(|t| t.is_dotted()))?;
     let shown = value.as_str().map(str::to_string).unwrap_or_else(|| {
         layout
             .body

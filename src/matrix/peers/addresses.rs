@@ -1,8 +1,10 @@
 //! Which addresses each peer refuses to contact, as data: the ranges, and
 //! where each peer applies them.
 //!
-//! Synapse 1.157.1 (`config/server.py`, `DEFAULT_IP_RANGE_BLOCKLIST`, plus
-//! `0.0.0.0` and `::` always added by `generate_ip_set`) uses the list for
+//! Synapse (`config/server.py`, `DEFAULT_IP_RANGE_BLOCKLIST`, the same in
+//! 1.157.1 and 1.163.2, plus `0.0.0.0` and `::` always added; its
+//! `generate_ip_set` adds the mapped, compatible and 6to4 IPv6 forms of
+//! every IPv4 range) uses the list for
 //! federation unless the operator configured another; its
 //! `_IPBlockingResolver` (`http/client.py`) drops *every* address of a name
 //! when *any* of them is in the list, and the federation agent resolves IP
@@ -175,6 +177,28 @@ pub struct AddressPolicy {
     pub ipv6_literals: bool,
     /// `0.0.0.0` and `::` are refused too.
     pub unspecified: bool,
+    /// The IPv6 forms of every listed IPv4 range are refused too: mapped
+    /// (`::ffff:a.b.c.d`), compatible (`::a.b.c.d`) and 6to4
+    /// (`2002:aabb:ccdd::/48`), which Synapse's `generate_ip_set` adds to
+    /// the set for each IPv4 entry.
+    pub ipv6_forms_of_ipv4: bool,
+}
+
+/// The IPv4 address an IPv6 address carries in one of the forms
+/// `generate_ip_set` adds: IPv4-mapped (`::ffff:0:0/96`, RFC 4291 2.5.5.2),
+/// IPv4-compatible (`::/96`, RFC 4291 2.5.5.1) or 6to4 (`2002::/16`,
+/// RFC 3056 2).
+pub fn embedded_ipv4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
+    let o = ip.octets();
+    let mapped_or_compatible =
+        o[..10].iter().all(|b| *b == 0) && matches!((o[10], o[11]), (0, 0) | (0xff, 0xff));
+    if mapped_or_compatible {
+        Some(Ipv4Addr::new(o[12], o[13], o[14], o[15]))
+    } else if o[0] == 0x20 && o[1] == 0x02 {
+        Some(Ipv4Addr::new(o[2], o[3], o[4], o[5]))
+    } else {
+        None
+    }
 }
 
 impl AddressPolicy {
@@ -188,6 +212,7 @@ impl AddressPolicy {
                 ipv4_literals: false,
                 ipv6_literals: false,
                 unspecified: false,
+                ipv6_forms_of_ipv4: false,
             },
             Peer::Synapse => AddressPolicy {
                 dns_answers: true,
@@ -195,6 +220,7 @@ impl AddressPolicy {
                 ipv4_literals: true,
                 ipv6_literals: true,
                 unspecified: true,
+                ipv6_forms_of_ipv4: true,
             },
             Peer::Continuwuity | Peer::Conduwuit => AddressPolicy {
                 dns_answers: false,
@@ -202,6 +228,7 @@ impl AddressPolicy {
                 ipv4_literals: true,
                 ipv6_literals: false,
                 unspecified: false,
+                ipv6_forms_of_ipv4: false,
             },
         }
     }
@@ -217,11 +244,19 @@ impl AddressPolicy {
     }
 
     fn listed(&self, ip: IpAddr) -> Option<Refusal> {
-        in_default_blocklist(ip).or_else(|| {
-            self.unspecified
-                .then(|| ALWAYS_BLOCKED_BY_SYNAPSE.iter().find(|r| r.contains(ip)))
-                .flatten()
-                .map(|r| r.kind)
+        let direct = |ip: IpAddr| {
+            in_default_blocklist(ip).or_else(|| {
+                self.unspecified
+                    .then(|| ALWAYS_BLOCKED_BY_SYNAPSE.iter().find(|r| r.contains(ip)))
+                    .flatten()
+                    .map(|r| r.kind)
+            })
+        };
+        direct(ip).or_else(|| match ip {
+            IpAddr::V6(v6) if self.ipv6_forms_of_ipv4 => {
+                embedded_ipv4(v6).and_then(|v4| direct(IpAddr::V4(v4)))
+            }
+            _ => None,
         })
     }
 

@@ -1,4 +1,5 @@
-//! Continuwuity's resolver: `resolvematrix` 1.3.0 (`server.rs`:
+//! Continuwuity's resolver: `resolvematrix` (read at 1.3.0, agreeing with
+//! 1.4.0) (`server.rs`:
 //! `resolve_actual_dest`, `resolve_well_known`, `parse_server_name`,
 //! `query_srv_record`, `MatrixDnsResolver`; `resolution.rs`: `base_url`,
 //! `sni_hostname`), driven by Continuwuity's `federation/execute.rs` (the

@@ -5,7 +5,7 @@
 //! refuses, and how long it keeps its answer. Pure: the runner answers the
 //! [`PeerNeed`]s with observations, as for the spec path.
 //!
-//! | | spec | Synapse 1.157.1 | Continuwuity (resolvematrix 1.3.0) | conduwuit (Continuwuity 0.5.11, tuwunel 1.9.0) |
+//! | | spec | Synapse 1.163.2 | Continuwuity (resolvematrix 1.4.0) | conduwuit (Continuwuity 0.5.11, tuwunel 1.9.0) |
 //! |---|---|---|---|---|
 //! | invalid `m.server` | skip to step 4 | used as given: the URL authority (`MatrixFederationAgent.request`); `https://x` → host `https`; bad port, control characters, unbalanced `[` → the request fails | used as given (`resolve_well_known`, `parse_server_name`): `https://x` → URL host `https` | checked (ruma `server_name::validate`) → step 4 |
 //! | file accepted | 200, JSON object, valid `m.server` | 200, UTF-8 JSON, `m.server` ASCII string (`_fetch_well_known`) | 200, JSON with string `m.server` | any 2xx (`request_well_known`) |
@@ -18,13 +18,16 @@
 //! | `Host` at 3.3–3.5 | `host` | `host` | `host:<SRV port>` / `host:8448` (`base_url`) | same |
 //! | `Host` at 4–6 | `name` | `name` | `name:<SRV port>` / `name:8448` | same |
 //! | addresses used | all | all (both families) | A records if any, else AAAA (`Ipv4thenIpv6`) | same, at most 3 (`MAX_IPS`) |
-//! | refused addresses | none | default blocklist on every DNS answer and literal; one listed address drops all of the name's addresses (`_IPBlockingResolver`) | same list, literal IPv4 URL host only (`validate_url`) | literal IPv4 only (`validate_dest`, `validate_url`) |
+//! | refused addresses | none | default blocklist (with the mapped, compatible and 6to4 IPv6 forms of its IPv4 ranges) on every DNS answer and literal; one listed address drops all of the name's addresses (`_IPBlockingResolver`) | same list, literal IPv4 URL host only (`validate_url`) | literal IPv4 only (`validate_dest`, `validate_url`) |
 //! | keeps its answer | headers, 24 h default, 48 h max, errors ≤ 1 h | headers clamped 5 min–48 h, 24 h ± 10 % default; failures 1 h, 2 min after a valid file; temporary failure keeps the previous answer | 24 h fixed (`cache_ttl` default) | 18–36 h random (`CachedDest::default_expire`) |
 //!
 //! Sources read (behaviour restated, no code taken): element-hq/synapse
-//! v1.157.1+16 at a58ad44e (`synapse/http/federation/*.py`,
+//! v1.157.1+16 at a58ad44e (its `synapse/http/federation/` and
+//! `DEFAULT_IP_RANGE_BLOCKLIST` are the same in 1.163.2, the version the
+//! test suite runs as an oracle; `synapse/http/federation/*.py`,
 //! `synapse/http/client.py`, `synapse/config/server.py`) with Twisted's
-//! `RedirectAgent`; continuwuity/resolvematrix v1.3.0 at 1ad83bbf;
+//! `RedirectAgent`; continuwuity/resolvematrix v1.3.0 at 1ad83bbf (the
+//! oracle runs 1.4.0, with the DNS resolver options Continuwuity gives it);
 //! continuwuity/continuwuity at 09073235 (`src/service/client/mod.rs`,
 //! `src/service/federation/execute.rs`, `src/core/config/mod.rs`; it has
 //! used resolvematrix since v26.6.0) and v0.5.11 at 7003e4a8
@@ -95,7 +98,7 @@ mod synapse;
 mod targets;
 
 pub use self::addresses::{
-    ALWAYS_BLOCKED_BY_SYNAPSE, AddressPolicy, DEFAULT_BLOCKLIST, Range, Refusal,
+    ALWAYS_BLOCKED_BY_SYNAPSE, AddressPolicy, DEFAULT_BLOCKLIST, Range, Refusal, embedded_ipv4,
     in_default_blocklist,
 };
 pub use self::answers::{Answers, Context, PeerNeed, UnexpectedPeerInput};

@@ -39,12 +39,14 @@ impl Peer {
         match self {
             Peer::Spec => "Matrix spec v1.16, server-server API, Resolving server names",
             Peer::Synapse => {
-                "Synapse 1.157.1 (element-hq/synapse a58ad44e): matrix_federation_agent.py, \
-                 well_known_resolver.py, srv_resolver.py, config/server.py"
+                "Synapse 1.163.2 (read at 1.157.1, a58ad44e; the federation code is the same): \
+                 matrix_federation_agent.py, well_known_resolver.py, srv_resolver.py, \
+                 config/server.py"
             }
             Peer::Continuwuity => {
-                "Continuwuity 26.8.0-alpha.1+68 (09073235) with resolvematrix 1.3.0 (1ad83bbf), \
-                 Continuwuity's resolver since v26.6.0"
+                "Continuwuity 26.8.0-alpha.1+68 (09073235) with resolvematrix 1.4.0 (read at \
+                 1.3.0, 1ad83bbf) and its A-first DNS resolver, Continuwuity's resolver since \
+                 v26.6.0"
             }
             Peer::Conduwuit => {
                 "Continuwuity 0.5.11 (7003e4a8) src/service/resolver, the conduwuit resolver \

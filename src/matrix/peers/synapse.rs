@@ -1,4 +1,4 @@
-//! Synapse's federation agent (1.157.1): `MatrixFederationAgent.request`
+//! Synapse's federation agent (read at 1.157.1; the same in 1.163.2): `MatrixFederationAgent.request`
 //! (well-known, `Host`), `MatrixHostnameEndpoint._resolve_server` (SRV,
 //! port 8448), `WellKnownResolver` (the file, its caching), `SrvResolver`
 //! (SRV errors) and the IP blocklist of its reactor.

@@ -279,6 +279,11 @@ pub enum Preflight {
 pub struct RouteSpec {
     /// Match the `Host` header's host part (case-insensitive); unset: any.
     pub host: Option<String>,
+    /// Match the whole `Host` header, port included, exactly (ASCII case
+    /// aside), as a proxy rule written for one form does: `host:443`
+    /// does not match `host`. Unset: any.
+    #[serde(default)]
+    pub host_header: Option<String>,
     pub path: String,
     #[serde(default, rename = "match")]
     pub matching: PathMatch,

@@ -575,3 +575,62 @@ fn a_bare_section_can_be_applied_without_a_plan() {
     assert!(removed.is_empty());
     assert_eq!(added, vec!["support_mxid = \"@ops:example.com\""]);
 }
+
+/// TOML 1.1 allows a comma after an inline table's last entry, and a
+/// comment or line break after it: entries are added before that comma,
+/// and removing every entry takes it too. (Found by the `config_edit`
+/// fuzz target: `well_known ={client= "",}` became `{,}` or `"",, server`.)
+#[test]
+fn inline_tables_with_a_trailing_comma_stay_valid() {
+    use matrix_delegate::config_file::{EditTarget, edit};
+    use matrix_delegate::domain::plan::WellKnownSection;
+    let head = "[global]\nserver_name = \"example.com\"\n";
+    let server = || WellKnownSection {
+        server: Some("m.example.com:443".into()),
+        ..WellKnownSection::default()
+    };
+    let target = |section: WellKnownSection, unset: Vec<&'static str>| EditTarget {
+        server_name: None,
+        section,
+        unset,
+    };
+    let cases = [
+        (
+            "well_known ={client= \"\",}\n",
+            target(WellKnownSection::default(), vec!["client"]),
+            "well_known ={}\n",
+        ),
+        (
+            "well_known ={client= \"\",}\n",
+            target(server(), vec!["client"]),
+            "well_known ={server = \"m.example.com:443\"}\n",
+        ),
+        (
+            "well_known ={client= \"\",}\n",
+            target(server(), vec![]),
+            "well_known ={client= \"\", server = \"m.example.com:443\",}\n",
+        ),
+        (
+            "well_known = { client = \"c\", support_role = \"r\", }\n",
+            target(server(), vec!["support_role"]),
+            "well_known = { client = \"c\", server = \"m.example.com:443\", }\n",
+        ),
+        (
+            "well_known = {\n  client = \"c\", # the web client\n}\n",
+            target(server(), vec![]),
+            "well_known = {\n  client = \"c\", server = \"m.example.com:443\", # the web client\n}\n",
+        ),
+    ];
+    for (section, target, expected) in cases {
+        let text = format!("{head}{section}");
+        let e = match edit(&text, &target, EditOptions::default(), &[]) {
+            Ok(e) => e,
+            // TOML 1.0 parsers may refuse the input itself: not the case here.
+            Err(err) => panic!("{text:?}: {err}"),
+        };
+        assert_eq!(e.after, format!("{head}{expected}"), "{text:?}");
+        assert!(e.after.parse::<toml::Table>().is_ok(), "{}", e.after);
+        let again = edit(&e.after, &target, EditOptions::default(), &[]).expect("again");
+        assert!(again.is_noop(), "{}", again.after);
+    }
+}

@@ -433,3 +433,41 @@ fn texts_that_crash_toml_edit_are_refused_as_invalid() {
         );
     }
 }
+
+/// A `server_name` that is not a string (a number, an inline table, even
+/// one spread over lines) is reported as set on its line with a problem
+/// (Continuwuity refuses to start); dotted keys under the name make it a
+/// table, which is not a server name at all. (Found by the
+/// `config_inspect` fuzz target: `server_name = {` newline `}`.)
+#[test]
+fn a_server_name_that_is_not_a_string_is_a_problem() {
+    for (text, shown) in [
+        ("[global]\nserver_name = 5\n", "5"),
+        ("[global]\nserver_name = {}\n", "{}"),
+        ("[global]\nserver_name = {\n}\n", "{\n}"),
+    ] {
+        let r = inspect(text, &[]).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        assert_eq!(
+            r.server_name_in_file,
+            ServerNameInFile::Set {
+                value: shown.to_string(),
+                line: 2
+            },
+            "{text:?}"
+        );
+        assert!(
+            has(
+                &r,
+                Severity::Problem,
+                Some(2),
+                "server_name must be a string"
+            ),
+            "{text:?}: {:?}",
+            findings(&r)
+        );
+    }
+    let r = inspect("[global]\nserver_name = \"example.com\"\n", &[]).expect("valid");
+    assert!(!has(&r, Severity::Problem, Some(2), "must be a string"));
+    let r = inspect("[global]\nserver_name.x = \"a\"\n", &[]).expect("valid");
+    assert_eq!(r.server_name_in_file, ServerNameInFile::Missing);
+}

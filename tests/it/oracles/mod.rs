@@ -8,7 +8,9 @@
 //! `scripts/oracle-results` writes the whole comparison to
 //! `tests/oracles/RESULTS.md`.
 
+mod blocklist;
 mod client;
 mod federation;
 mod known;
+mod models;
 mod results;

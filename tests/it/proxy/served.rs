@@ -3,7 +3,8 @@
 //! files come back with the plan's exact JSON, `Content-Type:
 //! application/json` and exactly one `Access-Control-Allow-Origin: *`, and
 //! federation paths reach the homeserver byte for byte (the X-Matrix
-//! signature covers them).
+//! signature covers them), over TCP and through a unix socket
+//! (`unix_socket_path`).
 
 use crate::support::proxy as common;
 
@@ -42,15 +43,38 @@ async fn serve_changed(
     adjust: impl Fn(&mut Answers),
     change: impl Fn(&str) -> String,
 ) -> Option<Setup> {
+    serve_upstream(proxy, strategy, port, adjust, change, false).await
+}
+
+/// [`serve_changed`], the stand-in on TCP or (`unix`) on a unix socket
+/// that the generated configuration names as `unix:<path>`.
+async fn serve_upstream(
+    proxy: Proxy,
+    strategy: Strategy,
+    port: &str,
+    adjust: impl Fn(&mut Answers),
+    change: impl Fn(&str) -> String,
+    unix: bool,
+) -> Option<Setup> {
     let program = common::programs::require(program_name(proxy))?;
     let mut answers = common::answers_for(strategy, proxy);
     answers.port = port.into();
     adjust(&mut answers);
-    let stand_in = common::homeserver::start(&common::plan_of(&answers)).await;
-    answers.upstream = stand_in.addr.to_string();
+    let dir = temp_dir();
+    if unix {
+        use std::os::unix::fs::PermissionsExt;
+        // The proxy's workers may run as another user: they must reach it.
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755))
+            .expect("folder permissions");
+        let socket = dir.path().join("continuwuity.sock");
+        common::homeserver::start_unix(&common::plan_of(&answers), &socket).await;
+        answers.upstream = format!("unix:{}", socket.display());
+    } else {
+        let stand_in = common::homeserver::start(&common::plan_of(&answers)).await;
+        answers.upstream = stand_in.addr.to_string();
+    }
     let plan = common::plan_of(&answers);
     let all = artifacts(&plan);
-    let dir = temp_dir();
     let ca = TestCa::new();
     write_all(&ca, dir.path(), &cert_names(&plan));
     let ports = PortMap::for_plan(&plan);
@@ -201,6 +225,26 @@ async fn srv_fallback(proxy: Proxy) {
     s.assert_routes_federation(&host, 8448).await;
     s.assert_routes_federation(&host, 443).await;
     s.assert_routes_federation(&s.plan.base_domain(), 443).await;
+}
+
+/// `unix_socket_path`: the proxy reaches the homeserver through its socket,
+/// paths unchanged.
+async fn unix_socket(proxy: Proxy) {
+    let Some(s) = serve_upstream(
+        proxy,
+        Strategy::WellKnown,
+        "",
+        |_| {},
+        |t| t.to_string(),
+        true,
+    )
+    .await
+    else {
+        return;
+    };
+    assert!(s.plan.upstream.starts_with("unix:/"), "{}", s.plan.upstream);
+    s.assert_all_files().await;
+    s.assert_routes_federation(&s.plan.host_str(), 443).await;
 }
 
 /// Negative control: the classic nginx trap. With a URI part in
@@ -354,6 +398,10 @@ macro_rules! served_tests {
                     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                     async fn the_cors_remedy_sends_the_header_once() {
                         cors_remedy_sends_the_header_once($proxy).await;
+                    }
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn a_unix_socket_upstream_reaches_the_homeserver() {
+                        unix_socket($proxy).await;
                     }
                 }
             )+

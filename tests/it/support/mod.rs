@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod check;
 pub mod config;
+pub mod homeserver;
 pub mod local_paths;
 pub mod net;
 pub mod oracles;

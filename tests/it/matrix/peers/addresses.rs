@@ -7,7 +7,7 @@ use std::net::{IpAddr, SocketAddr};
 use crate::support::check::world::World;
 use crate::support::peers::{endpoints, run, step};
 use matrix_delegate::matrix::peers::{
-    AddressPolicy, Peer, PeerFailure, Refusal, UnreachedWhy, in_default_blocklist,
+    AddressPolicy, Peer, PeerFailure, Refusal, UnreachedWhy, embedded_ipv4, in_default_blocklist,
 };
 use matrix_delegate::observe::{Exchange, HttpObservation};
 
@@ -169,4 +169,37 @@ fn synapse_cannot_fetch_a_well_known_served_from_a_lan_address() {
     let synapse = run(Peer::Synapse, &mut world(), "example.com");
     assert_eq!(step(&synapse), "6");
     assert!(synapse.trail[0].got.contains("192.168.1.2"));
+}
+
+/// Synapse's `generate_ip_set` adds, for every IPv4 range of the list, its
+/// IPv4-mapped, IPv4-compatible and 6to4 IPv6 forms (found by the
+/// blocklist oracle, `tests/it/oracles/blocklist.rs`): a AAAA record
+/// `::ffff:192.168.1.10` is as refused as `192.168.1.10`.
+#[test]
+fn synapse_refuses_the_ipv6_forms_of_listed_ipv4_addresses() {
+    let synapse = AddressPolicy::of(Peer::Synapse);
+    for (v6, kind) in [
+        ("::ffff:192.168.1.10", Refusal::Private),
+        ("::10.1.2.3", Refusal::Private),
+        ("2002:c0a8:10a::1", Refusal::Private),
+        ("::ffff:127.0.0.1", Refusal::Loopback),
+        ("2002:6440:1::1", Refusal::CarrierGradeNat),
+    ] {
+        assert_eq!(synapse.refuses_literal(ip(v6)), Some(kind), "{v6}");
+        assert_eq!(
+            synapse.filter_answers(&[ip(v6)]).1,
+            vec![(ip(v6), kind)],
+            "{v6}"
+        );
+    }
+    // The forms of a public address pass, and so does anything else.
+    for v6 in ["::ffff:8.8.8.8", "2002:808:808::1", "2606:4700::1111"] {
+        assert_eq!(synapse.refuses_literal(ip(v6)), None, "{v6}");
+    }
+    assert_eq!(
+        embedded_ipv4("2002:c0a8:10a::1".parse().expect("v6")),
+        Some("192.168.1.10".parse().expect("v4"))
+    );
+    // The list as such names only the IPv4 ranges (the spec, Continuwuity).
+    assert_eq!(in_default_blocklist(ip("::ffff:192.168.1.10")), None);
 }

@@ -6,6 +6,7 @@ mod addresses;
 mod fetch;
 mod host_forms;
 mod invalid_m_server;
+mod oracle_findings;
 mod resolver;
 mod retention;
 mod spec_equivalence;

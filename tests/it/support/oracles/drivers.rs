@@ -39,7 +39,7 @@ pub fn oracle_dir() -> PathBuf {
         .unwrap_or_else(|| root().join("target").join("oracles"))
 }
 
-fn synapse_python() -> PathBuf {
+pub fn synapse_python() -> PathBuf {
     oracle_dir().join("venv").join("bin").join("python")
 }
 

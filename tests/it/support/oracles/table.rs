@@ -2,7 +2,8 @@
 //! oracle's outcome, and where they differ. `scripts/oracle-results` writes
 //! it to `tests/oracles/RESULTS.md`.
 
-use super::known::{KNOWN_DIFFERENCES, explained};
+use super::known::{KNOWN_DIFFERENCES, KNOWN_MODEL_DIFFERENCES, explained, model_explained};
+use super::models::{model_differences, model_of, oracle_keeps_s};
 use super::view::PeerView;
 use super::{Matrix, Oracle, ScenarioRow, SpecSide};
 
@@ -175,6 +176,106 @@ fn browser(row: &ScenarioRow) -> String {
     ))
 }
 
+/// How a peer model compares with the oracle running that peer's code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Agreement {
+    Same,
+    /// Every difference is a listed one whose rule holds.
+    Known(Vec<&'static str>),
+    /// Something differs that no listed difference explains.
+    Differs(Vec<&'static str>),
+    /// The model or the oracle gave nothing to compare.
+    Missing(String),
+}
+
+/// The comparison of `oracle` with its peer's model in one scenario, and
+/// the table cell that says so.
+pub fn model_cell(row: &ScenarioRow, oracle: Oracle) -> (Agreement, String) {
+    let Some(peer) = model_of(oracle) else {
+        return (
+            Agreement::Missing("not a federation oracle".into()),
+            "-".into(),
+        );
+    };
+    let Some(model) = row.spec.model(peer) else {
+        return (
+            Agreement::Missing(format!("no `{peer}` entry in federation.peers")),
+            "no model".into(),
+        );
+    };
+    let Some(run) = row.run(oracle) else {
+        return (Agreement::Missing("not run".into()), "not run".into());
+    };
+    let Some(view) = run.peer_view(&row.server_name) else {
+        return (
+            Agreement::Missing("no oracle result".into()),
+            "no oracle result".into(),
+        );
+    };
+    let differs = model_differences(&model, &view, run);
+    let (known, unknown): (Vec<&'static str>, Vec<&'static str>) = differs
+        .iter()
+        .partition(|what| model_explained(oracle, what, &model, &view, run));
+    let agreement = if !unknown.is_empty() {
+        Agreement::Differs(unknown.clone())
+    } else if !known.is_empty() {
+        Agreement::Known(known.clone())
+    } else {
+        Agreement::Same
+    };
+    let mut targets: Vec<String> = Vec::new();
+    for (a, h, s) in &model.targets {
+        let one = format!("{a} Host `{h}` SNI `{}`", s.as_deref().unwrap_or("none"));
+        if !targets.contains(&one) {
+            targets.push(one);
+        }
+    }
+    let head = match &agreement {
+        Agreement::Same => "same:".to_string(),
+        Agreement::Known(k) => format!("known difference ({}):", k.join(", ")),
+        Agreement::Differs(d) => format!("**differs ({})**:", d.join(", ")),
+        Agreement::Missing(why) => format!("**{why}**:"),
+    };
+    let mut text = format!(
+        "{head} model {} {} → {}",
+        model.step.as_deref().unwrap_or("-"),
+        if model.ok { "ok" } else { "FAILS" },
+        if targets.is_empty() {
+            "no target".into()
+        } else {
+            targets.join(", ")
+        }
+    );
+    if let Some(keeps) = model.keeps_answer_s {
+        text.push_str(&format!("; keeps {keeps} s"));
+    }
+    if !matches!(agreement, Agreement::Same) {
+        text.push_str(&format!(
+            "; oracle {} {}",
+            view.step.as_deref().unwrap_or("-"),
+            if view.ok { "ok" } else { "FAILS" }
+        ));
+        let mut seen: Vec<String> = Vec::new();
+        for (a, h, s) in &view.requests {
+            let one = format!("{a} Host `{h}` SNI `{}`", s.as_deref().unwrap_or("none"));
+            if !seen.contains(&one) {
+                seen.push(one);
+            }
+        }
+        if !seen.is_empty() {
+            text.push_str(&format!(" → {}", seen.join(", ")));
+        }
+        if let Some(period) = oracle_keeps_s(run) {
+            text.push_str(&format!("; keeps {period:.0} s"));
+        }
+    }
+    if let Some(failure) = model.failure.as_ref().filter(|_| !model.ok) {
+        let short: String = failure.chars().take(160).collect();
+        text.push_str(&format!("; model: {short}"));
+    }
+    (agreement, cell(&text))
+}
+
 pub fn results_markdown(matrix: &Matrix) -> String {
     let mut md = String::from(
         "# Oracle results\n\n\
@@ -212,6 +313,49 @@ pub fn results_markdown(matrix: &Matrix) -> String {
     md.push_str("\nKnown differences (`tests/it/support/oracles/known.rs`; \"known\" above means the peer sent exactly what the rule says):\n\n");
     for k in KNOWN_DIFFERENCES {
         md.push_str(&format!("- {} `{}`: {}\n", k.oracle.name(), k.what, k.why));
+    }
+    md.push_str(
+        "\n## Peer models\n\n\
+         Each peer model of `check` (`federation.peers`) against the oracle running that peer's\n\
+         code: the Synapse model against Synapse's federation agent, the Continuwuity model against\n\
+         `resolvematrix`. Compared: step (or failure), success, and for every federation request a\n\
+         server received its address (one of the model's targets), `Host` header and SNI; for\n\
+         Synapse also how long it keeps the well-known answer (its 24 h and 1 h defaults are spread\n\
+         at random by ±10 %). Both sides run with the IP blocklist off (the simulation is on\n\
+         loopback; `check --sim` implies `--allow-private-addresses`). \"same\" agrees on\n\
+         everything; \"known difference\" is a listed one below whose rule holds; **differs** is a\n\
+         failing test.\n\n\
+         | scenario | Synapse model vs Synapse | Continuwuity model vs resolvematrix |\n|---|---|---|\n",
+    );
+    let mut counts = [[0usize; 3]; 2];
+    for row in &matrix.rows {
+        let (a, synapse) = model_cell(row, Oracle::Synapse);
+        let (b, continuwuity) = model_cell(row, Oracle::Resolvematrix);
+        for (i, agreement) in [a, b].iter().enumerate() {
+            let slot = match agreement {
+                Agreement::Same => 0,
+                Agreement::Known(_) => 1,
+                Agreement::Differs(_) | Agreement::Missing(_) => 2,
+            };
+            counts[i][slot] += 1;
+        }
+        md.push_str(&format!(
+            "| {} | {synapse} | {continuwuity} |\n",
+            row.scenario
+        ));
+    }
+    md.push_str(&format!(
+        "\nAgreement: Synapse {} same, {} known difference, {} differ; Continuwuity {} same, {} known difference, {} differ.\n",
+        counts[0][0], counts[0][1], counts[0][2], counts[1][0], counts[1][1], counts[1][2]
+    ));
+    md.push_str("\n### DIFFERENCES\n\nDeliberate differences between a model and its oracle (`KNOWN_MODEL_DIFFERENCES` in `tests/it/support/oracles/known.rs`):\n\n| oracle | field | why, and the rule it must meet |\n|---|---|---|\n");
+    for k in KNOWN_MODEL_DIFFERENCES {
+        md.push_str(&format!(
+            "| {} | `{}` | {} |\n",
+            k.oracle.name(),
+            k.what,
+            cell(k.why)
+        ));
     }
     md.push_str("\n## Clients\n\n| scenario | check (client.verdict · client.cors) | matrix-js-sdk | Chromium |\n|---|---|---|---|\n");
     for row in &matrix.rows {
