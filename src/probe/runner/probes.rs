@@ -16,7 +16,7 @@ use super::tasks::Pending;
 use crate::check::model::CheckId;
 use crate::check::model::{CheckResult, Status};
 use crate::check::verdict::federation::{
-    AddressProbe, AddressResults, consistency_of, federation_checks,
+    AddressProbe, AddressResults, consistency_of, fall_back_between_addresses, federation_checks,
 };
 use crate::check::verdict::{keys, routing, tls, version};
 use crate::matrix::discovery::{Resolution, Target};
@@ -167,9 +167,29 @@ pub(crate) async fn probe_all(ctx: &Arc<Ctx>, res: &Resolution) -> Vec<AddressPr
             }
         }
     }
-    // The consistency verdict is the last of the federation checks.
+    // Consistency compares the addresses as they answered; then a dead
+    // address that peers fall back from is reported again as a warning.
     let pairs: Vec<(&AddressProbe, &AddressResults)> = probes.iter().zip(&judged).collect();
-    ctx.emit.finish(consistency_of(&pairs));
+    let consistency = consistency_of(&pairs);
+    let probe_refs: Vec<&AddressProbe> = probes.iter().collect();
+    let targets: Vec<&Target> = endpoints.iter().map(|(_, t)| *t).collect();
+    for i in fall_back_between_addresses(&probe_refs, &targets, &mut judged) {
+        let (probe, r) = (&probes[i], &judged[i]);
+        let took = |obs: &Option<HttpObservation>| obs.as_ref().map(|o| o.duration);
+        for (result, duration) in [
+            (&r.tls, Some(probe.tls.duration)),
+            (&r.version, took(&probe.version)),
+            (&r.keys, took(&probe.keys)),
+            (&r.routing, took(&probe.routing)),
+        ] {
+            match duration {
+                Some(d) => ctx.emit.finish_took(result.clone(), d),
+                None => ctx.emit.finish(result.clone()),
+            }
+        }
+    }
+    // The consistency verdict is the last of the federation checks.
+    ctx.emit.finish(consistency);
     probes
 }
 
