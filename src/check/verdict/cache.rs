@@ -196,10 +196,18 @@ pub fn cache_well_known(
     }
     if p.default {
         r.status = Status::Warn;
-        r.summary = format!(
-            "no Cache-Control: peers keep the old answer up to ~{}",
-            duration(DEFAULT_SECS)
-        );
+        r.summary = if server.header("cache-control").is_some() {
+            format!(
+                "{}: peers keep the old answer up to ~{}",
+                p.why,
+                duration(DEFAULT_SECS)
+            )
+        } else {
+            format!(
+                "no Cache-Control: peers keep the old answer up to ~{}",
+                duration(DEFAULT_SECS)
+            )
+        };
         r = add_remedy(
             r,
             format!(
