@@ -16,8 +16,9 @@ pub enum Mistake {
         server_name: String,
     },
     /// The checked name delegates to another host, and the homeserver
-    /// there calls itself neither the checked name: it was installed with
-    /// another `server_name` (often the delegated host's own name).
+    /// there calls itself by another name than the one checked: it was
+    /// installed with another `server_name` (often the delegated host's
+    /// own name).
     ServerNameInstalledWrong {
         checked: String,
         /// What the homeserver's key response says.
