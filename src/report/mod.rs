@@ -239,24 +239,32 @@ impl Report {
         self.ok = !self.checks.iter().any(|c| c.status.is_failure());
         let index = &self.index;
         let checks = &self.checks;
+        let mut fallen_back = 0;
         for t in &mut self.federation.targets {
-            t.ok = [
-                CheckId::ServerTls,
-                CheckId::ServerVersion,
-                CheckId::ServerKeys,
-            ]
-            .iter()
-            .all(|id| {
+            let result = |id: CheckId| {
                 index
-                    .get(&(*id, Some(t.address.clone())))
+                    .get(&(id, Some(t.address.clone())))
                     .and_then(|&i| checks.get(i))
-                    .is_some_and(|c| works(c.status))
-            });
+            };
+            // An address nothing answers on, which peers skip for a working
+            // one, does not work itself but does not break federation.
+            let skipped_by_peers = result(CheckId::ServerTls)
+                .is_some_and(crate::check::verdict::federation::peers_fall_back_from);
+            t.ok = !skipped_by_peers
+                && [
+                    CheckId::ServerTls,
+                    CheckId::ServerVersion,
+                    CheckId::ServerKeys,
+                ]
+                .iter()
+                .all(|id| result(*id).is_some_and(|c| works(c.status)));
+            fallen_back += usize::from(skipped_by_peers);
         }
         // The spec's path, and every modelled implementation's.
+        let working = self.federation.targets.iter().filter(|t| t.ok).count();
         self.federation.ok = !self.federation.no_service
-            && !self.federation.targets.is_empty()
-            && self.federation.targets.iter().all(|t| t.ok)
+            && working > 0
+            && working + fallen_back == self.federation.targets.len()
             && self.federation.peers.iter().all(|p| p.ok);
     }
 
