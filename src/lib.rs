@@ -19,6 +19,7 @@ pub mod observe;
 pub mod probe;
 pub mod report;
 pub mod safe_text;
+pub mod selfcheck;
 pub mod sim;
 pub mod toml_syntax;
 pub mod tui;

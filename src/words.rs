@@ -90,3 +90,61 @@ mod tests {
         assert_eq!(count(3, "address", "addresses"), "3 addresses");
     }
 }
+
+/// The choice closest to `typed` (`ngnix` → `nginx`): at most two letters
+/// changed, added, removed or swapped, and closer than any other choice.
+pub fn closest<'a>(typed: &str, choices: &[&'a str]) -> Option<&'a str> {
+    let typed = typed.to_ascii_lowercase();
+    let mut scored: Vec<(usize, &'a str)> = choices
+        .iter()
+        .map(|c| (edit_distance(&typed, &c.to_ascii_lowercase()), *c))
+        .collect();
+    scored.sort();
+    match scored.as_slice() {
+        [(d, best), rest @ ..] if *d <= 2 && rest.first().is_none_or(|(d2, _)| d2 > d) => {
+            Some(best)
+        }
+        _ => None,
+    }
+}
+
+/// Optimal string alignment distance: insertions, deletions,
+/// substitutions and swaps of neighbours each cost one.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod closest_tests {
+    use super::closest;
+
+    #[test]
+    fn a_slip_finds_its_choice_and_nonsense_finds_none() {
+        let proxies = ["caddy", "nginx", "apache", "haproxy", "traefik", "static"];
+        assert_eq!(closest("ngnix", &proxies), Some("nginx"));
+        assert_eq!(closest("Caddy2", &proxies), Some("caddy"));
+        assert_eq!(closest("haproy", &proxies), Some("haproxy"));
+        assert_eq!(closest("lighttpd", &proxies), None);
+    }
+}

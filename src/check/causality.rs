@@ -18,6 +18,8 @@
 //! | `client.cors` whose only problem is the broken client API at `host:port` | `client.versions` (or `server.tls`) for it |
 //! | `client.well-known` FAIL_ERROR (the client API is unusable) | `client.versions`                             |
 //! | `client.well-known` without any answer from the server name | the `dns.*` check of it (or `server.tls`)    |
+//! | `server.peers`                                | a failing `server.well-known` (every peer reads that file first) |
+//! | `server.peers` whose failing peers all fail where the spec path does | the spec path's failing check (`dns.*`, `server.resolution`, `server.tls`, `server.version`, `server.keys`, first found in that order) |
 //!
 //! A chain is followed to its root: a result names the check to fix first.
 //! Pure and idempotent: [`attribute`] may run again as more results arrive.
@@ -192,6 +194,27 @@ impl<'a> Index<'a> {
             CheckId::ClientWellKnown => match &r.fault {
                 Some(Fault::ClientApiUnusable) => self.first.get(&CheckId::ClientVersions).copied(),
                 Some(Fault::Unanswered { host, port }) => self.unanswered(host, *port),
+                _ => None,
+            },
+            CheckId::ServerPeers => match &r.fault {
+                // Every peer reads the server file first: when it is broken,
+                // that is what to fix, whichever step each peer then took.
+                Some(Fault::PeersFail { .. })
+                    if self.first.contains_key(&CheckId::ServerWellKnown) =>
+                {
+                    self.first.get(&CheckId::ServerWellKnown).copied()
+                }
+                Some(Fault::PeersFail { like_spec: true }) => [
+                    CheckId::DnsServerName,
+                    CheckId::DnsDelegatedHost,
+                    CheckId::DnsSrv,
+                    CheckId::ServerResolution,
+                    CheckId::ServerTls,
+                    CheckId::ServerVersion,
+                    CheckId::ServerKeys,
+                ]
+                .into_iter()
+                .find_map(|id| self.first.get(&id).copied()),
                 _ => None,
             },
             _ => None,

@@ -7,6 +7,7 @@ use super::expect::Expectations;
 use super::model::CheckResult;
 use super::verdict::client::{ClientObservations, client_versions, client_well_known};
 use super::verdict::federation::{AddressProbe, federation_checks};
+use super::verdict::peers::{PeersObserved, server_peers};
 use super::verdict::{cache, cors, dns, resolution, server_well_known, support};
 use crate::matrix::client_discovery::ClientWellKnown;
 use crate::matrix::discovery::Resolution;
@@ -29,6 +30,8 @@ pub struct Observations {
     pub authority_gaps: Vec<AuthorityGap>,
     /// One probe per address of [`Resolution::endpoints`].
     pub probes: Vec<AddressProbe>,
+    /// Each modelled implementation's path and the probes of its endpoints.
+    pub peers: PeersObserved,
     pub client: ClientObservations,
     /// `GET https://<hostname>/.well-known/matrix/support`.
     pub support: HttpObservation,
@@ -68,6 +71,7 @@ pub fn evaluate(obs: &Observations, ex: &Expectations) -> Vec<CheckResult> {
         resolution::server_resolution(res, ex),
     ];
     out.extend(federation_checks(res, &obs.probes, obs.now_ms, ex));
+    out.push(server_peers(&obs.peers, name, obs.now_ms));
     let wk = ClientWellKnown::read(obs.client.well_known.clone());
     let conclusion = wk.conclude(obs.client.versions.as_ref(), obs.client.identity.as_ref());
     out.push(client_well_known(

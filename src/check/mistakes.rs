@@ -15,6 +15,17 @@ pub enum Mistake {
         checked: String,
         server_name: String,
     },
+    /// The checked name delegates to another host, and the homeserver
+    /// there calls itself by another name than the one checked: it was
+    /// installed with another `server_name` (often the delegated host's
+    /// own name).
+    ServerNameInstalledWrong {
+        checked: String,
+        /// What the homeserver's key response says.
+        installed: String,
+        /// The host the checked name delegates to.
+        delegated_to: String,
+    },
     /// `m.server` points at the name checked itself: fine for a homeserver
     /// that really is this name, a sign of checking the wrong name otherwise.
     SelfDelegation {
@@ -58,6 +69,9 @@ impl Mistake {
             Mistake::DelegatedHostChecked { .. } => {
                 "the delegated host was checked instead of the server name"
             }
+            Mistake::ServerNameInstalledWrong { .. } => {
+                "the homeserver was installed with another server_name"
+            }
             Mistake::SelfDelegation { .. } => "m.server points at the name itself",
             Mistake::SchemeInMServer { .. } => "`https://` in m.server",
             Mistake::PortMissing { .. } => "port missing in m.server",
@@ -81,6 +95,25 @@ impl Mistake {
                  are @name:{server_name}, and other servers look up `{server_name}`: check that \
                  name (`matrix-delegate check {server_name}`)."
             ),
+            Mistake::ServerNameInstalledWrong {
+                checked,
+                installed,
+                delegated_to,
+            } => {
+                let which = if installed.eq_ignore_ascii_case(delegated_to) {
+                    " (the delegated host's own name)".to_string()
+                } else {
+                    String::new()
+                };
+                format!(
+                    "`{checked}` delegates to `{delegated_to}`, so `{checked}` is the server \
+                     name peers ask for, but the homeserver there calls itself \
+                     `{installed}`{which}: it was installed with `server_name = \
+                     \"{installed}\"`. Peers reject keys for another name. The server name \
+                     is part of every user ID, room and event, so it is fixed when the database \
+                     is created."
+                )
+            }
             Mistake::SelfDelegation { checked } => format!(
                 "`{checked}` delegates to itself. That is right only when users really are \
                  @name:{checked}; if they are @name:<base domain>, you are checking the delegated \
@@ -137,6 +170,16 @@ impl Mistake {
             Mistake::DelegatedHostChecked { server_name, .. } => {
                 format!("Run the check for `{server_name}`.")
             }
+            Mistake::ServerNameInstalledWrong {
+                checked, installed, ..
+            } => format!(
+                "If users are to be @name:{checked}: set `server_name = \"{checked}\"` in the \
+                 homeserver config and start it with a fresh database (the old one belongs to \
+                 `{installed}` and cannot be renamed). If users are @name:{installed}: check \
+                 `{installed}` instead, and remove the delegation from {checked} (its \
+                 /.well-known/matrix/server or SRV record) unless {checked} runs a homeserver of \
+                 its own."
+            ),
             Mistake::SelfDelegation { .. } => {
                 "If users are @name:<base domain>, check the base domain instead.".into()
             }
@@ -278,6 +321,34 @@ pub fn in_client_file(wk: &ClientWellKnown) -> Vec<Mistake> {
     out
 }
 
+/// The homeserver's key response names `keys_server_name`, not the name
+/// checked: who is to blame depends on the path. When the checked name
+/// delegates (`delegated_to`: the host peers connect to is another name),
+/// the checked name is the one peers ask for and the homeserver was
+/// installed with the wrong `server_name`; when it does not, the name
+/// checked is most likely the delegated host itself. An intended
+/// `server_name` (from the config or plan) that differs from the name
+/// checked always means the wrong name was checked.
+pub fn key_name_mismatch(
+    checked: &ServerName,
+    ex: &Expectations,
+    keys_server_name: Option<&str>,
+    delegated_to: Option<&str>,
+) -> Option<Mistake> {
+    if ex.server_name.is_some() {
+        return checked_name(checked, ex, None);
+    }
+    let installed = keys_server_name.filter(|s| *s != checked.as_str())?;
+    match delegated_to {
+        Some(host) => Some(Mistake::ServerNameInstalledWrong {
+            checked: checked.as_str().to_string(),
+            installed: installed.to_string(),
+            delegated_to: host.to_string(),
+        }),
+        None => checked_name(checked, ex, keys_server_name),
+    }
+}
+
 /// The name checked is not the homeserver's `server_name` (from the config,
 /// or from what the homeserver says in its key response).
 pub fn checked_name(
@@ -323,6 +394,11 @@ mod tests {
             Mistake::DelegatedHostChecked {
                 checked: "m.e.com".into(),
                 server_name: "e.com".into(),
+            },
+            Mistake::ServerNameInstalledWrong {
+                checked: "e.com".into(),
+                installed: "m.e.com".into(),
+                delegated_to: "m.e.com".into(),
             },
             Mistake::SelfDelegation {
                 checked: "e.com".into(),

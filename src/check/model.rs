@@ -32,6 +32,8 @@ pub enum CheckId {
     ServerRouting,
     #[serde(rename = "server.consistency")]
     ServerConsistency,
+    #[serde(rename = "server.peers")]
+    ServerPeers,
     #[serde(rename = "client.well-known")]
     ClientWellKnown,
     #[serde(rename = "client.cors")]
@@ -45,7 +47,7 @@ pub enum CheckId {
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 15] = [
+    pub const ALL: [CheckId; 16] = [
         CheckId::DnsServerName,
         CheckId::DnsDelegatedHost,
         CheckId::DnsSrv,
@@ -56,6 +58,7 @@ impl CheckId {
         CheckId::ServerKeys,
         CheckId::ServerRouting,
         CheckId::ServerConsistency,
+        CheckId::ServerPeers,
         CheckId::ClientWellKnown,
         CheckId::ClientCors,
         CheckId::ClientVersions,
@@ -75,6 +78,7 @@ impl CheckId {
             CheckId::ServerKeys => "server.keys",
             CheckId::ServerRouting => "server.routing",
             CheckId::ServerConsistency => "server.consistency",
+            CheckId::ServerPeers => "server.peers",
             CheckId::ClientWellKnown => "client.well-known",
             CheckId::ClientCors => "client.cors",
             CheckId::ClientVersions => "client.versions",
@@ -98,7 +102,8 @@ impl CheckId {
             | CheckId::ServerVersion
             | CheckId::ServerKeys
             | CheckId::ServerRouting
-            | CheckId::ServerConsistency => Panel::Server,
+            | CheckId::ServerConsistency
+            | CheckId::ServerPeers => Panel::Server,
             CheckId::ClientWellKnown | CheckId::ClientCors | CheckId::ClientVersions => {
                 Panel::Client
             }
@@ -202,6 +207,10 @@ pub enum Fault {
     /// `client.well-known`: the file is fine, but the client API at its
     /// base URL is unusable (the verdict FAIL_ERROR of step 3.5.2).
     ClientApiUnusable,
+    /// `server.peers`: some modelled peers fail. `like_spec`: the spec path
+    /// fails too, and every failing peer took the spec's step, so their
+    /// failure is the spec path's (already a check of its own).
+    PeersFail { like_spec: bool },
 }
 
 /// The check a result's failure follows from: its id, its target, and its
@@ -319,6 +328,12 @@ pub enum CheckEvent {
         run: RunId,
         path: crate::matrix::discovery::types::FederationPath,
     },
+    /// Each modelled implementation's path and whether it reaches the
+    /// server (with `server.peers`).
+    Peers {
+        run: RunId,
+        peers: Vec<crate::matrix::peers::PeerSummary>,
+    },
     /// Client discovery reached the verdict a client would.
     ClientDiscovered {
         run: RunId,
@@ -334,6 +349,7 @@ impl CheckEvent {
             | CheckEvent::Finished { run, .. }
             | CheckEvent::Done { run }
             | CheckEvent::Resolved { run, .. }
+            | CheckEvent::Peers { run, .. }
             | CheckEvent::ClientDiscovered { run, .. } => *run,
         }
     }

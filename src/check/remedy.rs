@@ -38,18 +38,34 @@ fn indent(lines: &str) -> String {
 /// Adding `Access-Control-Allow-Origin: *` to `/.well-known/matrix/*` on `site`.
 pub fn cors_well_known(proxy: Option<Proxy>, site: &str) -> String {
     match proxy {
+        // Without `defer` the header is set before `reverse_proxy` copies
+        // the homeserver's own one in: two copies, which browsers reject.
         Some(Proxy::Caddy) => format!(
-            "In your Caddyfile for {site} add:\n{}",
-            indent("header /.well-known/matrix/* Access-Control-Allow-Origin *")
+            "In your Caddyfile for {site} add (`defer` sets it after the homeserver answered, \
+             so the header goes out once):\n{}",
+            indent("header /.well-known/matrix/* {\n\tAccess-Control-Allow-Origin *\n\tdefer\n}")
         ),
+        // `add_header` adds a second copy when the location proxies to a
+        // homeserver that sends the header itself (Continuwuity does), and
+        // browsers reject an answer with two (Fetch standard, CORS check:
+        // the header must be exactly one value); `proxy_hide_header` drops
+        // the upstream's copy first, and changes nothing for a file nginx
+        // serves itself.
         Some(Proxy::Nginx) => format!(
-            "In the nginx server block for {site}, inside `location /.well-known/matrix/`, add:\n{}",
-            indent("add_header Access-Control-Allow-Origin \"*\" always;")
-        ),
-        Some(Proxy::Apache) => format!(
-            "In the Apache virtual host for {site} (with mod_headers enabled) add:\n{}",
+            "In the nginx server block for {site}, inside `location /.well-known/matrix/`, add \
+             (the first line drops a copy the homeserver sends, so the header goes out once):\n{}",
             indent(
-                "<Location \"/.well-known/matrix/\">\n  Header always set Access-Control-Allow-Origin \"*\"\n</Location>"
+                "proxy_hide_header Access-Control-Allow-Origin;\nadd_header Access-Control-Allow-Origin \"*\" always;"
+            )
+        ),
+        // `Header always set` writes mod_headers' "always" table; a copy
+        // already in the other one (the homeserver's, through a proxy, or
+        // another `Header` line) would go out as well, so it is unset first.
+        Some(Proxy::Apache) => format!(
+            "In the Apache virtual host for {site} (with mod_headers enabled) add (the `unset` \
+             drops another copy, so the header goes out once):\n{}",
+            indent(
+                "<Location \"/.well-known/matrix/\">\n  Header unset Access-Control-Allow-Origin\n  Header always set Access-Control-Allow-Origin \"*\"\n</Location>"
             )
         ),
         Some(Proxy::Haproxy) => format!(
@@ -92,6 +108,57 @@ pub fn cors_client_api(proxy: Option<Proxy>, host: &str) -> String {
         Some(Proxy::Caddy) => format!(
             "{neutral}\nIn Caddy, remove any `header -Access-Control-Allow-Origin` and any \
              `respond` for OPTIONS before `reverse_proxy`."
+        ),
+        _ => neutral,
+    }
+}
+
+/// `Access-Control-Allow-Origin` sent more than once (or as a list) on
+/// `host`: the homeserver sends it and the proxy adds another.
+pub fn cors_once(proxy: Option<Proxy>, host: &str) -> String {
+    let neutral = format!(
+        "Send `Access-Control-Allow-Origin` exactly once, with one value (`*`): browsers \
+         refuse an answer that has two. The homeserver already sends it on what it answers, \
+         so the proxy for {host} must not add its own on those paths."
+    );
+    match proxy {
+        Some(Proxy::Nginx) => format!(
+            "{neutral}\nIn nginx, remove `add_header Access-Control-Allow-Origin` from the \
+             locations that proxy_pass to the homeserver, or put this line next to it so only \
+             nginx's copy goes out:\n{}",
+            indent("proxy_hide_header Access-Control-Allow-Origin;")
+        ),
+        Some(Proxy::Apache) => format!(
+            "{neutral}\nIn Apache, remove `Header always set Access-Control-Allow-Origin` (or \
+             `Header add`) for the proxied paths: `always` writes a second copy next to the \
+             homeserver's."
+        ),
+        Some(Proxy::Caddy) => format!(
+            "{neutral}\nIn Caddy, remove the `header ... Access-Control-Allow-Origin` line for \
+             the proxied paths."
+        ),
+        Some(Proxy::Haproxy) => format!(
+            "{neutral}\nIn HAProxy, use `http-response set-header` (which replaces), never \
+             `add-header`, for Access-Control-Allow-Origin."
+        ),
+        _ => neutral,
+    }
+}
+
+/// A preflight for `/_matrix/` on `host` that does not allow the
+/// `Authorization` request header.
+pub fn cors_allow_authorization(proxy: Option<Proxy>, host: &str) -> String {
+    let neutral = format!(
+        "The answer to OPTIONS preflights on {host}/_matrix/ must carry \
+         `Access-Control-Allow-Headers: X-Requested-With, Content-Type, Authorization` \
+         (Authorization by name: `*` does not cover it). Homeservers send this themselves: \
+         let the proxy forward OPTIONS to the homeserver instead of answering it, or list \
+         Authorization where it answers."
+    );
+    match proxy {
+        Some(Proxy::Nginx) => format!(
+            "{neutral}\nIn nginx, remove the `if ($request_method = OPTIONS)` block (and any \
+             `add_header Access-Control-Allow-Headers`) from `location /_matrix`."
         ),
         _ => neutral,
     }
@@ -397,12 +464,17 @@ mod tests {
     fn cors_remedy_names_the_proxy_and_the_line() {
         let caddy = cors_well_known(Some(Proxy::Caddy), "example.com");
         assert!(
-            caddy.starts_with("In your Caddyfile for example.com add:"),
+            caddy.starts_with("In your Caddyfile for example.com add"),
             "{caddy}"
         );
-        assert!(caddy.contains("header /.well-known/matrix/* Access-Control-Allow-Origin *"));
-        assert!(cors_well_known(Some(Proxy::Nginx), "e.com").contains("always;"));
-        assert!(cors_well_known(Some(Proxy::Apache), "e.com").contains("Header always set"));
+        assert!(caddy.contains("header /.well-known/matrix/* {"), "{caddy}");
+        assert!(caddy.contains("\tdefer"), "{caddy}");
+        let nginx = cors_well_known(Some(Proxy::Nginx), "e.com");
+        assert!(nginx.contains("proxy_hide_header Access-Control-Allow-Origin;"));
+        assert!(nginx.contains("always;"));
+        let apache = cors_well_known(Some(Proxy::Apache), "e.com");
+        assert!(apache.contains("Header unset Access-Control-Allow-Origin"));
+        assert!(apache.contains("Header always set"));
         assert!(cors_well_known(Some(Proxy::Haproxy), "e.com").contains("set-header"));
         assert!(
             cors_well_known(Some(Proxy::Traefik), "e.com").contains("accesscontrolalloworiginlist")

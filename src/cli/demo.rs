@@ -37,7 +37,8 @@ fn deployment(text: &str) -> Result<String, String> {
 pub fn after_help() -> String {
     format!(
         "Deployments: {}.\nKeys in the picker: ↑↓ choose, Enter walk through the wizard with \
-         the answers filled in, c straight to the checks, q quit.",
+         the answers filled in, c straight to the checks, q quit. On the checks screen, p goes \
+         back to the picker.",
         DemoDeployment::names()
     )
 }

@@ -65,7 +65,9 @@ pub struct AnswerArgs {
     /// Matrix user ID of the support contact (@admin:example.com)
     #[arg(long, value_name = "MXID")]
     pub support_mxid: Option<String>,
-    /// Where the reverse proxy reaches the homeserver
+    /// Where the reverse proxy reaches the homeserver: HOST:PORT, or the
+    /// homeserver's unix socket as unix:/PATH (its unix_socket_path; nginx,
+    /// Caddy, Apache and HAProxy)
     #[arg(long, value_name = "HOST:PORT", default_value = DEFAULT_UPSTREAM)]
     pub upstream: String,
 }
@@ -136,6 +138,15 @@ impl AnswerArgs {
             upstream: self.upstream.clone(),
         };
         let unparsed: Vec<&str> = errors.iter().map(|e| e.flag).collect();
+        // A server name with a port refuses every strategy but `none`: the
+        // wizard says so on its strategy step, but on the command line the
+        // value to change is --server-name's.
+        let name_has_port = crate::domain::ServerName::parse(answers.server_name.trim())
+            .is_ok_and(|n| n.port.is_some());
+        let flag_of = |field: Field| match field {
+            Field::Strategy if name_has_port => Field::ServerName.flag(),
+            other => other.flag(),
+        };
         match plan(&answers) {
             Ok(p) if errors.is_empty() => Ok(p),
             Ok(_) => Err(errors),
@@ -147,7 +158,7 @@ impl AnswerArgs {
                         .into_iter()
                         .filter(|e| !unparsed.contains(&e.field.flag()))
                         .map(|e| FlagError {
-                            flag: e.field.flag(),
+                            flag: flag_of(e.field),
                             message: e.message,
                         }),
                 );

@@ -51,6 +51,11 @@ const EXAMPLES: &[(&str, &str)] = &[
         "Show the change to the homeserver config's [global.well_known] section.",
     ),
     (
+        "matrix-delegate selfcheck --config /etc/continuwuity.toml",
+        "Ask the running homeserver, where its config file says it listens, for its \
+         well-known files: does it answer what the file says, or does it need a restart?",
+    ),
+    (
         "matrix-delegate apply --server-name example.com --host matrix.example.com --proxy nginx --dry-run",
         "Show which nginx file the install writes and why, the diff, and nginx -t's verdict on \
          the changed configuration; write nothing.",
@@ -239,6 +244,10 @@ fn exit_status(roff: &mut Roff, subcommand: Option<&str>) {
              config write)"
         }
         Some("config") => "the config file could not be found or read",
+        Some("selfcheck") => {
+            "the homeserver answers older values or none (restart it), does not answer where \
+             its config file says it listens, or the config file could not be read"
+        }
         Some("apply") => {
             "nothing was installed: a conflicting server or site block, missing certificates, an \
              unknown layout, a configuration that fails already, or a failed test or reload \

@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod generate;
 pub mod manual;
+pub mod selfcheck;
 pub mod write_config;
 
 use clap::{Parser, Subcommand};
@@ -20,9 +21,17 @@ use clap::{Parser, Subcommand};
     after_help = "Without a command, matrix-delegate opens the wizard: names, strategy (with a \
                   teaching panel), deployment, review of every generated file, then the live \
                   checks in panels. `matrix-delegate demo` runs it offline against a simulated \
-                  internet."
+                  internet.\n\nThe wizard reads the homeserver config file named by --config, \
+                  else by CONTINUWUITY_CONFIG (or CONDUWUIT_CONFIG, CONDUIT_CONFIG), else the \
+                  first of the packaged locations that exists.",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
+    /// The wizard: read this homeserver config file (server_name, the
+    /// [global.well_known] section, address/port/unix_socket_path) instead
+    /// of looking for one
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -41,6 +50,11 @@ pub enum Command {
     Apply(Box<apply::ApplyArgs>),
     /// Inspect the homeserver config file
     Config(config::ConfigArgs),
+    /// Ask the running homeserver where its config file says it listens for
+    /// /.well-known/matrix/server and /client, and compare them with the config
+    /// file: names a homeserver not restarted since the edit
+    #[command(after_help = selfcheck::after_help())]
+    Selfcheck(selfcheck::SelfcheckArgs),
     /// Check the live deployment the way other Matrix servers and clients see it:
     /// server discovery (spec step, addresses, TLS, version, keys, routing),
     /// client discovery and CORS, the support file, DNS and caching

@@ -7,10 +7,13 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use crate::config_file::{EditOptions, prepare, write};
+use crate::config_file::{EditOptions, FileError, PrepareError, prepare, write};
 use crate::domain::Plan;
 use crate::exit::Exit;
 use crate::safe_text::printable;
+use crate::selfcheck::Expected;
+
+use super::selfcheck::after_write;
 
 /// The flags, ready to `#[command(flatten)]` into a command's arguments.
 #[derive(Debug, Clone, Default, Args)]
@@ -63,6 +66,15 @@ pub fn write_config(
     };
     let prepared = match prepare(req.path, plan, options, env) {
         Ok(p) => p,
+        // `generate` has no --config: name the flag it does have.
+        Err(PrepareError::File(FileError::NotFound { .. })) => {
+            let _ = writeln!(
+                out,
+                "error: {shown}: no such file. Check the path given to --write-config \
+                 (`matrix-delegate config show` says where the homeserver's config is)"
+            );
+            return Exit::Failed;
+        }
         Err(e) => {
             let _ = writeln!(out, "error: {}", printable(&e.to_string()));
             return Exit::Failed;
@@ -137,10 +149,18 @@ pub fn run_from_flags(flags: &WriteConfigFlags, plan: &Plan, out: &mut dyn Write
         interactive: stdin_is_interactive(),
     };
     let env = super::config::process_env();
-    Some(write_config(
-        &req,
-        plan,
-        &env,
+    let written = write_config(&req, plan, &env, out, &mut confirm_on_terminal);
+    if written != Exit::Ok || flags.dry_run {
+        return Some(written);
+    }
+    // The homeserver reads the file only when it starts: restart it, then
+    // ask it locally before any public check.
+    let _ = writeln!(out);
+    let expected = Expected::from_section(&plan.well_known_section());
+    Some(after_write(
+        path,
+        &expected,
+        req.interactive && !flags.yes,
         out,
         &mut confirm_on_terminal,
     ))

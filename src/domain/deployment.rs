@@ -45,7 +45,10 @@ macro_rules! id_enum {
             fn from_str(s: &str) -> Result<Self, String> {
                 $ty::ALL.iter().copied().find(|v| v.id() == s).ok_or_else(|| {
                     let ids: Vec<&str> = $ty::ALL.iter().map(|v| v.id()).collect();
-                    format!("unknown {} `{}`; choose one of: {}", $what, s, ids.join(", "))
+                    let hint = crate::words::closest(s, &ids)
+                        .map(|c| format!("did you mean `{c}`? "))
+                        .unwrap_or_default();
+                    format!("unknown {} `{}`; {hint}choose one of: {}", $what, s, ids.join(", "))
                 })
             }
         }

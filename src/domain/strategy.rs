@@ -111,9 +111,12 @@ pub struct UnknownStrategy(pub String);
 impl fmt::Display for UnknownStrategy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ids: Vec<&str> = Strategy::ALL.iter().map(|s| s.id()).collect();
+        let hint = crate::words::closest(&self.0, &ids)
+            .map(|c| format!("did you mean `{c}`? "))
+            .unwrap_or_default();
         write!(
             f,
-            "unknown strategy `{}`; choose one of: {}",
+            "unknown strategy `{}`; {hint}choose one of: {}",
             self.0,
             ids.join(", ")
         )

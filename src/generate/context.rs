@@ -26,6 +26,10 @@ pub(super) struct Context {
     pub deployment: Named,
     pub upstream: String,
     pub upstream_port: String,
+    /// The homeserver's unix socket (`unix_socket_path`), when the proxy
+    /// reaches it there instead of over TCP (`upstream` is then
+    /// `unix:<path>`).
+    pub upstream_socket: Option<String>,
     pub client_url: String,
     pub base_url: String,
     pub m_server: Option<String>,
@@ -138,6 +142,7 @@ pub(super) fn context(plan: &Plan, artifact_files: BTreeMap<&'static str, String
         },
         upstream: plan.upstream.clone(),
         upstream_port: upstream_port(&plan.upstream),
+        upstream_socket: plan.upstream.strip_prefix("unix:").map(str::to_string),
         client_url: plan.client_url.clone(),
         base_url: plan.base_url(),
         m_server: plan.m_server(),
@@ -177,8 +182,12 @@ pub(super) fn context(plan: &Plan, artifact_files: BTreeMap<&'static str, String
     }
 }
 
-/// The port of `host:port` (the upstream is validated to carry one).
+/// The port of `host:port` (the upstream is validated to carry one; a unix
+/// socket has none).
 fn upstream_port(upstream: &str) -> String {
+    if upstream.starts_with("unix:") {
+        return String::new();
+    }
     upstream
         .rsplit_once(':')
         .map(|(_, p)| p.to_string())

@@ -1,7 +1,7 @@
 use serde_json::Value;
 
 use super::*;
-use crate::domain::{Answers, Strategy, plan};
+use crate::domain::{Answers, Field, Strategy, plan};
 
 fn plan_for(strategy: Strategy, proxy: Proxy, deployment: Deployment) -> Plan {
     let mut a = Answers {
@@ -336,4 +336,50 @@ fn dns_records_appear_as_zone_lines_and_form_fields() {
         assert!(text.contains(field), "{field} missing:\n{text}");
     }
     assert!(text.contains(";matrix.example.com. 3600 IN A    <IPv4 address>"));
+}
+
+#[test]
+fn a_unix_socket_upstream_in_each_proxy_s_own_syntax() {
+    let socket = "/run/continuwuity/continuwuity.sock";
+    let with = |proxy: Proxy| {
+        let a = Answers {
+            proxy,
+            upstream: format!("unix:{socket}"),
+            ..Answers::example()
+        };
+        plan(&a)
+    };
+    let text = |proxy: Proxy| {
+        let p = with(proxy).expect("valid answers");
+        text_of(&p, "proxy")
+    };
+    assert!(text(Proxy::Nginx).contains(&format!("proxy_pass http://unix:{socket};")));
+    assert!(text(Proxy::Caddy).contains(&format!("reverse_proxy unix/{socket}")));
+    let apache = text(Proxy::Apache);
+    assert!(
+        apache.contains(&format!(
+            "ProxyPass        /_matrix/ unix:{socket}|http://localhost/_matrix/ nocanon"
+        )),
+        "{apache}"
+    );
+    assert!(apache.contains("ProxyPassReverse /_matrix/ http://localhost/_matrix/"));
+    assert!(text(Proxy::Haproxy).contains(&format!("server continuwuity unix@{socket}")));
+    // Traefik reaches containers over the network: refused, on the field.
+    let errors = with(Proxy::Traefik).expect_err("refused");
+    assert!(
+        errors.iter().any(|e| e.field == Field::Upstream),
+        "{errors:?}"
+    );
+    // A relative path or a character that would end the path early.
+    for bad in ["unix:run/x.sock", "unix:/run/x y.sock", "unix:/run/x;.sock"] {
+        let a = Answers {
+            upstream: bad.into(),
+            ..Answers::example()
+        };
+        let errors = plan(&a).expect_err(bad);
+        assert!(
+            errors.iter().any(|e| e.field == Field::Upstream),
+            "{bad}: {errors:?}"
+        );
+    }
 }

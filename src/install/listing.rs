@@ -78,22 +78,43 @@ pub fn pattern_covers(pattern: &str, path: &str) -> bool {
 }
 
 /// `*` and `?` matching of one file name; a leading dot must be matched
-/// by a dot in the pattern (as `glob(3)` does).
+/// by a dot in the pattern (as `glob(3)` does). The pattern comes from
+/// the operator's file: the work is at most the pattern's length times
+/// the name's, whatever the stars (trying every split for every star
+/// takes exponential time on `*a*a*a...*b`).
 pub fn wildcard_matches(pattern: &str, name: &str) -> bool {
     if name.starts_with('.') && !pattern.starts_with('.') {
         return false;
     }
-    fn go(p: &[char], n: &[char]) -> bool {
-        match p.split_first() {
-            None => n.is_empty(),
-            Some(('*', rest)) => (0..=n.len()).any(|k| go(rest, &n[k..])),
-            Some(('?', rest)) => !n.is_empty() && go(rest, &n[1..]),
-            Some((c, rest)) => n.first() == Some(c) && go(rest, &n[1..]),
-        }
-    }
     let p: Vec<char> = pattern.chars().collect();
     let n: Vec<char> = name.chars().collect();
-    go(&p, &n)
+    let (mut pi, mut ni) = (0, 0);
+    // The last `*` seen and the first name character it does not cover
+    // yet. On a mismatch that star takes one more character; an earlier
+    // star never has to move again, since whatever the rest of the pattern
+    // matches after it, the later star can reach too.
+    let mut star: Option<(usize, usize)> = None;
+    while ni < n.len() {
+        match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, ni));
+                pi += 1;
+            }
+            Some(&c) if c == '?' || c == n[ni] => {
+                pi += 1;
+                ni += 1;
+            }
+            _ => match star {
+                Some((sp, sn)) => {
+                    pi = sp + 1;
+                    ni = sn + 1;
+                    star = Some((sp, sn + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
 }
 
 #[cfg(test)]

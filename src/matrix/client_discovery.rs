@@ -9,10 +9,18 @@
 //! 3.4.1  no m.homeserver.base_url              → FAIL_PROMPT
 //! 3.5.1  base_url not a URL                    → FAIL_ERROR
 //! 3.5.2  /_matrix/client/versions unusable     → FAIL_ERROR
-//! 3.6    m.identity_server without base_url    → FAIL_PROMPT;
-//!        invalid URL or /_matrix/identity/v2 unusable → FAIL_ERROR
+//! 3.6    m.identity_server without base_url, invalid URL or
+//!        /_matrix/identity/v2 unusable         → FAIL_PROMPT for the identity
+//!                                                server only; the homeserver
+//!                                                stays OK
 //!        otherwise                             → OK
 //! ```
+//!
+//! Step 3.6: since spec v1.1 (MSC2284, "Making the identity server
+//! optional during discovery") a broken identity server no longer stops
+//! the sign-in: the identity server alone gets FAIL_PROMPT and the
+//! homeserver's verdict stands (matrix-js-sdk's `AutoDiscovery` keeps
+//! `m.homeserver` at `SUCCESS`, and Element Web signs in).
 
 use std::fmt;
 
@@ -86,9 +94,15 @@ pub enum IdentityServer {
 /// A verdict, the spec step that produced it, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Conclusion {
+    /// The homeserver's verdict: what decides whether clients sign in.
     pub verdict: ClientVerdict,
     pub step: &'static str,
     pub reason: String,
+    /// Why the identity server named in `m.identity_server` is unusable
+    /// (step 3.6): FAIL_PROMPT for the identity server only, the homeserver
+    /// verdict unaffected (spec v1.1+, MSC2284). None: no identity server,
+    /// or a working one.
+    pub identity_problem: Option<String>,
 }
 
 impl Conclusion {
@@ -97,6 +111,7 @@ impl Conclusion {
             verdict,
             step,
             reason: reason.into(),
+            identity_problem: None,
         }
     }
 
@@ -191,38 +206,35 @@ impl ClientWellKnown {
                 format!("/_matrix/client/versions is unusable: {why}"),
             );
         }
-        match &self.identity_server {
-            IdentityServer::Absent => {}
-            IdentityServer::NoBaseUrl => {
-                return Conclusion::new(
-                    ClientVerdict::FailPrompt,
-                    "3.6",
-                    "m.identity_server is present but has no base_url",
-                );
-            }
-            IdentityServer::BaseUrl(url) => {
-                if let Err(why) = parse_http_url(url) {
-                    return Conclusion::new(
-                        ClientVerdict::FailError,
-                        "3.6",
-                        format!("m.identity_server.base_url `{url}` is not a usable URL: {why}"),
-                    );
-                }
-                if let Err(why) = http_ok(identity) {
-                    return Conclusion::new(
-                        ClientVerdict::FailError,
-                        "3.6",
-                        format!("the identity server does not answer /_matrix/identity/v2: {why}"),
-                    );
-                }
-            }
-        }
         let base = self.base_url.clone().unwrap_or_default();
-        Conclusion::new(
+        let ok = Conclusion::new(
             ClientVerdict::Ok,
             "3.5.2",
             format!("base_url {base} answers /_matrix/client/versions"),
-        )
+        );
+        let identity_problem = match &self.identity_server {
+            IdentityServer::Absent => None,
+            IdentityServer::NoBaseUrl => {
+                Some("m.identity_server is present but has no base_url".to_string())
+            }
+            IdentityServer::BaseUrl(url) => match parse_http_url(url) {
+                Err(why) => Some(format!(
+                    "m.identity_server.base_url `{url}` is not a usable URL: {why}"
+                )),
+                Ok(_) => http_ok(identity)
+                    .err()
+                    .map(|why| format!("{url} does not answer /_matrix/identity/v2: {why}")),
+            },
+        };
+        match identity_problem {
+            None => ok,
+            Some(problem) => Conclusion {
+                step: "3.6",
+                reason: format!("{}; identity server FAIL_PROMPT: {problem}", ok.reason),
+                identity_problem: Some(problem),
+                ..ok
+            },
+        }
     }
 }
 

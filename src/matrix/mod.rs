@@ -6,6 +6,7 @@ pub mod canonical_json;
 pub mod client_discovery;
 pub mod discovery;
 pub mod duplicate_keys;
+pub mod peers;
 pub mod signed_json;
 pub mod srv;
 pub mod well_known_server;

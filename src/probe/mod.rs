@@ -9,6 +9,7 @@
 
 pub mod dns;
 mod fetch;
+pub mod local;
 mod net;
 pub mod options;
 pub mod runner;

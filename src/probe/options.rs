@@ -63,6 +63,10 @@ pub struct NetOptions {
     pub max_connections_per_address: usize,
     /// DNS queries in flight at once, over every run sharing one `Net`.
     pub max_dns_queries: usize,
+    /// Private, loopback, link-local and other reserved addresses are
+    /// fine (a lab, a staging network, the simulated internet): the peer
+    /// implementations' refusal of them does not apply.
+    pub allow_private_addresses: bool,
 }
 
 impl Default for NetOptions {
@@ -78,6 +82,7 @@ impl Default for NetOptions {
             max_connections: DEFAULT_MAX_CONNECTIONS,
             max_connections_per_address: DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
             max_dns_queries: DEFAULT_MAX_DNS_QUERIES,
+            allow_private_addresses: false,
         }
     }
 }

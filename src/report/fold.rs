@@ -76,6 +76,7 @@ impl ReportState {
                 self.report.add(result);
             }
             CheckEvent::Resolved { path, .. } => self.report.set_path(&path),
+            CheckEvent::Peers { peers, .. } => self.report.federation.peers = peers,
             CheckEvent::ClientDiscovered {
                 verdict, base_url, ..
             } => {

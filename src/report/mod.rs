@@ -21,6 +21,7 @@ use crate::matrix::client_discovery::ClientWellKnown;
 use crate::check::model::{CheckId, CheckResult, Panel, Status};
 use crate::matrix::client_discovery::ClientVerdict;
 use crate::matrix::discovery::types::{FederationPath, NotProbed, Step, Unresolved};
+use crate::matrix::peers::PeerSummary;
 
 /// One resolved address, as the JSON contract names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -51,6 +52,9 @@ pub struct FederationSummary {
     /// (extra field, present only when something was left out).
     #[serde(skip_serializing_if = "NotProbed::is_none")]
     pub not_probed: NotProbed,
+    /// How each modelled implementation resolves and reaches the server
+    /// (additive field; `server.peers` judges it). Empty until they ran.
+    pub peers: Vec<PeerSummary>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -99,6 +103,7 @@ impl Report {
                 unresolved: Vec::new(),
                 no_service: false,
                 not_probed: NotProbed::default(),
+                peers: Vec::new(),
             },
             client: ClientSummary {
                 verdict: None,
@@ -234,23 +239,33 @@ impl Report {
         self.ok = !self.checks.iter().any(|c| c.status.is_failure());
         let index = &self.index;
         let checks = &self.checks;
+        let mut fallen_back = 0;
         for t in &mut self.federation.targets {
-            t.ok = [
-                CheckId::ServerTls,
-                CheckId::ServerVersion,
-                CheckId::ServerKeys,
-            ]
-            .iter()
-            .all(|id| {
+            let result = |id: CheckId| {
                 index
-                    .get(&(*id, Some(t.address.clone())))
+                    .get(&(id, Some(t.address.clone())))
                     .and_then(|&i| checks.get(i))
-                    .is_some_and(|c| works(c.status))
-            });
+            };
+            // An address nothing answers on, which peers skip for a working
+            // one, does not work itself but does not break federation.
+            let skipped_by_peers = result(CheckId::ServerTls)
+                .is_some_and(crate::check::verdict::federation::peers_fall_back_from);
+            t.ok = !skipped_by_peers
+                && [
+                    CheckId::ServerTls,
+                    CheckId::ServerVersion,
+                    CheckId::ServerKeys,
+                ]
+                .iter()
+                .all(|id| result(*id).is_some_and(|c| works(c.status)));
+            fallen_back += usize::from(skipped_by_peers);
         }
+        // The spec's path, and every modelled implementation's.
+        let working = self.federation.targets.iter().filter(|t| t.ok).count();
         self.federation.ok = !self.federation.no_service
-            && !self.federation.targets.is_empty()
-            && self.federation.targets.iter().all(|t| t.ok);
+            && working > 0
+            && working + fallen_back == self.federation.targets.len()
+            && self.federation.peers.iter().all(|p| p.ok);
     }
 
     /// The results shown in a panel, in report order.
@@ -301,11 +316,18 @@ pub const PANELS: [Panel; 5] = [
 pub fn from_observations(obs: &Observations, ex: &Expectations) -> Report {
     let wk = ClientWellKnown::read(obs.client.well_known.clone());
     let conclusion = wk.conclude(obs.client.versions.as_ref(), obs.client.identity.as_ref());
-    Report::build(
+    let mut report = Report::build(
         obs.resolution.server_name.as_str(),
         Some(&obs.resolution.path()),
         // The base URL found, even when it proved unusable (FAIL_ERROR).
         Some((conclusion.verdict, wk.base_url.clone())),
         evaluate(obs, ex),
-    )
+    );
+    report.federation.peers = crate::check::verdict::peers::summaries(
+        &obs.peers,
+        &obs.resolution.server_name,
+        obs.now_ms,
+    );
+    report.recompute();
+    report
 }

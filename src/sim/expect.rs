@@ -13,7 +13,17 @@ use serde::Deserialize;
 pub struct Expectation {
     /// The spec step resolution ends at: "1", "2", "3.1".."3.5", "4", "5", "6".
     pub step: String,
+    /// `federation.ok`: the spec path and every modelled peer work.
     pub federation_ok: bool,
+    /// Whether the spec path alone works (its targets pass TLS, version
+    /// and keys); unset: the same as `federation_ok`. Differs only where a
+    /// peer implementation fails and the spec path does not.
+    #[serde(default)]
+    pub spec_ok: Option<bool>,
+    /// The modelled peers (`federation.peers`) that cannot reach the
+    /// server, exactly, by their stable names; unset: not asserted.
+    #[serde(default)]
+    pub peers_fail: Option<Vec<String>>,
     /// OK, IGNORE, FAIL_PROMPT or FAIL_ERROR.
     pub client: String,
     #[serde(default)]

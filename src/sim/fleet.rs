@@ -186,6 +186,7 @@ fn server(address: SocketAddr) -> ServerSpec {
 fn route(host: &str, path: &str, matching: PathMatch) -> RouteSpec {
     RouteSpec {
         host: Some(host.to_string()),
+        host_header: None,
         path: path.to_string(),
         matching,
         status: None,

@@ -174,6 +174,15 @@ pub(crate) fn strip_cors(response: &mut SimResponse) {
     }
 }
 
+/// What nginx's `add_header Access-Control-Allow-Origin "*" always;` does
+/// in front of a homeserver that sends the header itself: a second copy.
+pub(crate) fn add_cors(response: &mut SimResponse) {
+    response.headers_mut().append(
+        hyper::header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        hyper::header::HeaderValue::from_static("*"),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

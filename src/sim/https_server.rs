@@ -1,4 +1,4 @@
-//! One simulated HTTPS server per logical address: a real listener on the
+//! One simulated HTTPS server (or, `plain-http`, HTTP server) per logical address: a real listener on the
 //! same IP and a random port (the dial map joins the two), certificates
 //! chosen by SNI, hyper 1 serving the scenario's routes.
 
@@ -21,7 +21,7 @@ use tokio_rustls::TlsAcceptor;
 
 use super::SimError;
 use super::homeserver::Homeserver;
-use super::http_util::{SimResponse, host_part, nginx_404, percent_decode, strip_cors};
+use super::http_util::{SimResponse, add_cors, host_part, nginx_404, percent_decode, strip_cors};
 use super::log::{LoggedHello, LoggedRequest, SimLog};
 use super::routes::respond;
 use super::scenario::{PathMatch, ProxyMode, RouteSpec, ServerMode, ServerSpec};
@@ -35,11 +35,17 @@ pub(crate) struct ServerCtx {
     pub log: Arc<SimLog>,
 }
 
-/// Starts the server and returns the real address to dial. (`refuse`
-/// servers are not started: see `Sim::start`.)
-pub(crate) async fn start(ctx: ServerCtx, tasks: &mut JoinSet<()>) -> Result<SocketAddr, SimError> {
+/// Starts the server and returns the real address to dial: a random port
+/// on the logical IP, or the logical address itself with `on_logical_port`.
+/// (`refuse` servers are not started: see `Sim::start`.)
+pub(crate) async fn start(
+    ctx: ServerCtx,
+    on_logical_port: bool,
+    tasks: &mut JoinSet<()>,
+) -> Result<SocketAddr, SimError> {
     let logical = ctx.spec.address;
-    let listener = TcpListener::bind(SocketAddr::new(logical.ip(), 0))
+    let port = if on_logical_port { logical.port() } else { 0 };
+    let listener = TcpListener::bind(SocketAddr::new(logical.ip(), port))
         .await
         .map_err(|e| SimError::Bind(format!("{logical}: {e}")))?;
     let real = listener
@@ -50,6 +56,9 @@ pub(crate) async fn start(ctx: ServerCtx, tasks: &mut JoinSet<()>) -> Result<Soc
         ServerMode::Refuse => {}
         ServerMode::Blackhole => {
             tasks.spawn(blackhole(listener, ctx.log.clone()));
+        }
+        ServerMode::PlainHttp => {
+            tasks.spawn(serve_plain(listener, Arc::new(ctx)));
         }
         ServerMode::Serve | ServerMode::NotHttp => {
             let ctx = Arc::new(ctx);
@@ -85,6 +94,30 @@ async fn serve(listener: TcpListener, acceptor: TlsAcceptor, ctx: Arc<ServerCtx>
         // Without this, loopback responses stall ~40 ms (Nagle + delayed ACK).
         let _ = stream.set_nodelay(true);
         connections.spawn(connection(stream, acceptor.clone(), ctx.clone()));
+        while connections.try_join_next().is_some() {}
+    }
+}
+
+/// The same routes without TLS.
+async fn serve_plain(listener: TcpListener, ctx: Arc<ServerCtx>) {
+    let mut connections = JoinSet::new();
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let ctx = ctx.clone();
+        connections.spawn(async move {
+            let log = ctx.log.clone();
+            let _open = log.connection();
+            let service = service_fn(move |req| {
+                let ctx = ctx.clone();
+                async move { Ok::<_, Infallible>(handle(&ctx, None, req).await) }
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
         while connections.try_join_next().is_some() {}
     }
 }
@@ -184,14 +217,15 @@ async fn handle(ctx: &ServerCtx, sni: Option<String>, req: Request<Incoming>) ->
         }
         _ => route(ctx, &method, host.as_deref(), raw_path).await,
     };
-    if ctx.spec.proxy == ProxyMode::StripCors {
-        strip_cors(&mut response);
+    match ctx.spec.proxy {
+        ProxyMode::StripCors => strip_cors(&mut response),
+        ProxyMode::AddCors => add_cors(&mut response),
+        _ => {}
     }
     response
 }
 
 async fn route(ctx: &ServerCtx, method: &str, host: Option<&str>, path: &str) -> SimResponse {
-    let host = host.map(host_part);
     let found = ctx.spec.routes.iter().find(|r| matches(r, host, path));
     match found {
         Some(r) => respond(r, method, path, &ctx.homeservers).await,
@@ -199,13 +233,21 @@ async fn route(ctx: &ServerCtx, method: &str, host: Option<&str>, path: &str) ->
     }
 }
 
+/// Whether `route` answers a request with the `Host` header `host` (as
+/// sent, port included) for `path`.
 fn matches(route: &RouteSpec, host: Option<&str>, path: &str) -> bool {
-    let host_ok = match (&route.host, host) {
+    let host_ok = match (&route.host, host.map(host_part)) {
+        (None, _) => true,
+        (Some(want), Some(got)) => want.eq_ignore_ascii_case(got),
+        (Some(_), None) => false,
+    };
+    let header_ok = match (&route.host_header, host) {
         (None, _) => true,
         (Some(want), Some(got)) => want.eq_ignore_ascii_case(got),
         (Some(_), None) => false,
     };
     host_ok
+        && header_ok
         && match route.matching {
             PathMatch::Exact => route.path == path,
             PathMatch::Prefix => path.starts_with(&route.path),

@@ -76,6 +76,33 @@ impl std::fmt::Display for SimError {
 
 impl std::error::Error for SimError {}
 
+/// Where the simulated servers listen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Listen {
+    /// Random high ports on the logical IPs, joined to the logical
+    /// addresses by the dial map; only this crate's own network layer (with
+    /// [`Sim::net_options`]) finds them. Needs no privileges, and any number
+    /// of simulations can run at once.
+    #[default]
+    RandomPorts,
+    /// The logical addresses themselves (`127.0.0.11:443`, `[::1]:8448`)
+    /// and DNS on `127.0.0.1:53` (and on port 53 of every nameserver
+    /// address the zone names), so that programs outside this crate reach
+    /// the simulation through the system resolver pointed at `127.0.0.1`.
+    /// Ports below 1024 need root (or a lowered
+    /// `net.ipv4.ip_unprivileged_port_start`); the ports are fixed, so only
+    /// one such simulation can run on a machine at a time. Addresses the
+    /// scenario serves nothing on are simply not bound: connections to them
+    /// are refused by the kernel.
+    LogicalAddresses,
+}
+
+/// The DNS address programs outside this crate use in
+/// [`Listen::LogicalAddresses`] mode (`nameserver 127.0.0.1` in a
+/// `resolv.conf`; the system resolver knows no other port than 53).
+pub const LOGICAL_NAMESERVER: SocketAddr =
+    SocketAddr::new(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 53);
+
 /// A running simulated internet. Everything stops when it is dropped.
 pub struct Sim {
     scenario: Scenario,
@@ -100,16 +127,28 @@ impl std::fmt::Debug for Sim {
 }
 
 impl Sim {
-    /// Starts the DNS server and every HTTPS server of the scenario. Must be
-    /// called inside a tokio runtime.
+    /// Starts the DNS server and every HTTPS server of the scenario on
+    /// random ports ([`Listen::RandomPorts`]). Must be called inside a tokio
+    /// runtime.
     pub async fn start(scenario: &Scenario) -> Result<Sim, SimError> {
+        Sim::start_listening(scenario, Listen::RandomPorts).await
+    }
+
+    /// Starts the scenario listening as `listen` says. Must be called
+    /// inside a tokio runtime.
+    pub async fn start_listening(scenario: &Scenario, listen: Listen) -> Result<Sim, SimError> {
         install_crypto_provider();
+        let logical = listen == Listen::LogicalAddresses;
         let log = Arc::new(SimLog::default());
         let mut tasks = JoinSet::new();
         let pki = ca::Pki::new()?;
 
         let zone = Arc::new(dns::zone::Zone::new(scenario));
-        let nameserver = dns::server::start(zone, log.clone(), &mut tasks).await?;
+        let nameserver = if logical {
+            dns::server::start_at(LOGICAL_NAMESERVER, zone.clone(), log.clone(), &mut tasks).await?
+        } else {
+            dns::server::start(zone.clone(), log.clone(), &mut tasks).await?
+        };
 
         let mut homeservers = HashMap::new();
         let mut keys = HashMap::new();
@@ -130,7 +169,9 @@ impl Sim {
         let mut closed = ClosedPorts::default();
         for spec in &scenario.servers {
             if spec.mode == ServerMode::Refuse {
-                dial_map.insert(spec.address, closed.port_on(spec.address.ip()));
+                if !logical {
+                    dial_map.insert(spec.address, closed.port_on(spec.address.ip()));
+                }
                 continue;
             }
             let certs = spec
@@ -145,14 +186,23 @@ impl Sim {
                 latency: Duration::from_millis(scenario.latency.http_ms),
                 log: log.clone(),
             };
-            let real = https_server::start(ctx, &mut tasks).await?;
-            dial_map.insert(spec.address, real);
+            let real = https_server::start(ctx, logical, &mut tasks).await?;
+            if !logical {
+                dial_map.insert(spec.address, real);
+            }
         }
         // The zone's nameservers (NS records) are this DNS server.
         for ip in scenario.nameserver_addresses() {
-            dial_map.insert(SocketAddr::new(ip, 53), nameserver);
+            let address = SocketAddr::new(ip, 53);
+            if !logical {
+                dial_map.insert(address, nameserver);
+            } else if address != nameserver {
+                dns::server::start_at(address, zone.clone(), log.clone(), &mut tasks).await?;
+            }
         }
-        for ip in scenario.addresses() {
+        // On the logical addresses nothing else listens: no need to reserve
+        // closed ports.
+        for ip in scenario.addresses().into_iter().filter(|_| !logical) {
             for port in scenario.ports() {
                 dial_map
                     .entry(SocketAddr::new(ip, port))
@@ -181,6 +231,8 @@ impl Sim {
             extra_roots_pem: vec![self.ca_pem.clone()],
             ca_only: true,
             dial_map: self.dial_map.clone(),
+            // Everything here is on loopback, which real peers refuse.
+            allow_private_addresses: true,
             ..NetOptions::default()
         }
     }

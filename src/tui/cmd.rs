@@ -25,6 +25,9 @@ pub enum Cmd {
         plan: Box<Plan>,
         preview: ConfigPreview,
     },
+    /// Install the plan's proxy configuration as `matrix-delegate apply`
+    /// does (`dry_run`: decide, diff and test a copy, write nothing).
+    InstallProxy { plan: Box<Plan>, dry_run: bool },
     /// Write every artifact into `dir`.
     SaveArtifacts {
         dir: PathBuf,

@@ -26,6 +26,21 @@ pub struct ConfigInfo {
     /// What the operator should know: other candidate files, problems and
     /// warnings found in this one (raw text, shown through `safe_text`).
     pub notes: Vec<String>,
+    /// Where the homeserver listens by this config, as the proxy reaches
+    /// it (`address`, `port`, `unix_socket_path`); `None` when the file
+    /// says nothing about it.
+    pub listener: Option<Listener>,
+}
+
+/// The homeserver's listener as the config sets it: the wizard's default
+/// for "Homeserver address".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listener {
+    /// `127.0.0.1:6167`, `[::1]:8008` or `unix:/run/continuwuity/continuwuity.sock`.
+    pub upstream: String,
+    /// Where that comes from, in words: `from your config, line 12`,
+    /// `from CONTINUWUITY_PORT`.
+    pub origin: String,
 }
 
 /// The outcome of looking for (or reading) a config file.

@@ -120,13 +120,17 @@ pub const DEMOS: &[DemoDeployment] = &[
         Strategy::WellKnown,
         Proxy::Caddy,
     ),
-    deployment(
-        "aaaa-nothing-listening",
-        "IPv6 address, nothing behind it",
-        "an AAAA record for matrix.example.com, but nothing listens on [::1]:443",
-        Strategy::WellKnown,
-        Proxy::Caddy,
-    ),
+    // Peers fall back from the dead address to the IPv4 one: warnings only.
+    DemoDeployment {
+        healthy: true,
+        ..deployment(
+            "aaaa-nothing-listening",
+            "IPv6 address, nothing behind it",
+            "an AAAA record for matrix.example.com, but nothing listens on [::1]:443",
+            Strategy::WellKnown,
+            Proxy::Caddy,
+        )
+    },
     deployment(
         "dns-change-spreading",
         "DNS change still spreading",

@@ -40,6 +40,13 @@ pub use view::render;
 /// `matrix-delegate` with no subcommand: runs the wizard on this terminal.
 /// `env` is the environment the homeserver would run with (it names the
 /// config file and overrides its settings); the caller reads it.
-pub fn run_wizard(env: services::Environment) -> crate::exit::Exit {
-    runtime::launch::wizard(std::sync::Arc::new(services::BuiltinServices::system(env)))
+/// `config`: the file named with `--config`, read instead of looking for one.
+pub fn run_wizard(
+    env: services::Environment,
+    config: Option<&std::path::Path>,
+) -> crate::exit::Exit {
+    runtime::launch::wizard(
+        std::sync::Arc::new(services::BuiltinServices::system(env)),
+        config,
+    )
 }

@@ -49,6 +49,13 @@ pub enum Msg {
     },
     /// Answer to [`super::Cmd::WriteConfig`].
     ConfigWritten(Result<WriteOutcome, String>),
+    /// Answer to [`super::Cmd::InstallProxy`]: the report `apply` printed
+    /// and whether it succeeded, for the plan it was asked for.
+    ProxyInstalled {
+        plan: Box<Plan>,
+        dry_run: bool,
+        result: Result<(String, bool), String>,
+    },
     /// Answer to [`super::Cmd::SaveArtifacts`].
     ArtifactsSaved(Result<SavedFiles, String>),
     /// Answer to [`super::Cmd::CopyToClipboard`]: the number of bytes sent.

@@ -37,18 +37,23 @@ impl Theme {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
     }
 
+    /// Text set into a border (positions, key hints): the terminal's own
+    /// text colour, not the border's.
+    pub fn caption(self) -> Style {
+        self.fg(Color::Reset)
+    }
+
+    /// Lines only: colour 8 is fine where nothing needs reading.
     pub fn border(self) -> Style {
         self.fg(Color::DarkGray)
     }
 
-    /// Hints and placeholders: grey, or dim without colour (so that a
-    /// placeholder never looks like a typed value).
+    /// Hints, placeholders and evidence: dim, in the terminal's own text
+    /// colour. Never palette colour 8 ("bright black"), which some palettes
+    /// (Solarized Dark) draw as their background: the text would vanish.
+    /// Dim keeps a placeholder from looking like a typed value.
     pub fn muted(self) -> Style {
-        if self.color {
-            Style::new().fg(Color::DarkGray)
-        } else {
-            Style::new().add_modifier(Modifier::DIM)
-        }
+        Style::new().add_modifier(Modifier::DIM)
     }
 
     pub fn selected(self) -> Style {

@@ -25,6 +25,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("config_file", 2),
     ("check", 3),
     ("install", 3),
+    ("selfcheck", 3),
     ("report", 4),
     ("probe", 5),
     ("apply", 5),

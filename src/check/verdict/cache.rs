@@ -9,6 +9,8 @@ use super::add_remedy;
 use crate::check::expect::Expectations;
 use crate::check::model::{CheckId, CheckResult, Status};
 use crate::check::remedy;
+use crate::matrix::peers::synapse_header_period;
+use crate::matrix::well_known_server::ServerWellKnown;
 use crate::observe::HttpObservation;
 use crate::words::duration;
 
@@ -28,21 +30,6 @@ pub struct CachePeriod {
     pub clamped: bool,
     /// No caching header: the default applies.
     pub default: bool,
-}
-
-/// The directives of `Cache-Control` as `(name, value)` in lower case.
-fn directives(value: &str) -> Vec<(String, Option<String>)> {
-    value
-        .split(',')
-        .filter(|d| !d.trim().is_empty())
-        .map(|d| match d.split_once('=') {
-            Some((k, v)) => (
-                k.trim().to_ascii_lowercase(),
-                Some(v.trim().trim_matches('"').to_string()),
-            ),
-            None => (d.trim().to_ascii_lowercase(), None),
-        })
-        .collect()
 }
 
 /// Parses an HTTP date (IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`) to Unix seconds.
@@ -67,7 +54,20 @@ pub fn parse_http_date(text: &str) -> Option<i64> {
     )
 }
 
-/// The period Synapse caches a *valid* well-known response. `now`: Unix seconds.
+/// Every value of a response header, in the order received (a header sent
+/// several times counts as one list, as HTTP says).
+fn all_values<'a>(obs: &'a HttpObservation, name: &'a str) -> impl Iterator<Item = &'a str> {
+    obs.headers
+        .iter()
+        .filter(move |(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// The period Synapse caches a *valid* well-known response, read as
+/// Synapse reads the headers ([`synapse_header_period`]): every
+/// `Cache-Control` header, a later directive replacing an earlier one; a
+/// quoted `max-age="7200"` is not a number to Synapse and is ignored; the
+/// last `Expires`. `now`: Unix seconds.
 pub fn synapse_period(obs: &HttpObservation, now: i64) -> CachePeriod {
     let clamp = |secs: i64, why: String| {
         let raw = u64::try_from(secs).unwrap_or(0);
@@ -79,27 +79,49 @@ pub fn synapse_period(obs: &HttpObservation, now: i64) -> CachePeriod {
             default: false,
         }
     };
-    if let Some(cc) = obs.header("cache-control") {
-        let d = directives(cc);
-        if d.iter().any(|(k, _)| k == "no-store") {
-            return clamp(0, "Cache-Control: no-store".into());
-        }
-        if let Some(age) = d
-            .iter()
-            .find(|(k, _)| k == "max-age")
-            .and_then(|(_, v)| v.as_deref()?.parse::<i64>().ok())
-        {
-            return clamp(age, format!("Cache-Control: max-age={age}"));
-        }
+    let cache_control: Vec<(String, String)> = obs
+        .headers
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("cache-control"))
+        .cloned()
+        .collect();
+    let directives = || {
+        all_values(obs, "cache-control")
+            .flat_map(|v| v.split(','))
+            .map(|d| {
+                d.split('=')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+    };
+    if let Some(asked) = synapse_header_period(&cache_control, now) {
+        let why = if directives().any(|d| d == "no-store") {
+            "Cache-Control: no-store".to_string()
+        } else {
+            format!("Cache-Control: max-age={asked}")
+        };
+        return clamp(asked, why);
     }
-    if let Some(expires) = obs.header("expires") {
-        // RFC 7234: an invalid date (notably "0") means "already expired".
-        let left = parse_http_date(expires).map(|t| t - now).unwrap_or(0);
-        return clamp(left, format!("Expires: {expires}"));
+    if let Some(asked) = synapse_header_period(&obs.headers, now) {
+        let expires = all_values(obs, "expires").last().unwrap_or_default();
+        // An invalid date (notably "0") means "already expired".
+        return clamp(asked, format!("Expires: {expires}"));
     }
+    let why = if directives().any(|d| d == "max-age") {
+        let sent: Vec<&str> = all_values(obs, "cache-control").collect();
+        format!(
+            "Cache-Control: {}, whose max-age Synapse cannot read as a number (a quoted or \
+             malformed value is ignored)",
+            sent.join(", ")
+        )
+    } else {
+        "no Cache-Control or Expires".into()
+    };
     CachePeriod {
         secs: DEFAULT_SECS,
-        why: "no Cache-Control or Expires".into(),
+        why,
         clamped: false,
         default: true,
     }
@@ -108,7 +130,7 @@ pub fn synapse_period(obs: &HttpObservation, now: i64) -> CachePeriod {
 fn headers_line(obs: &HttpObservation) -> String {
     let parts: Vec<String> = ["cache-control", "expires", "age"]
         .iter()
-        .filter_map(|h| obs.header(h).map(|v| format!("{h}: {v}")))
+        .flat_map(|h| all_values(obs, h).map(move |v| format!("{h}: {v}")))
         .collect();
     if parts.is_empty() {
         "no caching headers".into()
@@ -140,7 +162,9 @@ pub fn cache_well_known(
         return r;
     };
     let flush = "Peers running Continuwuity cache too; an admin there can run `!admin query resolver flush-cache <name>`.";
-    let valid = server.error.is_none() && server.status == Some(200) && server.json().is_some();
+    // Valid as peers read it: a 200 with a usable `m.server` (a `{}` is
+    // an invalid file, cached as a failure).
+    let valid = ServerWellKnown::read(server.clone()).m_server().is_some();
     if !valid {
         r.summary = format!(
             "the server file fails, and servers cache that failure for about {} (Synapse) before trying again",
@@ -172,10 +196,18 @@ pub fn cache_well_known(
     }
     if p.default {
         r.status = Status::Warn;
-        r.summary = format!(
-            "no Cache-Control: peers keep the old answer up to ~{}",
-            duration(DEFAULT_SECS)
-        );
+        r.summary = if server.header("cache-control").is_some() {
+            format!(
+                "{}: peers keep the old answer up to ~{}",
+                p.why,
+                duration(DEFAULT_SECS)
+            )
+        } else {
+            format!(
+                "no Cache-Control: peers keep the old answer up to ~{}",
+                duration(DEFAULT_SECS)
+            )
+        };
         r = add_remedy(
             r,
             format!(

@@ -9,7 +9,7 @@ use crate::check::model::{CheckId, CheckResult, Fault, Status};
 use crate::check::remedy;
 use crate::domain::ServerName;
 use crate::matrix::client_discovery::{
-    ClientVerdict, ClientWellKnown, Conclusion, versions_usable,
+    ClientVerdict, ClientWellKnown, Conclusion, IdentityServer, versions_usable,
 };
 use crate::observe::{FetchFailure, HttpObservation};
 
@@ -67,8 +67,29 @@ pub fn client_well_known(
             r.summary = format!("OK: base_url {base}");
             if base.starts_with("http://") {
                 r.status = Status::Warn;
-                r.summary = format!("OK, but base_url {base} is plain http");
+                r.summary = format!(
+                    "OK, but base_url {base} is plain http: native clients sign in, web clients \
+                     on an https page are blocked (mixed content)"
+                );
                 r = r.remedy("Use an https:// base_url: web clients served over HTTPS cannot call a plain-http API, and passwords would travel unencrypted.");
+            }
+            if let Some(problem) = &conclusion.identity_problem {
+                r.status = super::worse(r.status, Status::Warn);
+                let first = if r.summary.starts_with("OK: ") {
+                    format!("OK for the homeserver (base_url {base})")
+                } else {
+                    r.summary.clone()
+                };
+                r.summary =
+                    format!("{first}; the identity server alone gets FAIL_PROMPT: {problem}");
+                r = r.evidence(
+                    "identity server",
+                    format!(
+                        "FAIL_PROMPT: {problem}. Clients still sign in; finding users by e-mail \
+                         or phone number and inviting by e-mail do not work"
+                    ),
+                );
+                r = add_remedy(r, identity_remedy(&wk.identity_server, &site));
             }
             if ex.base_url_matches(&base) == Some(false) {
                 let want = ex.base_url.clone().unwrap_or_default();
@@ -102,18 +123,7 @@ pub fn client_well_known(
             {
                 r = r.fault(Fault::ClientApiUnusable);
             }
-            let want = ex
-                .base_url
-                .clone()
-                .unwrap_or_else(|| "https://<homeserver host>/".into());
-            r = add_remedy(
-                r,
-                format!(
-                    "Serve {{\"m.homeserver\": {{\"base_url\": \"{want}\"}}}} at \
-                     https://{site}/.well-known/matrix/client with status 200, where base_url is \
-                     the URL the client API answers on."
-                ),
-            );
+            r = add_remedy(r, remedy_for_step(conclusion, wk, ex, &site));
         }
     }
     for m in &found {
@@ -134,6 +144,61 @@ pub fn client_well_known(
         r,
         &wk.observation,
         super::server_well_known::Readers::Clients,
+    )
+}
+
+/// What to change for the step where client discovery stopped: the file
+/// itself (steps 3.2 to 3.5.1), or, when the file is fine, what it points
+/// at (3.5.2: the client API; `client.versions` has the details).
+fn remedy_for_step(
+    conclusion: &Conclusion,
+    wk: &ClientWellKnown,
+    ex: &Expectations,
+    site: &str,
+) -> String {
+    let want = ex
+        .base_url
+        .clone()
+        .unwrap_or_else(|| "https://<homeserver host>/".into());
+    let serve = format!(
+        "{{\"m.homeserver\": {{\"base_url\": \"{want}\"}}}} at \
+         https://{site}/.well-known/matrix/client"
+    );
+    match conclusion.step {
+        "3.5.2" => {
+            let base = wk.base_url.clone().unwrap_or_default();
+            format!(
+                "The client file is fine; its base_url {base} does not answer GET \
+                 /_matrix/client/versions (see client.versions). Make that URL reach the \
+                 homeserver's client API, or set base_url to where the client API answers."
+            )
+        }
+        "3.5.1" => format!(
+            "base_url must be an absolute http(s) URL with a host, such as \
+             https://matrix.example.com/. Serve {serve}."
+        ),
+        "3.4.1" => format!(
+            "The file has no m.homeserver.base_url (a string): clients need it. Serve {serve}."
+        ),
+        "3.3.1" => format!("The file must be a JSON object. Serve {serve}."),
+        _ => format!(
+            "Serve {serve} with status 200, where base_url is the URL the client API answers on."
+        ),
+    }
+}
+
+/// What to do about a broken identity server (step 3.6).
+fn identity_remedy(identity: &IdentityServer, site: &str) -> String {
+    let what = match identity {
+        IdentityServer::BaseUrl(url) => format!("the identity server at {url}"),
+        IdentityServer::NoBaseUrl | IdentityServer::Absent => {
+            "m.identity_server.base_url".to_string()
+        }
+    };
+    format!(
+        "Fix {what} (it must answer GET /_matrix/identity/v2 with 200), or remove \
+         m.identity_server from https://{site}/.well-known/matrix/client if you run no \
+         identity server: clients work without one."
     )
 }
 
@@ -196,8 +261,13 @@ pub fn client_versions(
                         port,
                     });
                     let ipv6 = address.is_some_and(|a| a.is_ipv6());
+                    let protocol = if url.starts_with("http://") {
+                        "HTTP"
+                    } else {
+                        "HTTPS"
+                    };
                     format!(
-                        "Nothing answers HTTPS on {host}:{port}, where base_url points.\n{}",
+                        "Nothing answers {protocol} on {host}:{port}, where base_url points.\n{}",
                         remedy::listen(ex.proxy, &host, ipv6, port)
                     )
                 }

@@ -21,6 +21,9 @@ pub struct AddressSummary {
     pub keys: Option<KeysInfo>,
     /// The routing probe passed.
     pub routing_ok: bool,
+    /// No connection could be made at all (refused, TCP timeout,
+    /// unreachable): peers go on to the next address of the host.
+    pub unreachable: bool,
 }
 
 const SPEC: &str = "server-server API, Resolving server names (every resolved address is used)";
@@ -59,6 +62,23 @@ pub fn server_consistency(entries: &[AddressSummary]) -> CheckResult {
         r.status = Status::Skipped;
         r.summary = "no address works: nothing to compare".into();
         return r;
+    }
+    // Peers try the next address when a connection cannot be made, so
+    // addresses that are merely unreachable only slow them down; an address
+    // that answers wrongly ends the request of every peer that picks it.
+    if !broken.is_empty() && broken.iter().all(|e| e.unreachable) {
+        r.status = Status::Warn;
+        r.summary = format!(
+            "{} {}, nothing answers on {}: peers fall back to a working address, after a \
+             connection attempt that fails (or times out)",
+            addrs(&working),
+            if working.len() == 1 { "works" } else { "work" },
+            addrs(&broken),
+        );
+        return r.remedy(
+            "Make the proxy listen on the dead addresses too, or remove their DNS records, so \
+             that peers do not lose time on them (see server.tls for each).",
+        );
     }
     if !broken.is_empty() {
         r.status = Status::Fail;

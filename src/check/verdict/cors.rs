@@ -24,22 +24,100 @@ struct Finding {
     text: String,
 }
 
-/// Whether an ACAO value lets [`PROBE_ORIGIN`] read the answer.
-fn allows(value: Option<&str>) -> Result<(), String> {
-    match value.map(str::trim) {
-        None => Err("no Access-Control-Allow-Origin".into()),
-        Some("*") => Ok(()),
-        Some(v) if v == PROBE_ORIGIN => Ok(()),
-        Some(v) => Err(format!(
-            "Access-Control-Allow-Origin is `{v}`, which does not admit other sites"
+/// Every value of a response header, in the order received.
+fn values<'a>(headers: &'a [(String, String)], name: &str) -> Vec<&'a str> {
+    headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+        .collect()
+}
+
+/// Why an ACAO header (all its copies) does not let [`PROBE_ORIGIN`] read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Refusal {
+    Missing,
+    /// Sent more than once, or one header holding a comma list: the Fetch
+    /// standard's CORS check needs exactly one value, and browsers report
+    /// "contains multiple values ..., but only one is allowed".
+    Multiple(Vec<String>),
+    OtherOrigin(String),
+}
+
+impl Refusal {
+    fn words(&self) -> String {
+        match self {
+            Refusal::Missing => "no Access-Control-Allow-Origin".into(),
+            Refusal::Multiple(all) => format!(
+                "Access-Control-Allow-Origin with more than one value ({}; browsers allow \
+                 only one)",
+                all.iter()
+                    .map(|v| format!("`{v}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Refusal::OtherOrigin(v) => {
+                format!("Access-Control-Allow-Origin is `{v}`, which does not admit other sites")
+            }
+        }
+    }
+}
+
+/// Whether the ACAO header lets [`PROBE_ORIGIN`] read the answer.
+fn allows(all: &[&str]) -> Result<(), Refusal> {
+    match all {
+        [] => Err(Refusal::Missing),
+        [one] if one.contains(',') => Err(Refusal::Multiple(vec![(*one).to_string()])),
+        [one] => match one.trim() {
+            "*" => Ok(()),
+            v if v == PROBE_ORIGIN => Ok(()),
+            v => Err(Refusal::OtherOrigin(v.to_string())),
+        },
+        several => Err(Refusal::Multiple(
+            several.iter().map(|v| (*v).to_string()).collect(),
         )),
     }
 }
 
-fn header_line(value: Option<&str>) -> String {
-    match value {
-        Some(v) => format!("Access-Control-Allow-Origin: {v}"),
-        None => "no Access-Control-Allow-Origin".into(),
+fn header_line(all: &[&str]) -> String {
+    match all {
+        [] => "no Access-Control-Allow-Origin".into(),
+        several => several
+            .iter()
+            .map(|v| format!("Access-Control-Allow-Origin: {v}"))
+            .collect::<Vec<_>>()
+            .join(" + "),
+    }
+}
+
+/// How a preflight's `Access-Control-Allow-Headers` treats the real
+/// request's `Authorization` header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AuthorizationAllowed {
+    /// Named.
+    Named,
+    /// Only through `*`. The Fetch standard excludes `Authorization` from
+    /// the wildcard (a "CORS non-wildcard request-header name"); Chromium
+    /// still lets it through.
+    WildcardOnly,
+    No,
+}
+
+fn authorization_allowed(p: &HttpObservation) -> AuthorizationAllowed {
+    let names: Vec<&str> = values(&p.headers, "access-control-allow-headers")
+        .into_iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    if names
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case("authorization"))
+    {
+        AuthorizationAllowed::Named
+    } else if names.contains(&"*") {
+        AuthorizationAllowed::WildcardOnly
+    } else {
+        AuthorizationAllowed::No
     }
 }
 
@@ -49,56 +127,79 @@ pub fn client_cors(obs: &ClientObservations, ex: &Expectations, site: &str) -> C
     let mut findings: Vec<Finding> = Vec::new();
     let wk = &obs.well_known;
     let mut wk_stripped = false;
+    // Hosts where the header went out more than once.
+    let mut doubled: Vec<String> = Vec::new();
+    let host_of = |url: &str| {
+        url::Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| site.to_string())
+    };
 
     for hop in &wk.hops {
-        let v = hop.header("access-control-allow-origin");
+        let v = values(&hop.headers, "access-control-allow-origin");
         r = r.evidence(
             format!("GET {} ({} redirect)", hop.url, hop.status),
-            header_line(v),
+            header_line(&v),
         );
-        if let Err(e) = allows(v) {
+        if let Err(e) = allows(&v) {
             findings.push(Finding {
                 status: Status::Fail,
                 text: format!(
-                    "redirect {} → {}: {e}; browsers stop at it",
+                    "redirect {} → {}: {}; browsers stop at it",
                     hop.status,
-                    hop.header("location").unwrap_or("?")
+                    hop.header("location").unwrap_or("?"),
+                    e.words()
                 ),
             });
-            wk_stripped = true;
+            if matches!(e, Refusal::Multiple(_)) {
+                doubled.push(host_of(&hop.url));
+            } else {
+                wk_stripped = true;
+            }
         }
     }
     if wk.error.is_none() {
-        let v = wk.header("access-control-allow-origin");
+        let v = values(&wk.headers, "access-control-allow-origin");
         let status = wk.status.unwrap_or(0);
         r = r.evidence(
             format!("GET {} (Origin {PROBE_ORIGIN})", wk.final_url),
-            format!("{status}, {}", header_line(v)),
+            format!("{status}, {}", header_line(&v)),
         );
-        if let Err(e) = allows(v) {
+        if let Err(e) = allows(&v) {
             let (s, text) = if status == 404 {
                 (
                     Status::Warn,
                     format!(
-                        "the 404 of the client file has {e}: web clients see a network error instead of \"no file\""
+                        "the 404 of the client file has {}: web clients see a network error instead of \"no file\"",
+                        e.words()
                     ),
                 )
             } else {
                 (
                     Status::Fail,
-                    format!("the client file has {e}: web clients cannot read it"),
+                    format!(
+                        "the client file has {}: web clients cannot read it",
+                        e.words()
+                    ),
                 )
             };
             findings.push(Finding { status: s, text });
-            wk_stripped = true;
+            if matches!(e, Refusal::Multiple(_)) {
+                doubled.push(host_of(&wk.final_url));
+            } else {
+                wk_stripped = true;
+            }
         }
     }
     let mut file_preflight_failed = false;
     if let Some(p) = &obs.preflight {
         let failed;
-        (r, failed) = check_preflight(r, &mut findings, p, Status::Warn, "client file");
-        file_preflight_failed = failed;
-        if failed {
+        (r, failed) = check_preflight(r, &mut findings, p, Status::Warn, "client file", false);
+        file_preflight_failed = failed.is_some();
+        if failed == Some(PreflightProblem::Multiple) {
+            doubled.push(host_of(&p.url));
+        } else if failed.is_some() {
             r = add_remedy(
                 r,
                 format!(
@@ -110,18 +211,26 @@ pub fn client_cors(obs: &ClientObservations, ex: &Expectations, site: &str) -> C
         }
     }
     let mut api_stripped = false;
+    let mut api_without_authorization = false;
     if let Some(v) = obs.versions.as_ref().filter(|v| v.error.is_none()) {
-        let value = v.header("access-control-allow-origin");
+        let value = values(&v.headers, "access-control-allow-origin");
         r = r.evidence(
             format!("GET {} (Origin {PROBE_ORIGIN})", v.final_url),
-            format!("{}, {}", v.status.unwrap_or(0), header_line(value)),
+            format!("{}, {}", v.status.unwrap_or(0), header_line(&value)),
         );
-        if let Err(e) = allows(value) {
+        if let Err(e) = allows(&value) {
             findings.push(Finding {
                 status: Status::Fail,
-                text: format!("/_matrix/client/versions has {e}: web clients cannot use the API"),
+                text: format!(
+                    "/_matrix/client/versions has {}: web clients cannot use the API",
+                    e.words()
+                ),
             });
-            api_stripped = true;
+            if matches!(e, Refusal::Multiple(_)) {
+                doubled.push(host_of(&v.final_url));
+            } else {
+                api_stripped = true;
+            }
         }
     }
     if let Some(p) = &obs.versions_preflight {
@@ -132,8 +241,32 @@ pub fn client_cors(obs: &ClientObservations, ex: &Expectations, site: &str) -> C
             p,
             Status::Fail,
             "/_matrix/client/versions",
+            true,
         );
-        api_stripped |= failed;
+        match failed {
+            Some(PreflightProblem::Multiple) => doubled.push(host_of(&p.url)),
+            Some(PreflightProblem::NoAuthorization) => api_without_authorization = true,
+            Some(PreflightProblem::Refused) => api_stripped = true,
+            None => {}
+        }
+    }
+    // A plain-http client API: a web client served over https (Element
+    // Web) may not call it at all (mixed content, blocked before any
+    // request); native clients are not affected.
+    let plain_http_api = obs
+        .versions
+        .as_ref()
+        .and_then(|v| url::Url::parse(&v.url).ok())
+        .filter(|u| u.scheme() == "http");
+    if let Some(u) = &plain_http_api {
+        findings.push(Finding {
+            status: Status::Warn,
+            text: format!(
+                "the client API is plain http ({}): web clients served over https block it as \
+                 mixed content before any request; native clients work",
+                u.origin().ascii_serialization()
+            ),
+        });
     }
 
     // Every problem is on the client API, which does not work at all (no
@@ -143,7 +276,13 @@ pub fn client_cors(obs: &ClientObservations, ex: &Expectations, site: &str) -> C
         .versions
         .as_ref()
         .is_none_or(|v| v.error.is_some() || !v.status.is_some_and(|s| (200..300).contains(&s)));
-    if api_stripped && api_broken && !wk_stripped && !file_preflight_failed {
+    if api_stripped
+        && api_broken
+        && !wk_stripped
+        && !file_preflight_failed
+        && doubled.is_empty()
+        && !api_without_authorization
+    {
         let at = obs
             .versions_preflight
             .as_ref()
@@ -185,36 +324,75 @@ pub fn client_cors(obs: &ClientObservations, ex: &Expectations, site: &str) -> C
         }
         r = add_remedy(r, remedy::cors_well_known(ex.proxy, site));
     }
-    if api_stripped {
-        let host = obs
-            .versions
+    let api_host = || {
+        obs.versions
             .as_ref()
-            .and_then(|v| url::Url::parse(&v.final_url).ok())
-            .and_then(|u| u.host_str().map(str::to_string))
-            .unwrap_or_else(|| site.to_string());
-        r = add_remedy(r, remedy::cors_client_api(ex.proxy, &host));
+            .map(|v| host_of(&v.final_url))
+            .unwrap_or_else(|| site.to_string())
+    };
+    if api_stripped {
+        r = add_remedy(r, remedy::cors_client_api(ex.proxy, &api_host()));
+    }
+    if api_without_authorization {
+        r = add_remedy(r, remedy::cors_allow_authorization(ex.proxy, &api_host()));
+    }
+    doubled.dedup();
+    for host in &doubled {
+        r = add_remedy(r, remedy::cors_once(ex.proxy, host));
+    }
+    if plain_http_api.is_some() {
+        r = add_remedy(
+            r,
+            "Give the client API an https:// base_url (the proxy's https site for the \
+             homeserver): web clients cannot use a plain-http one.",
+        );
     }
     r
 }
 
-/// A preflight must succeed (2xx) and carry ACAO. True when it failed.
+/// Why a preflight does not let the real request through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PreflightProblem {
+    /// No answer, not 2xx, or no usable single ACAO.
+    Refused,
+    /// ACAO more than once (or a list).
+    Multiple,
+    /// `Authorization` is not among the allowed request headers.
+    NoAuthorization,
+}
+
+/// A preflight must succeed (2xx) and carry exactly one ACAO that admits
+/// the origin; with `needs_authorization` (the client API, where every
+/// signed-in request carries an access token) its
+/// `Access-Control-Allow-Headers` must name `Authorization`.
 fn check_preflight(
     r: CheckResult,
     findings: &mut Vec<Finding>,
     p: &HttpObservation,
     status: Status,
     what: &str,
-) -> (CheckResult, bool) {
-    let v = p.header("access-control-allow-origin");
+    needs_authorization: bool,
+) -> (CheckResult, Option<PreflightProblem>) {
+    let v = values(&p.headers, "access-control-allow-origin");
     let code = p.status.unwrap_or(0);
     let got = match &p.error {
         Some(e) => e.to_string(),
         None => format!(
-            "{code}, {}{}",
-            header_line(v),
+            "{code}, {}{}{}",
+            header_line(&v),
             p.header("access-control-allow-methods")
                 .map(|m| format!(", methods {m}"))
-                .unwrap_or_default()
+                .unwrap_or_default(),
+            if needs_authorization {
+                let allowed = values(&p.headers, "access-control-allow-headers");
+                if allowed.is_empty() {
+                    ", no Access-Control-Allow-Headers".to_string()
+                } else {
+                    format!(", headers {}", allowed.join(", "))
+                }
+            } else {
+                String::new()
+            }
         ),
     };
     let r = r.evidence(
@@ -222,20 +400,46 @@ fn check_preflight(
         got,
     );
     let problem = if p.error.is_some() {
-        Some("no answer".to_string())
+        Some((PreflightProblem::Refused, "no answer".to_string()))
     } else if !(200..300).contains(&code) {
-        Some(format!("answers {code}"))
+        Some((PreflightProblem::Refused, format!("answers {code}")))
     } else {
-        allows(v).err()
+        match allows(&v) {
+            Err(e @ Refusal::Multiple(_)) => Some((PreflightProblem::Multiple, e.words())),
+            Err(e) => Some((PreflightProblem::Refused, e.words())),
+            Ok(()) if needs_authorization => match authorization_allowed(p) {
+                AuthorizationAllowed::Named => None,
+                AuthorizationAllowed::No => Some((
+                    PreflightProblem::NoAuthorization,
+                    "Access-Control-Allow-Headers does not name Authorization, so browsers \
+                     send no request that carries an access token: every signed-in request \
+                     fails"
+                        .to_string(),
+                )),
+                AuthorizationAllowed::WildcardOnly => {
+                    findings.push(Finding {
+                        status: Status::Warn,
+                        text: format!(
+                            "the CORS preflight for the {what} allows Authorization only through \
+                             `Access-Control-Allow-Headers: *`: Chromium accepts that, but the \
+                             Fetch standard does not count Authorization in the wildcard, and \
+                             browsers that follow it fail every signed-in request"
+                        ),
+                    });
+                    return (r, Some(PreflightProblem::NoAuthorization));
+                }
+            },
+            Ok(()) => None,
+        }
     };
     match problem {
-        Some(why) => {
+        Some((kind, why)) => {
             findings.push(Finding {
                 status,
                 text: format!("the CORS preflight for the {what} fails: {why}"),
             });
-            (r, true)
+            (r, Some(kind))
         }
-        None => (r, false),
+        None => (r, None),
     }
 }

@@ -9,8 +9,8 @@ use super::consistency::{AddressSummary, server_consistency};
 use super::{keys, routing, tls, version};
 use crate::check::expect::Expectations;
 use crate::check::model::{CheckId, CheckResult, Status};
-use crate::matrix::discovery::Resolution;
-use crate::observe::{HttpObservation, TlsObservation};
+use crate::matrix::discovery::{Resolution, Target};
+use crate::observe::{HttpObservation, TlsFailureKind, TlsObservation};
 
 /// Everything observed at one address.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +80,7 @@ pub fn summarise(probe: &AddressProbe, results: &AddressResults) -> Option<Addre
         version: probe.version.as_ref().and_then(version::parse),
         keys: results.keys_info.clone(),
         routing_ok: usable(&results.routing),
+        unreachable: connection_level(&probe.tls),
     })
 }
 
@@ -121,13 +122,20 @@ pub fn federation_checks(
     }
     let mut out = Vec::new();
     let mut summaries = Vec::new();
-    for (addr, target) in endpoints {
+    let mut judged: Vec<(&AddressProbe, AddressResults)> = Vec::new();
+    let mut missing: Vec<(SocketAddr, Vec<CheckResult>)> = Vec::new();
+    for (addr, target) in &endpoints {
+        let (addr, target) = (*addr, *target);
         let Some(probe) = probes.iter().find(|p| p.addr == addr) else {
-            for id in PER_ADDRESS {
-                let mut r = not_attempted(id, addr, "no probe was run for this address");
-                r.status = Status::Error;
-                out.push(r);
-            }
+            let rows = PER_ADDRESS
+                .iter()
+                .map(|id| {
+                    let mut r = not_attempted(*id, addr, "no probe was run for this address");
+                    r.status = Status::Error;
+                    r
+                })
+                .collect();
+            missing.push((addr, rows));
             continue;
         };
         let tls_r = tls::server_tls(addr, target, res.step, &probe.tls, ex);
@@ -151,8 +159,121 @@ pub fn federation_checks(
             routing: routing_r,
         };
         summaries.extend(summarise(probe, &results));
-        out.extend([results.tls, results.version, results.keys, results.routing]);
+        judged.push((probe, results));
     }
-    out.push(server_consistency(&summaries));
+    // Consistency compares the addresses as they answered, before a dead
+    // address is softened because peers fall back from it.
+    let consistency = server_consistency(&summaries);
+    let probes_judged: Vec<&AddressProbe> = judged.iter().map(|(p, _)| *p).collect();
+    let mut results: Vec<AddressResults> = judged.into_iter().map(|(_, r)| r).collect();
+    let targets: Vec<&Target> = probes_judged
+        .iter()
+        .filter_map(|p| {
+            endpoints
+                .iter()
+                .find(|(a, _)| *a == p.addr)
+                .map(|(_, t)| *t)
+        })
+        .collect();
+    fall_back_between_addresses(&probes_judged, &targets, &mut results);
+    for (addr, _) in &endpoints {
+        if let Some(i) = probes_judged.iter().position(|p| p.addr == *addr) {
+            let r = results[i].clone();
+            out.extend([r.tls, r.version, r.keys, r.routing]);
+        } else if let Some((_, rows)) = missing.iter().find(|(a, _)| a == addr) {
+            out.extend(rows.iter().cloned());
+        }
+    }
+    out.push(consistency);
     out
+}
+
+/// A `server.tls` result for an address nothing answers on, softened to a
+/// warning because peers fall back to another working address of the host
+/// ([`fall_back_between_addresses`]): the address does not work, but
+/// federation does.
+pub fn peers_fall_back_from(tls: &CheckResult) -> bool {
+    tls.id == CheckId::ServerTls
+        && tls.status == Status::Warn
+        && matches!(
+            tls.fault,
+            Some(crate::check::model::Fault::Unreachable { .. })
+        )
+}
+
+/// The connection itself failed (refused, TCP timeout, unreachable): a
+/// peer with another address for the host tries that one next. A TLS or
+/// HTTP failure on an address that answered is not retried elsewhere.
+pub fn connection_level(tls: &TlsObservation) -> bool {
+    tls.connect_error.as_ref().is_some_and(|e| {
+        matches!(
+            e.kind,
+            TlsFailureKind::Refused | TlsFailureKind::ConnectTimeout | TlsFailureKind::Connect
+        )
+    })
+}
+
+/// Turns the failures of an address nobody could connect to into warnings
+/// when another address of the same host and port works (TLS, version and
+/// keys): peers (Synapse, Continuwuity, Dendrite) try the host's addresses
+/// one after another on connection-level failures, so federation works,
+/// only slower for the peers that pick the dead address first. Returns the
+/// indices of the addresses changed.
+pub fn fall_back_between_addresses(
+    probes: &[&AddressProbe],
+    targets: &[&Target],
+    results: &mut [AddressResults],
+) -> Vec<usize> {
+    let usable = |r: &CheckResult| matches!(r.status, Status::Pass | Status::Warn);
+    let works = |r: &AddressResults| usable(&r.tls) && usable(&r.version) && usable(&r.keys);
+    let mut changed = Vec::new();
+    for i in 0..results.len().min(probes.len()).min(targets.len()) {
+        if !connection_level(&probes[i].tls) {
+            continue;
+        }
+        let same = |j: usize| {
+            targets[j].port == targets[i].port
+                && super::resolution::same_host(&targets[j].connect_host, &targets[i].connect_host)
+        };
+        let Some(other) = (0..results.len().min(probes.len()).min(targets.len()))
+            .find(|&j| j != i && same(j) && !connection_level(&probes[j].tls) && works(&results[j]))
+            .map(|j| probes[j].addr)
+        else {
+            continue;
+        };
+        let host = &targets[i].connect_host;
+        let addr = probes[i].addr;
+        let err = probes[i]
+            .tls
+            .connect_error
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let fallback =
+            format!("peers fall back to {other}, another address of {host}, which works");
+        let r = &mut results[i];
+        if r.tls.status == Status::Fail {
+            r.tls.status = Status::Warn;
+            r.tls.summary = format!("cannot connect to {addr}: {err}; {fallback}");
+        }
+        // Nothing was asked at this address, or the request found no
+        // connection either: the same dead address, not a second problem.
+        for result in [&mut r.version, &mut r.keys, &mut r.routing] {
+            if matches!(result.status, Status::Fail | Status::Skipped) {
+                result.status = Status::Warn;
+                result.summary = format!("no connection to this address ({err}); {fallback}");
+            }
+        }
+        for result in [&mut r.tls, &mut r.version, &mut r.keys, &mut r.routing] {
+            result.evidence.push(crate::finding::Evidence {
+                asked: "other addresses".into(),
+                got: format!(
+                    "{other} works: peers (Synapse, Continuwuity, Dendrite) try the next address \
+                     when a connection cannot be made"
+                ),
+            });
+        }
+        changed.push(i);
+    }
+    changed
 }

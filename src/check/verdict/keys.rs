@@ -363,7 +363,13 @@ pub fn server_keys(
             )
         }
     };
-    if let Some(m) = mistakes::checked_name(checked, ex, a.info.server_name.as_deref()) {
+    // The checked name delegates when the host peers connect to is another
+    // name (well-known or SRV delegation).
+    let delegated_to = (!super::resolution::same_host(&target.connect_host, &checked.host_str()))
+        .then_some(target.connect_host.as_str());
+    if let Some(m) =
+        mistakes::key_name_mismatch(checked, ex, a.info.server_name.as_deref(), delegated_to)
+    {
         r = r.evidence(format!("classic mistake: {}", m.title()), m.explain());
         r = add_remedy(r, m.remedy(ex, &checked.host_str()));
         r.status = worse(r.status, Status::Fail);

@@ -10,6 +10,7 @@ pub mod dns;
 pub mod federation;
 pub mod keys;
 pub mod local;
+pub mod peers;
 pub mod resolution;
 pub mod routing;
 pub mod server_well_known;

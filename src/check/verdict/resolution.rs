@@ -122,12 +122,15 @@ fn compare_with_intent(mut r: CheckResult, res: &Resolution, ex: &Expectations) 
     let header_ok = res
         .targets
         .iter()
-        .any(|t| t.host_header == want.host_header);
-    let cert_ok = res.targets.iter().any(|t| t.cert_name == want.cert_name);
+        .any(|t| same_authority(&t.host_header, &want.host_header));
+    let cert_ok = res
+        .targets
+        .iter()
+        .any(|t| same_host(&t.cert_name, &want.cert_name));
     let host_ok = res
         .targets
         .iter()
-        .any(|t| t.connect_host.eq_ignore_ascii_case(&want.connect_host));
+        .any(|t| same_host(&t.connect_host, &want.connect_host));
     let expected = format!(
         "step {} → {}:{} · Host {} · certificate for {}",
         want.step, want.connect_host, want.port, want.host_header, want.cert_name
@@ -153,4 +156,45 @@ fn compare_with_intent(mut r: CheckResult, res: &Resolution, ex: &Expectations) 
         _ => ex.which_side("federation path"),
     };
     add_remedy(r, why)
+}
+
+/// The host part in one form: no IPv6 brackets, no trailing dot.
+fn bare_host(host: &str) -> &str {
+    let host = host.trim_end_matches('.');
+    host.strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host)
+}
+
+/// Two spellings of one host: DNS names compared without case or a
+/// trailing dot, IP literals as addresses, so that a plan's
+/// `[2001:db8::7]` and discovery's `2001:db8::7` (or `2001:db8:0::7`) are
+/// the same host.
+pub fn same_host(a: &str, b: &str) -> bool {
+    let (a, b) = (bare_host(a), bare_host(b));
+    match (a.parse::<std::net::IpAddr>(), b.parse::<std::net::IpAddr>()) {
+        (Ok(x), Ok(y)) => x == y,
+        (Err(_), Err(_)) => a.eq_ignore_ascii_case(b),
+        _ => false,
+    }
+}
+
+/// Two spellings of one `Host` header value (`host` or `host:port`, an
+/// IPv6 host in brackets): the hosts as [`same_host`], the ports equal.
+pub fn same_authority(a: &str, b: &str) -> bool {
+    fn split(v: &str) -> (&str, Option<&str>) {
+        if let Some(rest) = v.strip_prefix('[') {
+            return match rest.split_once(']') {
+                Some((host, tail)) => (host, tail.strip_prefix(':')),
+                None => (v, None),
+            };
+        }
+        match v.rsplit_once(':') {
+            // More than one colon: a bare IPv6 address without a port.
+            Some((host, port)) if !host.contains(':') => (host, Some(port)),
+            _ => (v, None),
+        }
+    }
+    let ((ha, pa), (hb, pb)) = (split(a), split(b));
+    pa == pb && same_host(ha, hb)
 }

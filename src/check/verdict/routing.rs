@@ -56,6 +56,16 @@ pub fn server_routing(
             ),
             None,
         ),
+        // Dendrite refuses an unsigned federation request with a JSON
+        // `{"message": …}` and no `errcode`: its federation handler matched
+        // the path, so the homeserver got it intact.
+        (401, None) if message_only_401(obs) => (
+            Status::Pass,
+            "an escaped federation path reaches the homeserver intact (a Dendrite-style 401 \
+             {\"message\": …} without errcode)"
+                .into(),
+            None,
+        ),
         (404, Some(m)) if m.errcode == "M_UNRECOGNIZED" => (
             Status::Fail,
             "404 M_UNRECOGNIZED for an escaped path: the proxy decodes or rewrites /_matrix paths \
@@ -104,4 +114,13 @@ pub fn server_routing(
     r.summary = summary;
     r.remedy = remedy;
     r
+}
+
+/// A JSON object with a string `message` and no `errcode`: how Dendrite
+/// words its `401` for an unauthenticated federation request.
+pub fn message_only_401(obs: &HttpObservation) -> bool {
+    obs.status == Some(401)
+        && obs.json().is_some_and(|v| {
+            v.get("errcode").is_none() && v.get("message").is_some_and(serde_json::Value::is_string)
+        })
 }

@@ -126,8 +126,18 @@ fn valid(
     for m in found {
         let status = match m {
             Mistake::PortMissing { .. } => Status::Fail,
-            // Legitimate when the checked name really is the homeserver's.
-            Mistake::SelfDelegation { checked } if ex.server_name.as_deref() == Some(checked) => {
+            // `{"m.server": "<name>:443"}` on the name itself is the usual
+            // way to say "no delegation, port 443". Only the keys prove
+            // whether the homeserver there is this name, and server.keys
+            // blames a mismatch; the file itself is fine.
+            Mistake::SelfDelegation { checked } => {
+                r = r.evidence(
+                    "m.server names the server name itself",
+                    format!(
+                        "no delegation: peers connect to {checked} itself; server.keys shows \
+                         whether the homeserver there calls itself {checked}"
+                    ),
+                );
                 continue;
             }
             _ => Status::Warn,
@@ -198,6 +208,20 @@ fn invalid(
             "the homeserver answers 404 M_NOT_FOUND: no `server` in its [global.well_known]"
                 .to_string(),
         ),
+        // A file that never arrives stalls every peer's resolution until
+        // its own timeout, on every new lookup, before it falls back: a
+        // failure even when no server file is intended.
+        _ if stall(&wk.observation).is_some() => {
+            let what = stall(&wk.observation).unwrap_or_default();
+            (
+                Status::Fail,
+                format!(
+                    "{what}, given up after {}: every server resolving {site} waits until its own \
+                     timeout before it falls back to step 4",
+                    seconds(wk.observation.duration)
+                ),
+            )
+        }
         // No server at all may be intended (SRV or no delegation); a server
         // whose redirects lead nowhere is broken, like a non-200 answer.
         WellKnownInvalid::Fetch(f) if expected_server.is_none() && !f.is_redirect_failure() => {
@@ -207,6 +231,24 @@ fn invalid(
     };
     r.status = status;
     r.summary = summary;
+    if stall(&wk.observation).is_some() {
+        r = r.evidence(
+            "timing",
+            format!(
+                "no complete answer within {} (this check's deadline); peers wait their own \
+                 timeout on every resolution of {site} before trying step 4",
+                seconds(wk.observation.duration)
+            ),
+        );
+        r = add_remedy(
+            r,
+            format!(
+                "Make https://{site}/.well-known/matrix/server answer at once (a small static \
+                 file served by the proxy itself, not by a slow or unreachable upstream), or \
+                 answer 404 at once if you delegate with SRV or do not delegate."
+            ),
+        );
+    }
     for m in found {
         let s = match m {
             Mistake::SchemeInMServer { .. } | Mistake::FederationDisabled => Status::Fail,
@@ -241,4 +283,32 @@ fn invalid(
         ));
     }
     r
+}
+
+/// How the fetch of a well-known file stalled, when it did: it timed out
+/// (connecting, waiting for the headers, or across redirects) or its body
+/// trickled in past the deadline.
+pub fn stall(obs: &HttpObservation) -> Option<&'static str> {
+    use crate::observe::{FetchFailure, TimeoutPhase};
+    match (&obs.error, &obs.body_end) {
+        (Some(FetchFailure::Timeout(TimeoutPhase::Connect)), _) => {
+            Some("connecting to the server file timed out (TCP and TLS)")
+        }
+        (Some(FetchFailure::Timeout(TimeoutPhase::Headers)), _) => {
+            Some("the server file hangs: the request timed out waiting for an answer")
+        }
+        (Some(FetchFailure::Timeout(TimeoutPhase::Deadline)), _) => {
+            Some("the server file's redirects timed out (past the deadline)")
+        }
+        (None, BodyEnd::TimedOut) => {
+            Some("the server file trickles in: its body timed out before it was complete")
+        }
+        _ => None,
+    }
+}
+
+/// A duration in whole seconds (`5 s`): the deadline it hit, without the
+/// scheduling noise of a few milliseconds.
+fn seconds(d: std::time::Duration) -> String {
+    crate::words::duration(d.as_secs())
 }

@@ -38,6 +38,13 @@ pub fn schema_errors(value: &Value) -> Vec<String> {
     }
     match contacts {
         None => {}
+        // "If only `contacts` is set, it MUST contain at least one item"
+        // (client-server API, GET /.well-known/matrix/support).
+        Some(Value::Array(list)) if list.is_empty() && page.is_none() => errors.push(
+            "`contacts` is empty and there is no `support_page`: with only `contacts`, the list \
+             must name at least one contact"
+                .into(),
+        ),
         Some(Value::Array(list)) => {
             for (i, c) in list.iter().enumerate() {
                 contact_errors(i + 1, c, &mut errors);

@@ -182,10 +182,30 @@ fn cannot_connect(
             addr.ip()
         ));
     }
-    let summary = if step == Step::DelegatedDefaultPort {
-        format!("cannot connect: {err} (port {port}: m.server has no port)")
+    // Per address: a connection that cannot be made sends peers on to the
+    // host's next address; a TLS failure on an address that answered ends
+    // the request of a peer that picked it.
+    let connection_level = matches!(
+        err.kind,
+        TlsFailureKind::Refused | TlsFailureKind::ConnectTimeout | TlsFailureKind::Connect
+    );
+    let what = if connection_level {
+        format!("cannot connect to {addr}: {err}")
     } else {
-        format!("cannot connect: {err}")
+        format!("the TLS handshake with {addr} fails: {err}")
+    };
+    let consequence = match (others, connection_level) {
+        (0, _) => String::new(),
+        (_, true) => format!(
+            "; peers try {host}'s other {} next",
+            if others == 1 { "address" } else { "addresses" }
+        ),
+        (_, false) => "; a peer that picks this address fails, it does not try another".into(),
+    };
+    let summary = if step == Step::DelegatedDefaultPort {
+        format!("{what} (port {port}: m.server has no port){consequence}")
+    } else {
+        format!("{what}{consequence}")
     };
     fail(r, summary).fault(fault).remedy(text)
 }

@@ -108,6 +108,11 @@ pub struct CheckArgs {
     /// Per-request timeout in seconds (DNS query, connection, response); fractions allowed
     #[arg(long, value_name = "SECS", value_parser = timeout, default_value = "5")]
     pub timeout: Duration,
+    /// Private, loopback, link-local and other reserved addresses are fine
+    /// (a lab or staging network): the servers' refusal of them is not
+    /// applied
+    #[arg(long)]
+    pub allow_private_addresses: bool,
     /// Testing aid: check against a built-in simulated deployment on loopback
     /// (see the README) instead of the real network; --timeout and --resolve
     /// still apply
@@ -234,6 +239,7 @@ pub fn net_options(args: &CheckArgs) -> Result<NetOptions, UsageError> {
         ca_only: args.ca_only,
         resolve: args.resolve.clone(),
         timeout: args.timeout,
+        allow_private_addresses: args.allow_private_addresses,
         ..NetOptions::default()
     })
 }

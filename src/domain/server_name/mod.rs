@@ -37,7 +37,8 @@ impl Host {
                 Err(ServerNameError::new(
                     input,
                     colon,
-                    "a host name takes no port here; give the port in its own field",
+                    "a host name takes no port here; the port is asked for separately \
+                     (--port, or the Federation port field)",
                 ))
             }
         }
@@ -271,10 +272,16 @@ fn parse_host(input: &str, host: &str) -> Result<Host, ServerNameError> {
             '_' => "`_` is not allowed in a server name (only letters, digits, `-` and `.`)"
                 .to_string(),
             '*' => "wildcards are not server names".to_string(),
-            _ if !ch.is_ascii() => format!(
-                "`{ch}` is not allowed: internationalised names must be written in their \
-                 punycode form (`xn--...`)"
-            ),
+            _ if !ch.is_ascii() => match punycode(host) {
+                Some(ascii) => format!(
+                    "`{ch}` is not allowed: internationalised names are written in their \
+                     punycode form; for `{host}` that is `{ascii}`"
+                ),
+                None => format!(
+                    "`{ch}` is not allowed: internationalised names must be written in their \
+                     punycode form (`xn--...`)"
+                ),
+            },
             _ => format!(
                 "`{ch}` is not allowed in a server name (only letters, digits, `-` and `.`)"
             ),
@@ -362,3 +369,13 @@ fn parse_port(input: &str, text: &str, at: usize) -> Result<u16, ServerNameError
 
 #[cfg(test)]
 mod tests;
+
+/// The ASCII (punycode) form of an internationalised host name, as DNS
+/// and certificates carry it (`bücher.de` → `xn--bcher-kva.de`); `None`
+/// when the name is not valid even then.
+pub fn punycode(host: &str) -> Option<String> {
+    match url::Host::parse(host) {
+        Ok(url::Host::Domain(ascii)) if ascii.is_ascii() && ascii != host => Some(ascii),
+        _ => None,
+    }
+}

@@ -201,14 +201,39 @@ fn check_combination(
             "the delegated host is the server name and the port is 8448: that is exactly what \
              other servers do without delegation; choose `none`, or delegate to another host",
         ),
-        Strategy::WellKnown | Strategy::Static | Strategy::WellKnownSrvFallback if same_host => c
-            .warn(
+        Strategy::WellKnown | Strategy::Static | Strategy::WellKnownSrvFallback if same_host => {
+            // `matrix.example.com` as both: the machine's name went into the
+            // server name too; suggesting `matrix.matrix.example.com` would
+            // be absurd.
+            let machine = name.to_string();
+            let suggestion = match machine.split_once('.') {
+                Some((first, rest))
+                    if rest.contains('.')
+                        && [
+                            "matrix",
+                            "synapse",
+                            "conduit",
+                            "conduwuit",
+                            "continuwuity",
+                            "hs",
+                        ]
+                        .contains(&first.to_ascii_lowercase().as_str()) =>
+                {
+                    format!(
+                        "did you mean the server name `{rest}` (users @alice:{rest}) delegated \
+                         to `{machine}`?"
+                    )
+                }
+                _ => format!("did you mean a host like `matrix.{name}`?"),
+            };
+            c.warn(
                 Field::Host,
                 format!(
                     "the delegated host is the server name itself, so `m.server` only announces \
-                     port {port}; did you mean a host like `matrix.{name}`?"
+                     port {port}; {suggestion}"
                 ),
-            ),
+            )
+        }
         _ => {}
     }
     if host.is_ip() {

@@ -16,6 +16,22 @@ pub(super) fn client_url(
     };
     let parsed = match url::Url::parse(&text) {
         Ok(u) => u,
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            let host_like = text.trim_start_matches('/');
+            c.error(
+                Field::ClientUrl,
+                format!(
+                    "`{text}` is not a full URL: it needs `https://` and a host, e.g. \
+                     `https://{}`",
+                    if host_like.is_empty() || !host_like.contains('.') {
+                        format!("{host}/")
+                    } else {
+                        host_like.to_string()
+                    }
+                ),
+            );
+            return None;
+        }
         Err(e) => {
             let hint = if !text.contains("://") {
                 format!(" (did you mean `https://{text}`?)")
@@ -116,6 +132,9 @@ pub(super) fn upstream(a: &Answers, c: &mut Collector) -> Option<String> {
     } else {
         text
     };
+    if let Some(path) = text.strip_prefix("unix:") {
+        return unix_socket(a, path, c).map(|p| format!("unix:{p}"));
+    }
     if text.contains("://") {
         c.error(
             Field::Upstream,
@@ -139,4 +158,38 @@ pub(super) fn upstream(a: &Answers, c: &mut Collector) -> Option<String> {
             None
         }
     }
+}
+
+/// `unix:/run/continuwuity/continuwuity.sock`: Continuwuity's
+/// `unix_socket_path`. Every proxy but Traefik (which reaches containers
+/// over the network) can forward to it.
+fn unix_socket<'a>(a: &Answers, path: &'a str, c: &mut Collector) -> Option<&'a str> {
+    if !path.starts_with('/') {
+        c.error(
+            Field::Upstream,
+            format!("a unix socket is an absolute path: `unix:/run/continuwuity/continuwuity.sock` (got `unix:{path}`)"),
+        );
+        return None;
+    }
+    // Characters that would end the path early in one of the proxies'
+    // configuration languages.
+    if let Some(bad) = path
+        .chars()
+        .find(|ch| ch.is_whitespace() || ch.is_control() || "\"';{}|#:$%\\".contains(*ch))
+    {
+        c.error(
+            Field::Upstream,
+            format!("the socket path cannot contain `{}`: choose a plain path such as /run/continuwuity/continuwuity.sock", bad.escape_default()),
+        );
+        return None;
+    }
+    if a.proxy == crate::domain::Proxy::Traefik {
+        c.error(
+            Field::Upstream,
+            "Traefik reaches the homeserver over the network, not a unix socket: set `address` \
+             and `port` in the homeserver's config and give that address here",
+        );
+        return None;
+    }
+    Some(path)
 }

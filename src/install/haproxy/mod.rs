@@ -47,6 +47,17 @@ pub fn bind_port(addr: &str) -> Option<u16> {
     addr.rsplit_once(':')?.1.split(',').next()?.parse().ok()
 }
 
+/// The words of a line before its comment, split where HAProxy splits
+/// them: at the C locale's white space (space, tab, vertical tab, form
+/// feed, carriage return), not at other Unicode spaces.
+fn words(line: &str) -> impl Iterator<Item = &str> {
+    line.split('#')
+        .next()
+        .unwrap_or("")
+        .split([' ', '\t', '\u{b}', '\u{c}', '\r'])
+        .filter(|w| !w.is_empty())
+}
+
 /// The sections of a configuration, each to the line before the next
 /// section keyword.
 pub fn sections(text: &str) -> Vec<Section> {
@@ -70,10 +81,11 @@ pub fn sections(text: &str) -> Vec<Section> {
     let mut last_content = 0;
     for (i, line) in text.lines().enumerate() {
         let n = i + 1;
-        let code = line.split('#').next().unwrap_or("");
-        let mut words = code.split_whitespace();
+        let mut words = words(line);
         let Some(first) = words.next() else { continue };
-        if KEYWORDS.contains(&first) && !line.starts_with([' ', '\t']) {
+        // A section keyword starts a section wherever the line begins:
+        // HAProxy skips leading white space, indentation means nothing.
+        if KEYWORDS.contains(&first) {
             if let Some(mut s) = current.take() {
                 s.last_line = last_content;
                 out.push(s);
@@ -106,12 +118,7 @@ pub fn sections(text: &str) -> Vec<Section> {
 pub fn certificate_files(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for line in text.lines() {
-        let words: Vec<&str> = line
-            .split('#')
-            .next()
-            .unwrap_or("")
-            .split_whitespace()
-            .collect();
+        let words: Vec<&str> = words(line).collect();
         if words.first() != Some(&"bind") {
             continue;
         }

@@ -331,13 +331,17 @@ impl Machine {
                 }
                 None => t.lookup_failure = Some("the addresses were not looked up".into()),
             }
+            // RFC 2782 forbids aliases as SRV targets, but Synapse,
+            // Continuwuity and Dendrite all follow the CNAME: a spec
+            // violation to fix, not a broken path.
             if let (Some(record), Some(alias)) = (&t.srv, &t.cname) {
                 self.note(
-                    Status::Fail,
+                    Status::Warn,
                     format!(
-                        "the SRV target {} is a CNAME (alias of {alias}); RFC 2782 forbids \
-                         aliases as SRV targets and some servers refuse them: point the record \
-                         at {alias} or give {} its own A/AAAA records",
+                        "the SRV target {} is a CNAME (alias of {alias}): RFC 2782 forbids \
+                         aliases as SRV targets; Synapse, Continuwuity and Dendrite follow it \
+                         anyway, a stricter resolver may not: point the record at {alias} or \
+                         give {} its own A/AAAA records",
                         record.target_host(),
                         record.target_host()
                     ),

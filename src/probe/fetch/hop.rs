@@ -79,10 +79,12 @@ pub(crate) async fn exchange(net: &Net, req: HopRequest<'_>) -> Result<Exchanged
         Some(_) => (IP_PLACEHOLDER.to_string(), None),
         None => (target.host.to_ascii_lowercase(), Some(target.host.clone())),
     };
+    // A plain-http hop (allowed by the request) has no TLS and so no SNI.
+    let sni = sni.filter(|_| target.url.scheme() == "https");
     let config =
-        tls_config(net, &target.host, sni.is_some()).map_err(FetchFailure::InvalidRequest)?;
+        tls_config(net, &target.host, target.ip.is_none()).map_err(FetchFailure::InvalidRequest)?;
     let mut url = target.url.clone();
-    // Neither can fail for an https URL with a host.
+    // Neither can fail for an http(s) URL with a host.
     let _ = url.set_port(None);
     if target.ip.is_some() {
         let _ = url.set_host(Some(IP_PLACEHOLDER));

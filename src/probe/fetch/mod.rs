@@ -1,4 +1,4 @@
-//! The HTTPS fetcher: one hop at a time (reqwest never follows redirects
+//! The HTTPS fetcher (plain http only when a request allows it): one hop at a time (reqwest never follows redirects
 //! itself), every hop recorded, loops detected, at most
 //! [`MAX_REDIRECTS`] followed, all within a whole-fetch deadline. Every
 //! fetch becomes an [`HttpObservation`].
@@ -126,7 +126,8 @@ async fn fetch(net: &Net, req: FetchRequest) -> HttpObservation {
     let mut target = first.clone();
     let mut visited = HashSet::new();
     loop {
-        if target.url.scheme() != "https" {
+        let plain_http_allowed = req.allow_plain_http && target.url.scheme() == "http";
+        if target.url.scheme() != "https" && !plain_http_allowed {
             let url = target.url.to_string();
             // Every hop recorded so far redirected here: a plain-http URL
             // asked for is not a redirect gone wrong.
@@ -190,8 +191,8 @@ async fn fetch(net: &Net, req: FetchRequest) -> HttpObservation {
                     return fail(obs, FetchFailure::BadRedirect(problem), &here, started);
                 }
             };
-            if obs.hops.len() > MAX_REDIRECTS {
-                let failure = FetchFailure::TooManyRedirects(MAX_REDIRECTS);
+            if obs.hops.len() > req.max_redirects {
+                let failure = FetchFailure::TooManyRedirects(req.max_redirects);
                 return fail(obs, failure, &here, started);
             }
             if visited.contains(&next.key()) {

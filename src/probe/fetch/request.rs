@@ -34,9 +34,17 @@ pub struct FetchRequest {
     /// Stop reading the body after this many bytes.
     pub body_cap: usize,
     pub follow_redirects: bool,
+    /// With `follow_redirects`: at most this many are followed; one more
+    /// is a failure (default [`MAX_REDIRECTS`]; a peer's own limit when
+    /// fetching as that peer does).
+    pub max_redirects: usize,
     /// The whole fetch, all hops, must end within this (default: twice the
     /// per-request timeout).
     pub deadline: Option<Duration>,
+    /// Also fetch `http://` URLs (first or redirected to) over plain TCP, as
+    /// a native client does with a plain-http `base_url`. Off for every
+    /// federation and well-known request, which must be https.
+    pub allow_plain_http: bool,
 }
 
 impl FetchRequest {
@@ -49,7 +57,9 @@ impl FetchRequest {
             headers: Vec::new(),
             body_cap: WELL_KNOWN_BODY_CAP,
             follow_redirects: true,
+            max_redirects: MAX_REDIRECTS,
             deadline: None,
+            allow_plain_http: false,
         }
     }
 
@@ -82,6 +92,16 @@ impl FetchRequest {
 
     pub fn follow_redirects(mut self, follow: bool) -> Self {
         self.follow_redirects = follow;
+        self
+    }
+
+    pub fn max_redirects(mut self, max: usize) -> Self {
+        self.max_redirects = max;
+        self
+    }
+
+    pub fn allow_plain_http(mut self, allow: bool) -> Self {
+        self.allow_plain_http = allow;
         self
     }
 

@@ -39,15 +39,28 @@ pub(crate) async fn client(ctx: &Arc<Ctx>) -> ClientObservations {
     let wk = ClientWellKnown::read(well_known.clone());
     ctx.emit.start(CheckId::ClientVersions, None);
     let versions_url = wk.versions_url();
+    // A plain-http base_url (or identity server) is asked over http, as a
+    // native client asks it; the verdicts judge what that means for web
+    // clients.
     let (versions, versions_preflight, identity) = futures::join!(
-        maybe(ctx, versions_url.as_deref().map(requests::browser_get)),
         maybe(
             ctx,
             versions_url
                 .as_deref()
-                .map(|u| requests::preflight(u, Some("authorization")))
+                .map(|u| requests::browser_get(u).allow_plain_http(true))
         ),
-        maybe(ctx, wk.identity_url().as_deref().map(requests::browser_get))
+        maybe(
+            ctx,
+            versions_url
+                .as_deref()
+                .map(|u| { requests::preflight(u, Some("authorization")).allow_plain_http(true) })
+        ),
+        maybe(
+            ctx,
+            wk.identity_url()
+                .as_deref()
+                .map(|u| requests::browser_get(u).allow_plain_http(true))
+        )
     );
     let obs = ClientObservations {
         well_known,

@@ -60,7 +60,7 @@ fn prefetch(ctx: &Ctx, need: &Need) {
 }
 
 /// The observation that answers `need` (from the memo when already started).
-async fn answer(ctx: &Ctx, need: &Need) -> Input {
+pub(crate) async fn answer(ctx: &Ctx, need: &Need) -> Input {
     match need {
         Need::WellKnown { url } => {
             Input::WellKnown(Box::new(ctx.fetch(&requests::well_known(url)).await))

@@ -110,6 +110,11 @@ impl Emitter {
         self.with_state(|_, send| send(CheckEvent::Resolved { run, path }));
     }
 
+    pub(crate) fn peers(&self, peers: Vec<crate::matrix::peers::PeerSummary>) {
+        let run = self.run;
+        self.with_state(|_, send| send(CheckEvent::Peers { run, peers }));
+    }
+
     pub(crate) fn client(&self, verdict: ClientVerdict, base_url: Option<String>) {
         let run = self.run;
         self.with_state(|_, send| {

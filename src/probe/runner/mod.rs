@@ -52,6 +52,7 @@ mod client;
 mod ctx;
 mod discover;
 mod emit;
+mod peers;
 mod probes;
 mod requests;
 mod server;
@@ -205,6 +206,7 @@ async fn everything(ctx: &Arc<Ctx>) -> Observations {
         authoritative_srv,
         authority_gaps: dedup_gaps(authority_gaps),
         probes: server.probes,
+        peers: server.peers,
         client,
         support,
         now_ms: ctx.now_ms,

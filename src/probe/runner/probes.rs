@@ -6,6 +6,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
@@ -16,8 +17,10 @@ use super::tasks::Pending;
 use crate::check::model::CheckId;
 use crate::check::model::{CheckResult, Status};
 use crate::check::verdict::federation::{
-    AddressProbe, AddressResults, consistency_of, federation_checks,
+    AddressProbe, AddressResults, connection_level, consistency_of, fall_back_between_addresses,
+    federation_checks,
 };
+use crate::check::verdict::resolution::same_host;
 use crate::check::verdict::{keys, routing, tls, version};
 use crate::matrix::discovery::{Resolution, Target};
 use crate::observe::{HttpObservation, TlsObservation};
@@ -129,6 +132,23 @@ pub(crate) async fn probe_all(ctx: &Arc<Ctx>, res: &Resolution) -> Vec<AddressPr
         let r = set.routing.clone();
         pieces.push(Box::pin(async move { Piece::Routing(i, r.await) }));
     }
+    // An address of a host with several addresses may turn out to be one
+    // nothing answers on, whose results become warnings when another
+    // address works: its results wait until its TLS outcome is known, and
+    // a dead address's until every address has answered, so that each
+    // result is reported once, as it stands.
+    let targets: Vec<&Target> = endpoints.iter().map(|(_, t)| *t).collect();
+    let has_sibling: Vec<bool> = (0..endpoints.len())
+        .map(|i| {
+            (0..endpoints.len()).any(|j| {
+                j != i
+                    && targets[j].port == targets[i].port
+                    && same_host(&targets[j].connect_host, &targets[i].connect_host)
+            })
+        })
+        .collect();
+    let mut tls_known = vec![false; endpoints.len()];
+    let mut held: Vec<Vec<(CheckId, Duration)>> = vec![Vec::new(); endpoints.len()];
     while let Some(piece) = pieces.next().await {
         let i = match &piece {
             Piece::Tls(i, _) | Piece::Version(i, _) | Piece::Keys(i, _) | Piece::Routing(i, _) => {
@@ -138,39 +158,70 @@ pub(crate) async fn probe_all(ctx: &Arc<Ctx>, res: &Resolution) -> Vec<AddressPr
         let (addr, target) = endpoints[i];
         let probe = &mut probes[i];
         let results = &mut judged[i];
-        match piece {
+        let (id, took) = match piece {
             Piece::Tls(_, obs) => {
-                let r = tls::server_tls(addr, target, res.step, &obs, &ctx.ex);
-                ctx.emit.finish_took(r.clone(), obs.duration);
-                results.tls = r;
+                results.tls = tls::server_tls(addr, target, res.step, &obs, &ctx.ex);
+                tls_known[i] = true;
+                let took = obs.duration;
                 probe.tls = obs;
+                (CheckId::ServerTls, took)
             }
             Piece::Version(_, obs) => {
-                let r = version::server_version(addr, target, &obs, &ctx.ex);
-                ctx.emit.finish_took(r.clone(), obs.duration);
-                results.version = r;
+                results.version = version::server_version(addr, target, &obs, &ctx.ex);
+                let took = obs.duration;
                 probe.version = Some(obs);
+                (CheckId::ServerVersion, took)
             }
             Piece::Keys(_, obs) => {
                 let (r, info) =
                     keys::server_keys(addr, target, &obs, &res.server_name, ctx.now_ms, &ctx.ex);
-                ctx.emit.finish_took(r.clone(), obs.duration);
                 results.keys = r;
                 results.keys_info = info;
+                let took = obs.duration;
                 probe.keys = Some(obs);
+                (CheckId::ServerKeys, took)
             }
             Piece::Routing(_, obs) => {
-                let r = routing::server_routing(addr, target, &obs, &ctx.ex);
-                ctx.emit.finish_took(r.clone(), obs.duration);
-                results.routing = r;
+                results.routing = routing::server_routing(addr, target, &obs, &ctx.ex);
+                let took = obs.duration;
                 probe.routing = Some(obs);
+                (CheckId::ServerRouting, took)
+            }
+        };
+        held[i].push((id, took));
+        let wait = has_sibling[i] && (!tls_known[i] || connection_level(&probe.tls));
+        if !wait {
+            for (id, took) in held[i].drain(..) {
+                ctx.emit
+                    .finish_took(result_of(&judged[i], id).clone(), took);
             }
         }
     }
-    // The consistency verdict is the last of the federation checks.
+    // Consistency compares the addresses as they answered; then a dead
+    // address that peers fall back from becomes a warning.
     let pairs: Vec<(&AddressProbe, &AddressResults)> = probes.iter().zip(&judged).collect();
-    ctx.emit.finish(consistency_of(&pairs));
+    let consistency = consistency_of(&pairs);
+    let probe_refs: Vec<&AddressProbe> = probes.iter().collect();
+    fall_back_between_addresses(&probe_refs, &targets, &mut judged);
+    for (i, waiting) in held.iter_mut().enumerate() {
+        for (id, took) in waiting.drain(..) {
+            ctx.emit
+                .finish_took(result_of(&judged[i], id).clone(), took);
+        }
+    }
+    // The consistency verdict is the last of the federation checks.
+    ctx.emit.finish(consistency);
     probes
+}
+
+/// One address's result of a per-address check.
+fn result_of(results: &AddressResults, id: CheckId) -> &CheckResult {
+    match id {
+        CheckId::ServerVersion => &results.version,
+        CheckId::ServerKeys => &results.keys,
+        CheckId::ServerRouting => &results.routing,
+        _ => &results.tls,
+    }
 }
 
 /// A placeholder for a result not in yet (replaced as each answer arrives;

@@ -13,6 +13,7 @@ use super::probes::probe_all;
 use crate::check::model::CheckId;
 use crate::check::verdict::dns;
 use crate::check::verdict::federation::AddressProbe;
+use crate::check::verdict::peers::PeersObserved;
 use crate::check::verdict::resolution::server_resolution;
 use crate::check::verdict::server_well_known::server_well_known;
 use crate::matrix::discovery::Resolution;
@@ -21,6 +22,7 @@ use crate::observe::{AddressLookup, AuthorityGap, RecordKind, SrvLookup};
 /// What the server side observed, for the final observations.
 pub(crate) struct ServerSide {
     pub resolution: Resolution,
+    pub peers: PeersObserved,
     pub probes: Vec<AddressProbe>,
     pub extra_srv: Vec<SrvLookup>,
     pub authoritative: Vec<Result<AddressLookup, AuthorityGap>>,
@@ -49,11 +51,15 @@ pub(crate) async fn server(ctx: &Arc<Ctx>) -> ServerSide {
     }
     ctx.emit.resolved(res.path());
     ctx.emit.finish(server_resolution(&res, &ctx.ex));
-    let (dns_side, probes) =
-        futures::join!(dns_results(ctx, &res, &extra_names), probe_all(ctx, &res));
+    let (dns_side, probes, peers) = futures::join!(
+        dns_results(ctx, &res, &extra_names),
+        probe_all(ctx, &res),
+        super::peers::peers(ctx)
+    );
     let (extra_srv, authoritative, authoritative_srv) = dns_side;
     ServerSide {
         resolution: res,
+        peers,
         probes,
         extra_srv,
         authoritative,

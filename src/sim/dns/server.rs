@@ -1,5 +1,6 @@
 //! The simulated authoritative DNS server: UDP and TCP on the same
-//! `127.0.0.1:<random>` port, answering from a [`Zone`].
+//! `127.0.0.1:<random>` port (or on a given address and port), answering
+//! from a [`Zone`].
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -37,6 +38,25 @@ pub(crate) async fn start(
     Err(SimError::Bind(
         "no port free for DNS on both UDP and TCP".into(),
     ))
+}
+
+/// Binds UDP and TCP on exactly `at` (port 53 of a logical nameserver
+/// address) and spawns the serving tasks into `tasks`.
+pub(crate) async fn start_at(
+    at: SocketAddr,
+    zone: Arc<Zone>,
+    log: Arc<SimLog>,
+    tasks: &mut JoinSet<()>,
+) -> Result<SocketAddr, SimError> {
+    let udp = UdpSocket::bind(at)
+        .await
+        .map_err(|e| SimError::Bind(format!("DNS over UDP on {at}: {e}")))?;
+    let tcp = TcpListener::bind(at)
+        .await
+        .map_err(|e| SimError::Bind(format!("DNS over TCP on {at}: {e}")))?;
+    tasks.spawn(serve_udp(Arc::new(udp), zone.clone(), log.clone()));
+    tasks.spawn(serve_tcp(tcp, zone, log));
+    Ok(at)
 }
 
 async fn serve_udp(socket: Arc<UdpSocket>, zone: Arc<Zone>, log: Arc<SimLog>) {

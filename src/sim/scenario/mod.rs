@@ -206,6 +206,9 @@ pub enum ServerMode {
     Refuse,
     /// TLS works, then the server answers something that is not HTTP.
     NotHttp,
+    /// The routes served over plain HTTP, no TLS (a homeserver's own
+    /// listener, or port 80, named by an `http://` base_url).
+    PlainHttp,
 }
 
 /// Reverse-proxy mistakes in front of the routes.
@@ -223,6 +226,10 @@ pub enum ProxyMode {
     Html404Matrix,
     /// The proxy drops every `Access-Control-*` header.
     StripCors,
+    /// The proxy adds `Access-Control-Allow-Origin: *` to every answer,
+    /// also to those that carry one already (nginx `add_header ... always`
+    /// in front of a homeserver that sends its own): two copies.
+    AddCors,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -272,6 +279,11 @@ pub enum Preflight {
 pub struct RouteSpec {
     /// Match the `Host` header's host part (case-insensitive); unset: any.
     pub host: Option<String>,
+    /// Match the whole `Host` header, port included, exactly (ASCII case
+    /// aside), as a proxy rule written for one form does: `host:443`
+    /// does not match `host`. Unset: any.
+    #[serde(default)]
+    pub host_header: Option<String>,
     pub path: String,
     #[serde(default, rename = "match")]
     pub matching: PathMatch,

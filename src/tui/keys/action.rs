@@ -101,12 +101,15 @@ actions!(
         Top,
         Bottom,
         WriteConfig,
+        Install,
         SaveAll,
         CopyTab,
         OpenChecks,
         EditNames,
         EditStrategy,
         EditDeployment,
+        /// Name another homeserver config file (the one found is not it).
+        OtherConfig,
         Back,
     }
 );
@@ -129,6 +132,8 @@ actions!(
         PageDown,
         /// Back to the review, collapsing the details first.
         Back,
+        /// `demo`: straight back to the deployment picker.
+        Picker,
     }
 );
 
@@ -161,6 +166,9 @@ actions!(
 pub enum Action {
     /// Leave the wizard (the terminal is restored).
     Quit,
+    /// Ctrl-C: leave as [`Action::Quit`] does, exiting with status 130 as
+    /// shells expect of an interrupted program.
+    Interrupt,
     /// Open the help overlay.
     Help,
     /// Close the help overlay.
@@ -181,7 +189,12 @@ impl Action {
     pub fn all() -> Vec<Action> {
         // A kind missing here fails the key tables' tests: each bound
         // action must be in this list.
-        let mut all = vec![Action::Quit, Action::Help, Action::CloseHelp];
+        let mut all = vec![
+            Action::Quit,
+            Action::Interrupt,
+            Action::Help,
+            Action::CloseHelp,
+        ];
         all.extend(DemoAction::ALL.iter().copied().map(Action::Demo));
         all.extend(WelcomeAction::ALL.iter().copied().map(Action::Welcome));
         all.extend(NamesAction::ALL.iter().copied().map(Action::Names));

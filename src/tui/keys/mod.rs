@@ -147,7 +147,7 @@ fn screen_context(state: &State) -> Context {
         Step::Strategy => Context::Strategy,
         Step::Deployment => match state.deploy.row() {
             DeployRow::Text(_) => Context::DeployText,
-            DeployRow::Deployment | DeployRow::Proxy => Context::DeployChoice,
+            DeployRow::Deployment | DeployRow::Proxy | DeployRow::Role(_) => Context::DeployChoice,
         },
         Step::Review => Context::Review,
         Step::Checks => Context::Checks,
@@ -169,6 +169,49 @@ pub fn action(state: &State, key: &KeyEvent) -> Option<Action> {
 /// The keys of what has the keyboard now (the key bar).
 pub fn current(state: &State) -> &'static [KeyRow] {
     context(state).rows()
+}
+
+/// What the key bar says for `row` now, or `None` to leave it out: the
+/// bar follows the mode (Esc collapses expanded details, goes back to the
+/// review, the picker or the start; `w` is not offered where nothing can be
+/// written; `p` only in `demo`).
+pub fn bar_label(state: &State, row: &KeyRow) -> Option<&'static str> {
+    if !row.bar {
+        return None;
+    }
+    let Some(first) = row.bindings.first() else {
+        return Some(row.does);
+    };
+    let expanded = state.checks.expanded;
+    match first.action {
+        Action::Checks(ChecksAction::Back) if expanded => Some("collapse"),
+        Action::Checks(ChecksAction::Back) => Some(if state.review.plan.is_some() {
+            "review"
+        } else if state.demo.is_some() {
+            "picker"
+        } else {
+            "start"
+        }),
+        Action::Checks(ChecksAction::ToggleDetails) if expanded => Some("collapse"),
+        Action::Checks(ChecksAction::Picker) => state.demo.is_some().then_some("picker"),
+        Action::Review(ReviewAction::WriteConfig) => {
+            let docker = state
+                .review
+                .plan
+                .as_ref()
+                .is_some_and(|p| p.deployment == crate::domain::Deployment::Docker);
+            (!docker).then_some(row.does)
+        }
+        _ => Some(row.does),
+    }
+}
+
+/// Whether `row` means anything in this mode (help leaves the others out).
+pub fn applies(state: &State, row: &KeyRow) -> bool {
+    match row.bindings.first().map(|b| b.action) {
+        Some(Action::Checks(ChecksAction::Picker)) => state.demo.is_some(),
+        _ => true,
+    }
 }
 
 /// The keys of the current screen, without overlays (what help lists).
@@ -248,7 +291,7 @@ mod tests {
                     (Context::Help, a) => a == Action::CloseHelp,
                     (Context::Prompt, a) => matches!(a, Action::Prompt(_)),
                     (Context::Confirm, a) => matches!(a, Action::Confirm(_)),
-                    (_, Action::Quit | Action::Help) => true,
+                    (_, Action::Quit | Action::Interrupt | Action::Help) => true,
                     (Context::Demo, a) => matches!(a, Action::Demo(_)),
                     (Context::Welcome, a) => matches!(a, Action::Welcome(_)),
                     (Context::Names, a) => matches!(a, Action::Names(_)),
@@ -299,7 +342,7 @@ mod tests {
     fn ctrl_c_quits_from_anywhere_and_chords_take_the_keys_action() {
         let state = State::wizard(crate::tui::data::ConfigStatus::NotFound, false);
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(action(&state, &ctrl_c), Some(Action::Quit));
+        assert_eq!(action(&state, &ctrl_c), Some(Action::Interrupt));
         let ctrl_j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::CONTROL);
         assert_eq!(
             action(&state, &ctrl_j),

@@ -60,7 +60,7 @@ const HELP_KEY: KeyRow = row(
 const HELP_F1: KeyRow = row("F1", "help", true, &[b(F1, Action::Help)]);
 
 const QUIT_Q: &[Binding] = &[b(ch('q'), Action::Quit)];
-const QUIT_CTRL_C: &[Binding] = &[b(Key::Ctrl('c'), Action::Quit)];
+const QUIT_CTRL_C: &[Binding] = &[b(Key::Ctrl('c'), Action::Interrupt)];
 
 /// `q` on a screen where nothing is typed.
 const fn quit(bar: bool) -> KeyRow {
@@ -358,6 +358,13 @@ pub(super) const REVIEW: &[KeyRow] = &[
         true,
         &[b(ch('w'), Action::Review(R::WriteConfig))],
     ),
+    // Not in the key bar (it has no room at 80 columns); the help lists it.
+    row(
+        "i",
+        "install the proxy configuration (dry run first)",
+        false,
+        &[b(ch('i'), Action::Review(R::Install))],
+    ),
     row(
         "s",
         "save all",
@@ -388,6 +395,13 @@ pub(super) const REVIEW: &[KeyRow] = &[
     ),
     row("Esc", "back", false, &[b(ESC, Action::Review(R::Back))]),
     HELP_KEY,
+    // In the key bar where there is room (after the keys that matter more).
+    row(
+        "o",
+        "other config",
+        true,
+        &[b(ch('o'), Action::Review(R::OtherConfig))],
+    ),
     quit(false),
 ];
 
@@ -442,22 +456,24 @@ pub(super) const CHECKS: &[KeyRow] = &[
     CHECKS_SELECT,
     row(
         "Enter",
-        "expand",
-        false,
+        "details",
+        true,
         &[b(ENTER, Action::Checks(C::ToggleDetails))],
+    ),
+    row("Esc", "back", true, &[b(ESC, Action::Checks(C::Back))]),
+    // Shown in the key bar only in `demo`.
+    row(
+        "p",
+        "demo picker",
+        true,
+        &[b(ch('p'), Action::Checks(C::Picker))],
     ),
     CHECKS_RERUN,
     CHECKS_WATCH,
+    HELP_KEY,
     CHECKS_INTERVAL,
     CHECKS_EXPORT,
     CHECKS_SCROLL,
-    row(
-        "Esc",
-        "back to review",
-        true,
-        &[b(ESC, Action::Checks(C::Back))],
-    ),
-    HELP_KEY,
     quit(true),
 ];
 
@@ -466,8 +482,8 @@ pub(super) const CHECKS_ONLY: &[KeyRow] = &[
     CHECKS_SELECT,
     row(
         "Enter Esc",
-        "expand / collapse",
-        false,
+        "details",
+        true,
         &[
             b(ENTER, Action::Checks(C::ToggleDetails)),
             b(ESC, Action::Checks(C::CollapseDetails)),

@@ -1,5 +1,5 @@
 //! The details pane of the checks screen: the selected row's summary, what
-//! changed since the previous run, the evidence, the remedy and the spec
+//! changed since the previous run, the remedy, the evidence and the spec
 //! reference.
 
 use ratatui::text::{Line, Span};
@@ -18,7 +18,7 @@ pub fn short_name(id: CheckId) -> &'static str {
     s.split_once('.').map_or(s, |(_, rest)| rest)
 }
 
-/// The selected row's summary, evidence, remedy and spec reference at
+/// The selected row's summary, remedy, evidence and spec reference at
 /// `width` (also used to bound scrolling). Everything here came from the
 /// network or embeds it: each line goes through `safe_text`.
 pub fn detail_lines(state: &State, width: u16) -> Vec<Line<'static>> {
@@ -90,22 +90,31 @@ pub fn detail_lines(state: &State, width: u16) -> Vec<Line<'static>> {
         };
         push(&text, theme.level(Level::Info));
     }
-    for e in &r.evidence {
-        push(&format!("asked: {}", safe_text(&e.asked)), theme.plain());
-        for (i, got) in e.got.split('\n').enumerate() {
-            let lead = if i == 0 { "  → " } else { "    " };
-            push(&format!("{lead}{}", safe_text(got)), theme.muted());
-        }
-    }
+    // The remedy before the evidence: on a small screen the first rows of
+    // the panel say what to do; the evidence that proves it follows.
     if let Some(remedy) = &r.remedy {
         out.push(Line::from(Span::styled("Remedy:", theme.heading())));
-        let mut push = |text: &str| {
-            for piece in wrap_prose(text, w) {
+        for line in remedy.split('\n') {
+            for piece in wrap_prose(&format!("  {}", safe_text(line)), w) {
                 out.push(Line::raw(piece));
             }
-        };
-        for line in remedy.split('\n') {
-            push(&format!("  {}", safe_text(line)));
+        }
+    }
+    if !r.evidence.is_empty() {
+        out.push(Line::from(Span::styled("Evidence:", theme.heading())));
+    }
+    // Each piece of evidence is headed by what it is (a request such as
+    // `GET https://…`, or a name such as `propagation` or `expected
+    // m.server`), then what came back.
+    for e in &r.evidence {
+        for piece in wrap_prose(&format!("  {}", safe_text(&e.asked)), w) {
+            out.push(Line::styled(piece, theme.plain()));
+        }
+        for (i, got) in e.got.split('\n').enumerate() {
+            let lead = if i == 0 { "    → " } else { "      " };
+            for piece in wrap_prose(&format!("{lead}{}", safe_text(got)), w) {
+                out.push(Line::styled(piece, theme.muted()));
+            }
         }
     }
     if let Some(spec) = &r.spec {

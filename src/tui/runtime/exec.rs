@@ -95,6 +95,16 @@ impl<'a> Executor<'a> {
                 let result = services.write_config(&plan, &preview);
                 Msg::ConfigWritten(result.map_err(|e| e.to_string()))
             }),
+            Cmd::InstallProxy { plan, dry_run } => self.blocking(move || {
+                let result = services
+                    .install_proxy(&plan, dry_run)
+                    .map_err(|e| e.to_string());
+                Msg::ProxyInstalled {
+                    plan,
+                    dry_run,
+                    result,
+                }
+            }),
             Cmd::SaveArtifacts { dir, artifacts } => self.blocking(move || {
                 let result = services.save_artifacts(&dir, &artifacts);
                 Msg::ArtifactsSaved(result.map_err(|e| e.to_string()))

@@ -13,7 +13,7 @@ use ratatui::DefaultTerminal;
 use crate::domain::ServerName;
 use crate::exit::Exit;
 use crate::tui::cmd::Cmd;
-use crate::tui::data::Expected;
+use crate::tui::data::{ConfigStatus, Expected};
 use crate::tui::services::Services;
 use crate::tui::state::State;
 
@@ -26,8 +26,18 @@ pub fn no_color_from_env() -> bool {
 }
 
 /// The wizard: looks for the config file, then runs on this terminal.
-pub fn wizard(services: Arc<dyn Services>) -> Exit {
-    let config = services.load_config(None);
+pub fn wizard(services: Arc<dyn Services>, named: Option<&std::path::Path>) -> Exit {
+    let config = services.load_config(named);
+    // A file named on the command line that cannot be used is a usage
+    // error, said before the screen is taken over.
+    if let (Some(path), false) = (named, matches!(config, ConfigStatus::Found(_))) {
+        let why = match &config {
+            ConfigStatus::Problem(why) => why.clone(),
+            _ => format!("{}: no such file", path.display()),
+        };
+        eprintln!("error: --config {}: {why}", path.display());
+        return Exit::Usage;
+    }
     let state = State::wizard(config, no_color_from_env());
     launch(state, Vec::new(), services)
 }
@@ -82,6 +92,7 @@ pub fn launch(state: State, cmds: Vec<Cmd>, services: Arc<dyn Services>) -> Exit
     // Do not wait for blocking work still in flight (a slow write is atomic by design).
     runtime.shutdown_background();
     match result {
+        Ok(state) if state.interrupted => Exit::Interrupted,
         Ok(_) => Exit::Ok,
         Err(e) => {
             eprintln!("matrix-delegate: {e}");

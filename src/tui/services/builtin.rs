@@ -99,6 +99,21 @@ impl Services for BuiltinServices {
         config::write_config(plan, preview, &self.env)
     }
 
+    fn install_proxy(&self, plan: &Plan, dry_run: bool) -> Result<(String, bool), ServiceError> {
+        if !self.read_config {
+            return Err(ServiceError::NoInstall);
+        }
+        let mut report = Vec::new();
+        let request = crate::apply::Request {
+            root: Path::new("/"),
+            plan,
+            proxy_config: None,
+            dry_run,
+        };
+        let ok = crate::apply::apply(&request, &mut report).succeeded();
+        Ok((String::from_utf8_lossy(&report).into_owned(), ok))
+    }
+
     fn save_artifacts(
         &self,
         dir: &Path,

@@ -6,13 +6,13 @@
 use std::path::{Path, PathBuf};
 
 use crate::config_file::locate::{PACKAGED_PATHS, locate};
-use crate::config_file::report::Severity;
+use crate::config_file::report::{ConfigReport, Setting, Severity, Source};
 use crate::config_file::write::write;
-use crate::config_file::{EditOptions, FileError, LoadError, inspect_file, prepare};
+use crate::config_file::{ConfigError, EditOptions, FileError, LoadError, inspect_file, prepare};
 use crate::domain::Plan;
 
 use super::ServiceError;
-use crate::tui::data::{ConfigInfo, ConfigPreview, ConfigStatus, WriteOutcome};
+use crate::tui::data::{ConfigInfo, ConfigPreview, ConfigStatus, Listener, WriteOutcome};
 
 /// The wizard edits only the section and never moves other forms around
 /// (`generate --write-config --normalise` does that, on request).
@@ -37,6 +37,22 @@ pub fn load_config(path: Option<&Path>, env: &[(String, String)]) -> ConfigStatu
             let path = path.display();
             return ConfigStatus::Problem(format!("{path}: no such file{why}"));
         }
+        // In the wizard's words: there is no command to "run again".
+        Err(LoadError::Config {
+            path,
+            source:
+                ConfigError::InvalidToml {
+                    line,
+                    column,
+                    message,
+                },
+        }) => {
+            return ConfigStatus::Problem(format!(
+                "{}: the file is not valid TOML: line {line}, column {column}: {message}. Fix \
+                 that line (the homeserver cannot read the file either); nothing was changed",
+                path.display()
+            ));
+        }
         Err(e) => return ConfigStatus::Problem(e.to_string()),
     };
     let mut notes = located.notes.clone();
@@ -52,9 +68,84 @@ pub fn load_config(path: Option<&Path>, env: &[(String, String)]) -> ConfigStatu
         why: why.unwrap_or_else(|| "the file you named".into()),
         server_name: report.server_name().map(str::to_string),
         well_known: report.effective_section(),
+        listener: listener(&report),
         path: located.path,
         notes,
     }))
+}
+
+/// Where the proxy reaches the homeserver by this config: its unix socket,
+/// else `address` and `port` (the first of each when a list), a wildcard
+/// address reached on loopback. `None` when neither is set anywhere (the
+/// wizard's default is Continuwuity's).
+fn listener(report: &ConfigReport) -> Option<Listener> {
+    if let Some(socket) = report
+        .unix_socket_path
+        .as_ref()
+        .filter(|s| s.source != Source::Default)
+    {
+        return Some(Listener {
+            upstream: format!("unix:{}", socket.value.trim()),
+            origin: origin(&[socket]),
+        });
+    }
+    let set: Vec<&Setting> = [&report.address, &report.port]
+        .into_iter()
+        .filter(|s| s.source != Source::Default)
+        .collect();
+    if set.is_empty() {
+        return None;
+    }
+    let address = match first_of(&report.address.value).as_str() {
+        "" | "0.0.0.0" => "127.0.0.1".to_string(),
+        "::" => "[::1]".to_string(),
+        ip if ip.contains(':') => format!("[{ip}]"),
+        ip => ip.to_string(),
+    };
+    let port = match first_of(&report.port.value).as_str() {
+        "" => "8008".to_string(),
+        port => port.to_string(),
+    };
+    Some(Listener {
+        upstream: format!("{address}:{port}"),
+        origin: origin(&set),
+    })
+}
+
+/// The first value of a TOML value written as a scalar or a list, without
+/// quotes: `["127.0.0.1", "::1"]` → `127.0.0.1`.
+fn first_of(value: &str) -> String {
+    let inner = value.trim().trim_start_matches('[').trim_end_matches(']');
+    inner
+        .split(',')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'')
+        .to_string()
+}
+
+/// `from your config, line 12` (`lines 3 and 4`), `from CONTINUWUITY_PORT`.
+fn origin(settings: &[&Setting]) -> String {
+    let mut lines = Vec::new();
+    let mut vars = Vec::new();
+    for s in settings {
+        match &s.source {
+            Source::File { line } => lines.push(line.to_string()),
+            Source::Env { var } => vars.push(var.clone()),
+            Source::Default => {}
+        }
+    }
+    let mut parts = Vec::new();
+    match lines.as_slice() {
+        [] => {}
+        [one] => parts.push(format!("from your config, line {one}")),
+        many => parts.push(format!("from your config, lines {}", many.join(" and "))),
+    }
+    if !vars.is_empty() {
+        parts.push(format!("from {}", vars.join(" and ")));
+    }
+    parts.join(", ")
 }
 
 /// The diff writing `plan`'s section into `path` would make, with a
@@ -82,8 +173,7 @@ pub fn write_config(
 ) -> Result<WriteOutcome, ServiceError> {
     let prepared = prepare(&preview.path, plan, OPTIONS, env)?;
     if prepared.fingerprint() != preview.fingerprint {
-        let path = preview.path.clone();
-        return Err(FileError::ChangedOnDisk { path }.into());
+        return Err(ServiceError::ChangedOnDisk(preview.path.clone()));
     }
     if prepared.edit.is_noop() {
         return Err(ServiceError::AlreadyWritten(preview.path.clone()));

@@ -18,6 +18,13 @@ pub enum ServiceError {
     /// The config file could not be written (or changed after the diff).
     #[error(transparent)]
     File(#[from] FileError),
+    /// The config file changed on disk after the diff was shown.
+    #[error(
+        "{}: the file changed on disk after the diff was made (another editor or a deployment \
+         tool?). Nothing was written; w shows the diff of the current content",
+        .0.display()
+    )]
+    ChangedOnDisk(PathBuf),
     /// The config file already holds exactly the plan's settings.
     #[error("{} already has these settings", .0.display())]
     AlreadyWritten(PathBuf),
@@ -44,7 +51,7 @@ pub enum ServiceError {
     #[error("{} already exists; choose another name (nothing was written)", .0.display())]
     ReportExists(PathBuf),
     /// Reading, creating or writing a file the wizard saves failed.
-    #[error("cannot {doing} {}: {source}", .path.display())]
+    #[error("cannot {doing} {}: {}", .path.display(), io_words(.source))]
     Io {
         doing: &'static str,
         path: PathBuf,
@@ -66,6 +73,10 @@ pub enum ServiceError {
     /// A demo start asked of services whose checks go to the real network.
     #[error("not a demo: the checks go to the real network")]
     NotADemo,
+    /// Installing the proxy configuration is not possible here (`demo`
+    /// never touches this machine's proxy).
+    #[error("installing the proxy configuration is not available here (not in `demo`)")]
+    NoInstall,
     /// Services with no simulated internet at all.
     #[error("no simulated internet here (only `matrix-delegate demo`)")]
     NoSimulation,
@@ -79,4 +90,30 @@ impl ServiceError {
             source,
         }
     }
+}
+
+/// An operating-system error in words, without the `(os error N)` code:
+/// what happened, by its kind.
+fn io_words(e: &io::Error) -> String {
+    use io::ErrorKind as K;
+    let words = match e.kind() {
+        K::NotFound => "no such file or folder",
+        K::PermissionDenied => "permission denied (run as a user who may, e.g. with sudo)",
+        K::AlreadyExists => "it already exists",
+        K::ReadOnlyFilesystem => "the file system is read-only",
+        K::StorageFull => "the disk is full",
+        K::NotADirectory => "a part of the path is a file, not a folder",
+        K::IsADirectory => "it is a folder",
+        K::InvalidFilename => "the name is too long or not allowed",
+        K::DirectoryNotEmpty => "the folder is not empty",
+        _ => {
+            return e
+                .to_string()
+                .split(" (os error")
+                .next()
+                .unwrap_or_default()
+                .to_string();
+        }
+    };
+    words.to_string()
 }

@@ -24,6 +24,12 @@ pub fn export_report(base: &Path, report: &Report) -> Result<Vec<PathBuf>, Servi
             return Err(ServiceError::ReportExists(path.clone()));
         }
     }
+    // Like saving the files (`s`): a folder that does not exist yet is made.
+    if let Some(dir) = md.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        fs::create_dir_all(dir).map_err(|e| ServiceError::io("create the folder", dir, e))?;
+    }
     write_new(&md, markdown::render(report).as_bytes())?;
     let json_text = json::render(report) + "\n";
     if let Err(e) = write_new(&json, json_text.as_bytes()) {

@@ -145,6 +145,14 @@ pub trait Services: Send + Sync + 'static {
         preview: &ConfigPreview,
     ) -> Result<WriteOutcome, ServiceError>;
 
+    /// Installs `plan`'s proxy configuration into this machine's proxy the
+    /// way `matrix-delegate apply` does, returning the report it printed
+    /// and whether it succeeded (`dry_run`: nothing written).
+    fn install_proxy(&self, plan: &Plan, dry_run: bool) -> Result<(String, bool), ServiceError> {
+        let _ = (plan, dry_run);
+        Err(ServiceError::NoInstall)
+    }
+
     /// Writes every artifact into `dir`, losing nothing that is already there.
     fn save_artifacts(
         &self,

@@ -38,6 +38,9 @@ pub struct Watch {
     pub every: Duration,
     /// Identifies the timer in flight; a timer with an older token is stale.
     pub token: u64,
+    /// The clock reading when the timer in flight was set: the title
+    /// counts down "next run in" from it.
+    pub scheduled_at: Option<Instant>,
 }
 
 impl Default for Watch {
@@ -46,6 +49,7 @@ impl Default for Watch {
             on: false,
             every: Duration::from_secs(30),
             token: 0,
+            scheduled_at: None,
         }
     }
 }
@@ -102,6 +106,12 @@ pub struct ChecksState {
     pub began: Option<Instant>,
     pub now: Option<Instant>,
     pub spinner: usize,
+    /// When the current run ended: its duration stays fixed while the clock
+    /// goes on ticking for the countdowns.
+    pub ended: Option<Instant>,
+    /// Runs before this one belong to another deployment (`demo`): run
+    /// numbers are shown counted from here.
+    pub run_base: RunId,
     /// From the last complete run: the longest time a resolver still serves
     /// an outdated cached DNS answer (the DNS checks'
     /// `cache_expires_in_s`), and when that was learnt. Watch mode counts it
@@ -127,6 +137,8 @@ impl Default for ChecksState {
             began: None,
             now: None,
             spinner: 0,
+            ended: None,
+            run_base: 0,
             dns_wait: None,
         }
     }
@@ -158,6 +170,7 @@ impl ChecksState {
         self.baseline = self.last_complete.clone();
         self.began = None;
         self.now = None;
+        self.ended = None;
         self.detail_scroll = 0;
         cmds.push(Cmd::StartChecks(CheckRequest {
             run: self.run,
@@ -198,6 +211,7 @@ impl ChecksState {
         self.fold.apply(event);
         if done {
             self.phase = RunPhase::Done;
+            self.ended = Some(at);
             let snapshot = Snapshot::of(self.report());
             self.dns_wait = snapshot.dns_wait().map(|wait| (wait, at));
             self.last_complete = Some((self.run, snapshot));
@@ -300,6 +314,25 @@ impl ChecksState {
     }
 
     pub fn elapsed(&self) -> Option<Duration> {
-        Some(self.now?.saturating_duration_since(self.began?))
+        let until = self.ended.or(self.now)?;
+        Some(until.saturating_duration_since(self.began?))
+    }
+
+    /// Run `run` as the operator counts it: from 1 for each deployment.
+    pub fn shown_run(&self, run: RunId) -> RunId {
+        run.saturating_sub(self.run_base)
+    }
+
+    /// Watch mode between runs: how long until the next run starts, by the
+    /// latest clock reading.
+    pub fn next_run_in(&self) -> Option<Duration> {
+        if !self.watch.on || self.phase == RunPhase::Running {
+            return None;
+        }
+        let since = self.watch.scheduled_at?;
+        let passed = self
+            .now
+            .map_or(Duration::ZERO, |now| now.saturating_duration_since(since));
+        Some(self.watch.every.saturating_sub(passed))
     }
 }

@@ -22,7 +22,14 @@ pub enum DeployRow {
     Proxy,
     /// Index into [`DEPLOY_TEXT_FIELDS`].
     Text(usize),
+    /// The support contact's role: a choice of [`SUPPORT_ROLES`], kept in
+    /// the text field at this index of [`DEPLOY_TEXT_FIELDS`].
+    Role(usize),
 }
+
+/// The values the support role can take (the spec's two, or none: the
+/// file then carries no role and readers assume an admin).
+pub const SUPPORT_ROLES: [&str; 3] = ["", "m.role.admin", "m.role.security"];
 
 impl DeployRow {
     pub const COUNT: usize = 2 + DEPLOY_TEXT_FIELDS.len();
@@ -31,7 +38,14 @@ impl DeployRow {
         match index {
             0 => DeployRow::Deployment,
             1 => DeployRow::Proxy,
-            i => DeployRow::Text((i - 2).min(DEPLOY_TEXT_FIELDS.len() - 1)),
+            i => {
+                let k = (i - 2).min(DEPLOY_TEXT_FIELDS.len() - 1);
+                if DEPLOY_TEXT_FIELDS[k] == Field::SupportRole {
+                    DeployRow::Role(k)
+                } else {
+                    DeployRow::Text(k)
+                }
+            }
         }
     }
 
@@ -39,7 +53,7 @@ impl DeployRow {
         match self {
             DeployRow::Deployment => Field::Deployment,
             DeployRow::Proxy => Field::Proxy,
-            DeployRow::Text(i) => DEPLOY_TEXT_FIELDS[i],
+            DeployRow::Text(i) | DeployRow::Role(i) => DEPLOY_TEXT_FIELDS[i],
         }
     }
 
@@ -106,6 +120,13 @@ impl DeployForm {
             .iter()
             .position(|f| *f == field)
             .map_or("", |i| self.inputs[i].value())
+    }
+
+    /// Replaces a text field's value (a default read from the config).
+    pub fn set(&mut self, field: Field, value: &str) {
+        if let Some(i) = DEPLOY_TEXT_FIELDS.iter().position(|f| *f == field) {
+            self.inputs[i] = Input::new(value.to_string());
+        }
     }
 
     pub fn row(&self) -> DeployRow {

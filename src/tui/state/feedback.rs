@@ -96,10 +96,7 @@ pub fn field_notes(state: &State, field: Field) -> Vec<Note> {
                 format!("empty: https://{host}/ (where Element and other clients connect)"),
             ));
         }
-        Field::Upstream if text.is_empty() => notes.push(Note::new(
-            Level::Hint,
-            "empty: 127.0.0.1:8008, Continuwuity's default listener",
-        )),
+        Field::Upstream => upstream_notes(state, text, &mut notes),
         Field::SupportPage | Field::SupportRole | Field::SupportEmail | Field::SupportMxid
             if text.is_empty() =>
         {
@@ -155,7 +152,21 @@ fn server_name_notes(state: &State, text: &str, notes: &mut Vec<Note>) {
         Ok(name) => name,
         Err(e) => return notes.push(Note::new(Level::Error, e)),
     };
-    notes.push(Note::new(Level::Ok, format!("users will be @alice:{name}")));
+    if let Some(port) = name.port {
+        // Spec "Resolving server names", step 2: an explicit port is used
+        // as is, and is part of every user ID for good.
+        notes.push(Note::new(
+            Level::Warn,
+            format!(
+                "users will be @alice:{name}: the port is part of every user ID for good, and \
+                 peers connect to port {port} of {} without delegation. For @alice:{}, type \
+                 `{}` here and the port under Federation port",
+                name.host, name.host, name.host
+            ),
+        ));
+    } else {
+        notes.push(Note::new(Level::Ok, format!("users will be @alice:{name}")));
+    }
     for w in name.warnings() {
         notes.push(Note::new(Level::Warn, format!("`{name}` {w}")));
     }
@@ -231,10 +242,46 @@ fn host_notes(state: &State, text: &str, notes: &mut Vec<Note>) {
     }
 }
 
+/// Where the homeserver address came from, and what Docker changes.
+fn upstream_notes(state: &State, text: &str, notes: &mut Vec<Note>) {
+    let listener = state.config.found().and_then(|c| c.listener.as_ref());
+    if text.is_empty() {
+        let default = listener.map_or_else(
+            || "empty: 127.0.0.1:8008, Continuwuity's default listener".to_string(),
+            |l| format!("empty: 127.0.0.1:8008; your config says {}", l.upstream),
+        );
+        notes.push(Note::new(Level::Hint, default));
+    } else if let Some(l) = listener.filter(|l| l.upstream == text) {
+        notes.push(Note::new(Level::Info, l.origin.clone()));
+    }
+    let loopback = text.is_empty()
+        || ["127.", "[::1]", "localhost:", "unix:"]
+            .iter()
+            .any(|p| text.starts_with(p));
+    if state.deploy.deployment == Deployment::Docker && loopback {
+        let port = text
+            .rsplit_once(':')
+            .map(|(_, p)| p)
+            .filter(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+            .unwrap_or("8008");
+        notes.push(Note::new(
+            Level::Warn,
+            format!(
+                "with Docker, a proxy in another container reaches the homeserver by its \
+                 Compose service name, e.g. `continuwuity:{port}`, not {}",
+                if text.is_empty() { "127.0.0.1" } else { text }
+            ),
+        ));
+    }
+}
+
 fn support_hint(field: Field) -> &'static str {
     match field {
         Field::SupportPage => "optional: a web page about your server, https://...",
-        Field::SupportRole => "optional: m.role.admin (default) or m.role.security",
+        Field::SupportRole => {
+            "← → choose: m.role.admin (who runs the server) or m.role.security (where to report \
+             security problems); not set, readers take it for admin"
+        }
         Field::SupportEmail => "optional: where people reach the admins",
         _ => "optional: an admin's Matrix ID, @admin:example.com",
     }

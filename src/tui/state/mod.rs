@@ -21,7 +21,7 @@ pub use demo::{DemoState, Pick, Then};
 pub use deployment::{DeployForm, DeployRow, cycle};
 pub use feedback::{Level, Note};
 pub use names::NamesForm;
-pub use review::{PreviewState, ReviewState, Tab, TabKind};
+pub use review::{InstallState, PreviewState, ReviewState, Tab, TabKind};
 
 /// The wizard's screens, in flow order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -147,11 +147,17 @@ pub enum Overlay {
     },
 }
 
-/// A one-line message above the key bar.
+/// The result of an action, above the key bar. It stays until the next key.
+/// A message longer than the status row, or one with a next step, is drawn
+/// as a box over the bottom of the screen, wrapped, the next step on a line
+/// of its own: nothing of it is ever cut off.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusLine {
     pub level: Level,
     pub text: String,
+    /// What the operator does next ("Restart Continuwuity, then Enter runs
+    /// the checks"), shown on its own line.
+    pub next: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -184,6 +190,8 @@ pub struct State {
     pub return_to_review: bool,
     /// Set by update when something visible changed; the runtime draws and clears it.
     pub dirty: bool,
+    /// Left by Ctrl-C or a signal: the program exits with status 130.
+    pub interrupted: bool,
 }
 
 impl State {
@@ -211,9 +219,13 @@ impl State {
             status: None,
             return_to_review: false,
             dirty: true,
+            interrupted: false,
         };
         if let Some(info) = state.config.found().cloned() {
             state.names = NamesForm::from_config(&info);
+            if let Some(listener) = &info.listener {
+                state.deploy.set(Field::Upstream, &listener.upstream);
+            }
         }
         state
     }
@@ -282,7 +294,7 @@ impl State {
 
     /// How often the runtime sends [`super::Msg::Tick`]s: often while a run
     /// is in progress (the spinner and the run clock), once a second while
-    /// watch mode counts down a DNS cache wait, never otherwise.
+    /// a DNS cache wait or watch mode's next run counts down, never otherwise.
     pub fn tick_every(&self) -> Option<Duration> {
         if self.step != Step::Checks {
             return None;
@@ -290,7 +302,9 @@ impl State {
         if self.checks.phase == RunPhase::Running {
             return Some(checks::TICK);
         }
-        (self.checks.watch.on && self.checks.dns_wait_left().is_some())
+        // Between runs: the DNS wait and watch mode's "next run in" count
+        // down once a second.
+        (self.checks.watch.on || self.checks.dns_wait_left().is_some())
             .then_some(Duration::from_secs(1))
     }
 

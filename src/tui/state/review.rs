@@ -19,6 +19,25 @@ pub enum PreviewState {
     Failed(String),
 }
 
+/// Where the install (`i`) stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum InstallState {
+    #[default]
+    NotAsked,
+    /// The dry run is running.
+    Previewing,
+    /// The dry run's report; `accepted` when the proxy accepts the change.
+    Previewed {
+        report: String,
+        accepted: bool,
+    },
+    Installing,
+    Done {
+        report: String,
+        installed: bool,
+    },
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ReviewState {
     pub plan: Option<Plan>,
@@ -28,6 +47,8 @@ pub struct ReviewState {
     pub scroll: u16,
     /// `w` was pressed before the diff was ready: confirm once it arrives.
     pub write_requested: bool,
+    /// The proxy install (`i`), shown in the last tab once asked.
+    pub install: InstallState,
 }
 
 /// One tab as shown: a short label for the tab bar, a title above its
@@ -101,7 +122,38 @@ impl ReviewState {
         if with_diff && !diff_shown {
             tabs.insert(tabs.len().min(1), self.diff_tab());
         }
+        if let Some(tab) = self.install_tab() {
+            tabs.push(tab);
+        }
         tabs
+    }
+
+    /// The install's dry run or report, once `i` was pressed.
+    fn install_tab(&self) -> Option<Tab<'_>> {
+        let (title, text): (&str, Cow<'_, str>) = match &self.install {
+            InstallState::NotAsked => return None,
+            InstallState::Previewing => (
+                "install (dry run)",
+                "Finding the proxy's configuration, computing the diff and testing it on a copy…"
+                    .into(),
+            ),
+            InstallState::Previewed { report, accepted } => (
+                "install (dry run): nothing written yet",
+                if *accepted {
+                    format!("{report}\nPress i again to install: write with a backup, test, reload, undo on failure.").into()
+                } else {
+                    report.as_str().into()
+                },
+            ),
+            InstallState::Installing => ("install", "Writing, testing, reloading…".into()),
+            InstallState::Done { report, .. } => ("install", report.as_str().into()),
+        };
+        Some(Tab {
+            label: "install".into(),
+            title: title.into(),
+            text,
+            kind: TabKind::Diff,
+        })
     }
 
     /// The config section as a diff against the known file (or why not).

@@ -31,6 +31,12 @@ pub(super) fn on_action(state: &mut State, action: ChecksAction) -> Handled {
         }
         ChecksAction::CollapseDetails => None,
         ChecksAction::Back => Some(flow::back(state)),
+        ChecksAction::Picker if state.demo.is_some() => {
+            let cmds = flow::leave_checks(state);
+            flow::go(state, Step::Demo);
+            Some(cmds)
+        }
+        ChecksAction::Picker => None,
         ChecksAction::Rerun => Some(state.checks.start_run()),
         ChecksAction::ToggleWatch => Some(toggle_watch(state)),
         ChecksAction::WatchLonger => Some(change_interval(state, true)),
@@ -125,11 +131,13 @@ fn change_interval(state: &mut State, longer: bool) -> Vec<Cmd> {
     schedule_if_idle(state)
 }
 
-fn schedule_if_idle(state: &State) -> Vec<Cmd> {
-    let watch = &state.checks.watch;
+fn schedule_if_idle(state: &mut State) -> Vec<Cmd> {
     if state.checks.phase == RunPhase::Running {
         return Vec::new(); // scheduled when the run ends
     }
+    // A key carries no clock reading: the latest one is near enough.
+    state.checks.watch.scheduled_at = state.checks.now.or(state.checks.ended);
+    let watch = &state.checks.watch;
     vec![Cmd::ScheduleRerun {
         token: watch.token,
         after: watch.every,
@@ -144,15 +152,15 @@ fn export(state: &mut State) -> Handled {
         RunPhase::Done => None,
         RunPhase::Running => Some(format!(
             "Nothing to export yet: run {} is still going; e works once it is done.",
-            checks.run
+            checks.shown_run(checks.run)
         )),
         RunPhase::Cancelled => Some(format!(
             "Nothing to export: run {} was cancelled before it finished (r runs the checks again).",
-            checks.run
+            checks.shown_run(checks.run)
         )),
         RunPhase::Failed => Some(format!(
             "Nothing to export: run {} could not run (r tries again).",
-            checks.run
+            checks.shown_run(checks.run)
         )),
         RunPhase::NotStarted => Some("Nothing to export: no run yet (r runs the checks).".into()),
     };
@@ -166,7 +174,10 @@ fn export(state: &mut State) -> Handled {
         .as_ref()
         .map(|t| file_safe(t.as_str()))
         .unwrap_or_default();
-    let value = format!("matrix-delegate-report-{name}-run{}", state.checks.run);
+    let value = format!(
+        "matrix-delegate-report-{name}-run{}",
+        state.checks.shown_run(state.checks.run)
+    );
     state.overlay = Some(Overlay::Prompt(Prompt {
         kind: PromptKind::ExportBase,
         input: tui_input::Input::new(value),
@@ -191,8 +202,9 @@ pub(super) fn on_event(state: &mut State, event: CheckEvent, at: Instant) -> Han
     if state.step != Step::Checks || !state.checks.apply(event, at) {
         return None; // stale: another run, or a run no longer shown
     }
-    let watch = &state.checks.watch;
-    if finished && watch.on {
+    if finished && state.checks.watch.on {
+        state.checks.watch.scheduled_at = Some(at);
+        let watch = &state.checks.watch;
         return Some(vec![Cmd::ScheduleRerun {
             token: watch.token,
             after: watch.every,
@@ -201,8 +213,8 @@ pub(super) fn on_event(state: &mut State, event: CheckEvent, at: Instant) -> Han
     done()
 }
 
-/// A clock reading: turns the spinner while a run goes; between runs (watch
-/// mode with a DNS cache wait) redraws only when the countdown's words change.
+/// A clock reading: turns the spinner while a run goes; between runs (a DNS
+/// cache wait, watch mode's next run) redraws only when a countdown changes.
 pub(super) fn on_tick(state: &mut State, now: Instant) -> Handled {
     if !state.wants_ticks() {
         return None;
@@ -213,9 +225,12 @@ pub(super) fn on_tick(state: &mut State, now: Instant) -> Handled {
         checks.spinner = checks.spinner.wrapping_add(1);
         return done();
     }
-    let before = state.checks.dns_wait_words();
+    let shown = |c: &crate::tui::state::ChecksState| {
+        (c.dns_wait_words(), c.next_run_in().map(|d| d.as_secs()))
+    };
+    let before = shown(&state.checks);
     state.checks.now = Some(now);
-    if state.checks.dns_wait_words() == before {
+    if shown(&state.checks) == before {
         return None;
     }
     done()

@@ -87,6 +87,9 @@ pub(super) fn on_started(state: &mut State, token: u64, result: Result<(), Strin
             state.checks.last_complete = None;
             state.checks.baseline = None;
             state.checks.selected = None;
+            // Its runs count from 1 (run ids go on rising: a late event of
+            // the previous deployment's run stays stale).
+            state.checks.run_base = state.checks.run;
             state.review = Default::default();
             state.set_answers(&DEMOS[pick.index].answers());
             Some(proceed(state, pick.index, pick.then))

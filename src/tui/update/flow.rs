@@ -11,7 +11,7 @@ use crate::tui::state::{
     DeployRow, Level, Overlay, PreviewState, State, Step, review::ReviewState,
 };
 
-use super::say;
+use super::{say, say_then};
 
 /// Enter on `step`: on to the next step, or to review after an edit; when
 /// an answer is refused, stay and point at it.
@@ -25,12 +25,12 @@ pub(super) fn advance(state: &mut State, step: Step) -> Vec<Cmd> {
             focus(state, field);
             say(state, Level::Error, format!("{}: {message}", field.label()));
         } else {
-            say(
+            say_then(
                 state,
                 Level::Error,
+                format!("{}: {message}", field.label()),
                 format!(
-                    "{}: {message} (step {} {}; Esc goes back)",
-                    field.label(),
+                    "It is answered on step {} {}: Esc goes back there.",
                     at.number(),
                     at.title()
                 ),

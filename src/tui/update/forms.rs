@@ -7,6 +7,7 @@ use tui_input::backend::crossterm::to_input_request;
 
 use crate::domain::{Deployment, Proxy};
 use crate::tui::keys::{DeployAction, NamesAction};
+use crate::tui::state::deployment::SUPPORT_ROLES;
 use crate::tui::state::names::NAME_FIELDS;
 use crate::tui::state::{DeployRow, State, Step, cycle};
 
@@ -42,13 +43,25 @@ pub(super) fn on_deploy(state: &mut State, action: DeployAction, key: KeyEvent) 
                     form.deployment = cycle(Deployment::ALL, form.deployment, forward);
                 }
                 DeployRow::Proxy => form.proxy = cycle(Proxy::ALL, form.proxy, forward),
+                DeployRow::Role(i) => {
+                    let now = form.inputs[i].value().trim().to_string();
+                    let now = SUPPORT_ROLES
+                        .iter()
+                        .copied()
+                        .find(|r| *r == now)
+                        .unwrap_or("");
+                    let next = cycle(&SUPPORT_ROLES, now, forward);
+                    form.inputs[i] = tui_input::Input::new(next.to_string());
+                }
                 // The text rows' table binds no choice keys.
                 DeployRow::Text(_) => return None,
             }
         }
         (DeployAction::Edit, DeployRow::Text(i)) => return edit(&mut form.inputs[i], key),
         // The choice rows' table binds no editing keys.
-        (DeployAction::Edit, DeployRow::Deployment | DeployRow::Proxy) => return None,
+        (DeployAction::Edit, DeployRow::Deployment | DeployRow::Proxy | DeployRow::Role(_)) => {
+            return None;
+        }
     }
     done()
 }

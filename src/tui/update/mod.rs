@@ -7,6 +7,7 @@ mod checks;
 mod demo;
 mod flow;
 mod forms;
+mod install;
 mod overlay;
 mod review;
 mod strategy;
@@ -63,11 +64,19 @@ fn dispatch(state: &mut State, msg: Msg) -> Handled {
         Msg::ConfigLoaded(status) => review::on_config_loaded(state, status),
         Msg::ConfigPreviewed { plan, result } => review::on_preview(state, *plan, result),
         Msg::ConfigWritten(result) => review::on_written(state, result),
+        Msg::ProxyInstalled {
+            plan,
+            dry_run,
+            result,
+        } => install::on_answer(state, *plan, dry_run, result),
         Msg::ArtifactsSaved(result) => review::on_saved(state, result),
         Msg::Copied { label, result } => review::on_copied(state, label, result),
         Msg::Exported(result) => checks::on_exported(state, result),
         Msg::DemoStarted { token, result } => demo::on_started(state, token, result),
-        Msg::Terminate => Some(quit(state)),
+        Msg::Terminate => {
+            state.interrupted = true;
+            Some(quit(state))
+        }
     }
 }
 
@@ -89,6 +98,10 @@ fn on_key(state: &mut State, key: KeyEvent) -> Handled {
 fn act(state: &mut State, action: Action, key: KeyEvent) -> Handled {
     match action {
         Action::Quit => Some(quit(state)),
+        Action::Interrupt => {
+            state.interrupted = true;
+            Some(quit(state))
+        }
         Action::Help => open_help(state),
         Action::CloseHelp => overlay::close_help(state),
         Action::Demo(action) => demo::on_action(state, action),
@@ -119,5 +132,15 @@ fn say(state: &mut State, level: Level, text: impl Into<String>) {
     state.status = Some(StatusLine {
         level,
         text: text.into(),
+        next: None,
+    });
+}
+
+/// A message with the step that follows it, shown on a line of its own.
+fn say_then(state: &mut State, level: Level, text: impl Into<String>, next: impl Into<String>) {
+    state.status = Some(StatusLine {
+        level,
+        text: text.into(),
+        next: Some(next.into()),
     });
 }

@@ -13,7 +13,7 @@ use crate::tui::layout;
 use crate::tui::state::{Level, Overlay, PreviewState, Prompt, PromptKind, State, Step};
 
 use super::flow::{self, Scroll};
-use super::{Handled, done, say};
+use super::{Handled, done, say, say_then};
 
 pub(super) fn on_action(state: &mut State, action: ReviewAction) -> Handled {
     match action {
@@ -28,6 +28,7 @@ pub(super) fn on_action(state: &mut State, action: ReviewAction) -> Handled {
             state.review.scroll = 0;
         }
         ReviewAction::WriteConfig => return Some(write(state)),
+        ReviewAction::Install => return super::install::on_key(state),
         ReviewAction::SaveAll => save(state),
         ReviewAction::CopyTab => return copy(state),
         ReviewAction::OpenChecks => {
@@ -42,6 +43,14 @@ pub(super) fn on_action(state: &mut State, action: ReviewAction) -> Handled {
         ReviewAction::EditNames => edit_step(state, Step::Names),
         ReviewAction::EditStrategy => edit_step(state, Step::Strategy),
         ReviewAction::EditDeployment => edit_step(state, Step::Deployment),
+        ReviewAction::OtherConfig => {
+            let current = state
+                .config
+                .found()
+                .map(|c| c.path.display().to_string())
+                .unwrap_or_default();
+            open_prompt(state, PromptKind::ConfigPath, current);
+        }
         ReviewAction::Back => return Some(flow::back(state)),
         ReviewAction::LineUp => return scroll(state, Scroll::LineUp),
         ReviewAction::LineDown => return scroll(state, Scroll::LineDown),
@@ -85,11 +94,13 @@ fn write(state: &mut State) -> Vec<Cmd> {
         return Vec::new();
     };
     if plan.deployment == Deployment::Docker {
-        say(
+        say_then(
             state,
             Level::Info,
             "With Docker the settings live in the container's environment: nothing to write \
-             here. Copy that tab (c) or save all files (s).",
+             here. The proxy reaches the homeserver by its Compose service name (e.g. \
+             continuwuity:8008), not 127.0.0.1.",
+            "Copy that tab (c) or save all files (s).",
         );
         return Vec::new();
     }
@@ -186,7 +197,11 @@ fn copy(state: &mut State) -> Handled {
 }
 
 pub(super) fn on_config_loaded(state: &mut State, status: ConfigStatus) -> Handled {
-    state.config = status.clone();
+    // A path that led nowhere does not stick: the file read before (if
+    // any) stays, and `w` or `o` asks again.
+    if matches!(status, ConfigStatus::Found(_)) {
+        state.config = status.clone();
+    }
     let mut cmds = Vec::new();
     match status {
         ConfigStatus::Found(info) => {
@@ -221,15 +236,21 @@ pub(super) fn on_config_loaded(state: &mut State, status: ConfigStatus) -> Handl
         }
         ConfigStatus::NotFound => {
             state.review.write_requested = false;
-            say(
+            say_then(
                 state,
                 Level::Error,
                 "No config file there; nothing was written.",
+                "Press w (or o) to type another path.",
             );
         }
         ConfigStatus::Problem(e) => {
             state.review.write_requested = false;
-            say(state, Level::Error, e);
+            say_then(
+                state,
+                Level::Error,
+                e,
+                "Press w (or o) to type another path.",
+            );
         }
     }
     Some(cmds)
@@ -273,13 +294,11 @@ pub(super) fn on_written(state: &mut State, result: Result<WriteOutcome, String>
                 Some(w) => (Level::Warn, format!(" Warning: {w}.")),
                 None => (Level::Ok, String::new()),
             };
-            say(
+            say_then(
                 state,
                 level,
-                format!(
-                    "Wrote {}{backup}.{warning} Restart Continuwuity, then Enter runs the checks.",
-                    outcome.path.display()
-                ),
+                format!("Wrote {}{backup}.{warning}", outcome.path.display()),
+                "Next: restart Continuwuity, then Enter runs the checks.",
             );
             Some(outcome.path)
         }
@@ -304,7 +323,7 @@ pub(super) fn on_written(state: &mut State, result: Result<WriteOutcome, String>
 
 pub(super) fn on_saved(state: &mut State, result: Result<SavedFiles, String>) -> Handled {
     match result {
-        Ok(saved) => say(
+        Ok(saved) => say_then(
             state,
             Level::Ok,
             format!(
@@ -312,6 +331,7 @@ pub(super) fn on_saved(state: &mut State, result: Result<SavedFiles, String>) ->
                 saved.files.len(),
                 saved.dir.display()
             ),
+            "Next: follow NEXT-STEPS.txt in that folder, then Enter runs the checks.",
         ),
         Err(e) => say(state, Level::Error, format!("Not saved: {e}")),
     }
@@ -324,13 +344,12 @@ pub(super) fn on_copied(
     result: Result<usize, String>,
 ) -> Handled {
     match result {
-        Ok(bytes) => say(
+        Ok(bytes) => say_then(
             state,
             Level::Ok,
-            format!(
-                "Sent “{label}” ({bytes} bytes) to the clipboard with OSC 52; your terminal \
-                 must allow clipboard access."
-            ),
+            format!("Sent “{label}” ({bytes} bytes) to the clipboard with OSC 52."),
+            "If nothing arrives, your terminal does not allow clipboard access: save the \
+             files with s instead.",
         ),
         Err(e) => say(state, Level::Error, format!("Not copied: {e}")),
     }

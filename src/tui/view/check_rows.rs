@@ -60,7 +60,100 @@ pub(super) fn row_line(
     theme: Theme,
     max: usize,
 ) -> Line<'static> {
-    let (label, style, rest, right) = match row {
+    row_lines(row, checks, selected, theme, max, 1)
+        .into_iter()
+        .next()
+        .unwrap_or_default()
+}
+
+/// How many screen lines the row's text takes at `max` columns when it
+/// may wrap (at least 1).
+pub(super) fn row_height(row: &Row<'_>, checks: &ChecksState, max: usize) -> usize {
+    let (head, rest, right) = row_parts(row, checks, false);
+    let first_w = max.saturating_sub(width(&head) + width(&right) + 2);
+    let next_w = max.saturating_sub(width(&head) + 1);
+    wrap_row_text(&rest, first_w, next_w).len().max(1)
+}
+
+/// The row on up to `lines` screen lines: the summary wraps under itself
+/// (the duration stays on the first line), the last line cut with `…`.
+pub(super) fn row_lines(
+    row: &Row<'_>,
+    checks: &ChecksState,
+    selected: bool,
+    theme: Theme,
+    max: usize,
+    lines: usize,
+) -> Vec<Line<'static>> {
+    let style = row_style(row, theme);
+    let (head, rest, right) = row_parts(row, checks, selected);
+    let first_w = max.saturating_sub(width(&head) + width(&right) + 2);
+    let next_w = max.saturating_sub(width(&head) + 1);
+    let mut pieces = if lines <= 1 {
+        vec![fit(&rest, first_w)]
+    } else {
+        wrap_row_text(&rest, first_w, next_w)
+    };
+    if pieces.len() > lines.max(1) {
+        let keep = lines.max(1);
+        let cut: Vec<String> = pieces.drain(keep - 1..).collect();
+        let limit = if keep == 1 { first_w } else { next_w };
+        pieces.push(fit(&cut.join(" "), limit));
+    }
+    let indent = " ".repeat(width(&head));
+    let mut out = Vec::new();
+    for (i, piece) in pieces.into_iter().enumerate() {
+        let mut line = if i == 0 {
+            let pad = max.saturating_sub(width(&head) + width(&piece) + width(&right) + 1);
+            Line::from(vec![
+                Span::styled(head.clone(), style),
+                Span::raw(piece),
+                Span::raw(" ".repeat(pad)),
+                Span::styled(right.clone(), theme.muted()),
+            ])
+        } else {
+            let pad = max.saturating_sub(width(&indent) + width(&piece));
+            Line::from(vec![
+                Span::raw(indent.clone()),
+                Span::raw(piece),
+                Span::raw(" ".repeat(pad)),
+            ])
+        };
+        if selected {
+            line = line.patch_style(theme.selected());
+        }
+        out.push(line);
+    }
+    out
+}
+
+/// Word-wraps a row's text: the first piece `first` wide, the rest `next`.
+fn wrap_row_text(text: &str, first: usize, next: usize) -> Vec<String> {
+    if width(text) <= first {
+        return vec![text.to_string()];
+    }
+    let first_pieces = wrap_prose(text, first.max(8));
+    let Some(head) = first_pieces.first().cloned() else {
+        return vec![String::new()];
+    };
+    let rest = text.get(head.len()..).unwrap_or_default().trim_start();
+    let mut out = vec![head];
+    if !rest.is_empty() {
+        out.extend(wrap_prose(rest, next.max(8)));
+    }
+    out
+}
+
+fn row_style(row: &Row<'_>, theme: Theme) -> ratatui::style::Style {
+    match row {
+        Row::Done(r) => theme.status(r.status),
+        Row::Running(_) => theme.muted(),
+    }
+}
+
+/// The row's head (marker, status, name), text and duration.
+fn row_parts(row: &Row<'_>, checks: &ChecksState, selected: bool) -> (String, String, String) {
+    let (label, rest, right) = match row {
         Row::Done(r) => {
             let change = match checks.change(r) {
                 Some(Change::Was(s)) => format!("  (was {})", status_label(s, false).trim_end()),
@@ -74,7 +167,6 @@ pub(super) fn row_line(
                 .unwrap_or_default();
             (
                 status_label(r.status, false),
-                theme.status(r.status),
                 format!("{target}{}{change}", safe_text(&r.summary)),
                 duration_text(r.duration),
             )
@@ -87,7 +179,6 @@ pub(super) fn row_line(
                 .unwrap_or_default();
             (
                 format!("{spin} {:<5}", "run"),
-                theme.muted(),
                 format!("{target}running…"),
                 String::new(),
             )
@@ -95,20 +186,7 @@ pub(super) fn row_line(
     };
     let name = short_name(row.id());
     let marker = if selected { "▶" } else { " " };
-    let head = format!("{marker}{label} {name:<14} ");
-    let middle_w = max.saturating_sub(width(&head) + width(&right) + 2);
-    let middle = fit(&rest, middle_w);
-    let pad = max.saturating_sub(width(&head) + width(&middle) + width(&right) + 1);
-    let mut line = Line::from(vec![
-        Span::styled(head, style),
-        Span::raw(middle),
-        Span::raw(" ".repeat(pad)),
-        Span::styled(right, theme.muted()),
-    ]);
-    if selected {
-        line = line.patch_style(theme.selected());
-    }
-    line
+    (format!("{marker}{label} {name:<14} "), rest, right)
 }
 
 /// The panel heading: the shared report's heading (with the spec step or

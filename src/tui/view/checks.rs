@@ -14,7 +14,8 @@ use crate::tui::state::checks::Row;
 use crate::tui::state::{Level, Mode, RunPhase, State};
 
 use super::check_rows::{
-    SPINNER, counts, duration_text, empty_panel, panel_heading, panel_lines, row_line,
+    SPINNER, counts, duration_text, empty_panel, panel_heading, panel_lines, row_height, row_line,
+    row_lines,
 };
 use crate::safe_text::display as safe_text;
 use crate::tui::panes::detail_lines;
@@ -22,8 +23,9 @@ use crate::tui::theme::Theme;
 
 use super::{fit, position, scrolled};
 
-/// The frame title on this screen: target, run and watch state.
-pub(super) fn title(state: &State) -> String {
+/// The frame title's parts on this screen: what is checked, and the run
+/// and watch state. The caller fits them to the width.
+pub(super) fn title_parts(state: &State) -> (String, String) {
     let c = &state.checks;
     let target = c
         .target
@@ -31,26 +33,28 @@ pub(super) fn title(state: &State) -> String {
         .map(|t| safe_text(t.as_str()).into_owned())
         .unwrap_or_else(|| "?".into());
     let lead = match state.mode {
-        Mode::Wizard => format!("6/6 Checks for {target}"),
+        Mode::Wizard => format!("Checks for {target}"),
         Mode::CheckOnly => format!("checks for {target}"),
     };
     let elapsed = c
         .elapsed()
         .map(duration_text)
         .unwrap_or_else(|| "0 ms".into());
+    let run = c.shown_run(c.run);
+    // "took": the run's duration, not a clock.
     let run = match c.phase {
         RunPhase::NotStarted => "not run yet".to_string(),
-        RunPhase::Running => format!("run {} · running {elapsed}", c.run),
-        RunPhase::Done => format!("run {} · {elapsed}", c.run),
-        RunPhase::Failed => format!("run {} · stopped", c.run),
-        RunPhase::Cancelled => format!("run {} · cancelled", c.run),
+        RunPhase::Running => format!("run {run} · running {elapsed}"),
+        RunPhase::Done => format!("run {run} took {elapsed}"),
+        RunPhase::Failed => format!("run {run} · stopped"),
+        RunPhase::Cancelled => format!("run {run} · cancelled"),
     };
-    let watch = if c.watch.on {
-        format!(" ─ watch {} s", c.watch.every.as_secs())
-    } else {
-        String::new()
+    let watch = match (c.watch.on, c.next_run_in()) {
+        (true, Some(left)) => format!(" ─ next run in {} s", left.as_secs()),
+        (true, None) => format!(" ─ watch {} s", c.watch.every.as_secs()),
+        (false, _) => String::new(),
     };
-    format!("{lead} ─ {run}{watch}")
+    (lead, format!("{run}{watch}"))
 }
 
 pub(super) fn render(state: &State, theme: Theme, body: Rect, frame: &mut Frame) {
@@ -87,13 +91,18 @@ fn summary(state: &State, theme: Theme, max: u16) -> Line<'static> {
         }
         RunPhase::Done | RunPhase::Cancelled => {
             let changed = match &c.baseline {
-                Some((run, _)) => format!(" ─ {} changed since run {run}", c.changed_count()),
+                Some((run, _)) => format!(
+                    " ─ {} changed since run {}",
+                    c.changed_count(),
+                    c.shown_run(*run)
+                ),
                 None => String::new(),
             };
             let plain = or_waiting(&all);
             let counts = format!("{plain}{changed}");
-            // Watch mode: how long resolvers may still serve the old answer.
-            let wait = c.dns_wait_words().filter(|_| c.watch.on);
+            // How long resolvers may still serve the old answer, counted
+            // down with or without watch mode.
+            let wait = c.dns_wait_words();
             let (long_wait, short_wait) = match &wait {
                 Some(left) => (
                     format!(" ─ cached DNS answers may take up to {left} more to expire"),
@@ -101,7 +110,21 @@ fn summary(state: &State, theme: Theme, max: u16) -> Line<'static> {
                 ),
                 None => (String::new(), String::new()),
             };
+            let tiny_wait = wait
+                .as_ref()
+                .map(|left| format!(" ─ DNS: ≤ {left} more"))
+                .unwrap_or_default();
             let (full, short) = (root_causes(state, true), root_causes(state, false));
+            // The verdict leads, in the command line's words.
+            let (full, short) = if c.phase == RunPhase::Cancelled {
+                (full, short)
+            } else {
+                let verdict = verdict(state);
+                (
+                    format!("{verdict} · {full}"),
+                    format!("{verdict} · {short}"),
+                )
+            };
             // The root causes come first; what does not fit gives way, the
             // counts (which every panel heading repeats) before the roots.
             let candidates = [
@@ -120,11 +143,15 @@ fn summary(state: &State, theme: Theme, max: u16) -> Line<'static> {
                     if short.is_empty() { &plain } else { "" }
                 )
                 .replace(" ·  ─", " ─"),
+                // The DNS wait outlasts the root cause's target and the
+                // counts: it says when to look again.
+                format!(" {short}{tiny_wait}").replace(" · ─", " ─"),
+                format!(" {}{tiny_wait}", verdict(state)),
             ];
             candidates
                 .iter()
                 .find(|t| crate::tui::text::width(t) <= usize::from(max))
-                .unwrap_or(&candidates[6])
+                .unwrap_or(&candidates[candidates.len() - 1])
                 .trim_end_matches(" · ")
                 .to_string()
         }
@@ -148,6 +175,16 @@ fn root_causes(state: &State, with_targets: bool) -> String {
         [] => String::new(),
         [one] => format!("fix first: {one} · "),
         [first, rest @ ..] => format!("fix first: {first} +{} · ", rest.len()),
+    }
+}
+
+/// The one-phrase verdict of a finished run, as `check` prints it.
+fn verdict(state: &State) -> &'static str {
+    let report = state.checks.report();
+    match (report.federation.ok, report.ok) {
+        (true, true) => "✔ federation works",
+        (true, false) => "! federation works",
+        (false, _) => "✘ federation does NOT work",
     }
 }
 
@@ -199,7 +236,7 @@ fn render_list(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
     let offset = focus_line.saturating_sub(height / 2).min(max);
     let mut block = Block::bordered().border_style(theme.border());
     if let Some(pos) = position(lines.len(), offset as u16, inner.height) {
-        block = block.title_bottom(Line::from(pos).right_aligned());
+        block = block.title_bottom(Line::from(pos).style(theme.caption()).right_aligned());
     }
     let offset = u16::try_from(offset).unwrap_or(u16::MAX);
     frame.render_widget(scrolled(lines, offset, inner).block(block), area);
@@ -217,6 +254,7 @@ fn render_grid(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
         (right, &[Panel::Client, Panel::Support, Panel::Caching][..]),
     ] {
         let w = usize::from(layout::inset(column).width);
+        let heights = row_heights(c, &rows, focus, panels, column, w);
         let bodies: Vec<Vec<Line<'static>>> = panels
             .iter()
             .map(|panel| {
@@ -226,7 +264,8 @@ fn render_grid(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
                     .enumerate()
                     .filter(|(_, r)| r.id().panel() == *panel)
                 {
-                    lines.push(row_line(row, c, focus == Some(i), theme, w));
+                    let n = heights.get(i).copied().unwrap_or(1);
+                    lines.extend(row_lines(row, c, focus == Some(i), theme, w, n));
                 }
                 if lines.is_empty() {
                     lines.push(Line::styled(format!(" {}", empty_panel(c)), theme.muted()));
@@ -254,6 +293,49 @@ fn render_grid(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
             frame.render_widget(Paragraph::new(lines).block(block), *slot);
         }
     }
+}
+
+/// How many lines each row of `panels` may take in a grid column: one
+/// each, then, while the column has room, the whole summary of the selected
+/// row, the failures, the warnings and the rest, in that order (a wide
+/// screen shows what a narrow one cuts).
+fn row_heights(
+    c: &crate::tui::state::ChecksState,
+    rows: &[Row<'_>],
+    focus: Option<usize>,
+    panels: &[Panel],
+    column: Rect,
+    w: usize,
+) -> Vec<usize> {
+    let mut heights = vec![1; rows.len()];
+    let mine: Vec<usize> = (0..rows.len())
+        .filter(|i| panels.contains(&rows[*i].id().panel()))
+        .collect();
+    let fixed: usize = panels
+        .iter()
+        .map(|p| {
+            let n = mine.iter().filter(|i| rows[**i].id().panel() == *p).count();
+            panel_lines(*p, c, Theme::new(true), w, " ").len() + n.max(1) + 2
+        })
+        .sum();
+    let mut spare = usize::from(column.height).saturating_sub(fixed);
+    let rank = |i: usize| match rows[i] {
+        _ if Some(i) == focus => 0,
+        Row::Done(r) if r.status.is_failure() => 1,
+        Row::Done(r) if r.status == crate::check::model::Status::Warn => 2,
+        _ => 3,
+    };
+    let mut order = mine;
+    order.sort_by_key(|i| rank(*i));
+    for i in order {
+        let want = row_height(&rows[i], c, w).min(3);
+        let extra = want - 1;
+        if extra > 0 && extra <= spare {
+            heights[i] = want;
+            spare -= extra;
+        }
+    }
+    heights
 }
 
 fn render_details(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
@@ -292,10 +374,18 @@ fn render_details(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
     };
     match position(lines.len(), c.detail_scroll, inner.height) {
         Some(pos) => {
-            block = block.title_bottom(Line::from(format!("{pos}{hint} ")).right_aligned())
+            block = block.title_bottom(
+                Line::from(format!("{pos}{hint} "))
+                    .style(theme.caption())
+                    .right_aligned(),
+            )
         }
         None if c.expanded => {
-            block = block.title_bottom(Line::from(format!(" {hint} ")).right_aligned())
+            block = block.title_bottom(
+                Line::from(format!(" {hint} "))
+                    .style(theme.caption())
+                    .right_aligned(),
+            )
         }
         None => {}
     }

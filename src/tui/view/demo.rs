@@ -104,7 +104,7 @@ fn render_details(
     let block = Block::bordered()
         .border_style(theme.border())
         .title(Line::from(vec![
-            Span::raw(format!(" {} ", d.scenario)),
+            Span::styled(format!(" {} ", d.scenario), theme.caption()),
             Span::styled(format!("{} {word} ", status.glyph()), theme.status(status)),
         ]));
     let text = layout::inset(area);

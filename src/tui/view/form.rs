@@ -10,6 +10,7 @@ use tui_input::Input;
 use crate::domain::answers::DEFAULT_UPSTREAM;
 use crate::domain::validate::{check_host, check_server_name};
 use crate::domain::{Deployment, Field, Proxy, Strategy};
+use crate::tui::state::deployment::SUPPORT_ROLES;
 use crate::tui::state::feedback::field_notes;
 use crate::tui::state::names::NAME_FIELDS;
 use crate::tui::state::{DeployRow, Level, Note, State};
@@ -78,6 +79,15 @@ pub(super) fn render_deploy(state: &State, theme: Theme, area: Rect, frame: &mut
                         .collect(),
                 ),
                 DeployRow::Text(t) => Value::Text(&form.inputs[t]),
+                DeployRow::Role(t) => {
+                    let now = form.inputs[t].value().trim();
+                    Value::Choice(
+                        SUPPORT_ROLES
+                            .iter()
+                            .map(|r| (if r.is_empty() { "not set" } else { *r }, *r == now))
+                            .collect(),
+                    )
+                }
             };
             Row {
                 label: label(row.field()),
@@ -151,6 +161,8 @@ fn render_rows(intro: &str, rows: Vec<Row<'_>>, theme: Theme, area: Rect, frame:
     }
     lines.push(Line::raw(""));
     let mut cursor = None;
+    // The focused row's first line and the line after its notes.
+    let mut focus_rows = (0, 0);
     let value_x = 3 + LABEL_W;
     let value_w = w.saturating_sub(value_x + 1);
     for row in rows {
@@ -196,6 +208,9 @@ fn render_rows(intro: &str, rows: Vec<Row<'_>>, theme: Theme, area: Rect, frame:
                 }
             }
         }
+        if row.focused {
+            focus_rows.0 = lines.len();
+        }
         lines.push(Line::from(spans));
         let indent = value_x;
         let note_w = w.saturating_sub(indent + 3);
@@ -211,27 +226,38 @@ fn render_rows(intro: &str, rows: Vec<Row<'_>>, theme: Theme, area: Rect, frame:
         };
         for note in shown {
             let text = format!("{} {}", level_glyph(note.level), safe_text(&note.text));
-            let pieces = if row.focused {
-                wrap_prose(&text, note_w)
-            } else {
-                vec![fit(&text, note_w)]
-            };
-            for piece in pieces {
+            // Wrapped, never cut: the end of a message is often the fix.
+            for piece in wrap_prose(&text, note_w) {
                 lines.push(Line::styled(
                     format!("{}{piece}", " ".repeat(indent)),
                     theme.level(note.level),
                 ));
             }
         }
+        if row.focused {
+            focus_rows.1 = lines.len();
+        }
     }
+    // Wrapped notes can make the form taller than the screen: scroll just
+    // enough to show the focused row with all its notes.
+    let height = usize::from(area.height);
+    let offset = focus_rows
+        .1
+        .saturating_sub(height)
+        .min(focus_rows.0)
+        .min(lines.len().saturating_sub(height));
+    let cursor = cursor.and_then(|(x, y)| y.checked_sub(offset).map(|y| (x, y)));
     if let Some((x, y)) = cursor
-        && y < usize::from(area.height)
+        && y < height
     {
         let x = u16::try_from(x).unwrap_or(u16::MAX);
         let y = u16::try_from(y).unwrap_or(u16::MAX);
         frame.set_cursor_position(Position::new(area.x + x, area.y + y));
     }
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(
+        Paragraph::new(lines.into_iter().skip(offset).collect::<Vec<_>>()),
+        area,
+    );
 }
 
 /// The part of `value` visible after scrolling `scroll` columns.

@@ -8,6 +8,7 @@ mod form;
 mod overlay;
 mod review;
 mod server_path;
+pub mod status;
 mod strategy;
 mod welcome;
 
@@ -18,10 +19,9 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::keys;
 use super::layout;
-use super::state::{State, Step};
+use super::state::{Mode, State, Step};
 use super::text::width;
-use super::theme::{self, Theme};
-use crate::safe_text::display as safe_text;
+use super::theme::Theme;
 
 /// Draws the whole screen for `state`.
 pub fn render(state: &State, frame: &mut Frame) {
@@ -42,9 +42,9 @@ pub fn render(state: &State, frame: &mut Frame) {
         return;
     }
     let chrome = layout::chrome(area);
-    let block = Block::bordered()
-        .border_style(theme.border())
-        .title(Line::from(title(state)).style(theme.title()));
+    let block = Block::bordered().border_style(theme.border()).title(
+        Line::from(title(state, usize::from(area.width).saturating_sub(4))).style(theme.title()),
+    );
     frame.render_widget(block, chrome.outer);
     match state.step {
         Step::Demo => demo::render(state, theme, chrome.body, frame),
@@ -56,43 +56,72 @@ pub fn render(state: &State, frame: &mut Frame) {
         Step::Checks => checks::render(state, theme, chrome.body, frame),
     }
     if let Some(status) = &state.status {
-        let glyph = theme::level_glyph(status.level);
-        let text = format!("{glyph} {}", safe_text(&status.text));
-        let line = Line::from(fit(&text, usize::from(chrome.status.width)))
-            .style(theme.level(status.level));
-        frame.render_widget(line, chrome.status);
+        status::render(status, theme, &chrome, frame);
     }
     frame.render_widget(key_bar(state, theme, chrome.bar.width), chrome.bar);
     overlay::render(state, theme, area, frame);
 }
 
-fn title(state: &State) -> String {
-    if state.step == Step::Demo {
-        return " matrix-delegate ─ demo: pick a simulated deployment ".into();
-    }
-    if state.step == Step::Checks {
-        return format!(" matrix-delegate ─ {} ", checks::title(state));
-    }
-    format!(
-        " matrix-delegate ─ {}/{} {} ",
-        state.step.number(),
-        Step::ALL.len(),
-        state.step.title()
-    )
+/// The frame title, fitted to `max` columns: what falls away first is the
+/// program's name, then the step count; a demo always says so.
+fn title(state: &State, max: usize) -> String {
+    let demo = state.demo.as_ref().and_then(|d| {
+        let index = d.running?;
+        super::demo::DEMOS.get(index).map(|d| d.scenario)
+    });
+    let head = match (demo, state.step) {
+        (_, Step::Demo) => "demo: pick a simulated deployment".to_string(),
+        (Some(name), _) => format!("DEMO: {name} (simulated)"),
+        (None, _) => String::new(),
+    };
+    let no_count =
+        state.step == Step::Demo || (state.step == Step::Checks && state.mode == Mode::CheckOnly);
+    let step = if no_count {
+        String::new()
+    } else {
+        format!("{}/{} ", state.step.number(), Step::ALL.len())
+    };
+    let (what, extra) = match state.step {
+        Step::Checks => checks::title_parts(state),
+        Step::Demo => (String::new(), String::new()),
+        other => (other.title().to_string(), String::new()),
+    };
+    let join = |parts: &[&str]| {
+        let parts: Vec<&str> = parts.iter().copied().filter(|p| !p.is_empty()).collect();
+        format!(" {} ", parts.join(" ─ "))
+    };
+    let what_step = format!("{step}{what}");
+    let short_head = head.replace(" (simulated)", "");
+    let candidates = [
+        join(&["matrix-delegate", &head, &what_step, &extra]),
+        join(&[&head, &what_step, &extra]),
+        join(&[&head, &what, &extra]),
+        join(&[&short_head, &what, &extra]),
+        join(&[&short_head, &extra]),
+    ];
+    candidates
+        .iter()
+        .find(|t| width(t) <= max)
+        .cloned()
+        .unwrap_or_else(|| fit(&candidates[4], max))
 }
 
-/// The key bar: as many of the current keys as fit.
+/// The key bar: as many of the current keys as fit, in table order, each
+/// as the mode has it ([`keys::bar_label`]).
 fn key_bar(state: &State, theme: Theme, max: u16) -> Line<'static> {
     let mut spans = Vec::new();
     let mut used = 0;
-    for k in keys::current(state).iter().filter(|k| k.bar) {
-        let item = width(k.keys) + 1 + width(k.does) + 2;
+    for k in keys::current(state) {
+        let Some(does) = keys::bar_label(state, k) else {
+            continue;
+        };
+        let item = width(k.keys) + 1 + width(does) + 2;
         if used + item > usize::from(max) {
-            break;
+            continue; // a shorter one further on may still fit
         }
         used += item;
         spans.push(Span::styled(k.keys, theme.key()));
-        spans.push(Span::raw(format!(" {}  ", k.does)));
+        spans.push(Span::raw(format!(" {does}  ")));
     }
     Line::from(spans)
 }

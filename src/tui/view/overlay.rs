@@ -30,7 +30,11 @@ pub(super) fn render(state: &State, theme: Theme, area: Rect, frame: &mut Frame)
             let block = Block::bordered()
                 .border_style(theme.border())
                 .title(Line::styled(" Write the config? ", theme.heading()))
-                .title_bottom(Line::from(" y write · n cancel ").right_aligned());
+                .title_bottom(
+                    Line::from(" y write · n cancel ")
+                        .style(theme.caption())
+                        .right_aligned(),
+                );
             let inner = layout::inset(outer);
             frame.render_widget(block, outer);
             let path = preview.path.display().to_string();
@@ -43,7 +47,10 @@ pub(super) fn render(state: &State, theme: Theme, area: Rect, frame: &mut Frame)
             let lines = diff_lines(&preview.diff, diff_area.width, state.no_color);
             let mut para = scrolled(lines.clone(), *scroll, diff_area);
             if let Some(pos) = position(lines.len(), *scroll, diff_area.height) {
-                para = para.block(Block::new().title_bottom(Line::from(pos).right_aligned()));
+                para = para.block(
+                    Block::new()
+                        .title_bottom(Line::from(pos).style(theme.caption()).right_aligned()),
+                );
             }
             frame.render_widget(para, diff_area);
         }
@@ -51,10 +58,16 @@ pub(super) fn render(state: &State, theme: Theme, area: Rect, frame: &mut Frame)
 }
 
 fn help(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
-    let screen = keys::screen(state);
+    // Keys that mean nothing in this mode (the demo's picker key outside
+    // `demo`) are left out.
+    let screen: Vec<&keys::KeyRow> = keys::screen(state)
+        .iter()
+        .filter(|k| keys::applies(state, k))
+        .collect();
     let rows = screen.len() + keys::GLOBAL.len() + 4;
     let keys_w = screen
         .iter()
+        .copied()
         .chain(keys::GLOBAL)
         .map(|k| width(k.keys))
         .max()
@@ -71,14 +84,18 @@ fn help(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
             Span::raw(k.does),
         ])
     };
-    lines.extend(screen.iter().map(row));
+    lines.extend(screen.iter().map(|k| row(k)));
     lines.push(Line::raw(""));
     lines.push(Line::styled("Everywhere:", theme.heading()));
     lines.extend(keys::GLOBAL.iter().map(row));
     let block = Block::bordered()
         .border_style(theme.border())
         .title(Line::styled(" Keys ", theme.heading()))
-        .title_bottom(Line::from(" any key closes ").right_aligned());
+        .title_bottom(
+            Line::from(" any key closes ")
+                .style(theme.caption())
+                .right_aligned(),
+        );
     frame.render_widget(Paragraph::new(lines).block(block), box_area);
 }
 
@@ -108,9 +125,11 @@ fn prompt(prompt: &Prompt, theme: Theme, area: Rect, frame: &mut Frame) {
     for e in error_lines {
         lines.push(Line::styled(e, theme.level(Level::Error)));
     }
-    let block = Block::bordered()
-        .border_style(theme.border())
-        .title_bottom(Line::from(" Enter confirm · Esc cancel ").right_aligned());
+    let block = Block::bordered().border_style(theme.border()).title_bottom(
+        Line::from(" Enter confirm · Esc cancel ")
+            .style(theme.caption())
+            .right_aligned(),
+    );
     frame.render_widget(Paragraph::new(lines).block(block), box_area);
     let col = input.visual_cursor().saturating_sub(scroll).min(field_w);
     frame.set_cursor_position(Position::new(

@@ -41,7 +41,7 @@ pub(super) fn render(state: &State, theme: Theme, body: Rect, frame: &mut Frame)
         .border_style(theme.border())
         .title(Line::styled(title, theme.heading()));
     if let Some(pos) = position(lines.len(), state.review.scroll, text_area.height) {
-        block = block.title_bottom(Line::from(pos).right_aligned());
+        block = block.title_bottom(Line::from(pos).style(theme.caption()).right_aligned());
     }
     frame.render_widget(
         scrolled(lines, state.review.scroll, text_area).block(block),

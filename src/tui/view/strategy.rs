@@ -66,7 +66,7 @@ pub(super) fn render(state: &State, theme: Theme, body: Rect, frame: &mut Frame)
     };
     let list = Paragraph::new(rows).block(
         Block::bordered()
-            .title(" Options ")
+            .title(Line::styled(" Options ", theme.caption()))
             .border_style(theme.border()),
     );
     frame.render_widget(list, areas.list);
@@ -86,7 +86,11 @@ pub(super) fn render(state: &State, theme: Theme, body: Rect, frame: &mut Frame)
             theme.heading(),
         ));
     if let Some(pos) = position(lines.len(), state.lesson_scroll, text_area.height) {
-        block = block.title_bottom(Line::from(format!("{pos}PgDn ")).right_aligned());
+        block = block.title_bottom(
+            Line::from(format!("{pos}PgDn "))
+                .style(theme.caption())
+                .right_aligned(),
+        );
     }
     frame.render_widget(
         scrolled(lines, state.lesson_scroll, text_area).block(block),

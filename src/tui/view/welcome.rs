@@ -6,6 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::config_file::locate::{CONFIG_VARS, PACKAGED_PATHS};
 use crate::tui::data::ConfigStatus;
 use crate::tui::state::{Level, Path, State};
 use crate::tui::text::wrap_prose;
@@ -93,19 +94,27 @@ fn config_lines(config: &ConfigStatus) -> Vec<(Level, String, bool)> {
             }
             out
         }
-        ConfigStatus::NotFound => vec![
-            (
-                Level::Hint,
-                "Config file: none found (CONTINUWUITY_CONFIG, /etc/conduwuit/conduwuit.toml)."
-                    .into(),
-                true,
-            ),
-            (
-                Level::Hint,
-                "You can still generate everything and name the file when writing.".into(),
-                true,
-            ),
-        ],
+        ConfigStatus::NotFound => {
+            let vars: Vec<String> = CONFIG_VARS.iter().map(|v| format!("${v}")).collect();
+            vec![
+                (
+                    Level::Hint,
+                    format!(
+                        "Config file: none found. Looked at {}, {}.",
+                        vars.join(", "),
+                        PACKAGED_PATHS.join(", ")
+                    ),
+                    true,
+                ),
+                (
+                    Level::Hint,
+                    "Name yours: `matrix-delegate --config FILE`, CONTINUWUITY_CONFIG=FILE, \
+                     or o on Review."
+                        .into(),
+                    true,
+                ),
+            ]
+        }
         ConfigStatus::Problem(e) => {
             vec![(Level::Warn, format!("Config file: {}", safe_text(e)), true)]
         }

@@ -6,3 +6,5 @@ mod caddy;
 mod haproxy;
 mod interrupted;
 mod nginx;
+mod scan;
+mod with_synapse;

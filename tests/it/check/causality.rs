@@ -229,3 +229,43 @@ fn the_report_lists_root_causes_first_and_counts_what_follows() {
     assert_eq!(json["checks"][2]["caused_by"], "server.tls");
     assert_eq!(json["checks"][2]["remedy"], serde_json::Value::Null);
 }
+
+#[test]
+fn peers_failing_where_the_spec_path_fails_follow_its_root() {
+    let mut results = vec![
+        fail(CheckId::ServerPeers, "not reachable for spec, synapse")
+            .fault(Fault::PeersFail { like_spec: true }),
+        fail(CheckId::ServerKeys, "no answer").target(ADDR),
+        expired_tls(),
+    ];
+    attribute(&mut results);
+    let tls = Some((CheckId::ServerTls, Some(ADDR.to_string())));
+    assert_eq!(cause_of(&results, CheckId::ServerPeers), tls);
+    assert_eq!(results[0].remedy, None);
+}
+
+#[test]
+fn peers_failing_where_the_spec_path_works_are_a_root_cause() {
+    let mut results = vec![
+        fail(CheckId::ServerPeers, "not reachable for synapse")
+            .fault(Fault::PeersFail { like_spec: false }),
+        fail(CheckId::ServerKeys, "no answer").target(ADDR),
+    ];
+    attribute(&mut results);
+    assert_eq!(cause_of(&results, CheckId::ServerPeers), None);
+    assert_eq!(root_causes(&results), vec![true, true]);
+}
+
+#[test]
+fn peers_failing_after_a_broken_server_file_follow_it_whatever_step_they_took() {
+    let mut results = vec![
+        fail(CheckId::ServerPeers, "not reachable for synapse")
+            .fault(Fault::PeersFail { like_spec: false }),
+        fail(CheckId::ServerWellKnown, "m.server is not a server name"),
+    ];
+    attribute(&mut results);
+    assert_eq!(
+        cause_of(&results, CheckId::ServerPeers),
+        Some((CheckId::ServerWellKnown, None))
+    );
+}

@@ -176,7 +176,7 @@ fn every_client_verdict_with_its_spec_step() {
             with_id("{}"),
             Some(&versions),
             None,
-            FailPrompt,
+            Ok,
             "3.6",
         ),
         (
@@ -184,7 +184,7 @@ fn every_client_verdict_with_its_spec_step() {
             with_id(r#"{"base_url":"id.example.com"}"#),
             Some(&versions),
             None,
-            FailError,
+            Ok,
             "3.6",
         ),
         (
@@ -192,7 +192,7 @@ fn every_client_verdict_with_its_spec_step() {
             with_id(r#"{"base_url":"https://id.example.com"}"#),
             Some(&versions),
             Some(&id_down),
-            FailError,
+            Ok,
             "3.6",
         ),
         (
@@ -209,6 +209,13 @@ fn every_client_verdict_with_its_spec_step() {
         let c = wk.conclude(v, id);
         assert_eq!((c.verdict, c.step), (verdict, step), "{case}: {}", c.reason);
         assert!(c.spec().ends_with(&format!("step {step}")));
+        // Step 3.6 is the identity server's own FAIL_PROMPT (spec v1.1+,
+        // MSC2284): named, and the homeserver verdict left as it was.
+        assert_eq!(
+            c.identity_problem.is_some(),
+            case.starts_with("identity") && case != "identity ok",
+            "{case}: {c:?}"
+        );
     }
 }
 
@@ -424,4 +431,131 @@ fn duplicate_keys_in_the_client_file_warn_naming_clients() {
     );
     let ok = well_known_check(file(200, good_body()), &Expectations::none());
     assert_eq!(ok.status, Status::Pass, "{ok:#?}");
+}
+
+/// A broken identity server (step 3.6) is the identity server's FAIL_PROMPT
+/// only (spec v1.1+, MSC2284; matrix-js-sdk keeps `m.homeserver` at
+/// SUCCESS): `client.well-known` warns naming it, the verdict stays OK and
+/// the remedy is about the identity server, not the homeserver.
+#[test]
+fn a_broken_identity_server_warns_and_leaves_the_homeserver_ok() {
+    let body = r#"{"m.homeserver":{"base_url":"https://matrix.example.com"},"m.identity_server":{"base_url":"https://id.example.com"}}"#;
+    let wk = ClientWellKnown::read(file(200, body));
+    let versions = versions_ok("https://matrix.example.com");
+    let down = HttpObservation::get("https://id.example.com/_matrix/identity/v2")
+        .fail(FetchFailure::Refused { address: None });
+    let c = wk.conclude(Some(&versions), Some(&down));
+    assert_eq!(c.verdict, ClientVerdict::Ok);
+    let r = client_well_known(
+        &name("example.com"),
+        &wk,
+        &c,
+        Some(&versions),
+        &Expectations::none(),
+    );
+    assert_eq!(r.status, Status::Warn, "{r:#?}");
+    assert!(
+        r.summary.starts_with("OK for the homeserver"),
+        "{}",
+        r.summary
+    );
+    assert!(
+        r.summary.contains(
+            "the identity server alone gets FAIL_PROMPT: https://id.example.com does not answer"
+        ),
+        "{}",
+        r.summary
+    );
+    assert!(
+        r.evidence.iter().any(|e| e.asked == "identity server"),
+        "{:#?}",
+        r.evidence
+    );
+    let remedy = r.remedy.unwrap_or_default();
+    assert!(
+        remedy.contains("the identity server at https://id.example.com")
+            && remedy.contains("remove m.identity_server")
+            && !remedy.contains("Serve {\"m.homeserver\""),
+        "{remedy}"
+    );
+    // The same file with a working identity server passes.
+    let up = HttpObservation::get("https://id.example.com/_matrix/identity/v2").respond(
+        200,
+        &[JSON],
+        b"{}",
+    );
+    let c = wk.conclude(Some(&versions), Some(&up));
+    let r = client_well_known(
+        &name("example.com"),
+        &wk,
+        &c,
+        Some(&versions),
+        &Expectations::none(),
+    );
+    assert_eq!(r.status, Status::Pass, "{r:#?}");
+}
+
+/// The remedy of a failing `client.well-known` matches the step where
+/// discovery stopped: the file's problem for steps 3.2 to 3.5.1, and, when
+/// the file is fine, the client API it points at (3.5.2), never "serve
+/// m.homeserver" for a file that already does.
+#[test]
+fn the_client_file_remedy_matches_the_failing_step() {
+    let v404 = HttpObservation::get("https://matrix.example.com/_matrix/client/versions").respond(
+        404,
+        &[],
+        b"",
+    );
+    let cases: Vec<(&str, HttpObservation, Option<&HttpObservation>, &str, &str)> = vec![
+        (
+            "versions unusable",
+            file(200, good_body()),
+            Some(&v404),
+            "The client file is fine; its base_url https://matrix.example.com does not answer",
+            "Serve {",
+        ),
+        (
+            "base_url not a URL",
+            file(200, r#"{"m.homeserver":{"base_url":"matrix.example.com"}}"#),
+            None,
+            "base_url must be an absolute http(s) URL",
+            "The client file is fine",
+        ),
+        (
+            "no base_url",
+            file(200, "{}"),
+            None,
+            "The file has no m.homeserver.base_url",
+            "The client file is fine",
+        ),
+        (
+            "not JSON",
+            file(200, "hello"),
+            None,
+            "The file must be a JSON object",
+            "The client file is fine",
+        ),
+        (
+            "500",
+            file(500, "oops"),
+            None,
+            "with status 200",
+            "The client file is fine",
+        ),
+    ];
+    for (case, obs, versions, want, not) in cases {
+        let wk = ClientWellKnown::read(obs);
+        let c = wk.conclude(versions, None);
+        let r = client_well_known(
+            &name("example.com"),
+            &wk,
+            &c,
+            versions,
+            &Expectations::none(),
+        );
+        assert_eq!(r.status, Status::Fail, "{case}: {r:#?}");
+        let remedy = r.remedy.unwrap_or_default();
+        assert!(remedy.contains(want), "{case}: {remedy}");
+        assert!(!remedy.contains(not), "{case}: {remedy}");
+    }
 }

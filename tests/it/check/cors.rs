@@ -145,7 +145,9 @@ fn cors_remedy_per_proxy_and_stripped_header_named() {
             .iter()
             .any(|e| e.asked == "classic mistake: a proxy strips the CORS header")
     );
-    assert!(r.remedy.unwrap_or_default().contains("In your Caddyfile for example.com add:\n  header /.well-known/matrix/* Access-Control-Allow-Origin *"));
+    assert!(r.remedy.unwrap_or_default().contains(
+        "header /.well-known/matrix/* {\n  \tAccess-Control-Allow-Origin *\n  \tdefer\n  }"
+    ));
 
     let nginx = Expectations::from_plan(
         &plan(&Answers {
@@ -180,4 +182,155 @@ fn cors_remedy_per_proxy_and_stripped_header_named() {
             .unwrap_or_default()
             .contains("proxy for matrix.example.com")
     );
+}
+
+/// A preflight for the client API (the real requests carry
+/// `Authorization`) must name Authorization in
+/// `Access-Control-Allow-Headers`; `*` alone warns (Chromium lets it
+/// through, the Fetch standard's "CORS non-wildcard request-header name"
+/// does not). And `Access-Control-Allow-Origin`
+/// must be one value: sent twice, or as a list, browsers reject it.
+#[test]
+fn preflight_without_authorization_and_duplicate_origin_fail() {
+    let none = Expectations::none();
+    let base = healthy_client();
+    let versions = "https://matrix.example.com/_matrix/client/versions";
+    let with_allowed = |allowed: Option<&str>| {
+        let mut o = base.clone();
+        let mut headers = vec![CORS, ("access-control-allow-methods", "GET, POST, OPTIONS")];
+        if let Some(a) = allowed {
+            headers.push(("access-control-allow-headers", a));
+        }
+        o.versions_preflight = Some(preflight(versions, 204, &headers));
+        o
+    };
+    let doubled = |obs: &HttpObservation| {
+        let mut o = obs.clone();
+        o.headers
+            .push(("access-control-allow-origin".into(), "*".into()));
+        o
+    };
+    let mut file_twice = base.clone();
+    file_twice.well_known = doubled(&base.well_known);
+    let mut api_twice = base.clone();
+    api_twice.versions = base.versions.as_ref().map(doubled);
+    let mut preflight_twice = base.clone();
+    preflight_twice.versions_preflight = base.versions_preflight.as_ref().map(doubled);
+    let mut listed = base.clone();
+    listed.well_known.headers = vec![(
+        "access-control-allow-origin".into(),
+        format!("{PROBE_ORIGIN}, *"),
+    )];
+    let cases: Vec<(&str, _, Status, &str)> = vec![
+        (
+            "Authorization allowed, any case",
+            with_allowed(Some("content-type, AUTHORIZATION")),
+            Status::Pass,
+            "present",
+        ),
+        (
+            "no Allow-Headers",
+            with_allowed(None),
+            Status::Fail,
+            "Access-Control-Allow-Headers does not name Authorization",
+        ),
+        (
+            "Allow-Headers without Authorization",
+            with_allowed(Some("X-Requested-With, Content-Type")),
+            Status::Fail,
+            "every signed-in request fails",
+        ),
+        (
+            "Allow-Headers wildcard",
+            with_allowed(Some("*")),
+            Status::Warn,
+            "allows Authorization only through `Access-Control-Allow-Headers: *`",
+        ),
+        (
+            "client file ACAO twice",
+            file_twice,
+            Status::Fail,
+            "the client file has Access-Control-Allow-Origin with more than one value (`*`, `*`; browsers allow only one)",
+        ),
+        (
+            "API ACAO twice",
+            api_twice,
+            Status::Fail,
+            "/_matrix/client/versions has Access-Control-Allow-Origin with more than one value",
+        ),
+        (
+            "preflight ACAO twice",
+            preflight_twice,
+            Status::Fail,
+            "preflight for the /_matrix/client/versions fails: Access-Control-Allow-Origin with more than one value",
+        ),
+        (
+            "ACAO as a list",
+            listed,
+            Status::Fail,
+            "more than one value",
+        ),
+    ];
+    for (case, obs, status, part) in cases {
+        let r = client_cors(&obs, &none, "example.com");
+        assert_eq!(r.status, status, "{case}: {r:#?}");
+        assert!(r.summary.contains(part), "{case}: {}", r.summary);
+        let remedy = r.remedy.clone().unwrap_or_default();
+        if case.contains("twice") || case.contains("list") {
+            assert!(
+                remedy.contains("exactly once") && !remedy.contains("add_header"),
+                "{case}: {remedy}"
+            );
+        }
+        if case.contains("Allow-Headers") {
+            assert!(
+                remedy.contains(
+                    "Access-Control-Allow-Headers: X-Requested-With, Content-Type, Authorization"
+                ),
+                "{case}: {remedy}"
+            );
+        }
+    }
+}
+
+/// A plain-http client API warns in client.cors: web clients served over
+/// https may not call it (mixed content); native clients are unaffected.
+#[test]
+fn a_plain_http_client_api_warns_for_web_clients() {
+    let mut obs = healthy_client();
+    obs.well_known = client_file(
+        &serde_json::json!({"m.homeserver": {"base_url": "http://matrix.example.com:8008/"}}),
+        &[JSON, CORS],
+    );
+    obs.versions = Some(versions_ok("http://matrix.example.com:8008"));
+    obs.versions_preflight = obs.versions_preflight.map(|mut p| {
+        p.url = "http://matrix.example.com:8008/_matrix/client/versions".into();
+        p
+    });
+    let r = client_cors(&obs, &Expectations::none(), "example.com");
+    assert_eq!(r.status, Status::Warn, "{r:#?}");
+    assert!(
+        r.summary
+            .contains("the client API is plain http (http://matrix.example.com:8008)")
+            && r.summary.contains("mixed content"),
+        "{}",
+        r.summary
+    );
+    assert!(r.remedy.unwrap_or_default().contains("https:// base_url"));
+}
+
+/// The nginx remedy for a missing header on the well-known files hides the
+/// homeserver's own copy before adding nginx's: an `add_header` alone in a
+/// location that proxies to Continuwuity would send it twice.
+#[test]
+fn the_nginx_cors_remedy_never_doubles_the_header() {
+    let text = matrix_delegate::check::remedy::cors_well_known(Some(Proxy::Nginx), "example.com");
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let hide = lines
+        .iter()
+        .position(|l| *l == "proxy_hide_header Access-Control-Allow-Origin;");
+    let add = lines
+        .iter()
+        .position(|l| l.starts_with("add_header Access-Control-Allow-Origin"));
+    assert!(matches!((hide, add), (Some(h), Some(a)) if h < a), "{text}");
 }

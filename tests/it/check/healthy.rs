@@ -23,6 +23,9 @@ fn healthy_deployment_passes_everything() {
             CheckId::DnsDelegatedHost | CheckId::DnsSrv => {
                 matches!(r.status, Status::Pass | Status::Skipped)
             }
+            // The canned observations carry no peer paths (the peer models
+            // are tested on their own and through the simulation).
+            CheckId::ServerPeers => r.status == Status::Skipped,
             _ => r.status == Status::Pass,
         };
         assert!(

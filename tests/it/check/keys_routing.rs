@@ -13,7 +13,9 @@ use matrix_delegate::check::verdict::federation::federation_checks;
 use matrix_delegate::check::verdict::{keys, routing};
 use matrix_delegate::domain::{Proxy, Strategy};
 use matrix_delegate::matrix::signed_json::sign;
-use matrix_delegate::observe::HttpObservation;
+use matrix_delegate::observe::{
+    FetchFailure, HttpObservation, TlsErrorKind, TlsFailure, TlsFailureKind, TlsObservation,
+};
 
 #[test]
 fn keys_table() {
@@ -167,6 +169,40 @@ fn routing_table() {
             "401 M_MISSING_TOKEN",
             "",
         ),
+        // Dendrite: `{"message": …}` without errcode from its federation
+        // handler, so the path arrived intact.
+        (
+            "401 dendrite",
+            json_obs(
+                &url,
+                401,
+                &[JSON],
+                &json!({"message": "Missing Authorization headers"}),
+            ),
+            Status::Pass,
+            "a Dendrite-style 401",
+            "",
+        ),
+        // A 401 from something else (a proxy's basic auth page) is not the
+        // homeserver.
+        (
+            "401 html",
+            HttpObservation::get(&url).respond(
+                401,
+                &[("content-type", "text/html"), ("www-authenticate", "Basic")],
+                b"<html>401 Authorization Required</html>",
+            ),
+            Status::Fail,
+            "401 without a Matrix error body",
+            "nocanon",
+        ),
+        (
+            "401 json without message",
+            json_obs(&url, 401, &[JSON], &json!({"detail": "no"})),
+            Status::Fail,
+            "401 without a Matrix error body",
+            "nocanon",
+        ),
         (
             "decoding proxy",
             json_obs(&url, 404, &[JSON], &json!({"errcode": "M_UNRECOGNIZED"})),
@@ -242,6 +278,21 @@ fn consistency_cases() {
     broken[1].keys = None;
     broken[1].routing = None;
     let r = checks(broken);
+    // Nothing answers on one address: peers go on to the next one.
+    assert_eq!(r.status, Status::Warn);
+    assert!(
+        r.summary.contains(
+            "203.0.113.7:443 works, nothing answers on [2001:db8::7]:443: peers fall back"
+        ),
+        "{}",
+        r.summary
+    );
+
+    // An address that answers wrongly breaks every peer that picks it.
+    let mut wrong_cert = base.probes.clone();
+    wrong_cert[1].tls.covers_required_name = false;
+    wrong_cert[1].tls.names = vec!["other.example.net".into()];
+    let r = checks(wrong_cert);
     assert_eq!(r.status, Status::Fail);
     assert!(
         r.summary
@@ -295,12 +346,27 @@ fn per_address_checks_skip_after_tls_failure_and_flag_missing_probes() {
     probes[1].routing = None;
     let out = federation_checks(&base.resolution, &probes, NOW_MS, &Expectations::none());
     let v6 = Some("[2001:db8::7]:443");
-    assert_eq!(find(&out, CheckId::ServerTls, v6).status, Status::Fail);
-    assert_eq!(
-        find(&out, CheckId::ServerVersion, v6).status,
-        Status::Skipped
+    // A connection-level failure with the IPv4 address working: peers fall
+    // back, so a warning that says so.
+    let tls = find(&out, CheckId::ServerTls, v6);
+    assert_eq!(tls.status, Status::Warn, "{tls:#?}");
+    assert!(
+        tls.summary
+            .contains("peers fall back to 203.0.113.7:443, another address of matrix.example.com"),
+        "{}",
+        tls.summary
     );
-    assert_eq!(find(&out, CheckId::ServerKeys, v6).status, Status::Skipped);
+    // Not attempted there, and no second problem: the same dead address.
+    for id in [CheckId::ServerVersion, CheckId::ServerKeys] {
+        let r = find(&out, id, v6);
+        assert_eq!(r.status, Status::Warn, "{r:#?}");
+        assert!(
+            r.summary
+                .starts_with("no connection to this address (timed out)"),
+            "{}",
+            r.summary
+        );
+    }
 
     let out = federation_checks(
         &base.resolution,
@@ -309,4 +375,133 @@ fn per_address_checks_skip_after_tls_failure_and_flag_missing_probes() {
         &Expectations::none(),
     );
     assert_eq!(find(&out, CheckId::ServerTls, v6).status, Status::Error);
+}
+
+/// Keys for another name while the checked name delegates: the homeserver
+/// was installed with the wrong `server_name` (a fresh database is needed),
+/// not "you checked the delegated host".
+#[test]
+fn keys_for_another_name_behind_a_delegation_blame_the_installed_server_name() {
+    let res = healthy().resolution;
+    let (addr, target) = res.endpoints()[0];
+    let keys_for = |server_name: &str| {
+        let obs = json_obs(
+            "https://matrix.example.com/_matrix/key/v2/server",
+            200,
+            &[JSON],
+            &key_response(server_name, NOW_MS + DAY_MS, &signing_key()),
+        );
+        keys::server_keys(
+            addr,
+            target,
+            &obs,
+            &res.server_name,
+            NOW_MS,
+            &Expectations::none(),
+        )
+        .0
+    };
+    for installed in ["matrix.example.com", "chat.example.org"] {
+        let r = keys_for(installed);
+        assert_eq!(r.status, Status::Fail, "{r:#?}");
+        let mistake = r
+            .evidence
+            .iter()
+            .find(|e| {
+                e.asked == "classic mistake: the homeserver was installed with another server_name"
+            })
+            .unwrap_or_else(|| panic!("{installed}: not named: {:#?}", r.evidence));
+        assert!(
+            mistake
+                .got
+                .contains("`example.com` delegates to `matrix.example.com`"),
+            "{}",
+            mistake.got
+        );
+        assert_eq!(
+            mistake.got.contains("(the delegated host's own name)"),
+            installed == "matrix.example.com",
+            "{}",
+            mistake.got
+        );
+        assert!(
+            !r.evidence
+                .iter()
+                .any(|e| e.asked.contains("the delegated host was checked")),
+            "{:#?}",
+            r.evidence
+        );
+        let remedy = r.remedy.unwrap_or_default();
+        assert!(
+            remedy.contains("set `server_name = \"example.com\"`")
+                && remedy.contains("fresh database"),
+            "{remedy}"
+        );
+    }
+}
+
+/// An address nothing answers on, next to one that works: peers go on to
+/// the working one, so every result of the dead address is a warning that
+/// says so; a TLS failure on an address that answered stays a failure.
+#[test]
+fn a_dead_address_beside_a_working_one_is_a_warning_a_broken_one_a_failure() {
+    let base = healthy();
+    let ex = Expectations::none();
+    let v6 = Some("[2001:db8::7]:443");
+    let refused = |kind| {
+        let mut probes = base.probes.clone();
+        probes[1].tls = TlsObservation::failed(
+            TlsFailure::new(kind, "connection refused"),
+            std::time::Duration::ZERO,
+        );
+        probes[1].version = Some(
+            HttpObservation::get("https://matrix.example.com/_matrix/federation/v1/version")
+                .fail(FetchFailure::Refused { address: None }),
+        );
+        probes[1].keys = None;
+        probes[1].routing = None;
+        federation_checks(&base.resolution, &probes, NOW_MS, &ex)
+    };
+    let out = refused(TlsFailureKind::Refused);
+    for id in [CheckId::ServerTls, CheckId::ServerVersion] {
+        let r = find(&out, id, v6);
+        assert_eq!(r.status, Status::Warn, "{r:#?}");
+        assert!(
+            r.summary.contains("peers fall back to 203.0.113.7:443"),
+            "{}",
+            r.summary
+        );
+    }
+    assert_eq!(
+        find(&out, CheckId::ServerConsistency, None).status,
+        Status::Warn
+    );
+    assert!(out.iter().all(|r| !r.status.is_failure()), "{out:#?}");
+
+    // The handshake fails on an address that answered: no fallback.
+    let out = refused(TlsFailureKind::Handshake(TlsErrorKind::AlertReceived(
+        "handshake_failure".into(),
+    )));
+    let tls = find(&out, CheckId::ServerTls, v6);
+    assert_eq!(tls.status, Status::Fail, "{tls:#?}");
+    assert!(
+        tls.summary.contains("a peer that picks this address fails"),
+        "{}",
+        tls.summary
+    );
+    assert_eq!(
+        find(&out, CheckId::ServerConsistency, None).status,
+        Status::Fail
+    );
+
+    // Both addresses dead: nothing to fall back to.
+    let mut probes = base.probes.clone();
+    for p in &mut probes {
+        p.tls = tls_connect_failed("connection refused");
+        p.version = None;
+        p.keys = None;
+        p.routing = None;
+    }
+    let out = federation_checks(&base.resolution, &probes, NOW_MS, &ex);
+    assert_eq!(find(&out, CheckId::ServerTls, v6).status, Status::Fail);
 }

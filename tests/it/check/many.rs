@@ -87,13 +87,13 @@ fn several_names_print_a_summary_then_the_failing_reports_only() {
                 "matrix.example.com".into(),
                 "FAIL".into(),
                 "3.2".into(),
-                "server.keys".into()
+                "server.keys, server.peers".into()
             ),
             (
                 "nope.example.com".into(),
                 "FAIL".into(),
                 "6".into(),
-                "dns.server-name, server.resolution, client.well-known".into()
+                "dns.server-name, server.resolution, server.peers, client.well-known".into()
             ),
         ],
         "{out}"
@@ -166,7 +166,7 @@ fn json_lines_one_report_per_name_in_input_order() {
         for k in ["federation", "client", "checks"] {
             assert!(d.get(k).is_some(), "{k} in {d}");
         }
-        assert_eq!(d["checks"].as_array().expect("checks").len(), 15);
+        assert_eq!(d["checks"].as_array().expect("checks").len(), 16);
     }
     // The closing line goes to stderr, so stdout stays JSON Lines.
     assert!(
@@ -235,7 +235,7 @@ fn markdown_summary_then_failing_reports() {
         out.contains("| `example.com` | ✔ pass | 3.2 | - |"),
         "{out}"
     );
-    assert!(out.contains("| `matrix.example.com` | ✘ FAIL | 3.2 | server.keys |"));
+    assert!(out.contains("| `matrix.example.com` | ✘ FAIL | 3.2 | server.keys, server.peers |"));
     assert!(out.contains("# matrix-delegate check: matrix.example.com\n"));
     assert!(!out.contains("# matrix-delegate check: example.com\n"));
 }

@@ -99,14 +99,6 @@ fn classic_mistakes_are_named() {
             Status::Fail,
         ),
         (
-            "m.server points to itself",
-            delegated_checked,
-            &none,
-            CheckId::ServerWellKnown,
-            "m.server points at the name itself",
-            Status::Warn,
-        ),
-        (
             "https:// in m.server",
             with_server_file(server_file(
                 r#"{"m.server":"https://matrix.example.com"}"#,

@@ -176,12 +176,43 @@ fn server_well_known_table() {
             None,
         ),
         ("too large", too_big, &none, Status::Fail, "50 KiB", None),
+        // A file that never arrives stalls every peer before it falls
+        // back: a failure even when no server file is intended.
         (
             "timeout",
             HttpObservation::get(url).fail(FetchFailure::Timeout(TimeoutPhase::Headers)),
             &none,
+            Status::Fail,
+            "the server file hangs: the request timed out waiting for an answer, given up after",
+            None,
+        ),
+        (
+            "connect timeout",
+            HttpObservation::get(url).fail(FetchFailure::Timeout(TimeoutPhase::Connect)),
+            &none,
+            Status::Fail,
+            "connecting to the server file timed out",
+            None,
+        ),
+        (
+            "trickle",
+            HttpObservation {
+                body_end: BodyEnd::TimedOut,
+                duration: std::time::Duration::from_millis(5_040),
+                ..server_file(r#"{"m.ser"#, &[JSON])
+            },
+            &none,
+            Status::Fail,
+            "its body timed out before it was complete, given up after 5 s",
+            None,
+        ),
+        // Nothing listens: peers fall back at once, fine without a plan.
+        (
+            "refused",
+            HttpObservation::get(url).fail(FetchFailure::Refused { address: None }),
+            &none,
             Status::Warn,
-            "timed out",
+            "connection refused",
             None,
         ),
         (
@@ -369,4 +400,112 @@ fn resolution_no_service() {
     assert!(r.summary.contains("no federation service"), "{}", r.summary);
     let fed = federation_checks(&res, &[], NOW_MS, &Expectations::none());
     assert!(fed.iter().all(|r| r.status == Status::Skipped), "{fed:#?}");
+}
+
+/// A plan whose delegated host is an IPv6 literal writes it `[2001:db8::7]`;
+/// discovery connects to `2001:db8::7`: the same host, so the intent holds.
+#[test]
+fn resolution_compares_ipv6_literal_hosts_normalised() {
+    let ex = Expectations::from_plan(
+        &plan(&Answers {
+            host: "[2001:db8::7]".into(),
+            ..Answers::example()
+        })
+        .expect("plan"),
+    );
+    let res = resolve(
+        "example.com",
+        Some(server_file(r#"{"m.server":"[2001:db8::7]:443"}"#, &[JSON])),
+        &[],
+    );
+    assert_eq!(res.step.as_str(), "3.1");
+    let r = resolution::server_resolution(&res, &ex);
+    assert_eq!(r.status, Status::Pass, "{r:#?}");
+
+    // Another spelling of the same address is the same host too.
+    let res = resolve(
+        "example.com",
+        Some(server_file(
+            r#"{"m.server":"[2001:db8:0::7]:443"}"#,
+            &[JSON],
+        )),
+        &[],
+    );
+    let r = resolution::server_resolution(&res, &ex);
+    assert_eq!(r.status, Status::Pass, "{r:#?}");
+
+    // A different address still fails.
+    let res = resolve(
+        "example.com",
+        Some(server_file(r#"{"m.server":"[2001:db8::8]:443"}"#, &[JSON])),
+        &[],
+    );
+    let r = resolution::server_resolution(&res, &ex);
+    assert_eq!(r.status, Status::Fail, "{r:#?}");
+}
+
+#[test]
+fn host_spellings() {
+    use resolution::{same_authority, same_host};
+    assert!(same_host("[2001:db8::7]", "2001:db8::7"));
+    assert!(same_host("2001:DB8::7", "[2001:db8:0:0::7]"));
+    assert!(same_host("Matrix.Example.com.", "matrix.example.com"));
+    assert!(!same_host("2001:db8::7", "2001:db8::8"));
+    assert!(!same_host("127.0.0.1", "localhost"));
+    assert!(same_authority("[2001:db8::7]:443", "[2001:db8:0::7]:443"));
+    assert!(same_authority(
+        "matrix.example.com:443",
+        "MATRIX.example.com:443"
+    ));
+    assert!(!same_authority("[2001:db8::7]:443", "[2001:db8::7]:8448"));
+    assert!(!same_authority(
+        "matrix.example.com",
+        "matrix.example.com:443"
+    ));
+}
+
+/// `{"m.server": "example.com:443"}` on example.com is the usual way to say
+/// "no delegation, port 443": the file passes, and only keys for another
+/// name (server.keys) make it a mistake.
+#[test]
+fn self_delegation_is_fine_until_the_keys_disagree() {
+    let r = wk_result(
+        server_file(r#"{"m.server":"example.com:443"}"#, &[JSON]),
+        &Expectations::none(),
+    );
+    assert_eq!(r.status, Status::Pass, "{r:#?}");
+    assert_eq!(r.summary, "m.server = example.com:443");
+    assert!(
+        r.evidence
+            .iter()
+            .any(|e| e.asked == "m.server names the server name itself"
+                && e.got.contains("server.keys shows")),
+        "{:#?}",
+        r.evidence
+    );
+    assert!(!has_mistake(&r, "m.server points at the name itself"));
+}
+
+/// A stalled server file says how long it took, and what to do.
+#[test]
+fn a_stalled_server_file_carries_its_timing() {
+    let mut obs = HttpObservation::get("https://example.com/.well-known/matrix/server")
+        .fail(FetchFailure::Timeout(TimeoutPhase::Headers));
+    obs.duration = std::time::Duration::from_millis(5_012);
+    let r = wk_result(obs, &Expectations::none());
+    assert_eq!(r.status, Status::Fail);
+    let timing = r
+        .evidence
+        .iter()
+        .find(|e| e.asked == "timing")
+        .expect("timing evidence");
+    assert!(
+        timing.got.starts_with("no complete answer within 5 s"),
+        "{}",
+        timing.got
+    );
+    assert!(
+        r.remedy.unwrap_or_default().contains("answer at once"),
+        "a stall needs its own remedy"
+    );
 }

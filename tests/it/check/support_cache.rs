@@ -151,6 +151,25 @@ fn support_check_statuses() {
             "not JSON",
         ),
         (
+            "empty contacts, no page",
+            json_obs(SUPPORT, 200, &[JSON], &json!({"contacts": []})),
+            &none,
+            Status::Fail,
+            "`contacts` is empty and there is no `support_page`",
+        ),
+        (
+            "empty contacts with a page",
+            json_obs(
+                SUPPORT,
+                200,
+                &[JSON],
+                &json!({"contacts": [], "support_page": "https://example.com/help"}),
+            ),
+            &none,
+            Status::Pass,
+            "support page https://example.com/help",
+        ),
+        (
             "timeout",
             HttpObservation::get(SUPPORT).fail(FetchFailure::Timeout(TimeoutPhase::Headers)),
             &none,
@@ -177,9 +196,47 @@ fn synapse_cache_period_table() {
     let cases: Vec<Row> = vec![
         (vec![], cache::DEFAULT_SECS, false, true),
         (vec![("cache-control", "max-age=3600")], 3600, false, false),
+        // Synapse reads max-age with Python's int(): a quoted value is not
+        // a number to it, so the default applies.
         (
             vec![("cache-control", "public, max-age=\"7200\"")],
+            cache::DEFAULT_SECS,
+            false,
+            true,
+        ),
+        // Every Cache-Control header counts, a later directive replacing an
+        // earlier one.
+        (
+            vec![
+                ("cache-control", "public"),
+                ("cache-control", "max-age=7200"),
+            ],
             7200,
+            false,
+            false,
+        ),
+        (
+            vec![
+                ("cache-control", "max-age=7200"),
+                ("cache-control", "max-age=600"),
+            ],
+            600,
+            false,
+            false,
+        ),
+        (
+            vec![("cache-control", "public"), ("cache-control", "no-store")],
+            300,
+            true,
+            false,
+        ),
+        // The last Expires counts, as in Synapse.
+        (
+            vec![
+                ("expires", "Wed, 31 Dec 2025 00:00:00 GMT"),
+                ("expires", "Thu, 01 Jan 2026 06:00:00 GMT"),
+            ],
+            21_600,
             false,
             false,
         ),
@@ -312,5 +369,52 @@ fn cache_check_says_when_peers_notice() {
     assert_eq!(
         cache_well_known(None, None, now, &none, "example.com").status,
         Status::Skipped
+    );
+}
+
+/// A 200 without a usable `m.server` is an invalid file to every peer: it
+/// is cached as a failure, never for the header's period.
+#[test]
+fn cache_check_counts_only_a_usable_server_file_as_valid() {
+    let none = Expectations::none();
+    let now = NOW_MS / 1000;
+    for body in [
+        "{}",
+        r#"{"m.server": 7}"#,
+        r#"{"m.server": "https://m.example.com"}"#,
+    ] {
+        let obs = server_file(body, &[("cache-control", "max-age=3600")]);
+        let r = cache_well_known(Some(&obs), None, now, &none, "example.com");
+        assert!(
+            r.summary.contains("the server file fails"),
+            "{body}: {}",
+            r.summary
+        );
+        assert!(!r.summary.contains("within 1 h"), "{body}: {}", r.summary);
+    }
+}
+
+/// The quoted max-age is named as what Synapse ignores, and every caching
+/// header sent is shown.
+#[test]
+fn cache_check_shows_every_header_and_why_synapse_ignores_one() {
+    let none = Expectations::none();
+    let now = NOW_MS / 1000;
+    let obs = server_with(&[
+        ("cache-control", "public"),
+        ("cache-control", "max-age=\"7200\""),
+    ]);
+    let r = cache_well_known(Some(&obs), None, now, &none, "example.com");
+    assert_eq!(r.status, Status::Warn, "{r:#?}");
+    let headers = &r.evidence[0].got;
+    assert_eq!(
+        headers,
+        "cache-control: public · cache-control: max-age=\"7200\""
+    );
+    let p = synapse_period(&obs, now);
+    assert!(
+        p.why.contains("Synapse cannot read as a number"),
+        "{}",
+        p.why
     );
 }

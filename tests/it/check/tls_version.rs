@@ -11,7 +11,8 @@ use matrix_delegate::check::verdict::{tls, version};
 use matrix_delegate::domain::{Proxy, Strategy};
 use matrix_delegate::matrix::discovery::{Discovery, Input, Need, Step};
 use matrix_delegate::observe::{
-    FetchFailure, HttpObservation, SrvLookup, SrvRecord, TimeoutPhase, TlsErrorKind, TlsObservation,
+    FetchFailure, HttpObservation, SrvLookup, SrvRecord, TimeoutPhase, TlsErrorKind, TlsFailure,
+    TlsFailureKind, TlsObservation,
 };
 
 #[test]
@@ -41,9 +42,28 @@ fn tls_table() {
             "refused on v6",
             tls_connect_failed("connection refused"),
             v6,
+            // Per address: the verdict alone still fails; federation_checks
+            // softens it when another address of the host works.
             Status::Fail,
-            "cannot connect: connection refused",
+            "cannot connect to [2001:db8::7]:443: connection refused; peers try \
+             matrix.example.com's other address next",
             "remove the AAAA record of matrix.example.com",
+        ),
+        (
+            "handshake fails on v6",
+            TlsObservation::failed(
+                TlsFailure::new(
+                    TlsFailureKind::Handshake(TlsErrorKind::AlertReceived(
+                        "handshake_failure".into(),
+                    )),
+                    "received fatal alert: HandshakeFailure",
+                ),
+                std::time::Duration::ZERO,
+            ),
+            v6,
+            Status::Fail,
+            "the TLS handshake with [2001:db8::7]:443 fails: ",
+            "",
         ),
         (
             "expired",

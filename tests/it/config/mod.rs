@@ -4,6 +4,7 @@
 mod edit;
 mod inspect;
 mod invariants;
+mod selfcheck;
 mod show;
 mod write;
 mod write_config;

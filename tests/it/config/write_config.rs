@@ -159,6 +159,9 @@ fn refusals_are_explained_and_change_nothing() {
     );
     assert_eq!(r.code, Exit::Failed);
     assert!(r.out.contains("no such file"), "{}", r.out);
+    // The flag `generate` has, not one it does not.
+    assert!(r.out.contains("--write-config"), "{}", r.out);
+    assert!(!r.out.contains("--config PATH"), "{}", r.out);
 }
 
 #[test]

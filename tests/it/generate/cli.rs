@@ -107,7 +107,8 @@ fn invalid_input_names_every_flag_and_exits_2() {
     let err = stderr(&o);
     for line in [
         "error: --server-name: `https://` is a URL scheme; the server name is just `example.com`",
-        "error: --strategy: unknown strategy `wellknown`; choose one of: well-known, static, srv",
+        "error: --strategy: unknown strategy `wellknown`; did you mean `well-known`? choose one \
+         of: well-known, static, srv",
         "error: --proxy: unknown proxy `iis`; choose one of: caddy, nginx",
         "error: --support-email: `nobody` does not look like an e-mail address",
         "error: --port: `99999` is not a port",
@@ -115,6 +116,62 @@ fn invalid_input_names_every_flag_and_exits_2() {
     ] {
         assert!(err.contains(line), "{line} missing:\n{err}");
     }
+}
+
+#[test]
+fn slips_get_the_right_flag_and_a_suggestion_in_command_line_words() {
+    let o = generate(&[
+        "--server-name",
+        "bücher.de",
+        "--host",
+        "matrix.example.com:8448",
+        "--proxy",
+        "ngnix",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    for line in [
+        "error: --server-name: `ü` is not allowed: internationalised names are written in \
+         their punycode form; for `bücher.de` that is `xn--bcher-kva.de`",
+        "error: --host: a host name takes no port here; the port is asked for separately \
+         (--port, or the Federation port field)",
+        "error: --proxy: unknown proxy `ngnix`; did you mean `nginx`?",
+    ] {
+        assert!(err.contains(line), "{line} missing:\n{err}");
+    }
+    assert!(!err.contains("in its own field"), "{err}");
+    // The port is in the server name: that flag is named, not --strategy.
+    let o = generate(&[
+        "--server-name",
+        "example.com:8448",
+        "--host",
+        "matrix.example.com",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("error: --server-name: `example.com:8448` has an explicit port"),
+        "{err}"
+    );
+    assert!(!err.contains("--strategy:"), "{err}");
+    let o = generate(&[
+        "--server-name",
+        "example.com",
+        "--host",
+        "matrix.example.com",
+        "--client-url",
+        "/element",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "error: --client-url: `/element` is not a full URL: it needs `https://` and a \
+             host, e.g. `https://matrix.example.com/`"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("relative URL without a base"), "{err}");
 }
 
 #[test]

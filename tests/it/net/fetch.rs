@@ -283,3 +283,98 @@ async fn everything_can_run_on_spawned_tasks() {
     assert!(tls.expect("task ran").handshake.is_some());
     assert_eq!(dns.expect("task ran").addresses().len(), 1);
 }
+
+/// A deployment with the homeserver's plain-HTTP listener (`plain-http`)
+/// beside its HTTPS site, and a proxy that doubles
+/// `Access-Control-Allow-Origin` (`add-cors`).
+fn plain_http_scenario() -> Scenario {
+    Scenario::from_toml(
+        r#"
+name = "plain-http-test"
+description = "plain http next to https"
+server_name = "example.com"
+
+[hosts]
+"matrix.example.com" = "127.0.0.11"
+"doubled.example.com" = "127.0.0.12"
+
+[[server]]
+address = "127.0.0.11:443"
+certs = [{ names = ["matrix.example.com"] }]
+[[server.route]]
+path = "/to-http"
+redirect = "http://matrix.example.com:8008/plain"
+
+[[server]]
+address = "127.0.0.11:8008"
+mode = "plain-http"
+[[server.route]]
+path = "/plain"
+json = { plain = true }
+headers = { "Access-Control-Allow-Origin" = "*" }
+
+[[server]]
+address = "127.0.0.12:443"
+proxy = "add-cors"
+certs = [{ names = ["doubled.example.com"] }]
+[[server.route]]
+path = "/file"
+json = { file = true }
+headers = { "Access-Control-Allow-Origin" = "*" }
+"#,
+    )
+    .expect("test scenario parses")
+}
+
+/// Plain http only when the request allows it (a client's `http://`
+/// base_url): then over TCP without TLS, so no SNI, and a redirect from
+/// https to http is followed too. Refused otherwise, with nothing sent.
+#[tokio::test]
+async fn plain_http_only_when_allowed() {
+    let sim = Sim::start(&plain_http_scenario())
+        .await
+        .expect("sim starts");
+    let net = Net::new(sim.net_options()).expect("network layer sets up");
+    let url = "http://matrix.example.com:8008/plain";
+
+    let refused = net.fetch(FetchRequest::get(url)).await;
+    assert_eq!(
+        failure(&refused),
+        Some(&FetchFailure::NotHttps { url: url.into() })
+    );
+    assert!(sim.log().requests().is_empty(), "nothing was sent");
+
+    let obs = net
+        .fetch(FetchRequest::get(url).allow_plain_http(true))
+        .await;
+    assert_eq!(obs.status, Some(200), "{obs:#?}");
+    assert_eq!(obs.json(), Some(serde_json::json!({"plain": true})));
+    let ex = exchange(&obs);
+    assert_eq!(ex.sni, None, "no TLS, no SNI");
+    assert_eq!(ex.host_header, "matrix.example.com:8008");
+    assert_eq!(ex.connected_to, Some(addr("127.0.0.11:8008")));
+    let logged = sim.log().requests();
+    assert_eq!(logged.len(), 1, "{logged:#?}");
+    assert_eq!(logged[0].sni, None);
+    assert_eq!(logged[0].address, addr("127.0.0.11:8008"));
+
+    let redirected = net
+        .fetch(FetchRequest::get("https://matrix.example.com/to-http").allow_plain_http(true))
+        .await;
+    assert_eq!(redirected.status, Some(200), "{redirected:#?}");
+    assert_eq!(redirected.hops.len(), 1);
+    assert_eq!(redirected.final_url, url);
+
+    // The proxy mode that doubles the header: both copies are observed.
+    let doubled = net
+        .fetch(FetchRequest::get("https://doubled.example.com/file"))
+        .await;
+    let copies: Vec<&str> = doubled
+        .headers
+        .iter()
+        .filter(|(n, _)| n == "access-control-allow-origin")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    assert_eq!(copies, ["*", "*"], "{doubled:#?}");
+    sim.shutdown().await;
+}

@@ -27,6 +27,7 @@ fn one_page_per_command_with_exit_status_and_examples() {
             "matrix-delegate-apply.1",
             "matrix-delegate-config.1",
             "matrix-delegate-config-show.1",
+            "matrix-delegate-selfcheck.1",
             "matrix-delegate-check.1",
             "matrix-delegate-demo.1",
             "matrix-delegate-completions.1",

@@ -3,7 +3,8 @@
 //! files come back with the plan's exact JSON, `Content-Type:
 //! application/json` and exactly one `Access-Control-Allow-Origin: *`, and
 //! federation paths reach the homeserver byte for byte (the X-Matrix
-//! signature covers them).
+//! signature covers them), over TCP and through a unix socket
+//! (`unix_socket_path`).
 
 use crate::support::proxy as common;
 
@@ -42,15 +43,38 @@ async fn serve_changed(
     adjust: impl Fn(&mut Answers),
     change: impl Fn(&str) -> String,
 ) -> Option<Setup> {
+    serve_upstream(proxy, strategy, port, adjust, change, false).await
+}
+
+/// [`serve_changed`], the stand-in on TCP or (`unix`) on a unix socket
+/// that the generated configuration names as `unix:<path>`.
+async fn serve_upstream(
+    proxy: Proxy,
+    strategy: Strategy,
+    port: &str,
+    adjust: impl Fn(&mut Answers),
+    change: impl Fn(&str) -> String,
+    unix: bool,
+) -> Option<Setup> {
     let program = common::programs::require(program_name(proxy))?;
     let mut answers = common::answers_for(strategy, proxy);
     answers.port = port.into();
     adjust(&mut answers);
-    let stand_in = common::homeserver::start(&common::plan_of(&answers)).await;
-    answers.upstream = stand_in.addr.to_string();
+    let dir = temp_dir();
+    if unix {
+        use std::os::unix::fs::PermissionsExt;
+        // The proxy's workers may run as another user: they must reach it.
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755))
+            .expect("folder permissions");
+        let socket = dir.path().join("continuwuity.sock");
+        common::homeserver::start_unix(&common::plan_of(&answers), &socket).await;
+        answers.upstream = format!("unix:{}", socket.display());
+    } else {
+        let stand_in = common::homeserver::start(&common::plan_of(&answers)).await;
+        answers.upstream = stand_in.addr.to_string();
+    }
     let plan = common::plan_of(&answers);
     let all = artifacts(&plan);
-    let dir = temp_dir();
     let ca = TestCa::new();
     write_all(&ca, dir.path(), &cert_names(&plan));
     let ports = PortMap::for_plan(&plan);
@@ -203,6 +227,26 @@ async fn srv_fallback(proxy: Proxy) {
     s.assert_routes_federation(&s.plan.base_domain(), 443).await;
 }
 
+/// `unix_socket_path`: the proxy reaches the homeserver through its socket,
+/// paths unchanged.
+async fn unix_socket(proxy: Proxy) {
+    let Some(s) = serve_upstream(
+        proxy,
+        Strategy::WellKnown,
+        "",
+        |_| {},
+        |t| t.to_string(),
+        true,
+    )
+    .await
+    else {
+        return;
+    };
+    assert!(s.plan.upstream.starts_with("unix:/"), "{}", s.plan.upstream);
+    s.assert_all_files().await;
+    s.assert_routes_federation(&s.plan.host_str(), 443).await;
+}
+
 /// Negative control: the classic nginx trap. With a URI part in
 /// proxy_pass, nginx sends the decoded path, and the routing assertion
 /// notices.
@@ -232,6 +276,106 @@ async fn nginx_with_a_uri_in_proxy_pass_mangles_the_path() {
     println!("nginx sent {}", echo["path"]);
 }
 
+/// The generated configuration with `lines` added where the CORS remedy
+/// says: inside nginx's `location /.well-known/matrix/` block (which
+/// proxies to the homeserver), in the base domain's site block for the
+/// others.
+fn with_remedy_lines(proxy: Proxy, site: &str, text: &str, lines: &[String]) -> String {
+    let mut out = String::new();
+    let mut done = false;
+    // nginx: the location inside the site's own server block.
+    let mut in_site = false;
+    for l in text.lines() {
+        out.push_str(l);
+        out.push('\n');
+        if l.trim_start().starts_with("server_name ") {
+            in_site = l.trim() == format!("server_name {site};");
+        }
+        let here = match proxy {
+            Proxy::Nginx => in_site && l.trim() == "location /.well-known/matrix/ {",
+            Proxy::Apache => l.trim() == format!("ServerName {site}"),
+            Proxy::Caddy => l.strip_suffix(" {").is_some_and(|a| {
+                a.split(", ")
+                    .any(|a| a == site || a == format!("{site}:443"))
+            }),
+            Proxy::Haproxy => {
+                l.trim_start().starts_with("acl ") && l.ends_with(&format!(" -i {site}"))
+            }
+            Proxy::Traefik | Proxy::Static => false,
+        };
+        if here && !done {
+            done = true;
+            for added in lines {
+                out.push_str(&format!("        {added}\n"));
+            }
+        }
+    }
+    assert!(done, "no place for the {proxy} remedy in:\n{text}");
+    out
+}
+
+/// The remedy for a missing `Access-Control-Allow-Origin` on the
+/// well-known files, added where it says, really sends the header once,
+/// also where a copy is there already (nginx and Caddy proxy the files to
+/// a homeserver that sends it; Apache's files carry one): two copies make
+/// browsers refuse the answer.
+async fn cors_remedy_sends_the_header_once(proxy: Proxy) {
+    let remedy = matrix_delegate::check::remedy::cors_well_known(Some(proxy), "example.com");
+    let lines: Vec<String> = remedy
+        .lines()
+        .filter_map(|l| l.strip_prefix("  "))
+        .map(str::to_string)
+        .collect();
+    assert!(!lines.is_empty(), "{remedy}");
+    let fixed = |text: &str| with_remedy_lines(proxy, "example.com", text, &lines);
+    let Some(s) = serve_changed(proxy, Strategy::WellKnown, "", |_| {}, fixed).await else {
+        return;
+    };
+    s.assert_all_files().await;
+}
+
+/// The negative controls: what the remedies used to say (a bare nginx
+/// `add_header` in the location that proxies to the homeserver, Caddy's
+/// `header` without `defer`, Apache's `Header always set` alone) sends the
+/// header twice, so the assertion above can fail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_former_cors_remedies_send_the_header_twice() {
+    let former: [(Proxy, &[&str]); 3] = [
+        (
+            Proxy::Nginx,
+            &["add_header Access-Control-Allow-Origin \"*\" always;"],
+        ),
+        (
+            Proxy::Caddy,
+            &["header /.well-known/matrix/* Access-Control-Allow-Origin *"],
+        ),
+        (
+            Proxy::Apache,
+            &[
+                "<Location \"/.well-known/matrix/\">",
+                "  Header always set Access-Control-Allow-Origin \"*\"",
+                "</Location>",
+            ],
+        ),
+    ];
+    for (proxy, lines) in former {
+        let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        let doubled = |text: &str| with_remedy_lines(proxy, "example.com", text, &lines);
+        let Some(s) = serve_changed(proxy, Strategy::WellKnown, "", |_| {}, doubled).await else {
+            continue;
+        };
+        let resp = s
+            .get(&s.plan.base_domain(), 443, "/.well-known/matrix/client")
+            .await;
+        let copies = resp
+            .headers()
+            .get_all("access-control-allow-origin")
+            .iter()
+            .count();
+        assert_eq!(copies, 2, "{proxy}: the former remedy adds a second copy");
+    }
+}
+
 macro_rules! served_tests {
     ($($name:ident => $proxy:expr;)+) => {
         mod served {
@@ -250,6 +394,14 @@ macro_rules! served_tests {
                     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                     async fn srv_fallback_routes_federation_on_both_names() {
                         srv_fallback($proxy).await;
+                    }
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn the_cors_remedy_sends_the_header_once() {
+                        cors_remedy_sends_the_header_once($proxy).await;
+                    }
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn a_unix_socket_upstream_reaches_the_homeserver() {
+                        unix_socket($proxy).await;
                     }
                 }
             )+

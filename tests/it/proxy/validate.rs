@@ -19,8 +19,13 @@ fn validate_all(proxy: Proxy) {
     let mut checked = 0;
     for strategy in common::strategies_for(proxy) {
         // The second variant also moves the federation port and reaches the
-        // homeserver over IPv6.
-        for (port, upstream) in [("", "127.0.0.1:8008"), ("8448", "[::1]:6167")] {
+        // homeserver over IPv6; the third through its unix socket
+        // (`unix_socket_path`).
+        for (port, upstream) in [
+            ("", "127.0.0.1:8008"),
+            ("8448", "[::1]:6167"),
+            ("", "unix:/run/continuwuity/continuwuity.sock"),
+        ] {
             let mut answers = common::answers_for(strategy, proxy);
             answers.port = port.into();
             answers.upstream = upstream.into();
@@ -46,7 +51,7 @@ fn validate_all(proxy: Proxy) {
             checked += 1;
         }
     }
-    assert_eq!(checked, common::strategies_for(proxy).len() * 2);
+    assert_eq!(checked, common::strategies_for(proxy).len() * 3);
     rejects_a_broken_configuration(proxy, &program, &ca);
 }
 

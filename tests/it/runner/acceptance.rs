@@ -35,7 +35,7 @@ async fn every_spec_step_sends_the_host_header_and_sni_it_requires() {
         let log = out.sim.log();
         for t in &r.federation.targets {
             let addr = t.address.parse().expect("IP:PORT");
-            let fed: Vec<_> = log
+            let all: Vec<_> = log
                 .requests()
                 .into_iter()
                 .filter(|q| {
@@ -44,6 +44,26 @@ async fn every_spec_step_sends_the_host_header_and_sni_it_requires() {
                             || q.target.starts_with("/_matrix/key/"))
                 })
                 .collect();
+            // Requests with another Host are those the peer models send
+            // there (server.peers), each with a Host one of them uses.
+            let peer_hosts: Vec<&str> = r
+                .federation
+                .peers
+                .iter()
+                .flat_map(|p| &p.targets)
+                .filter(|pt| pt.address == addr)
+                .map(|pt| pt.host_header.as_str())
+                .collect();
+            let (fed, others): (Vec<_>, Vec<_>) = all
+                .into_iter()
+                .partition(|q| q.host.as_deref() == Some(t.host_header.as_str()));
+            for q in &others {
+                let host = q.host.as_deref().unwrap_or_default();
+                assert!(
+                    peer_hosts.contains(&host),
+                    "{name}: {q:?} not a peer's Host"
+                );
+            }
             assert!(
                 fed.len() >= 3,
                 "{name}: version, keys and routing reached {addr}"

@@ -5,4 +5,5 @@ mod acceptance;
 mod bounded;
 mod events;
 mod hostile;
+mod peer_scenarios;
 mod scenarios;

@@ -38,6 +38,18 @@ async fn mismatches(name: &'static str) -> Vec<String> {
             r.federation.ok, expect.federation_ok
         ));
     }
+    if let Some(want) = &expect.peers_fail {
+        let failing: Vec<&str> = r
+            .federation
+            .peers
+            .iter()
+            .filter(|p| !p.ok)
+            .map(|p| p.peer)
+            .collect();
+        if failing != *want {
+            bad.push(format!("failing peers {failing:?}, expected {want:?}"));
+        }
+    }
     let got: Vec<(String, String, Option<String>, String)> = r
         .federation
         .targets

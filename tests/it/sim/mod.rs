@@ -3,4 +3,5 @@
 
 mod fleet;
 mod homeserver;
+mod logical;
 mod scenarios;

@@ -191,13 +191,9 @@ async fn target_is_healthy(
     let (Some(_), Some(keys)) = (json(&version), json(&keys)) else {
         return false;
     };
-    assert_eq!(
-        keys["server_name"],
-        scenario.server_name.as_str(),
-        "{}",
-        scenario.name
-    );
-    true
+    // Keys for another name (a homeserver installed with the wrong
+    // server_name) are rejected by every peer.
+    keys["server_name"] == scenario.server_name.as_str()
 }
 
 #[tokio::test]
@@ -220,11 +216,32 @@ async fn every_builtin_starts_and_its_targets_match_its_expectations() {
             );
             healthy.push(target_is_healthy(&net, &scenario, target).await);
         }
-        let all_healthy = !healthy.is_empty() && healthy.iter().all(|h| *h);
+        // Peers go on from an address where nothing listens to the next
+        // address of the same host: such a target does not break
+        // federation when a sibling works.
+        let refuses = |a: std::net::SocketAddr| {
+            scenario
+                .servers
+                .iter()
+                .find(|s| s.address == a)
+                .is_none_or(|s| s.mode == matrix_delegate::sim::scenario::ServerMode::Refuse)
+        };
+        let skipped_by_peers = |i: usize| {
+            let t = &expect.targets[i];
+            refuses(t.address)
+                && expect
+                    .targets
+                    .iter()
+                    .zip(&healthy)
+                    .any(|(o, h)| *h && o.address != t.address && o.cert_name == t.cert_name)
+        };
+        let all_healthy = healthy.iter().any(|h| *h)
+            && (0..healthy.len()).all(|i| healthy[i] || skipped_by_peers(i));
+        let spec_ok = expect.spec_ok.unwrap_or(expect.federation_ok);
         assert_eq!(
-            all_healthy, expect.federation_ok,
-            "{}: targets healthy {healthy:?}, expected federation_ok {}",
-            scenario.name, expect.federation_ok
+            all_healthy, spec_ok,
+            "{}: targets healthy {healthy:?}, expected the spec path ok {spec_ok}",
+            scenario.name
         );
         sim.shutdown().await;
     }

@@ -4,9 +4,12 @@
 pub mod apply;
 pub mod check;
 pub mod config;
+pub mod homeserver;
 pub mod local_paths;
 pub mod net;
+pub mod oracles;
 pub mod output;
+pub mod peers;
 pub mod proptest_config;
 pub mod proxy;
 pub mod runner;

@@ -52,6 +52,7 @@ pub fn config(server_name: &str) -> ConfigStatus {
         server_name: Some(server_name.to_string()),
         well_known: WellKnownSection::default(),
         notes: Vec::new(),
+        listener: None,
     }))
 }
 

@@ -229,3 +229,38 @@ fn picker_screens() {
     choose(&mut s, "srv-only-wrong-cert");
     assert_snapshot!("picker_srv_only_80x24", screen(&s, 80, 24));
 }
+
+#[test]
+fn p_goes_back_to_the_picker_and_each_deployment_counts_its_runs_from_1() {
+    let mut s = State::demo(false);
+    choose(&mut s, "client-without-cors");
+    let (token, _) = start_of(&press(&mut s, KeyCode::Char('c')));
+    started(&mut s, token);
+    let run = s.checks.run;
+    stream_run(&mut s, run, &sample_results(), std::time::Instant::now());
+    press(&mut s, KeyCode::Char('r'));
+    let run = s.checks.run;
+    stream_run(&mut s, run, &sample_results(), std::time::Instant::now());
+    let shown = screen(&s, 80, 24);
+    assert!(shown.contains("DEMO: client-without-cors"), "{shown}");
+    assert!(shown.contains("run 2 took"), "{shown}");
+    assert!(shown.contains("p picker"), "{shown}");
+    // One key back to the picker, the run stopped.
+    press(&mut s, KeyCode::Char('p'));
+    assert_eq!(s.step, Step::Demo);
+    // Another deployment: its first run is run 1 again, and events of the
+    // previous deployment's runs stay stale (run ids keep rising).
+    for _ in 0..2 {
+        press(&mut s, KeyCode::Down);
+    }
+    let before = s.checks.run;
+    let (token, scenario) = start_of(&press(&mut s, KeyCode::Char('c')));
+    assert_ne!(scenario, "client-without-cors");
+    started(&mut s, token);
+    assert_eq!(s.checks.run, before + 1);
+    let run = s.checks.run;
+    stream_run(&mut s, run, &sample_results(), std::time::Instant::now());
+    let shown = screen(&s, 80, 24);
+    assert!(shown.contains("run 1 took"), "{shown}");
+    assert!(shown.contains(&format!("DEMO: {scenario}")), "{shown}");
+}

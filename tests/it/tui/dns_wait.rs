@@ -57,40 +57,55 @@ fn watch_mode_shows_the_longest_dns_wait_and_counts_it_down() {
         Some(Duration::from_secs(1)),
         "a slow tick between runs"
     );
-    let wide = screen(&s, 140, 40);
+    let wide = screen(&s, 160, 45);
     assert!(
         wide.contains("cached DNS answers may take up to 30 min more to expire"),
         "{wide}"
     );
-    let small = screen(&s, 80, 24);
+    let small = screen(&s, 140, 40);
     assert!(small.contains("DNS caches: ≤ 30 min more"), "{small}");
-    // One second later the words change (29 min): redraw.
+    assert!(small.contains("next run in 30 s"), "{small}");
+    // One second later the words change (29 min) and the next run is a
+    // second closer: redraw.
     assert!(tick(&mut s, done_at + Duration::from_secs(1)));
-    assert!(screen(&s, 140, 40).contains("up to 29 min more"));
-    // Another second: still "29 min", nothing to redraw.
-    assert!(!tick(&mut s, done_at + Duration::from_secs(2)));
+    let later = screen(&s, 140, 40);
+    assert!(later.contains("≤ 29 min more"), "{later}");
+    assert!(later.contains("next run in 29 s"), "{later}");
     // In the last minutes the seconds show.
     assert!(tick(&mut s, done_at + Duration::from_secs(1800 - 65)));
-    assert!(screen(&s, 140, 40).contains("up to 1 min 5 s more"));
-    // Over: the line goes, and so do the ticks.
+    assert!(screen(&s, 140, 40).contains("≤ 1 min 5 s more"));
+    // Over: the line goes; watch mode still ticks for its next run.
     assert!(tick(&mut s, done_at + Duration::from_secs(1800)));
     assert_eq!(s.checks.dns_wait_left(), None);
-    assert_eq!(s.tick_every(), None);
-    assert!(!screen(&s, 140, 40).contains("cached DNS answers"));
+    assert!(!screen(&s, 160, 45).contains("cached DNS answers"));
+    press(&mut s, KeyCode::Char('w'));
+    assert_eq!(s.tick_every(), None, "nothing left to count down");
 }
 
 #[test]
-fn without_watch_mode_nothing_ticks_and_a_clean_run_clears_the_wait() {
-    let (mut s, _) = watching_a_spreading_change();
+fn without_watch_mode_the_wait_still_counts_down_and_a_clean_run_clears_it() {
+    let (mut s, done_at) = watching_a_spreading_change();
     press(&mut s, KeyCode::Char('w'));
     assert!(!s.checks.watch.on);
-    assert_eq!(s.tick_every(), None, "idle: no clock at all");
-    assert!(!screen(&s, 140, 40).contains("cached DNS answers"));
+    assert_eq!(
+        s.tick_every(),
+        Some(Duration::from_secs(1)),
+        "the DNS wait counts down"
+    );
+    let shown = screen(&s, 160, 45);
+    assert!(
+        shown.contains("cached DNS answers may take up to 30 min"),
+        "{shown}"
+    );
+    assert!(!shown.contains("next run in"), "{shown}");
+    assert!(tick(&mut s, done_at + Duration::from_secs(60)));
+    assert!(screen(&s, 160, 45).contains("up to 29 min more"));
     // The next run finds the change spread: no wait any more.
     let cmds = press(&mut s, KeyCode::Char('r'));
     assert!(matches!(cmds.as_slice(), [Cmd::StartChecks(_)]));
     stream_run(&mut s, 2, &sample_results(), Instant::now());
     assert_eq!(s.checks.dns_wait, None);
+    assert_eq!(s.tick_every(), None, "idle: no clock at all");
 }
 
 #[test]

@@ -179,9 +179,12 @@ fn names_detect_the_typical_slips() {
     type_text(&mut s, "matrix.example.com");
     let n = notes(&s, Field::Host);
     assert!(
-        n.iter().any(|t| t.contains("did you mean a host like")),
+        n.iter()
+            .any(|t| t
+                .contains("did you mean the server name `example.com` (users @alice:example.com)")),
         "{n:?}"
     );
+    assert!(!n.iter().any(|t| t.contains("matrix.matrix")), "{n:?}");
     // The config's own name raises neither warning.
     let mut ok = State::wizard(config("matrix.example.com"), false);
     press(&mut ok, KeyCode::Enter);
@@ -205,6 +208,7 @@ fn config_values_prefill_host_port_and_client() {
             ..WellKnownSection::default()
         },
         notes: Vec::new(),
+        listener: None,
     };
     let s = State::wizard(ConfigStatus::Found(Box::new(info)), false);
     assert_eq!(s.names.value(Field::Host), "hs.example.com");

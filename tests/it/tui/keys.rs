@@ -141,6 +141,9 @@ fn every_key_in_the_tables_does_something_on_its_screen() {
                 if binding.action == Action::Checks(ChecksAction::CollapseDetails) {
                     s.checks.expanded = true; // something to collapse
                 }
+                if binding.action == Action::Checks(ChecksAction::Picker) {
+                    s.demo = Some(Default::default()); // a picker to go back to
+                }
                 let key = event(binding.key);
                 assert_eq!(
                     keys::action(&s, &key),

@@ -3,12 +3,17 @@
 
 mod checks;
 mod checks_report;
+mod colours;
 mod config;
+mod defaults;
 mod demo;
+mod demo_screens;
 mod demo_services;
 mod dns_wait;
 mod flow;
+mod install;
 mod keys;
+mod messages;
 mod review;
 mod runtime;
 mod screens;

@@ -140,6 +140,7 @@ fn write_config_flow_without_a_known_config() {
         server_name: Some("example.org".into()),
         well_known: WellKnownSection::default(),
         notes: Vec::new(),
+        listener: None,
     }));
     let cmds = update(&mut s, Msg::ConfigLoaded(found));
     assert_eq!(

@@ -166,7 +166,8 @@ async fn checks_stream_through_the_services_into_the_state() {
     );
     let screen = terminal.backend().to_string();
     assert!(screen.contains("run 2"), "{screen}");
-    assert!(screen.contains("2 FAIL"), "{screen}");
+    assert!(screen.contains("federation does NOT work"), "{screen}");
+    assert!(screen.contains("✘ FAIL"), "{screen}");
 }
 
 /// The error of a service these tests never call.

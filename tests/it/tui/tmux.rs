@@ -85,4 +85,15 @@ fn wizard_in_a_real_terminal_is_usable_and_restores_it() {
     tmux.text("echo AFTER-$((50+5))");
     tmux.keys(&["Enter"]);
     tmux.wait_for("the shell to answer", |_, s| s.contains("AFTER-55"));
+
+    // Ctrl-C: status 130, as shells expect of an interrupted program.
+    tmux.text(&format!("{bin}; echo EXIT3=$?"));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the welcome screen", |t, s| {
+        s.contains("What would you like to do?") && t.alternate_screen()
+    });
+    tmux.keys(&["C-c"]);
+    tmux.wait_for("the shell after Ctrl-C with status 130", |t, s| {
+        s.contains("EXIT3=130") && !t.alternate_screen()
+    });
 }

@@ -27,20 +27,26 @@ fn demo_shows_a_broken_deployment_s_failure_and_remedy_and_restores_the_terminal
     });
     tmux.keys(&["c"]);
     let checks = tmux.wait_for("the finished checks with the failure", |_, s| {
-        s.contains("6/6 Checks for example.com")
-            && s.contains("· 1 FAIL")
+        s.contains("DEMO: client-without-cors")
+            && s.contains("Checks for example.com")
+            && s.contains("fix first: client.cors")
             && s.contains("✘ FAIL  cors")
             && s.contains("✘ FAIL client.cors")
-            && s.contains("run 1 ·")
+            && s.contains("run 1 took")
             && !s.contains("running")
     });
     assert!(checks.contains("Client discovery — verdict OK"), "{checks}");
     // Enter expands the selected (failing) row; the remedy is further down.
     tmux.keys(&["Enter"]);
     tmux.wait_for("the expanded details", |_, s| s.contains("Esc collapse"));
-    tmux.keys(&["PageDown"]);
+    // The remedy comes before the evidence: no scrolling needed.
     tmux.wait_for("the remedy", |_, s| {
         s.contains("Remedy:") && s.contains("Access-Control-Allow-Origin")
+    });
+    // p goes straight back to the picker, whatever the screen.
+    tmux.keys(&["p"]);
+    tmux.wait_for("the picker again", |_, s| {
+        s.contains("pick a simulated deployment")
     });
     tmux.quit_and_check_restored("EXIT", "40+2");
 }
@@ -58,7 +64,7 @@ fn check_tui_opens_straight_into_the_checks_screen() {
     tmux.keys(&["Enter"]);
     let shown = tmux.wait_for("the finished checks", |t, s| {
         s.contains("checks for example.com")
-            && s.contains("run 1 ·")
+            && s.contains("run 1 took")
             && !s.contains("running")
             && s.contains("FAIL")
             && t.alternate_screen()
@@ -71,7 +77,7 @@ fn check_tui_opens_straight_into_the_checks_screen() {
     );
     tmux.keys(&["r"]);
     tmux.wait_for("the second run", |_, s| {
-        s.contains("run 2 ·") && !s.contains("running")
+        s.contains("run 2 took") && !s.contains("running")
     });
     tmux.quit_and_check_restored("CODE", "50+5");
 }

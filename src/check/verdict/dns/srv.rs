@@ -159,14 +159,20 @@ pub fn srv_records(
     }
     for t in res.targets.iter().filter(|t| t.srv.is_some()) {
         if let Some(alias) = &t.cname {
+            // A spec violation, not a broken path: Synapse, Continuwuity
+            // and Dendrite look the alias up like any other name.
             problems.push((
-                Status::Fail,
-                format!("the SRV target {} is a CNAME (to {alias})", t.connect_host),
+                Status::Warn,
+                format!(
+                    "the SRV target {} is a CNAME (to {alias}): RFC 2782 forbids aliases as \
+                     targets, although Synapse, Continuwuity and Dendrite follow them",
+                    t.connect_host
+                ),
             ));
             r = add_remedy(
                 r,
                 format!(
-                    "Point the SRV record at {alias} (the real host), not at the alias {}: RFC 2782 forbids aliases as targets.",
+                    "Point the SRV record at {alias} (the real host), not at the alias {}: RFC 2782 forbids aliases as targets, and a stricter resolver may refuse it.",
                     t.connect_host
                 ),
             );

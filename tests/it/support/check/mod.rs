@@ -223,7 +223,14 @@ pub fn healthy_client() -> ClientObservations {
         versions_preflight: Some(preflight(
             versions,
             204,
-            &[CORS, ("access-control-allow-methods", "GET, POST, OPTIONS")],
+            &[
+                CORS,
+                ("access-control-allow-methods", "GET, POST, OPTIONS"),
+                (
+                    "access-control-allow-headers",
+                    "X-Requested-With, Content-Type, Authorization",
+                ),
+            ],
         )),
         identity: None,
     }
@@ -252,6 +259,8 @@ pub fn healthy() -> Observations {
             probe(&format!("[{V6}]:443"), "matrix.example.com"),
         ],
         client: healthy_client(),
+        // No peer model ran: `server.peers` is skipped.
+        peers: Default::default(),
         support: json_obs(
             "https://example.com/.well-known/matrix/support",
             200,

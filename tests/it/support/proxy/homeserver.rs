@@ -9,8 +9,8 @@ use std::net::SocketAddr;
 
 use matrix_delegate::domain::Plan;
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::{TcpListener, UnixListener};
 
 /// A running stand-in; it stops when the test's runtime shuts down.
 pub struct StandIn {
@@ -42,7 +42,31 @@ pub async fn start(plan: &Plan) -> StandIn {
     StandIn { addr }
 }
 
-async fn serve(mut stream: TcpStream, files: &Files) {
+/// The same stand-in on a unix socket at `path` (Continuwuity's
+/// `unix_socket_path`), open to every user: a proxy's workers may run as
+/// another user than the test.
+pub async fn start_unix(plan: &Plan, path: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let listener = UnixListener::bind(path).expect("bind the stand-in's socket");
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o777))
+        .expect("socket permissions");
+    let files = Files {
+        server: plan.server_file(),
+        client: Some(plan.client_file()),
+        support: plan.support_file(),
+    };
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let files = files.clone();
+            tokio::spawn(async move { serve(stream, &files).await });
+        }
+    });
+}
+
+async fn serve<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, files: &Files) {
     let mut head = Vec::new();
     let mut buf = [0u8; 4096];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") {
