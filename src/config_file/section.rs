@@ -87,9 +87,14 @@ pub fn locate(layout: &Layout) -> Section {
                     .iter()
                     .filter_map(|(k, v)| {
                         let key_span = table.key(k)?.span()?;
-                        let value_span = v.span()?;
+                        let mut value_span = v.span()?;
                         // `{ client.x = 1 }`: a dotted key, not a value of its own.
+                        // Its span is the key `client` only; the entry ends
+                        // with the last value under it (`1`), wherever that is.
                         let nested = v.as_inline_table().is_some_and(|t| t.is_dotted());
+                        if nested {
+                            value_span.end = value_span.end.max(dotted_end(v));
+                        }
                         Some(make_entry(layout, k, nested, key_span, value_span, v))
                     })
                     .collect();
@@ -104,6 +109,16 @@ pub fn locate(layout: &Layout) -> Section {
         _ => {}
     }
     section
+}
+
+/// Where the last value under a dotted key of an inline table ends
+/// (`a.x = 1, a.y.z = 2` under `a`: after the `2`); 0 when no value
+/// under it has a span.
+fn dotted_end(value: &Value) -> usize {
+    match value.as_inline_table() {
+        Some(t) if t.is_dotted() => t.iter().map(|(_, v)| dotted_end(v)).max().unwrap_or(0),
+        _ => value.span().map_or(0, |s| s.end),
+    }
 }
 
 /// Entries of the table or dotted form; `table` restricts them to those

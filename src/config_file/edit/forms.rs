@@ -51,15 +51,16 @@ pub(crate) fn edit_inline(cx: &mut Ctx) -> Result<(), EditError> {
     // and a comment or line break after it: new entries go right after
     // the last entry's value, before that comma, and removing every entry
     // takes that comma too.
-    let trailing_comma = entries.last().and_then(|last| {
-        let after = body.get(last.value_span.end..close)?;
+    // The entries are in the order their keys appear; the values under a
+    // dotted key (`{ a.x = 1, b = 2, a.y = 3 }`) may end after a later
+    // key's, so the end of the last value is the furthest end of all.
+    let values_end = entries.iter().map(|e| e.value_span.end).max();
+    let trailing_comma = values_end.and_then(|end| {
+        let after = body.get(end..close)?;
         let gap = after.len() - after.trim_start().len();
-        after
-            .trim_start()
-            .starts_with(',')
-            .then_some(last.value_span.end + gap)
+        after.trim_start().starts_with(',').then_some(end + gap)
     });
-    let mut insert_at = entries.last().map_or(insert_at, |last| last.value_span.end);
+    let mut insert_at = values_end.unwrap_or(insert_at);
     for (start, mut end) in removal_ranges(&entries, &removed) {
         if let Some(comma) = trailing_comma.filter(|_| !removed.contains(&false))
             && end <= comma

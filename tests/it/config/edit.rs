@@ -634,3 +634,54 @@ fn inline_tables_with_a_trailing_comma_stay_valid() {
         assert!(again.is_noop(), "{}", again.after);
     }
 }
+
+/// A dotted key inside the inline table (`{ server = "s", x.y = 1 }`) is
+/// not a value of its own, but new entries still go after the values
+/// under it, wherever they end. (Found by the `config_edit` fuzz target:
+/// the new entries landed between `x` and `.y`, which does not parse.)
+#[test]
+fn inline_tables_with_dotted_keys_get_entries_after_their_values() {
+    use matrix_delegate::config_file::{EditTarget, edit};
+    use matrix_delegate::domain::plan::WellKnownSection;
+    let head = "[global]\nserver_name = \"example.com\"\n";
+    let target = EditTarget {
+        server_name: Some("example.com".into()),
+        section: WellKnownSection {
+            client: Some("https://matrix.example.com".into()),
+            server: Some("matrix.example.com:443".into()),
+            ..WellKnownSection::default()
+        },
+        unset: vec![],
+    };
+    let cases = [
+        (
+            "well_known = { server = \"s:443\",lient.x = 1 }\n",
+            "well_known = { server = \"matrix.example.com:443\",lient.x = 1, \
+             client = \"https://matrix.example.com\" }\n",
+        ),
+        (
+            "well_known = { a.x = 1, server = \"s:443\", a.y.z = 2, }\n",
+            "well_known = { a.x = 1, server = \"matrix.example.com:443\", a.y.z = 2, \
+             client = \"https://matrix.example.com\", }\n",
+        ),
+    ];
+    for (section, expected) in cases {
+        let text = format!("{head}{section}");
+        let e = match edit(&text, &target, EditOptions::default(), &[]) {
+            Ok(e) => e,
+            Err(err) => panic!("{text:?}: {err}"),
+        };
+        assert_eq!(e.after, format!("{head}{expected}"), "{text:?}");
+        let parsed: toml::Table = match e.after.parse() {
+            Ok(t) => t,
+            Err(err) => panic!("{err}\n{}", e.after),
+        };
+        let well_known = &parsed["global"]["well_known"];
+        assert_eq!(
+            well_known["client"].as_str(),
+            Some("https://matrix.example.com")
+        );
+        let again = edit(&e.after, &target, EditOptions::default(), &[]).expect("again");
+        assert!(again.is_noop(), "{}", again.after);
+    }
+}
