@@ -1,7 +1,7 @@
 //! Remedies worded for the operator's reverse proxy: the exact lines to add
 //! or change. `None` for the proxy gives a proxy-neutral wording.
 
-use crate::domain::{Deployment, Proxy};
+use crate::domain::{Deployment, Proxy, acme};
 
 /// HAProxy: remembers the request path for the response rules below. A
 /// `http-response` rule cannot use `path` (the request is gone by then;
@@ -344,41 +344,55 @@ pub fn cache_control(proxy: Option<Proxy>, site: &str, secs: u64) -> String {
 /// one PEM file holding the chain and the key; Caddy and Traefik obtain
 /// their own and say in their logs why they could not).
 pub fn certificate(proxy: Option<Proxy>, host: &str) -> String {
-    let live = format!("/etc/letsencrypt/live/{host}");
+    // The commands come from `domain::acme`, shared with NEXT-STEPS and
+    // `apply`'s certificate step.
+    let sudo = |cmds: Vec<String>| -> String {
+        cmds.iter()
+            .map(|c| format!("sudo {c}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let timer = "sudo systemctl list-timers certbot.timer";
     match proxy {
         Some(Proxy::Nginx) => format!(
             "Get a certificate for {host} with certbot's nginx plugin (it renews by its timer and \
              reloads nginx):\n{}",
             indent(&format!(
-                "sudo certbot --nginx -d {host}\nsudo systemctl list-timers certbot.timer"
+                "{}\n{timer}",
+                sudo(acme::certbot(Proxy::Nginx, host))
             ))
         ),
         Some(Proxy::Apache) => format!(
             "Get a certificate for {host} with certbot's Apache plugin (it renews by its timer and \
              reloads Apache):\n{}",
             indent(&format!(
-                "sudo certbot --apache -d {host}\nsudo systemctl list-timers certbot.timer"
+                "{}\n{timer}",
+                sudo(acme::certbot(Proxy::Apache, host))
             ))
         ),
         Some(Proxy::Haproxy) => format!(
-            "Get a certificate for {host} (port 80 free, or --http-01-port behind an HAProxy \
-             rule for /.well-known/acme-challenge/), then give HAProxy the chain and the key in \
-             one file, the `crt` its `bind` line names, and reload:\n{}",
-            indent(&format!(
-                "sudo certbot certonly --standalone -d {host}\n\
-                 sudo sh -c 'cat {live}/fullchain.pem {live}/privkey.pem > /etc/haproxy/certs/{host}.pem'\n\
-                 sudo systemctl reload haproxy"
-            ))
+            "Get a certificate for {host} through certbot's standalone server on port {port}, \
+             behind HAProxy's port-80 rule for {challenge}; its deploy hook gives HAProxy the \
+             chain and the key in one file, the `crt` its `bind` line names, and reloads it:\n{}",
+            indent(&sudo(
+                acme::prepare(Proxy::Haproxy)
+                    .into_iter()
+                    .chain(acme::certbot(Proxy::Haproxy, host))
+                    .collect()
+            )),
+            port = acme::STANDALONE_PORT,
+            challenge = acme::CHALLENGE_PATH,
         ),
         Some(Proxy::Caddy) => format!(
             "Caddy obtains and renews the certificate for {host} itself: find in its log why it \
              could not (ports 80 and 443 reachable from the internet, DNS pointing here), check \
              that it may write its storage, then reload:\n{}",
-            indent(
+            indent(&format!(
                 "sudo journalctl -u caddy | grep -i -E 'certificate|acme|error'\n\
-                 sudo ls -l /var/lib/caddy/.local/share/caddy/certificates/\n\
-                 sudo systemctl reload caddy"
-            )
+                 sudo ls -l {}\n\
+                 sudo systemctl reload caddy",
+                acme::CADDY_STORAGE
+            ))
         ),
         Some(Proxy::Traefik) => format!(
             "Traefik obtains the certificate for {host} through its certificate resolver: the \
@@ -392,10 +406,9 @@ pub fn certificate(proxy: Option<Proxy>, host: &str) -> String {
         ),
         Some(Proxy::Static) | None => format!(
             "Get a certificate for {host} (for example from Let's Encrypt, with the web server's \
-             document root), serve {live}/fullchain.pem with its key, and reload the server:\n{}",
-            indent(&format!(
-                "sudo certbot certonly --webroot -w /var/www/html -d {host}"
-            ))
+             document root), serve {}/fullchain.pem with its key, and reload the server:\n{}",
+            acme::live_dir(host),
+            indent(&sudo(acme::certbot(Proxy::Static, host)))
         ),
     }
 }

@@ -51,7 +51,7 @@ pub fn after_help() -> String {
      appended to /etc/caddy/Caddyfile; conflicts are site blocks for the same host and port;\n\
      the test is `caddy validate`, the reload `systemctl reload caddy` or `caddy reload`.\n\
      Apache: like nginx (sites-available/ + the sites-enabled/ link), and the modules it needs\n\
-     (ssl, socache_shmcb, proxy, proxy_http, headers) enabled by links as a2enmod does; the test\n\
+     (ssl, socache_shmcb, proxy, proxy_http, headers, alias) enabled by links as a2enmod does; the test\n\
      is `apache2 -t` with Debian's envvars, the reload systemctl reload apache2 or a graceful\n\
      restart of a running Apache.\n\
      HAProxy: the sections go to /etc/haproxy/matrix-<server name>.cfg, tested with\n\

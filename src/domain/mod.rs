@@ -1,5 +1,6 @@
 //! The pure core: names, strategies, answers and the plan they imply. No I/O.
 
+pub mod acme;
 pub mod answers;
 pub mod deployment;
 mod name_warnings;

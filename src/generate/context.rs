@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::domain::{DnsRecord, Plan, SrvService};
+use crate::domain::{DnsRecord, Plan, SrvService, acme};
 
 use super::sites::{self, Site, StaticFile};
 
@@ -42,6 +42,9 @@ pub(super) struct Context {
     pub files: Vec<StaticFile>,
     pub dns: Vec<DnsEntry>,
     pub certificates: Vec<Certificate>,
+    /// How the certificates are obtained: the port-80 block's challenge
+    /// directory or port and the certbot commands per name.
+    pub acme: Acme,
     pub federation: Federation,
     pub notices: Vec<Notice>,
     pub max_request_bytes: u64,
@@ -81,6 +84,31 @@ pub(super) struct Certificate {
     pub serve_host: String,
     pub port: u16,
     pub why: String,
+}
+
+/// The ACME side of the plan (RFC 8555 §8.3, http-01): what the port-80
+/// blocks serve and the commands NEXT-STEPS prints, from `domain::acme`.
+#[derive(Debug, Serialize)]
+pub(super) struct Acme {
+    pub webroot: &'static str,
+    pub challenge_path: &'static str,
+    pub standalone_port: u16,
+    pub caddy_storage: &'static str,
+    /// What to run once before the commands of any name.
+    pub prepare: Option<String>,
+    /// One entry per site name, in the order of the sites.
+    pub names: Vec<AcmeName>,
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct AcmeName {
+    pub name: String,
+    /// The certbot commands with the proxy's plugin or standalone server.
+    pub commands: Vec<String>,
+    /// The webroot way (nginx, Apache), served by the port-80 block.
+    pub webroot_command: String,
+    /// HAProxy's combined PEM built by hand.
+    pub combine: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -161,6 +189,22 @@ pub(super) fn context(plan: &Plan, artifact_files: BTreeMap<&'static str, String
                 why: c.why,
             })
             .collect(),
+        acme: Acme {
+            webroot: acme::WEBROOT,
+            challenge_path: acme::CHALLENGE_PATH,
+            standalone_port: acme::STANDALONE_PORT,
+            caddy_storage: acme::CADDY_STORAGE,
+            prepare: acme::prepare(plan.proxy),
+            names: sites::sites(plan)
+                .into_iter()
+                .map(|s| AcmeName {
+                    commands: acme::certbot(plan.proxy, &s.name),
+                    webroot_command: acme::certbot_webroot(&s.name),
+                    combine: acme::haproxy_combine(&s.name),
+                    name: s.name,
+                })
+                .collect(),
+        },
         federation: Federation {
             step: ep.step,
             connect_host: ep.connect_host,

@@ -11,9 +11,10 @@ pub mod scan;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::certificates::{certbot_name, certbot_step};
+use super::certificates::certbot_step;
 use super::listing::{Entry, Listing, pattern_covers};
 use super::{Decision, FileOp, Install, Merge, file_name};
+use crate::domain::Proxy;
 use crate::generate::sites::Site;
 
 pub const CONF_DIR: &str = "/etc/apache2";
@@ -165,16 +166,8 @@ pub fn decide(inputs: &Inputs<'_>) -> Decision {
         .filter(|f| !l.has_file(f))
         .collect();
     if !missing.is_empty() {
-        let mut names: Vec<String> = Vec::new();
-        for n in missing.iter().filter_map(|f| certbot_name(f)) {
-            if !names.iter().any(|x| x == n) {
-                names.push(n.to_string());
-            }
-        }
-        return Decision::CertificatesMissing {
-            missing,
-            step: certbot_step(&names, "apache", "/var/www/html"),
-        };
+        let step = certbot_step(Proxy::Apache, &missing);
+        return Decision::CertificatesMissing { missing, step };
     }
     let mut ops = Vec::new();
     let mut enabled = Vec::new();

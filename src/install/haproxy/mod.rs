@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use super::certificates::certbot_step;
 use super::listing::Listing;
 use super::{Decision, FileOp, Install, Merge};
+use crate::domain::Proxy;
 
 pub const CONF_DIR: &str = "/etc/haproxy";
 pub const MAIN: &str = "/etc/haproxy/haproxy.cfg";
@@ -207,18 +208,7 @@ pub fn decide(inputs: &Inputs<'_>) -> Decision {
         .filter(|f| !inputs.listing.has_file(f))
         .collect();
     if !missing.is_empty() {
-        let names: Vec<String> = missing
-            .iter()
-            .filter_map(|f| f.rsplit('/').next()?.strip_suffix(".pem"))
-            .map(str::to_string)
-            .collect();
-        let mut step = certbot_step(&names, "standalone", "/var/www/html");
-        step.push("then HAProxy's combined file, certificate chain followed by the key:".into());
-        for name in &names {
-            step.push(format!(
-                "  cat /etc/letsencrypt/live/{name}/fullchain.pem /etc/letsencrypt/live/{name}/privkey.pem > /etc/haproxy/certs/{name}.pem"
-            ));
-        }
+        let step = certbot_step(Proxy::Haproxy, &missing);
         return Decision::CertificatesMissing { missing, step };
     }
     if inputs.texts.get(&file).map(String::as_str) == Some(inputs.generated) {

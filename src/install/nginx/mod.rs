@@ -12,9 +12,10 @@ pub mod scan;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::certificates::{certbot_name, certbot_step};
+use super::certificates::certbot_step;
 use super::listing::{Entry, Listing, pattern_covers};
 use super::{Decision, FileOp, Install, Merge, file_name};
+use crate::domain::Proxy;
 use crate::generate::sites::Site;
 
 /// Debian's configuration folder and main file.
@@ -23,8 +24,6 @@ pub const MAIN: &str = "/etc/nginx/nginx.conf";
 pub const SITES_AVAILABLE: &str = "/etc/nginx/sites-available";
 pub const SITES_ENABLED: &str = "/etc/nginx/sites-enabled";
 pub const CONF_D: &str = "/etc/nginx/conf.d";
-/// The document root of Debian's default site, which answers on port 80.
-pub const DEFAULT_WEBROOT: &str = "/var/www/html";
 
 /// What the decision reads: the tree, the texts of the files read so far
 /// (the main file, what it includes, the install's own files), and the
@@ -254,17 +253,7 @@ pub fn decide(inputs: &Inputs<'_>) -> Decision {
         .filter(|f| !inputs.listing.has_file(f))
         .collect();
     if !missing.is_empty() {
-        let mut names: Vec<String> = Vec::new();
-        for name in missing.iter().filter_map(|f| certbot_name(f)) {
-            if !names.iter().any(|n| n == name) {
-                names.push(name.to_string());
-            }
-        }
-        let step = if names.is_empty() {
-            vec!["Put the certificate and key files in place, then run apply again.".into()]
-        } else {
-            certbot_step(&names, "nginx", DEFAULT_WEBROOT)
-        };
+        let step = certbot_step(Proxy::Nginx, &missing);
         return Decision::CertificatesMissing { missing, step };
     }
 

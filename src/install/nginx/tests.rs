@@ -186,11 +186,20 @@ fn a_block_that_already_has_the_locations_keeps_its_site() {
     let FileOp::Write { contents, .. } = &install.ops[0] else {
         panic!()
     };
-    let names: Vec<String> = scan::server_blocks(contents)
+    // The site left to the existing block loses its port-80 block too:
+    // the operator's site answers for it there. (IPv4 and IPv6 `listen`
+    // lines each give a port.)
+    let blocks: Vec<(Vec<String>, Vec<u16>)> = scan::server_blocks(contents)
         .into_iter()
-        .flat_map(|b| b.names)
+        .map(|b| (b.names, b.ports))
         .collect();
-    assert_eq!(names, vec!["matrix.example.com"]);
+    assert_eq!(
+        blocks,
+        vec![
+            (vec!["matrix.example.com".to_string()], vec![443, 443]),
+            (vec!["matrix.example.com".to_string()], vec![80, 80]),
+        ]
+    );
     assert_eq!(install.notes.len(), 1, "{:?}", install.notes);
 }
 

@@ -157,7 +157,11 @@ fn missing_combined_certificates_give_the_certificate_step() {
         "{text}"
     );
     assert!(
-        text.contains("  cat /etc/letsencrypt/live/matrix.example.com/fullchain.pem /etc/letsencrypt/live/matrix.example.com/privkey.pem > /etc/haproxy/certs/matrix.example.com.pem"),
+        text.contains("  sh -c 'umask 077; cat /etc/letsencrypt/live/matrix.example.com/fullchain.pem /etc/letsencrypt/live/matrix.example.com/privkey.pem > /etc/haproxy/certs/matrix.example.com.pem'"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  certbot certonly --standalone --http-01-port 8402 -d matrix.example.com --deploy-hook "),
         "{text}"
     );
     assert_eq!(picture(&etc(root)), before);

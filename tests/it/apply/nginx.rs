@@ -444,7 +444,7 @@ fn missing_certificates_enable_nothing_and_give_the_certificate_step() {
         "{text}"
     );
     assert!(
-        text.contains("  certbot certonly --webroot -w /var/www/html -d matrix.example.com"),
+        text.contains("  certbot certonly --webroot -w /var/www/letsencrypt -d matrix.example.com"),
         "{text}"
     );
     assert_eq!(picture(&etc(root)), before);

@@ -3,5 +3,6 @@
 //! answers go through.
 
 mod cli;
+mod next_steps;
 mod server_name_props;
 mod snapshots;

@@ -230,7 +230,7 @@ fn validate(proxy: Proxy, program: &std::path::Path, plan: &Plan, config: &str) 
     let ca = TestCa::new();
     let dir = temp_dir();
     write_all(&ca, dir.path(), &cert_names(plan));
-    let ports = PortMap::for_plan(plan);
+    let ports = PortMap::for_proxy(plan, proxy);
     let mut prepared = prepare(proxy, program, dir.path(), config, &ports);
     let out = run(&mut prepared.check);
     Checked {
@@ -402,11 +402,11 @@ fn certificate_remedies_name_the_command_and_the_files_the_configuration_reads()
         let lines = snippet(&text);
         assert!(!lines.is_empty(), "{proxy}: no command in\n{text}");
         let want: &[&str] = match proxy {
-            Proxy::Nginx => &["sudo certbot --nginx -d matrix.example.com"],
-            Proxy::Apache => &["sudo certbot --apache -d matrix.example.com"],
+            Proxy::Nginx => &["sudo certbot certonly --nginx -d matrix.example.com"],
+            Proxy::Apache => &["sudo certbot certonly --apache -d matrix.example.com"],
             Proxy::Haproxy => &[
-                "sudo certbot certonly --standalone -d matrix.example.com",
-                "/etc/haproxy/certs/matrix.example.com.pem",
+                "sudo certbot certonly --standalone --http-01-port 8402 -d matrix.example.com",
+                "> /etc/haproxy/certs/matrix.example.com.pem && systemctl reload haproxy",
             ],
             Proxy::Caddy => &["journalctl -u caddy", "/var/lib/caddy/.local/share/caddy/"],
             Proxy::Traefik => {
@@ -433,6 +433,14 @@ fn certificate_remedies_name_the_command_and_the_files_the_configuration_reads()
             assert!(
                 generated.contains(read),
                 "{proxy}: the configuration does not read {read}"
+            );
+        }
+        // The standalone server certbot runs behind HAProxy is where the
+        // configuration's port-80 frontend sends the challenge.
+        if proxy == Proxy::Haproxy {
+            assert!(
+                generated.contains("server certbot 127.0.0.1:8402"),
+                "{generated}"
             );
         }
     }

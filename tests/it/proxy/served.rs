@@ -77,7 +77,7 @@ async fn serve_upstream(
     let all = artifacts(&plan);
     let ca = TestCa::new();
     write_all(&ca, dir.path(), &cert_names(&plan));
-    let ports = PortMap::for_plan(&plan);
+    let ports = PortMap::for_proxy(&plan, proxy);
     let text = &all.iter().find(|a| a.id == ids::PROXY).expect("proxy").text;
     let prepared = prepare(proxy, &program, dir.path(), &change(text), &ports);
     // Apache serves the static files from disk: publish the generated ones
@@ -414,4 +414,144 @@ served_tests! {
     caddy => Proxy::Caddy;
     apache => Proxy::Apache;
     haproxy => Proxy::Haproxy;
+}
+
+/// A token certbot would write; the port-80 blocks must hand it out as is.
+const TOKEN: &str = "LoqXcYV8q5ONbJQxbmR7SCTNo3tiAXDfowyjxAjEuX0";
+
+impl Setup {
+    /// GET `http://<name><path>` on the proxy's port-80 stand-in, without
+    /// following redirects.
+    async fn get_plain(&self, name: &str, path: &str) -> reqwest::Response {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let addr = SocketAddr::from(([127, 0, 0, 1], self.ports.test_port(80)));
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .expect("client")
+            .get(format!("http://{addr}{path}"))
+            .header("host", name)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET http://{name}{path} via {addr}: {e:?}"))
+    }
+
+    /// Every other path on port 80 moves to the same path over https.
+    async fn assert_redirects(&self, name: &str) {
+        let resp = self.get_plain(name, "/somewhere?x=1").await;
+        assert_eq!(resp.status(), 301, "{name}");
+        let location = resp
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        assert_eq!(location, format!("https://{name}/somewhere?x=1"));
+    }
+}
+
+/// nginx and Apache answer the ACME http-01 challenge on port 80 from the
+/// webroot certbot's `--webroot` writes to, for every name of the plan,
+/// and redirect the rest to https (RFC 8555 §8.3).
+async fn acme_challenge_from_the_webroot(proxy: Proxy) {
+    let Some(s) = serve(proxy, Strategy::WellKnown, "").await else {
+        return;
+    };
+    let challenges = s._dir.path().join("letsencrypt/.well-known/acme-challenge");
+    std::fs::create_dir_all(&challenges).expect("webroot");
+    for d in [
+        "letsencrypt",
+        "letsencrypt/.well-known",
+        "letsencrypt/.well-known/acme-challenge",
+    ] {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            s._dir.path().join(d),
+            std::fs::Permissions::from_mode(0o755),
+        )
+        .expect("webroot permissions");
+    }
+    std::fs::write(challenges.join(TOKEN), format!("{TOKEN}.thumbprint")).expect("token");
+    for name in cert_names(&s.plan) {
+        let resp = s
+            .get_plain(&name, &format!("/.well-known/acme-challenge/{TOKEN}"))
+            .await;
+        assert_eq!(resp.status(), 200, "{proxy} {name}");
+        assert_eq!(
+            resp.text().await.expect("body"),
+            format!("{TOKEN}.thumbprint")
+        );
+        s.assert_redirects(&name).await;
+    }
+    // Negative control: a token that is not there is not made up.
+    let resp = s
+        .get_plain(&s.plan.host_str(), "/.well-known/acme-challenge/absent")
+        .await;
+    assert_eq!(resp.status(), 404, "{proxy}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nginx_answers_the_acme_challenge_on_port_80() {
+    acme_challenge_from_the_webroot(Proxy::Nginx).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apache_answers_the_acme_challenge_on_port_80() {
+    acme_challenge_from_the_webroot(Proxy::Apache).await;
+}
+
+/// HAProxy cannot serve files: its port-80 frontend passes the challenge
+/// path to certbot's standalone server on 127.0.0.1 (a stand-in here that
+/// echoes the path it got) and redirects the rest to https.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn haproxy_routes_the_acme_challenge_to_the_standalone_port() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("standalone stand-in");
+    let addr = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        while let Ok((mut conn, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 4096];
+                let n = conn.read(&mut buf).await.unwrap_or(0);
+                let head = String::from_utf8_lossy(&buf[..n]).to_string();
+                let path = head.split(' ').nth(1).unwrap_or("").to_string();
+                let body = format!("standalone {path}");
+                let _ = conn
+                    .write_all(
+                        format!(
+                            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                            body.len()
+                        )
+                        .as_bytes(),
+                    )
+                    .await;
+            });
+        }
+    });
+    let standalone = format!(
+        "127.0.0.1:{}",
+        matrix_delegate::domain::acme::STANDALONE_PORT
+    );
+    let moved = |text: &str| {
+        assert!(text.contains(&standalone), "{text}");
+        text.replace(&standalone, &addr.to_string())
+    };
+    let Some(s) = serve_changed(Proxy::Haproxy, Strategy::WellKnown, "", |_| {}, moved).await
+    else {
+        return;
+    };
+    for name in cert_names(&s.plan) {
+        let path = format!("/.well-known/acme-challenge/{TOKEN}");
+        let resp = s.get_plain(&name, &path).await;
+        assert_eq!(resp.status(), 200, "{name}");
+        assert_eq!(
+            resp.text().await.expect("body"),
+            format!("standalone {path}")
+        );
+        s.assert_redirects(&name).await;
+    }
 }

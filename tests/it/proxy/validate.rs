@@ -37,7 +37,7 @@ fn validate_all(proxy: Proxy) {
                 .expect("a proxy artifact");
             let dir = temp_dir();
             write_all(&ca, dir.path(), &cert_names(&plan));
-            let ports = PortMap::for_plan(&plan);
+            let ports = PortMap::for_proxy(&plan, proxy);
             let mut prepared = prepare(proxy, &program, dir.path(), &generated.text, &ports);
             let out = run(&mut prepared.check);
             assert!(
@@ -88,7 +88,7 @@ fn rejects_a_broken_configuration(proxy: Proxy, program: &std::path::Path, ca: &
     assert_ne!(text, good, "no `{directive}` to misspell");
     let dir = temp_dir();
     write_all(ca, dir.path(), &cert_names(&plan));
-    let ports = PortMap::for_plan(&plan);
+    let ports = PortMap::for_proxy(&plan, proxy);
     let mut prepared = prepare(proxy, program, dir.path(), &text, &ports);
     let out = run(&mut prepared.check);
     assert!(

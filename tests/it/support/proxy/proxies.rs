@@ -31,6 +31,17 @@ impl PortMap {
         PortMap(map)
     }
 
+    /// [`PortMap::for_plan`] plus port 80, where the generated nginx,
+    /// Apache and HAProxy configurations answer the ACME challenge (Caddy
+    /// keeps port 80 to itself: the test's main Caddyfile moves it).
+    pub fn for_proxy(plan: &Plan, proxy: Proxy) -> PortMap {
+        let mut map = PortMap::for_plan(plan);
+        if matches!(proxy, Proxy::Nginx | Proxy::Apache | Proxy::Haproxy) {
+            map.0.push((80, super::process::free_port()));
+        }
+        map
+    }
+
     pub fn test_port(&self, generated: u16) -> u16 {
         self.0
             .iter()
@@ -123,9 +134,24 @@ fn nginx(program: &Path, d: &str, generated: &str, ports: &PortMap) -> Prepared 
             .replace(
                 &format!("listen [::]:{g} ssl;"),
                 &format!("listen {v6}:{t} ssl;"),
-            );
+            )
+            .replace(&format!("listen {g};"), &format!("listen 127.0.0.1:{t};"))
+            .replace(&format!("listen [::]:{g};"), &format!("listen {v6}:{t};"));
     }
-    must_not_contain(&text, &["/etc/", "listen 443", "listen [::]"]);
+    text = text.replace(
+        "root /var/www/letsencrypt;",
+        &format!("root {d}/letsencrypt;"),
+    );
+    must_not_contain(
+        &text,
+        &[
+            "/etc/",
+            "/var/www",
+            "listen 443",
+            "listen 80",
+            "listen [::]",
+        ],
+    );
     write(format!("{d}/generated.conf"), &text);
     for sub in ["body", "proxy", "fastcgi", "uwsgi", "scgi"] {
         std::fs::create_dir_all(format!("{d}/nginx-tmp/{sub}")).expect("nginx temp dir");
@@ -175,7 +201,8 @@ const APACHE_MODULES: &[(&str, &str)] = &[
 fn apache(program: &Path, d: &str, generated: &str, ports: &PortMap) -> Prepared {
     let mut text = generated
         .replace("/etc/letsencrypt/live/", &format!("{d}/live/"))
-        .replace("/var/www/matrix-well-known/", &format!("{d}/www/"));
+        .replace("/var/www/matrix-well-known/", &format!("{d}/www/"))
+        .replace("/var/www/letsencrypt/", &format!("{d}/letsencrypt/"));
     for (g, t) in &ports.0 {
         text = text
             .replace(&format!(" *:{g}"), &format!(" 127.0.0.1:{t}"))
@@ -202,6 +229,10 @@ fn apache(program: &Path, d: &str, generated: &str, ports: &PortMap) -> Prepared
     }
     // Port 443 comes from Debian's ports.conf in a real setup.
     main.push_str(&format!("Listen 127.0.0.1:{}\n", ports.test_port(443)));
+    // And port 80, for the ACME challenge.
+    if ports.0.iter().any(|(g, _)| *g == 80) {
+        main.push_str(&format!("Listen 127.0.0.1:{}\n", ports.test_port(80)));
+    }
     main.push_str(&format!("Include {d}/generated.conf\n"));
     let conf = write(format!("{d}/apache2.conf"), &main);
     let base = |extra: &[&str]| {
@@ -221,8 +252,8 @@ fn haproxy(program: &Path, d: &str, generated: &str, ports: &PortMap) -> Prepare
     let mut text = generated.replace("/etc/haproxy/certs/", &format!("{d}/haproxy-certs/"));
     for (g, t) in &ports.0 {
         text = text.replace(
-            &format!("bind [::]:{g} v4v6 "),
-            &format!("bind 127.0.0.1:{t} "),
+            &format!("bind [::]:{g} v4v6"),
+            &format!("bind 127.0.0.1:{t}"),
         );
     }
     must_not_contain(&text, &["/etc/", "[::]"]);
