@@ -13,6 +13,7 @@
 //! | `server.consistency`                          | the first failing `server.tls`, `server.version` or `server.keys` |
 //! | `server.tls` unreachable at an address of steps 4–6 | `server.well-known` (its failure made servers fall back) |
 //! | `server.tls` at an address DNS no longer lists | the `dns.*` check that sees the change spreading           |
+//! | `server.tls` at an address peers refuse (private, loopback, ...) | the `dns.*` check of the name that gave it, or `server.resolution` for an IP literal |
 //! | `client.versions` without any answer from `host:port` | `server.tls` failing for the same `host:port`, or the `dns.*` check of `host` |
 //! | `client.versions` answered by something else than the homeserver | `server.version` so answered at the same `host:port` |
 //! | `client.cors` whose only problem is the broken client API at `host:port` | `client.versions` (or `server.tls`) for it |
@@ -52,6 +53,8 @@ struct Index<'a> {
     first_targeted: HashMap<CheckId, usize>,
     /// Addresses DNS no longer lists, and the check that says so.
     outdated: HashMap<IpAddr, usize>,
+    /// Addresses peers refuse, and the failing check that says so.
+    refused: HashMap<IpAddr, usize>,
 }
 
 impl<'a> Index<'a> {
@@ -66,6 +69,7 @@ impl<'a> Index<'a> {
             first: HashMap::new(),
             first_targeted: HashMap::new(),
             outdated: HashMap::new(),
+            refused: HashMap::new(),
         };
         for (j, c) in results.iter().enumerate() {
             if let Some(Fault::DnsSpreading { outdated }) = &c.fault {
@@ -75,6 +79,11 @@ impl<'a> Index<'a> {
             }
             if !c.status.is_failure() {
                 continue;
+            }
+            if let Some(Fault::RefusedAddresses { addresses }) = &c.fault {
+                for (ip, _) in addresses {
+                    ix.refused.entry(*ip).or_insert(j);
+                }
             }
             ix.first.entry(c.id).or_insert(j);
             if c.target.is_some() {
@@ -165,7 +174,9 @@ impl<'a> Index<'a> {
                     .as_deref()
                     .and_then(|t| t.parse::<SocketAddr>().ok())
                     .map(|a| a.ip());
-                match (ip.and_then(|ip| self.outdated.get(&ip)), &r.fault) {
+                let known =
+                    ip.and_then(|ip| self.refused.get(&ip).or_else(|| self.outdated.get(&ip)));
+                match (known, &r.fault) {
                     (Some(j), _) => Some(*j),
                     (None, Some(Fault::Unreachable { fallback: true, .. })) => {
                         self.first.get(&CheckId::ServerWellKnown).copied()

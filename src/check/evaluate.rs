@@ -11,6 +11,7 @@ use super::verdict::peers::{PeersObserved, server_peers};
 use super::verdict::{cache, cors, dns, resolution, server_well_known, support};
 use crate::matrix::client_discovery::ClientWellKnown;
 use crate::matrix::discovery::Resolution;
+use crate::matrix::peers::PrivateAddresses;
 use crate::observe::{AddressLookup, AuthorityGap, HttpObservation, SrvLookup};
 
 /// Everything the runner observed for one server name.
@@ -37,6 +38,9 @@ pub struct Observations {
     pub support: HttpObservation,
     /// The current time, Unix milliseconds.
     pub now_ms: i64,
+    /// Whether addresses peers refuse fail the checks
+    /// ([`crate::check::verdict::refused`]).
+    pub private_addresses: PrivateAddresses,
 }
 
 /// Every check result, in report order.
@@ -59,8 +63,13 @@ pub fn evaluate(obs: &Observations, ex: &Expectations) -> Vec<CheckResult> {
             obs.name_lookup.as_ref(),
             auth_name,
             ex,
+            obs.private_addresses,
         )),
-        gaps(dns::delegated_host(res, &obs.authoritative)),
+        gaps(dns::delegated_host(
+            res,
+            &obs.authoritative,
+            obs.private_addresses,
+        )),
         gaps(dns::srv_records(
             res,
             &obs.extra_srv,
@@ -68,7 +77,7 @@ pub fn evaluate(obs: &Observations, ex: &Expectations) -> Vec<CheckResult> {
             ex,
         )),
         server_well_known::server_well_known(res, ex),
-        resolution::server_resolution(res, ex),
+        resolution::server_resolution(res, ex, obs.private_addresses),
     ];
     out.extend(federation_checks(res, &obs.probes, obs.now_ms, ex));
     out.push(server_peers(&obs.peers, name, obs.now_ms));

@@ -189,6 +189,12 @@ pub enum Fault {
     /// `dns.*`: the resolver still serves addresses the authoritative
     /// servers no longer list (a change is spreading).
     DnsSpreading { outdated: Vec<IpAddr> },
+    /// `dns.*` (the name that produced them) or `server.resolution` (an IP
+    /// literal): federation would use these addresses, which peers refuse
+    /// (private, loopback, link-local, ...).
+    RefusedAddresses {
+        addresses: Vec<(IpAddr, crate::matrix::peers::Refusal)>,
+    },
     /// `dns.*`: these names have no address at all.
     NoAddress { names: Vec<String> },
     /// `server.resolution`: the path leads to these hosts, none with an

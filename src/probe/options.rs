@@ -11,6 +11,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::matrix::peers::PrivateAddresses;
+
 /// Default per-request timeout: long enough for a slow server across the
 /// world, short enough that a blackholed address does not stall a run.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -63,10 +65,10 @@ pub struct NetOptions {
     pub max_connections_per_address: usize,
     /// DNS queries in flight at once, over every run sharing one `Net`.
     pub max_dns_queries: usize,
-    /// Private, loopback, link-local and other reserved addresses are
-    /// fine (a lab, a staging network, the simulated internet): the peer
-    /// implementations' refusal of them does not apply.
-    pub allow_private_addresses: bool,
+    /// Whether private, loopback, link-local and other reserved addresses
+    /// fail the checks as peers refuse them (the default), or are fine (a
+    /// lab, a staging network, the simulated internet).
+    pub private_addresses: PrivateAddresses,
 }
 
 impl Default for NetOptions {
@@ -82,7 +84,7 @@ impl Default for NetOptions {
             max_connections: DEFAULT_MAX_CONNECTIONS,
             max_connections_per_address: DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
             max_dns_queries: DEFAULT_MAX_DNS_QUERIES,
-            allow_private_addresses: false,
+            private_addresses: PrivateAddresses::Refused,
         }
     }
 }

@@ -148,6 +148,7 @@ impl Fleet {
             dns: Vec::new(),
             homeservers: BTreeMap::new(),
             servers: Vec::new(),
+            refuse_private_addresses: false,
             expect: None,
         };
         let mut base = server(BASE_ADDRESS);

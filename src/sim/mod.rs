@@ -36,6 +36,7 @@ use tokio::task::JoinSet;
 
 use scenario::ServerMode;
 
+use crate::matrix::peers::PrivateAddresses;
 use crate::probe::{NetOptions, install_crypto_provider};
 
 pub use builtin::{BUILTIN_SCENARIOS, StartBuiltinError};
@@ -231,8 +232,14 @@ impl Sim {
             extra_roots_pem: vec![self.ca_pem.clone()],
             ca_only: true,
             dial_map: self.dial_map.clone(),
-            // Everything here is on loopback, which real peers refuse.
-            allow_private_addresses: true,
+            // Everything here is on loopback, which real peers refuse; a
+            // scenario that keeps the rule on has its loopback addresses
+            // stand in for public ones.
+            private_addresses: if self.scenario.refuse_private_addresses {
+                PrivateAddresses::LoopbackStandsForPublic
+            } else {
+                PrivateAddresses::Allowed
+            },
             ..NetOptions::default()
         }
     }
@@ -297,13 +304,20 @@ impl ClosedPorts {
             return *addr;
         }
         // A bound socket that never listens answers connections with RST.
-        // Without SO_REUSEADDR nobody else can bind the port meanwhile.
-        let reserved = match ip {
+        // Without SO_REUSEADDR nobody else can bind the port meanwhile. A
+        // logical address off loopback (a scenario's private address) gets
+        // a closed port on 127.0.0.1: tests never leave loopback.
+        let local = match ip {
+            IpAddr::V4(v4) if !v4.is_loopback() => IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+            IpAddr::V6(v6) if !v6.is_loopback() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+            _ => ip,
+        };
+        let reserved = match local {
             IpAddr::V4(_) => TcpSocket::new_v4(),
             IpAddr::V6(_) => TcpSocket::new_v6(),
         }
         .and_then(|socket| {
-            socket.bind(SocketAddr::new(ip, 0))?;
+            socket.bind(SocketAddr::new(local, 0))?;
             let addr = socket.local_addr()?;
             Ok((socket, addr))
         });
@@ -314,7 +328,7 @@ impl ClosedPorts {
             }
             // The address family is unusable here (no IPv6 loopback): port 9
             // (discard), which nothing serves on loopback.
-            Err(_) => SocketAddr::new(ip, 9),
+            Err(_) => SocketAddr::new(local, 9),
         };
         self.by_ip.insert(ip, addr);
         addr

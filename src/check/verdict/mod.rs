@@ -11,6 +11,7 @@ pub mod federation;
 pub mod keys;
 pub mod local;
 pub mod peers;
+pub mod refused;
 pub mod resolution;
 pub mod routing;
 pub mod server_well_known;

@@ -1,11 +1,13 @@
 //! `server.resolution`: the path server discovery took (spec step, address,
 //! `Host` header, SNI, certificate name), and whether it matches the intent.
 
+use super::refused::{self, Source};
 use super::{add_remedy, worse};
 use crate::check::expect::Expectations;
 use crate::check::mistakes;
 use crate::check::model::{CheckId, CheckResult, Fault, Status};
 use crate::matrix::discovery::{Resolution, Step};
+use crate::matrix::peers::PrivateAddresses;
 use crate::words::count;
 
 /// One line for a target: `203.0.113.7:443 · Host matrix.example.com:443 ·
@@ -18,7 +20,14 @@ pub fn describe_connection(addr: &str, host: &str, sni: Option<&str>, cert: &str
 }
 
 /// `server.resolution`.
-pub fn server_resolution(res: &Resolution, ex: &Expectations) -> CheckResult {
+/// An IP literal (the server name, step 2, or `m.server`, step 3.1) that
+/// peers refuse fails here; addresses from DNS fail the `dns.*` check of
+/// their name ([`refused`]).
+pub fn server_resolution(
+    res: &Resolution,
+    ex: &Expectations,
+    mode: PrivateAddresses,
+) -> CheckResult {
     let mut r = CheckResult::new(CheckId::ServerResolution, Status::Pass, String::new())
         .spec(res.step.spec());
     r.evidence.extend(res.trail.iter().cloned());
@@ -109,6 +118,10 @@ pub fn server_resolution(res: &Resolution, ex: &Expectations) -> CheckResult {
         r = add_remedy(r, m.remedy(ex, &res.server_name.host_str()));
         r.status = Status::Fail;
         r.summary = format!("{}: {}", m.title(), r.summary);
+    }
+    if matches!(res.step, Step::IpLiteral | Step::DelegatedIp) {
+        let literals: Vec<std::net::IpAddr> = endpoints.iter().map(|(a, _)| a.ip()).collect();
+        r = refused::apply(r, Source::Literal, &literals, mode);
     }
     compare_with_intent(r, res, ex)
 }

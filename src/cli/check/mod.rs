@@ -23,6 +23,7 @@ use crate::config_file::inspect_file;
 use crate::domain::{Proxy, ServerName};
 use crate::exit::Exit;
 use crate::local_file::{open_regular, read_capped};
+use crate::matrix::peers::PrivateAddresses;
 use crate::probe::runner::{CheckRequest, run_to_report};
 use crate::probe::{
     DEFAULT_TIMEOUT, Net, NetOptions, ResolveOverride, SetupError, Trust, parse_nameserver,
@@ -109,8 +110,9 @@ pub struct CheckArgs {
     #[arg(long, value_name = "SECS", value_parser = timeout, default_value = "5")]
     pub timeout: Duration,
     /// Private, loopback, link-local and other reserved addresses are fine
-    /// (a lab or staging network): the servers' refusal of them is not
-    /// applied
+    /// (a lab or staging network): without it, an address peers refuse that
+    /// federation would use fails the check of the DNS name (or the
+    /// m.server literal) that produced it
     #[arg(long)]
     pub allow_private_addresses: bool,
     /// Testing aid: check against a built-in simulated deployment on loopback
@@ -239,7 +241,11 @@ pub fn net_options(args: &CheckArgs) -> Result<NetOptions, UsageError> {
         ca_only: args.ca_only,
         resolve: args.resolve.clone(),
         timeout: args.timeout,
-        allow_private_addresses: args.allow_private_addresses,
+        private_addresses: if args.allow_private_addresses {
+            PrivateAddresses::Allowed
+        } else {
+            PrivateAddresses::Refused
+        },
         ..NetOptions::default()
     })
 }
@@ -375,6 +381,10 @@ async fn network(
                 let mut options = sim.net_options();
                 options.timeout = args.timeout;
                 options.resolve = args.resolve.clone();
+                // A scenario that keeps the rule on still obeys the flag.
+                if args.allow_private_addresses {
+                    options.private_addresses = PrivateAddresses::Allowed;
+                }
                 (options, Some(sim))
             }
             Err(message) => {

@@ -163,6 +163,51 @@ pub fn in_default_blocklist(ip: IpAddr) -> Option<Refusal> {
         .map(|r| r.kind)
 }
 
+/// Whether the refused ranges apply to a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PrivateAddresses {
+    /// The real internet: every peer's list applies (the default).
+    #[default]
+    Refused,
+    /// A lab or staging network (`--allow-private-addresses`, `demo`,
+    /// `--sim`): no peer's refusal applies.
+    Allowed,
+    /// A simulated internet on loopback that keeps the rule on: its
+    /// loopback addresses stand in for public ones, every other listed
+    /// range (RFC 1918, CGNAT, link-local, ...) is refused as on the real
+    /// internet.
+    LoopbackStandsForPublic,
+}
+
+impl PrivateAddresses {
+    /// The range `ip` is in, if any peer refuses it in this setting: the
+    /// widest list, Synapse's (the default list, `0.0.0.0`, `::` and the
+    /// IPv6 forms of the IPv4 ranges), since one peer refusing an address
+    /// is enough for federation with it to fail.
+    pub fn refusal(self, ip: IpAddr) -> Option<Refusal> {
+        match self {
+            PrivateAddresses::Allowed => None,
+            _ => AddressPolicy::in_context(Peer::Synapse, self).listed(ip),
+        }
+    }
+
+    /// The addresses of `ips` that some peer refuses, with their range.
+    pub fn refused(self, ips: &[IpAddr]) -> Vec<(IpAddr, Refusal)> {
+        ips.iter()
+            .filter_map(|ip| self.refusal(*ip).map(|r| (*ip, r)))
+            .collect()
+    }
+}
+
+/// Loopback, the simulation's stand-in for public addresses
+/// ([`PrivateAddresses::LoopbackStandsForPublic`]).
+fn is_loopback(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_loopback(),
+        IpAddr::V6(v6) => v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|m| m.is_loopback()),
+    }
+}
+
 /// Where a peer applies its list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AddressPolicy {
@@ -182,6 +227,9 @@ pub struct AddressPolicy {
     /// (`2002:aabb:ccdd::/48`), which Synapse's `generate_ip_set` adds to
     /// the set for each IPv4 entry.
     pub ipv6_forms_of_ipv4: bool,
+    /// Loopback addresses are taken as public ones (the simulated internet
+    /// with the rule on, [`PrivateAddresses::LoopbackStandsForPublic`]).
+    pub loopback_is_public: bool,
 }
 
 /// The IPv4 address an IPv6 address carries in one of the forms
@@ -213,6 +261,7 @@ impl AddressPolicy {
                 ipv6_literals: false,
                 unspecified: false,
                 ipv6_forms_of_ipv4: false,
+                loopback_is_public: false,
             },
             Peer::Synapse => AddressPolicy {
                 dns_answers: true,
@@ -221,6 +270,7 @@ impl AddressPolicy {
                 ipv6_literals: true,
                 unspecified: true,
                 ipv6_forms_of_ipv4: true,
+                loopback_is_public: false,
             },
             Peer::Continuwuity | Peer::Conduwuit => AddressPolicy {
                 dns_answers: false,
@@ -229,21 +279,29 @@ impl AddressPolicy {
                 ipv6_literals: false,
                 unspecified: false,
                 ipv6_forms_of_ipv4: false,
+                loopback_is_public: false,
             },
         }
     }
 
-    /// The policy of `peer`, or none at all where private addresses are
-    /// allowed ([`super::Context::allow_private_addresses`]).
-    pub fn in_context(peer: Peer, allow_private_addresses: bool) -> AddressPolicy {
-        if allow_private_addresses {
-            AddressPolicy::of(Peer::Spec)
-        } else {
-            AddressPolicy::of(peer)
+    /// The policy of `peer` in a run's setting
+    /// ([`super::Context::private_addresses`]): none at all where private
+    /// addresses are allowed.
+    pub fn in_context(peer: Peer, private_addresses: PrivateAddresses) -> AddressPolicy {
+        match private_addresses {
+            PrivateAddresses::Refused => AddressPolicy::of(peer),
+            PrivateAddresses::Allowed => AddressPolicy::of(Peer::Spec),
+            PrivateAddresses::LoopbackStandsForPublic => AddressPolicy {
+                loopback_is_public: true,
+                ..AddressPolicy::of(peer)
+            },
         }
     }
 
     fn listed(&self, ip: IpAddr) -> Option<Refusal> {
+        if self.loopback_is_public && is_loopback(ip) {
+            return None;
+        }
         let direct = |ip: IpAddr| {
             in_default_blocklist(ip).or_else(|| {
                 self.unspecified

@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use super::addresses::PrivateAddresses;
 use super::fetch::FetchPolicy;
 use crate::matrix::discovery::{Input, Need};
 use crate::observe::{AddressLookup, HttpObservation, SrvLookup};
@@ -198,10 +199,10 @@ pub struct Context {
     /// The peer had a valid well-known answer for this name before (the
     /// rules for failures differ then). A fresh peer: `false`.
     pub previous_valid: bool,
-    /// Private, loopback and other reserved addresses are allowed (a lab,
-    /// a staging network, the simulated internet): no peer's refusal of
-    /// them applies.
-    pub allow_private_addresses: bool,
+    /// Whether each peer's refusal of private, loopback and other reserved
+    /// addresses applies (not in a lab, a staging network or most of the
+    /// simulated internet).
+    pub private_addresses: PrivateAddresses,
 }
 
 /// The peer need that asks what a spec [`Need`] asks (with `check`'s fetch).

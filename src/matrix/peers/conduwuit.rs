@@ -102,7 +102,7 @@ pub(super) fn resolve(
     answers: &Answers,
     ctx: Context,
 ) -> Result<PeerPath, PeerNeed> {
-    let policy = AddressPolicy::in_context(Peer::Conduwuit, ctx.allow_private_addresses);
+    let policy = AddressPolicy::in_context(Peer::Conduwuit, ctx.private_addresses);
     let mut path = PeerPath {
         peer: Peer::Conduwuit,
         step: None,

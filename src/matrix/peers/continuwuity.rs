@@ -226,7 +226,7 @@ pub(super) fn resolve(
         }
     };
     path.step = Some(step);
-    let policy = AddressPolicy::in_context(Peer::Continuwuity, ctx.allow_private_addresses);
+    let policy = AddressPolicy::in_context(Peer::Continuwuity, ctx.private_addresses);
     connect(path, answers, dest_name, &dest, &host, policy)
 }
 

@@ -98,8 +98,8 @@ mod synapse;
 mod targets;
 
 pub use self::addresses::{
-    ALWAYS_BLOCKED_BY_SYNAPSE, AddressPolicy, DEFAULT_BLOCKLIST, Range, Refusal, embedded_ipv4,
-    in_default_blocklist,
+    ALWAYS_BLOCKED_BY_SYNAPSE, AddressPolicy, DEFAULT_BLOCKLIST, PrivateAddresses, Range, Refusal,
+    embedded_ipv4, in_default_blocklist,
 };
 pub use self::answers::{Answers, Context, PeerNeed, UnexpectedPeerInput};
 pub use self::fetch::FetchPolicy;

@@ -88,7 +88,7 @@ pub(super) fn resolve(
     answers: &Answers,
     ctx: Context,
 ) -> Result<PeerPath, PeerNeed> {
-    let policy = AddressPolicy::in_context(Peer::Synapse, ctx.allow_private_addresses);
+    let policy = AddressPolicy::in_context(Peer::Synapse, ctx.private_addresses);
     let mut path = PeerPath {
         peer: Peer::Synapse,
         step: None,

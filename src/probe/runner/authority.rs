@@ -153,15 +153,26 @@ pub(crate) async fn server_name(
     Vec<Result<AddressLookup, AuthorityGap>>,
 ) {
     if ctx.name.host.is_ip() {
-        ctx.emit
-            .finish(dns::server_name(&ctx.name, None, None, &ctx.ex));
+        ctx.emit.finish(dns::server_name(
+            &ctx.name,
+            None,
+            None,
+            &ctx.ex,
+            ctx.net.options().private_addresses,
+        ));
         return (None, Vec::new());
     }
     ctx.emit.start(CheckId::DnsServerName, None);
     let host = ctx.name.host_str();
     let (lookup, auth) = futures::join!(ctx.addresses(&host), addresses(ctx, &host));
     let (ok, gaps) = split(std::slice::from_ref(&auth));
-    let r = dns::server_name(&ctx.name, Some(&lookup), ok.first(), &ctx.ex);
+    let r = dns::server_name(
+        &ctx.name,
+        Some(&lookup),
+        ok.first(),
+        &ctx.ex,
+        ctx.net.options().private_addresses,
+    );
     ctx.emit.finish(dns::note_authority_gaps(r, &[host], &gaps));
     (Some(lookup), vec![auth])
 }

@@ -210,6 +210,7 @@ async fn everything(ctx: &Arc<Ctx>) -> Observations {
         client,
         support,
         now_ms: ctx.now_ms,
+        private_addresses: ctx.net.options().private_addresses,
     }
 }
 

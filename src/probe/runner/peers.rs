@@ -41,7 +41,7 @@ pub(crate) async fn peers(ctx: &Arc<Ctx>) -> PeersObserved {
     let context = Context {
         now_unix: ctx.now_ms / 1000,
         previous_valid: false,
-        allow_private_addresses: ctx.net.options().allow_private_addresses,
+        private_addresses: ctx.net.options().private_addresses,
     };
     let resolved = join_all(Peer::ALL.iter().map(|p| resolve(ctx, *p, context))).await;
     let local_problem = resolved.iter().find_map(|(_, local)| *local);

@@ -50,7 +50,11 @@ pub(crate) async fn server(ctx: &Arc<Ctx>) -> ServerSide {
         ctx.emit.finish(server_well_known(&res, &ctx.ex));
     }
     ctx.emit.resolved(res.path());
-    ctx.emit.finish(server_resolution(&res, &ctx.ex));
+    ctx.emit.finish(server_resolution(
+        &res,
+        &ctx.ex,
+        ctx.net.options().private_addresses,
+    ));
     let (dns_side, probes, peers) = futures::join!(
         dns_results(ctx, &res, &extra_names),
         probe_all(ctx, &res),
@@ -92,7 +96,7 @@ async fn dns_results(ctx: &Arc<Ctx>, res: &Resolution, extra_names: &[String]) -
     let host_side = async {
         let auth = join_all(hosts.iter().map(|h| authority::addresses(ctx, h))).await;
         let (ok, gaps) = split(&auth);
-        let r = dns::delegated_host(res, &ok);
+        let r = dns::delegated_host(res, &ok, ctx.net.options().private_addresses);
         let names = dns::authority_names(CheckId::DnsDelegatedHost, res, &[]);
         ctx.emit.finish(dns::note_authority_gaps(r, &names, &gaps));
         auth

@@ -36,6 +36,12 @@ pub struct Scenario {
     pub homeservers: BTreeMap<String, HomeserverSpec>,
     #[serde(default, rename = "server")]
     pub servers: Vec<ServerSpec>,
+    /// Keeps the rule that peers refuse private addresses on: loopback
+    /// addresses stand in for public ones, every other refused range
+    /// (`192.168.1.20`, `10.0.0.5`, ...) is refused as on the internet.
+    /// Off by default, since every address of a scenario is on loopback.
+    #[serde(default)]
+    pub refuse_private_addresses: bool,
     pub expect: Option<Expectation>,
 }
 

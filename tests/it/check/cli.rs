@@ -431,3 +431,50 @@ fn help_describes_every_option() {
     }
     assert!(!help.contains("--sim"), "the testing aid stays hidden");
 }
+
+/// The status of check `id` (the first result of it) in a JSON report.
+fn status_of(v: &Value, id: &str) -> String {
+    v["checks"]
+        .as_array()
+        .expect("checks is a list")
+        .iter()
+        .find(|c| c["id"] == id)
+        .and_then(|c| c["status"].as_str())
+        .unwrap_or_else(|| panic!("{id} missing"))
+        .to_string()
+}
+
+#[test]
+fn allow_private_addresses_turns_the_refusal_rule_off() {
+    let on = check(&["--sim", "private-address-ddns", "example.com", "--json"]);
+    assert_eq!(code(&on), 1, "{}", stderr(&on));
+    let on = json_of(&on);
+    validate(&on);
+    assert_eq!(status_of(&on, "dns.delegated-host"), "fail");
+    let off = check(&[
+        "--sim",
+        "private-address-ddns",
+        "example.com",
+        "--json",
+        "--allow-private-addresses",
+    ]);
+    let off = json_of(&off);
+    validate(&off);
+    assert_eq!(status_of(&off, "dns.delegated-host"), "pass");
+
+    let literal = json_of(&check(&[
+        "--sim",
+        "private-address-m-server",
+        "example.com",
+        "--json",
+    ]));
+    assert_eq!(status_of(&literal, "server.resolution"), "fail");
+    let allowed = json_of(&check(&[
+        "--sim",
+        "private-address-m-server",
+        "example.com",
+        "--json",
+        "--allow-private-addresses",
+    ]));
+    assert_eq!(status_of(&allowed, "server.resolution"), "pass");
+}

@@ -10,6 +10,7 @@ use matrix_delegate::check::model::Status;
 use matrix_delegate::check::verdict::dns;
 use matrix_delegate::domain::{Answers, Strategy, plan};
 use matrix_delegate::matrix::discovery::{Discovery, Input, Need, Resolution};
+use matrix_delegate::matrix::peers::PrivateAddresses;
 use matrix_delegate::observe::{
     AddressLookup, AddressRecord, CnameRecord, DnsError, HttpObservation, SrvLookup, SrvRecord,
 };
@@ -114,7 +115,7 @@ fn server_name_outcomes_told_apart() {
         ),
     ];
     for (case, l, status, part) in cases {
-        let r = dns::server_name(&n, Some(&l), None, &ex);
+        let r = dns::server_name(&n, Some(&l), None, &ex, PrivateAddresses::Allowed);
         assert_eq!(r.status, status, "{case}: {r:#?}");
         assert!(r.summary.contains(part), "{case}: {}", r.summary);
         assert!(
@@ -134,9 +135,16 @@ fn server_name_outcomes_told_apart() {
         )),
         None,
         &ex,
+        PrivateAddresses::Allowed,
     );
     assert!(servfail.remedy.unwrap_or_default().contains("DNSSEC"));
-    let ip = dns::server_name(&name("203.0.113.9"), None, None, &ex);
+    let ip = dns::server_name(
+        &name("203.0.113.9"),
+        None,
+        None,
+        &ex,
+        PrivateAddresses::Allowed,
+    );
     assert_eq!(ip.status, Status::Skipped);
 }
 
@@ -148,7 +156,13 @@ fn propagation_says_when_the_old_answer_expires() {
     if let Ok(v) = &mut fresh.a {
         v[0].ttl = 3600;
     }
-    let r = dns::server_name(&n, Some(&cached), Some(&fresh), &Expectations::none());
+    let r = dns::server_name(
+        &n,
+        Some(&cached),
+        Some(&fresh),
+        &Expectations::none(),
+        PrivateAddresses::Allowed,
+    );
     assert_eq!(r.status, Status::Warn);
     assert!(r.summary.contains("still spreading"), "{}", r.summary);
     let text = &r
@@ -164,7 +178,13 @@ fn propagation_says_when_the_old_answer_expires() {
 
     // A new record still hidden behind a cached NXDOMAIN.
     let negative = lookup("example.com", Err(nx()), Err(nx()));
-    let r = dns::server_name(&n, Some(&negative), Some(&fresh), &Expectations::none());
+    let r = dns::server_name(
+        &n,
+        Some(&negative),
+        Some(&fresh),
+        &Expectations::none(),
+        PrivateAddresses::Allowed,
+    );
     let text = &r
         .evidence
         .iter()
@@ -384,7 +404,7 @@ fn srv_expected_fallback_record_is_checked_even_off_path() {
 #[test]
 fn delegated_host() {
     let ex_res = healthy().resolution;
-    let r = dns::delegated_host(&ex_res, &[]);
+    let r = dns::delegated_host(&ex_res, &[], PrivateAddresses::Allowed);
     assert_eq!(r.status, Status::Pass);
     assert!(
         r.summary
@@ -401,7 +421,7 @@ fn delegated_host() {
         )),
         &[],
     );
-    let r = dns::delegated_host(&dead, &[]);
+    let r = dns::delegated_host(&dead, &[], PrivateAddresses::Allowed);
     assert_eq!(r.status, Status::Fail);
     assert!(
         r.summary.contains("gone.example.com: NXDOMAIN"),
@@ -419,7 +439,7 @@ fn delegated_host() {
         None,
         &[lookup("example.com", Ok(vec![V4]), Err(nodata()))],
     );
-    let r = dns::delegated_host(&none, &[]);
+    let r = dns::delegated_host(&none, &[], PrivateAddresses::Allowed);
     assert_eq!(r.status, Status::Skipped);
     assert!(
         r.summary.contains("no delegation (step 6)"),

@@ -11,6 +11,7 @@ use matrix_delegate::check::expect::Expectations;
 use matrix_delegate::check::model::Status;
 use matrix_delegate::check::verdict::{dns, keys, server_well_known, version};
 use matrix_delegate::matrix::discovery::{Discovery, Input, Need};
+use matrix_delegate::matrix::peers::PrivateAddresses;
 use matrix_delegate::observe::{
     AddressLookup, AddressRecord, BodyEnd, DnsError, HttpObservation, SrvLookup, SrvRecord,
 };
@@ -217,6 +218,7 @@ fn a_cname_loop_is_named_in_dns_checks() {
         Some(&lookup),
         None,
         &Expectations::none(),
+        PrivateAddresses::Allowed,
     );
     assert_ne!(r.status, Status::Pass, "{r:#?}");
     let all = format!("{} {:?}", r.summary, r.evidence);

@@ -14,6 +14,7 @@ mod hostile_input;
 mod keys_routing;
 mod many;
 mod mistakes;
+mod refused;
 mod report;
 mod server;
 mod support_cache;

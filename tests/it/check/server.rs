@@ -12,6 +12,7 @@ use matrix_delegate::check::verdict::federation::federation_checks;
 use matrix_delegate::check::verdict::{resolution, server_well_known};
 use matrix_delegate::domain::{Answers, Proxy, Strategy, plan};
 use matrix_delegate::matrix::discovery::{Discovery, Input, Need};
+use matrix_delegate::matrix::peers::PrivateAddresses;
 use matrix_delegate::observe::{
     BodyEnd, FetchFailure, HttpObservation, SrvLookup, SrvRecord, TimeoutPhase,
 };
@@ -334,7 +335,11 @@ fn server_well_known_skipped_when_not_consulted() {
 #[test]
 fn resolution_path_and_intent() {
     let ok = healthy().resolution;
-    let r = resolution::server_resolution(&ok, &plan_ex(Strategy::WellKnown, Proxy::Nginx));
+    let r = resolution::server_resolution(
+        &ok,
+        &plan_ex(Strategy::WellKnown, Proxy::Nginx),
+        PrivateAddresses::Allowed,
+    );
     assert_eq!(r.status, Status::Pass, "{r:#?}");
     assert!(r.summary.starts_with("step 3.2 (m.server gives host and port) → 203.0.113.7:443 · Host matrix.example.com:443 · SNI matrix.example.com · certificate for matrix.example.com"), "{}", r.summary);
     assert!(
@@ -349,7 +354,11 @@ fn resolution_path_and_intent() {
 
     // The plan wants 3.2 but the server file is missing: step 6, told which file to fix.
     let fallback = resolve("example.com", None, &[addresses("example.com", &[V4])]);
-    let r = resolution::server_resolution(&fallback, &plan_ex(Strategy::WellKnown, Proxy::Nginx));
+    let r = resolution::server_resolution(
+        &fallback,
+        &plan_ex(Strategy::WellKnown, Proxy::Nginx),
+        PrivateAddresses::Allowed,
+    );
     assert_eq!(r.status, Status::Fail);
     assert!(
         r.summary.contains("step 6, but your plan intends step 3.2"),
@@ -367,7 +376,7 @@ fn resolution_path_and_intent() {
         )),
         &[],
     );
-    let r = resolution::server_resolution(&dead, &Expectations::none());
+    let r = resolution::server_resolution(&dead, &Expectations::none(), PrivateAddresses::Allowed);
     assert_eq!(r.status, Status::Fail);
     assert!(r.summary.contains("has no address"), "{}", r.summary);
     assert!(
@@ -395,7 +404,7 @@ fn resolution_no_service() {
         }),
         other => panic!("not asked after a `.` target: {other:?}"),
     });
-    let r = resolution::server_resolution(&res, &Expectations::none());
+    let r = resolution::server_resolution(&res, &Expectations::none(), PrivateAddresses::Allowed);
     assert_eq!(r.status, Status::Fail);
     assert!(r.summary.contains("no federation service"), "{}", r.summary);
     let fed = federation_checks(&res, &[], NOW_MS, &Expectations::none());
@@ -419,7 +428,7 @@ fn resolution_compares_ipv6_literal_hosts_normalised() {
         &[],
     );
     assert_eq!(res.step.as_str(), "3.1");
-    let r = resolution::server_resolution(&res, &ex);
+    let r = resolution::server_resolution(&res, &ex, PrivateAddresses::Allowed);
     assert_eq!(r.status, Status::Pass, "{r:#?}");
 
     // Another spelling of the same address is the same host too.
@@ -431,7 +440,7 @@ fn resolution_compares_ipv6_literal_hosts_normalised() {
         )),
         &[],
     );
-    let r = resolution::server_resolution(&res, &ex);
+    let r = resolution::server_resolution(&res, &ex, PrivateAddresses::Allowed);
     assert_eq!(r.status, Status::Pass, "{r:#?}");
 
     // A different address still fails.
@@ -440,7 +449,7 @@ fn resolution_compares_ipv6_literal_hosts_normalised() {
         Some(server_file(r#"{"m.server":"[2001:db8::8]:443"}"#, &[JSON])),
         &[],
     );
-    let r = resolution::server_resolution(&res, &ex);
+    let r = resolution::server_resolution(&res, &ex, PrivateAddresses::Allowed);
     assert_eq!(r.status, Status::Fail, "{r:#?}");
 }
 

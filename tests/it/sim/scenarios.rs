@@ -7,6 +7,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use matrix_delegate::check::model::CheckId;
+use matrix_delegate::matrix::peers::PrivateAddresses;
 use matrix_delegate::observe::{HttpObservation, RecordKind, TlsFailureKind};
 use matrix_delegate::probe::*;
 use matrix_delegate::sim::scenario::ServerMode;
@@ -104,8 +105,20 @@ fn only_documentation_names_and_loopback_addresses() {
             s.name,
             s.server_name
         );
+        let served: BTreeSet<IpAddr> = s.servers.iter().map(|x| x.address.ip()).collect();
         for ip in s.addresses() {
-            assert!(ip.is_loopback(), "{}: {ip} is not loopback", s.name);
+            // A scenario that keeps the refusal rule on may publish a private
+            // address, which is never served (nothing connects to it).
+            let private_stand_in = s.refuse_private_addresses
+                && PrivateAddresses::LoopbackStandsForPublic
+                    .refusal(ip)
+                    .is_some()
+                && !served.contains(&ip);
+            assert!(
+                ip.is_loopback() || private_stand_in,
+                "{}: {ip} is not loopback",
+                s.name
+            );
         }
         let mut names: Vec<String> = s.hosts.keys().cloned().collect();
         for entry in &s.dns {
@@ -364,4 +377,24 @@ async fn a_sim_can_be_started_on_a_spawned_task() {
         .expect("task ran")
         .expect("sim starts");
     assert_eq!(sim.scenario().name, "healthy-static");
+}
+
+#[tokio::test]
+async fn a_private_address_of_a_scenario_dials_loopback_and_keeps_the_rule_on() {
+    let scenario = Scenario::builtin("private-address-ddns").expect("built-in");
+    let sim = Sim::start(&scenario).await.expect("starts");
+    let logical: std::net::SocketAddr = "192.168.1.20:443".parse().expect("addr");
+    let real = sim.real_address(logical).expect("mapped");
+    assert!(real.ip().is_loopback(), "{real}");
+    assert_eq!(
+        sim.net_options().private_addresses,
+        PrivateAddresses::LoopbackStandsForPublic
+    );
+    let other = Sim::start(&Scenario::builtin("healthy-well-known").expect("built-in"))
+        .await
+        .expect("starts");
+    assert_eq!(
+        other.net_options().private_addresses,
+        PrivateAddresses::Allowed
+    );
 }

@@ -9,11 +9,13 @@ mod srv;
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
+use super::refused::{self, Source};
 use super::{add_remedy, downgrade, worse};
 use crate::check::expect::Expectations;
 use crate::check::model::{CheckId, CheckResult, Fault, Status};
 use crate::domain::{Host, ServerName};
 use crate::matrix::discovery::{Resolution, Step};
+use crate::matrix::peers::PrivateAddresses;
 use crate::observe::{AddressLookup, AuthorityGap, DnsError, SrvLookup};
 use crate::words::{and_list, duration};
 
@@ -190,6 +192,7 @@ fn name_result(
     lookup: &AddressLookup,
     authoritative: Option<&AddressLookup>,
     role: &str,
+    mode: PrivateAddresses,
 ) -> CheckResult {
     let (status, why) = address_status(lookup);
     let summary = match &why {
@@ -252,8 +255,18 @@ fn name_result(
                 r = r.cache_expires_in(left);
             }
         }
+        if let Some((asked, got)) =
+            refused::local_only(&lookup.name, &lookup.addresses(), &auth.addresses(), mode)
+        {
+            r = r.evidence(asked, got);
+        }
     }
-    r
+    // Peers elsewhere get the authoritative answer when it is known (a
+    // local resolver may answer a split-horizon or hosts-file address).
+    let judged = authoritative
+        .filter(|a| a.records().next().is_some())
+        .unwrap_or(lookup);
+    refused::apply(r, Source::Dns(&lookup.name), &judged.addresses(), mode)
 }
 
 /// `dns.server-name`: the server name's own A/AAAA (the base domain serves
@@ -263,6 +276,7 @@ pub fn server_name(
     lookup: Option<&AddressLookup>,
     authoritative: Option<&AddressLookup>,
     ex: &Expectations,
+    mode: PrivateAddresses,
 ) -> CheckResult {
     let role = if ex.m_server.is_some() || ex.base_url.is_some() {
         "the web server that answers /.well-known/matrix/* for it"
@@ -280,14 +294,20 @@ pub fn server_name(
             Status::Error,
             format!("the addresses of {} were not looked up", name.host_str()),
         ),
-        (Host::Dns(_), Some(l)) => name_result(CheckId::DnsServerName, l, authoritative, role),
+        (Host::Dns(_), Some(l)) => {
+            name_result(CheckId::DnsServerName, l, authoritative, role, mode)
+        }
     }
     .spec(SPEC_NAME)
 }
 
 /// `dns.delegated-host`: the addresses of the hosts federation connects to
 /// (the `m.server` host or the SRV targets), when that is another name.
-pub fn delegated_host(res: &Resolution, authoritative: &[AddressLookup]) -> CheckResult {
+pub fn delegated_host(
+    res: &Resolution,
+    authoritative: &[AddressLookup],
+    mode: PrivateAddresses,
+) -> CheckResult {
     let skip = |why: String| {
         CheckResult::new(CheckId::DnsDelegatedHost, Status::Skipped, why).spec(res.step.spec())
     };
@@ -324,6 +344,7 @@ pub fn delegated_host(res: &Resolution, authoritative: &[AddressLookup]) -> Chec
                 l,
                 auth,
                 "the reverse proxy in front of the homeserver",
+                mode,
             );
             status = worse(status, r.status);
             results.push(r);
@@ -356,7 +377,18 @@ pub fn delegated_host(res: &Resolution, authoritative: &[AddressLookup]) -> Chec
             all.extend(names);
             out = out.fault(Fault::NoAddress { names: all });
         }
-        if let Some(Fault::DnsSpreading { outdated }) = r.fault {
+        if let Some(Fault::RefusedAddresses { addresses }) = r.fault.clone() {
+            let mut all = match out.fault.take() {
+                Some(Fault::RefusedAddresses { addresses: before }) => before,
+                _ => Vec::new(),
+            };
+            all.extend(addresses);
+            out = out.fault(Fault::RefusedAddresses { addresses: all });
+        }
+        // Addresses peers refuse are the fault to fix first.
+        if let Some(Fault::DnsSpreading { outdated }) = r.fault
+            && !matches!(out.fault, Some(Fault::RefusedAddresses { .. }))
+        {
             let mut all = match out.fault.take() {
                 Some(Fault::DnsSpreading { outdated: before }) => before,
                 _ => Vec::new(),

@@ -4,7 +4,7 @@
 
 use crate::support::check::world::World;
 use crate::support::peers::{endpoints, run, run_with, step};
-use matrix_delegate::matrix::peers::{Context, FetchPolicy, Peer, keeps};
+use matrix_delegate::matrix::peers::{Context, FetchPolicy, Peer, PrivateAddresses, keeps};
 
 /// Continuwuity hands resolvematrix its own DNS resolver with
 /// `ip_lookup_strategy` 5 (`Ipv4thenIpv6`): A records when there are any,
@@ -22,7 +22,7 @@ fn continuwuity_uses_a_records_when_there_are_any_and_aaaa_otherwise() {
     // Synapse uses both families (with its blocklist off, as in the
     // oracle: 2001:db8::/32 is in it).
     let lab = Context {
-        allow_private_addresses: true,
+        private_addresses: PrivateAddresses::Allowed,
         ..Context::default()
     };
     let path = run_with(Peer::Synapse, &mut dual, "example.com", lab);

@@ -6,7 +6,7 @@ use crate::support::check::world::World;
 use crate::support::peers::run_with;
 use matrix_delegate::matrix::peers::keeps;
 use matrix_delegate::matrix::peers::{
-    Context, FileOutcome, Peer, RetentionRule, synapse_header_period,
+    Context, FileOutcome, Peer, PrivateAddresses, RetentionRule, synapse_header_period,
 };
 use matrix_delegate::observe::{FetchFailure, HttpObservation};
 
@@ -174,7 +174,7 @@ fn each_peer_keeps_the_same_answer_for_its_own_time() {
     let ctx = Context {
         now_unix: NOW,
         previous_valid: false,
-        allow_private_addresses: false,
+        private_addresses: PrivateAddresses::Refused,
     };
     let short = [("cache-control", "max-age=60")];
     let keep = |peer| run_with(peer, &mut world_with(&short, 200), "example.com", ctx).retention;
@@ -190,7 +190,7 @@ fn continuwuity_keeps_the_fallback_taken_while_the_file_was_broken_for_24_hours(
     let ctx = Context {
         now_unix: NOW,
         previous_valid: true,
-        allow_private_addresses: false,
+        private_addresses: PrivateAddresses::Refused,
     };
     let mut world = world_with(&[], 503).host("example.com", &["11.0.0.4"]);
     let path = run_with(Peer::Continuwuity, &mut world, "example.com", ctx);

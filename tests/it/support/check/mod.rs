@@ -18,6 +18,7 @@ use matrix_delegate::check::verdict::cors::PROBE_ORIGIN;
 use matrix_delegate::check::verdict::federation::AddressProbe;
 use matrix_delegate::domain::ServerName;
 use matrix_delegate::matrix::discovery::{Discovery, Input, Need, Resolution};
+use matrix_delegate::matrix::peers::PrivateAddresses;
 use matrix_delegate::matrix::signed_json::{encode_base64, sign};
 use matrix_delegate::observe::{
     AddressLookup, AddressRecord, DnsError, Exchange, Hop, HttpObservation, Method, SrvLookup,
@@ -268,6 +269,9 @@ pub fn healthy() -> Observations {
             &json!({"contacts": [{"matrix_id": "@admin:example.com", "role": "m.role.admin"}]}),
         ),
         now_ms: NOW_MS,
+        // The fixtures' documentation addresses (203.0.113.x, 2001:db8::)
+        // stand in for public ones; the refusal rule has tests of its own.
+        private_addresses: PrivateAddresses::Allowed,
     }
 }
 
