@@ -1,12 +1,26 @@
 //! What every proxy's test and reload share: finding the program,
 //! running it and keeping what it said, and a private temporary folder
 //! for a copy of the configuration that the program tests instead of the
-//! files under the root.
+//! files under the root. Also which homeserver units systemd knows, for
+//! the advice to restart it after its config file changed.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use super::ApplyError;
+
+/// The homeserver units systemd knows on this machine (none when there
+/// is no systemctl), in [`crate::selfcheck::restart::UNITS`] order.
+pub fn homeserver_units() -> Vec<&'static str> {
+    Command::new("systemctl")
+        .args(["list-unit-files", "--no-legend", "--type=service"])
+        .args(crate::selfcheck::restart::UNITS)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .map(|o| crate::selfcheck::restart::units_in(&String::from_utf8_lossy(&o.stdout)))
+        .unwrap_or_default()
+}
 
 /// A program: `PATH`, then the sbin folders Debian installs proxies in.
 pub fn find(name: &str) -> Option<PathBuf> {

@@ -164,29 +164,94 @@ pub fn cors_allow_authorization(proxy: Option<Proxy>, host: &str) -> String {
     }
 }
 
+/// The homeserver's address as the plan gives it: `host:port`, or
+/// `unix:/path` for its UNIX socket (`unix_socket_path`), which each proxy
+/// writes in its own syntax, as the generated configurations do
+/// (`assets/templates/proxy/`).
+#[derive(Debug, Clone, Copy)]
+enum Upstream<'a> {
+    Tcp(&'a str),
+    Socket(&'a str),
+}
+
+impl<'a> Upstream<'a> {
+    fn of(upstream: &'a str) -> Upstream<'a> {
+        match upstream.strip_prefix("unix:") {
+            Some(path) => Upstream::Socket(path),
+            None => Upstream::Tcp(upstream),
+        }
+    }
+
+    /// nginx's `proxy_pass` target without a URI part (ngx_http_proxy_module:
+    /// `http://unix:/path` names a socket).
+    fn nginx(self) -> String {
+        match self {
+            Upstream::Tcp(a) => format!("http://{a}"),
+            Upstream::Socket(p) => format!("http://unix:{p}"),
+        }
+    }
+
+    /// Caddy's dial address (`reverse_proxy` upstream: `unix//path`).
+    fn caddy(self) -> String {
+        match self {
+            Upstream::Tcp(a) => a.to_string(),
+            Upstream::Socket(p) => format!("unix/{p}"),
+        }
+    }
+
+    /// Apache's `ProxyPass` and `ProxyPassReverse` URLs for `path`
+    /// (mod_proxy: `unix:/path|http://localhost/...` for a socket).
+    fn apache(self, path: &str) -> (String, String) {
+        match self {
+            Upstream::Tcp(a) => (format!("http://{a}{path}"), format!("http://{a}{path}")),
+            Upstream::Socket(p) => (
+                format!("unix:{p}|http://localhost{path}"),
+                format!("http://localhost{path}"),
+            ),
+        }
+    }
+
+    /// HAProxy's `server` address (`unix@/path` for a socket).
+    fn haproxy(self) -> String {
+        match self {
+            Upstream::Tcp(a) => a.to_string(),
+            Upstream::Socket(p) => format!("unix@{p}"),
+        }
+    }
+}
+
 /// Routing `/.well-known/matrix/` of the base domain to the homeserver.
 pub fn route_well_known(proxy: Option<Proxy>, site: &str, upstream: &str) -> String {
+    let up = Upstream::of(upstream);
     match proxy {
         Some(Proxy::Caddy) => format!(
             "In your Caddyfile, inside the block for {site}, add:\n{}",
-            indent(&format!("reverse_proxy /.well-known/matrix/* {upstream}"))
+            indent(&format!(
+                "reverse_proxy /.well-known/matrix/* {}",
+                up.caddy()
+            ))
         ),
         Some(Proxy::Nginx) => format!(
             "In the nginx server block for {site} add:\n{}",
             indent(&format!(
-                "location /.well-known/matrix/ {{\n    proxy_pass http://{upstream};\n}}"
+                "location /.well-known/matrix/ {{\n    proxy_pass {};\n}}",
+                up.nginx()
             ))
         ),
-        Some(Proxy::Apache) => format!(
-            "In the Apache virtual host for {site} add:\n{}",
-            indent(&format!(
-                "ProxyPass /.well-known/matrix/ http://{upstream}/.well-known/matrix/ nocanon\nProxyPassReverse /.well-known/matrix/ http://{upstream}/.well-known/matrix/"
-            ))
-        ),
+        Some(Proxy::Apache) => {
+            let (pass, reverse) = up.apache("/.well-known/matrix/");
+            format!(
+                "In the Apache virtual host for {site} add:\n{}",
+                indent(&format!(
+                    "ProxyPass /.well-known/matrix/ {pass} nocanon\nProxyPassReverse /.well-known/matrix/ {reverse}"
+                ))
+            )
+        }
         Some(Proxy::Haproxy) => format!(
             "In the HAProxy frontend serving {site} add:\n{}",
             indent(&format!(
-                "use_backend continuwuity if {{ hdr(host) -i {site} }} {{ path_beg /.well-known/matrix/ }}\n# backend continuwuity\n#   server hs {upstream}"
+                "use_backend continuwuity if {{ hdr(host) -i {site} }} {{ path_beg /.well-known/matrix/ }}\n# backend continuwuity\n#   server hs {}",
+                up.haproxy()
             ))
         ),
         Some(Proxy::Traefik) => format!(
@@ -210,30 +275,36 @@ pub fn route_well_known(proxy: Option<Proxy>, site: &str, upstream: &str) -> Str
 /// Passing `/_matrix` through unchanged (no path decoding, no prefix stripping):
 /// the fix for a mangling proxy found by the routing probe.
 pub fn pass_path_unchanged(proxy: Option<Proxy>, host: &str, upstream: &str) -> String {
+    let up = Upstream::of(upstream);
     match proxy {
         Some(Proxy::Nginx) => format!(
             "In the nginx server block for {host}, write proxy_pass WITHOUT a URI part (no path, \
              not even a trailing `/`), so nginx passes the request path exactly as received:\n{}",
             indent(&format!(
-                "location /_matrix/ {{\n    proxy_pass http://{upstream};\n}}"
+                "location /_matrix/ {{\n    proxy_pass {};\n}}",
+                up.nginx()
             ))
         ),
-        Some(Proxy::Apache) => format!(
-            "In the Apache virtual host for {host}, keep encoded slashes and the raw path:\n{}",
-            indent(&format!(
-                "AllowEncodedSlashes NoDecode\nProxyPass /_matrix http://{upstream}/_matrix nocanon\nProxyPassReverse /_matrix http://{upstream}/_matrix"
-            ))
-        ),
+        Some(Proxy::Apache) => {
+            let (pass, reverse) = up.apache("/_matrix");
+            format!(
+                "In the Apache virtual host for {host}, keep encoded slashes and the raw path:\n{}",
+                indent(&format!(
+                    "AllowEncodedSlashes NoDecode\nProxyPass /_matrix {pass} nocanon\nProxyPassReverse /_matrix {reverse}"
+                ))
+            )
+        }
         Some(Proxy::Caddy) => format!(
             "In your Caddyfile for {host}, proxy /_matrix without rewriting it (no `handle_path`, \
              no `uri strip_prefix`):\n{}",
-            indent(&format!("reverse_proxy /_matrix/* {upstream}"))
+            indent(&format!("reverse_proxy /_matrix/* {}", up.caddy()))
         ),
         Some(Proxy::Haproxy) => format!(
             "In HAProxy, send `path_beg /_matrix` to the homeserver backend without \
              `http-request set-path`, `replace-path` or `set-uri`:\n{}",
             indent(&format!(
-                "use_backend continuwuity if {{ path_beg /_matrix }}\n# backend continuwuity\n#   server hs {upstream}"
+                "use_backend continuwuity if {{ path_beg /_matrix }}\n# backend continuwuity\n#   server hs {}",
+                up.haproxy()
             ))
         ),
         Some(Proxy::Traefik) => format!(

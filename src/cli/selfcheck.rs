@@ -12,14 +12,15 @@ use std::time::Duration;
 
 use clap::Args;
 
+use crate::apply::program::homeserver_units;
 use crate::config_file::inspect_file;
 use crate::config_file::locate::locate_here;
 use crate::exit::Exit;
-use crate::probe::local::ask_first;
+use crate::probe::local::ask_both;
 use crate::probe::parse_timeout;
 use crate::safe_text::printable;
 use crate::selfcheck::listen::endpoints;
-use crate::selfcheck::{Expected, WellKnownFile, compare, render, restart};
+use crate::selfcheck::{Expected, compare, render, restart};
 
 #[derive(Debug, Args)]
 pub struct SelfcheckArgs {
@@ -61,17 +62,6 @@ pub fn run(args: &SelfcheckArgs) -> Exit {
     };
     let env = super::config::process_env();
     selfcheck(&located.path, None, &env, args.timeout, &mut out)
-}
-
-/// The homeserver units systemd knows on this machine (none when there is
-/// no systemctl).
-pub fn installed_units() -> Vec<&'static str> {
-    Command::new("systemctl")
-        .args(["list-unit-files", "--no-legend", "--type=service"])
-        .args(restart::UNITS)
-        .output()
-        .map(|o| restart::units_in(&String::from_utf8_lossy(&o.stdout)))
-        .unwrap_or_default()
 }
 
 /// Asks the homeserver configured in `config` for both files and prints
@@ -117,19 +107,13 @@ pub fn selfcheck(
             return Exit::Failed;
         }
     };
-    let asked = runtime.block_on(async {
-        let mut asked = Vec::new();
-        for file in WellKnownFile::ALL {
-            asked.push((file, ask_first(&places, file.path(), timeout).await));
-        }
-        asked
-    });
+    let asked = runtime.block_on(ask_both(&places, timeout));
     let check = compare(&expected, &asked);
     let _ = writeln!(
         out,
         "Self-check: the running homeserver of {shown}, asked where it listens:"
     );
-    for line in render(&check, &restart::advice(&installed_units())) {
+    for line in render(&check, &restart::advice(&homeserver_units())) {
         let _ = writeln!(out, "  {}", printable(&line));
     }
     if check.passed() {
@@ -150,7 +134,7 @@ pub fn after_write(
     out: &mut dyn Write,
     confirm: &mut dyn FnMut(&str) -> bool,
 ) -> Exit {
-    let units = installed_units();
+    let units = homeserver_units();
     let advice = restart::advice(&units);
     let shown = printable(&config.display().to_string());
     if !interactive {

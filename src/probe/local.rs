@@ -11,7 +11,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpStream, UnixStream};
 
 use crate::selfcheck::listen::Endpoint;
-use crate::selfcheck::{Asked, LocalFailure, LocalReply};
+use crate::selfcheck::{Asked, LocalFailure, LocalReply, WellKnownFile};
 
 /// The most read of one answer: a well-known file is a few hundred bytes.
 pub const LOCAL_ANSWER_CAP: usize = 64 * 1024;
@@ -49,6 +49,17 @@ pub async fn ask_first(endpoints: &[Endpoint], path: &str, timeout: Duration) ->
         at: "(no address)".to_string(),
         reply: Err(LocalFailure::NothingListens),
     }
+}
+
+/// Asks for both well-known files, each at the first endpoint that
+/// answers: what [`crate::selfcheck::compare`] judges (`selfcheck` and the
+/// wizard's step after writing the config file).
+pub async fn ask_both(endpoints: &[Endpoint], timeout: Duration) -> Vec<(WellKnownFile, Asked)> {
+    let mut asked = Vec::new();
+    for file in WellKnownFile::ALL {
+        asked.push((file, ask_first(endpoints, file.path(), timeout).await));
+    }
+    asked
 }
 
 /// Asks one endpoint for `path` within `timeout`.

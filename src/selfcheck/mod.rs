@@ -225,9 +225,8 @@ fn shown(value: &Option<String>) -> String {
         .map_or_else(|| "no file".to_string(), |v| format!("\"{v}\""))
 }
 
-/// One line per file, then what to do; `restart` is the command that
-/// restarts this homeserver (from [`restart::advice`]).
-pub fn render(check: &SelfCheck, restart: &str) -> Vec<String> {
+/// One line per file: its verdict, the file and where it was asked.
+pub fn file_lines(check: &SelfCheck) -> Vec<String> {
     let mut lines = Vec::new();
     for (file, at, verdict) in &check.files {
         let what = format!("{} at {at}", file.path());
@@ -256,6 +255,13 @@ pub fn render(check: &SelfCheck, restart: &str) -> Vec<String> {
             ),
         });
     }
+    lines
+}
+
+/// One line per file, then what to do; `restart` is the command that
+/// restarts this homeserver (from [`restart::advice`]).
+pub fn render(check: &SelfCheck, restart: &str) -> Vec<String> {
+    let mut lines = file_lines(check);
     if check.passed() {
         lines.push(
             "The running homeserver answers what its config file says: the public checks \

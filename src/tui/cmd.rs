@@ -25,6 +25,13 @@ pub enum Cmd {
         plan: Box<Plan>,
         preview: ConfigPreview,
     },
+    /// Ask the running homeserver of `config`, where that file says it
+    /// listens, for its well-known files and compare them with `expected`
+    /// (the values just written); the answer is [`super::Msg::SelfChecked`].
+    SelfCheck {
+        config: PathBuf,
+        expected: crate::selfcheck::Expected,
+    },
     /// Install the plan's proxy configuration as `matrix-delegate apply`
     /// does (`dry_run`: decide, diff and test a copy, write nothing).
     InstallProxy { plan: Box<Plan>, dry_run: bool },

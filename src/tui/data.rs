@@ -118,3 +118,14 @@ pub struct CheckRequest {
     pub server_name: ServerName,
     pub expected: Expected,
 }
+
+/// The homeserver's self-check after the config file was written: how to
+/// restart it on this machine and what it answers locally (the same
+/// judgement as `matrix-delegate selfcheck`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelfCheckAnswer {
+    /// The command that restarts it (`systemctl restart continuwuity`, or
+    /// the choices when no unit was found).
+    pub restart: String,
+    pub check: crate::selfcheck::SelfCheck,
+}

@@ -13,7 +13,7 @@ use crossterm::event::{Event, KeyEvent, KeyEventKind};
 use crate::check::model::{CheckEvent, RunId};
 use crate::domain::Plan;
 
-use super::data::{ConfigPreview, ConfigStatus, SavedFiles, WriteOutcome};
+use super::data::{ConfigPreview, ConfigStatus, SavedFiles, SelfCheckAnswer, WriteOutcome};
 
 /// One input to [`super::update::update`].
 #[derive(Debug, Clone)]
@@ -49,6 +49,11 @@ pub enum Msg {
     },
     /// Answer to [`super::Cmd::WriteConfig`].
     ConfigWritten(Result<WriteOutcome, String>),
+    /// Answer to [`super::Cmd::SelfCheck`] for the config file `config`.
+    SelfChecked {
+        config: PathBuf,
+        result: Result<SelfCheckAnswer, String>,
+    },
     /// Answer to [`super::Cmd::InstallProxy`]: the report `apply` printed
     /// and whether it succeeded, for the plan it was asked for.
     ProxyInstalled {

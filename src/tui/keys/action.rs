@@ -161,6 +161,17 @@ actions!(
     }
 );
 
+actions!(
+    /// The self-check after writing the config file.
+    SelfCheckAction {
+        /// Close the dialog and run the public checks.
+        RunChecks,
+        /// Ask the homeserver again (after restarting it).
+        AskAgain,
+        Close,
+    }
+);
+
 /// One action, of the kind of what has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
@@ -182,6 +193,7 @@ pub enum Action {
     Checks(ChecksAction),
     Prompt(PromptAction),
     Confirm(ConfirmAction),
+    SelfCheck(SelfCheckAction),
 }
 
 impl Action {
@@ -204,6 +216,7 @@ impl Action {
         all.extend(ChecksAction::ALL.iter().copied().map(Action::Checks));
         all.extend(PromptAction::ALL.iter().copied().map(Action::Prompt));
         all.extend(ConfirmAction::ALL.iter().copied().map(Action::Confirm));
+        all.extend(SelfCheckAction::ALL.iter().copied().map(Action::SelfCheck));
         all
     }
 }

@@ -13,7 +13,7 @@ use super::state::{DeployRow, Mode, Overlay, State, Step};
 
 pub use action::{
     Action, ChecksAction, ConfirmAction, DemoAction, DeployAction, NamesAction, PromptAction,
-    ReviewAction, StrategyAction, WelcomeAction,
+    ReviewAction, SelfCheckAction, StrategyAction, WelcomeAction,
 };
 pub use tables::GLOBAL;
 
@@ -78,10 +78,12 @@ pub enum Context {
     Help,
     Prompt,
     Confirm,
+    /// The self-check dialog after writing the config file.
+    SelfCheck,
 }
 
 impl Context {
-    pub const ALL: [Context; 12] = [
+    pub const ALL: [Context; 13] = [
         Context::Demo,
         Context::Welcome,
         Context::Names,
@@ -94,6 +96,7 @@ impl Context {
         Context::Help,
         Context::Prompt,
         Context::Confirm,
+        Context::SelfCheck,
     ];
 
     /// The table of this context.
@@ -111,6 +114,7 @@ impl Context {
             Context::Help => tables::HELP,
             Context::Prompt => tables::PROMPT,
             Context::Confirm => tables::CONFIRM,
+            Context::SelfCheck => tables::SELF_CHECK,
         }
     }
 
@@ -131,6 +135,7 @@ pub fn context(state: &State) -> Context {
         Some(Overlay::Help) => Context::Help,
         Some(Overlay::Prompt(_)) => Context::Prompt,
         Some(Overlay::ConfirmWrite { .. }) => Context::Confirm,
+        Some(Overlay::SelfCheck(_)) => Context::SelfCheck,
         None => screen_context(state),
     }
 }
@@ -291,6 +296,7 @@ mod tests {
                     (Context::Help, a) => a == Action::CloseHelp,
                     (Context::Prompt, a) => matches!(a, Action::Prompt(_)),
                     (Context::Confirm, a) => matches!(a, Action::Confirm(_)),
+                    (Context::SelfCheck, a) => matches!(a, Action::SelfCheck(_)),
                     (_, Action::Quit | Action::Interrupt | Action::Help) => true,
                     (Context::Demo, a) => matches!(a, Action::Demo(_)),
                     (Context::Welcome, a) => matches!(a, Action::Welcome(_)),

@@ -7,8 +7,8 @@ use crossterm::event::KeyCode;
 
 use super::action::{
     Action, ChecksAction as C, ConfirmAction as W, DemoAction as P, DeployAction as D,
-    NamesAction as N, PromptAction as Q, ReviewAction as R, StrategyAction as S,
-    WelcomeAction as H,
+    NamesAction as N, PromptAction as Q, ReviewAction as R, SelfCheckAction as K,
+    StrategyAction as S, WelcomeAction as H,
 };
 use super::{Binding, Key, KeyRow};
 
@@ -552,6 +552,33 @@ pub(super) const CONFIRM: &[KeyRow] = &[
             b(ch('g'), Action::Confirm(W::Top)),
             b(END, Action::Confirm(W::Bottom)),
             b(ch('G'), Action::Confirm(W::Bottom)),
+        ],
+    ),
+];
+
+pub(super) const SELF_CHECK: &[KeyRow] = &[
+    row(
+        "Enter",
+        "close and run the public checks",
+        true,
+        &[b(ENTER, Action::SelfCheck(K::RunChecks))],
+    ),
+    row(
+        "r",
+        "ask the homeserver again (after restarting it)",
+        true,
+        &[
+            b(ch('r'), Action::SelfCheck(K::AskAgain)),
+            b(ch('R'), Action::SelfCheck(K::AskAgain)),
+        ],
+    ),
+    row(
+        "Esc",
+        "close (back to the review)",
+        true,
+        &[
+            b(ESC, Action::SelfCheck(K::Close)),
+            b(ch('q'), Action::SelfCheck(K::Close)),
         ],
     ),
 ];

@@ -117,6 +117,14 @@ impl<'a> Executor<'a> {
                 let result = osc52::copy(self.clipboard, &text).map_err(|e| e.to_string());
                 self.send(Msg::Copied { label, result });
             }
+            Cmd::SelfCheck { config, expected } => {
+                let tx = self.tx.clone();
+                let asking = services.self_check(config.clone(), expected);
+                tokio::spawn(async move {
+                    let result = asking.await.map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::SelfChecked { config, result });
+                });
+            }
             Cmd::StartDemo { token, scenario } => {
                 let tx = self.tx.clone();
                 let start = services.start_demo(token, scenario);

@@ -12,7 +12,10 @@ use crate::domain::Plan;
 use crate::generate::Artifact;
 use crate::probe::NetOptions;
 use crate::report::Report;
-use crate::tui::data::{CheckRequest, ConfigPreview, ConfigStatus, SavedFiles, WriteOutcome};
+use crate::selfcheck::{Expected, restart};
+use crate::tui::data::{
+    CheckRequest, ConfigPreview, ConfigStatus, SavedFiles, SelfCheckAnswer, WriteOutcome,
+};
 
 use super::check_net::{CheckNet, NetSource};
 use super::{CheckSink, RunHandle, ServiceError, Services, check_net, config, files};
@@ -97,6 +100,27 @@ impl Services for BuiltinServices {
         preview: &ConfigPreview,
     ) -> Result<WriteOutcome, ServiceError> {
         config::write_config(plan, preview, &self.env)
+    }
+
+    fn self_check(
+        &self,
+        config: PathBuf,
+        expected: Expected,
+    ) -> Pin<Box<dyn Future<Output = Result<SelfCheckAnswer, ServiceError>> + Send>> {
+        let env = self.env.clone();
+        Box::pin(async move {
+            let check =
+                super::ask_homeserver(&config, &expected, &env, crate::probe::DEFAULT_TIMEOUT)
+                    .await?;
+            // `systemctl list-unit-files` blocks: off the runtime's threads.
+            let units = tokio::task::spawn_blocking(crate::apply::program::homeserver_units)
+                .await
+                .unwrap_or_default();
+            Ok(SelfCheckAnswer {
+                restart: restart::advice(&units),
+                check,
+            })
+        })
     }
 
     fn install_proxy(&self, plan: &Plan, dry_run: bool) -> Result<(String, bool), ServiceError> {

@@ -77,6 +77,18 @@ pub enum ServiceError {
     /// never touches this machine's proxy).
     #[error("installing the proxy configuration is not available here (not in `demo`)")]
     NoInstall,
+    /// The config file to take the listen address from could not be read.
+    #[error(transparent)]
+    SelfCheckConfig(#[from] crate::config_file::LoadError),
+    /// The config file's `address`, `port` or `unix_socket_path` is not usable.
+    #[error("{}: {problem}", .path.display())]
+    Listen {
+        path: PathBuf,
+        problem: crate::selfcheck::listen::ListenError,
+    },
+    /// These services cannot ask a homeserver (test doubles).
+    #[error("the self-check is not available here")]
+    NoSelfCheck,
     /// Services with no simulated internet at all.
     #[error("no simulated internet here (only `matrix-delegate demo`)")]
     NoSimulation,

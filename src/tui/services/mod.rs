@@ -15,6 +15,7 @@ pub mod check_net;
 mod config;
 mod error;
 mod files;
+mod selfcheck;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -28,7 +29,9 @@ use crate::domain::Plan;
 use crate::generate::Artifact;
 use crate::report::Report;
 
-use super::data::{CheckRequest, ConfigPreview, ConfigStatus, SavedFiles, WriteOutcome};
+use super::data::{
+    CheckRequest, ConfigPreview, ConfigStatus, SavedFiles, SelfCheckAnswer, WriteOutcome,
+};
 use super::msg::Msg;
 
 pub use builtin::{BuiltinServices, Environment};
@@ -36,6 +39,7 @@ pub use check_net::NetSource;
 pub use config::{load_config, preview_config_write, write_config};
 pub use error::ServiceError;
 pub use files::{export_report, save_artifacts};
+pub use selfcheck::ask_homeserver;
 
 /// Where a check run sends its events; each is stamped with its arrival time.
 #[derive(Debug, Clone)]
@@ -144,6 +148,18 @@ pub trait Services: Send + Sync + 'static {
         plan: &Plan,
         preview: &ConfigPreview,
     ) -> Result<WriteOutcome, ServiceError>;
+
+    /// Asks the running homeserver of `config` for its well-known files
+    /// where that file says it listens, compares them with `expected`, and
+    /// says how to restart it on this machine. Runs on the tokio runtime.
+    fn self_check(
+        &self,
+        config: PathBuf,
+        expected: crate::selfcheck::Expected,
+    ) -> Pin<Box<dyn Future<Output = Result<SelfCheckAnswer, ServiceError>> + Send>> {
+        let _ = (config, expected);
+        Box::pin(async { Err(ServiceError::NoSelfCheck) })
+    }
 
     /// Installs `plan`'s proxy configuration into this machine's proxy the
     /// way `matrix-delegate apply` does, returning the report it printed

@@ -8,13 +8,14 @@ pub mod feedback;
 pub mod names;
 pub mod review;
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use tui_input::Input;
 
 use crate::domain::{Answers, Field, Plan, ServerName, Strategy};
 
-use super::data::{ConfigPreview, ConfigStatus, Expected};
+use super::data::{ConfigPreview, ConfigStatus, Expected, SelfCheckAnswer};
 
 pub use checks::{ChecksState, RunPhase, Watch};
 pub use demo::{DemoState, Pick, Then};
@@ -145,6 +146,31 @@ pub enum Overlay {
         plan: Box<Plan>,
         scroll: u16,
     },
+    /// After the config file was written: how to restart the homeserver
+    /// and what it answers locally, until a key closes it.
+    SelfCheck(SelfCheckDialog),
+}
+
+/// The step after writing the config file (`w`, `y`): the homeserver reads
+/// its config file only when it starts, so before any public check it is
+/// asked locally whether it serves what was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelfCheckDialog {
+    /// The config file just written; its `address`, `port` and
+    /// `unix_socket_path` say where the homeserver is asked.
+    pub config: PathBuf,
+    /// What was written, with the backup's name (the status line's words
+    /// move here while the dialog is open).
+    pub wrote: String,
+    /// `Warn` when the write came with a warning; Esc puts `wrote` back
+    /// on the status line at this level.
+    pub wrote_level: Level,
+    /// The values written.
+    pub expected: crate::selfcheck::Expected,
+    /// The homeserver is being asked (the last answer, if any, stays shown).
+    pub asking: bool,
+    /// The last answer (or why it could not be asked).
+    pub answer: Option<Result<SelfCheckAnswer, String>>,
 }
 
 /// The result of an action, above the key bar. It stays until the next key.

@@ -64,6 +64,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Handled {
         Msg::ConfigLoaded(status) => review::on_config_loaded(state, status),
         Msg::ConfigPreviewed { plan, result } => review::on_preview(state, *plan, result),
         Msg::ConfigWritten(result) => review::on_written(state, result),
+        Msg::SelfChecked { config, result } => overlay::on_self_checked(state, &config, result),
         Msg::ProxyInstalled {
             plan,
             dry_run,
@@ -113,6 +114,7 @@ fn act(state: &mut State, action: Action, key: KeyEvent) -> Handled {
         Action::Checks(action) => checks::on_action(state, action),
         Action::Prompt(action) => overlay::on_prompt(state, action, key),
         Action::Confirm(action) => overlay::on_confirm(state, action),
+        Action::SelfCheck(action) => overlay::on_self_check(state, action),
     }
 }
 

@@ -6,13 +6,14 @@ use tui_input::backend::crossterm::to_input_request;
 use crate::domain::validate::check_server_name;
 use crate::tui::cmd::Cmd;
 use crate::tui::data::Expected;
-use crate::tui::keys::{ConfirmAction, PromptAction};
+use crate::tui::data::SelfCheckAnswer;
+use crate::tui::keys::{ConfirmAction, PromptAction, SelfCheckAction};
 use crate::tui::layout;
 use crate::tui::panes;
-use crate::tui::state::{Level, Overlay, PromptKind, State};
+use crate::tui::state::{Level, Overlay, PromptKind, SelfCheckDialog, State};
 
 use super::flow::{self, Scroll};
-use super::{Handled, checks, done, review, say};
+use super::{Handled, checks, done, review, say, say_then};
 
 /// Any key closes help; the key itself does nothing else.
 pub(super) fn close_help(state: &mut State) -> Handled {
@@ -96,6 +97,69 @@ pub(super) fn on_confirm(state: &mut State, action: ConfirmAction) -> Handled {
         scroll: next,
     });
     (next != scroll).then(Vec::new)
+}
+
+/// The self-check dialog: Enter goes on to the public checks, `r` asks
+/// the homeserver again (after the operator restarted it), Esc closes.
+pub(super) fn on_self_check(state: &mut State, action: SelfCheckAction) -> Handled {
+    let mut dialog = match state.overlay.take() {
+        Some(Overlay::SelfCheck(dialog)) => dialog,
+        other => {
+            state.overlay = other;
+            return None;
+        }
+    };
+    match action {
+        SelfCheckAction::RunChecks => {
+            let plan = state.review.plan.clone()?;
+            let name = plan.server_name.clone();
+            Some(flow::open_checks(
+                state,
+                name,
+                Expected::Plan(Box::new(plan)),
+            ))
+        }
+        SelfCheckAction::AskAgain => {
+            let cmd = Cmd::SelfCheck {
+                config: dialog.config.clone(),
+                expected: dialog.expected.clone(),
+            };
+            dialog.asking = true;
+            state.overlay = Some(Overlay::SelfCheck(dialog));
+            Some(vec![cmd])
+        }
+        SelfCheckAction::Close => {
+            say_then(
+                state,
+                dialog.wrote_level,
+                dialog.wrote,
+                "Next: restart the homeserver, then Enter runs the checks.",
+            );
+            done()
+        }
+    }
+}
+
+/// The homeserver's answer: shown in the dialog that asked for it; an
+/// answer for a dialog already closed (or another file) is dropped.
+pub(super) fn on_self_checked(
+    state: &mut State,
+    config: &std::path::Path,
+    result: Result<SelfCheckAnswer, String>,
+) -> Handled {
+    match &mut state.overlay {
+        Some(Overlay::SelfCheck(SelfCheckDialog {
+            config: asked,
+            asking,
+            answer,
+            ..
+        })) if asked.as_path() == config && *asking => {
+            *asking = false;
+            *answer = Some(result);
+            done()
+        }
+        _ => None,
+    }
 }
 
 fn submit(state: &mut State, kind: PromptKind, value: &str) -> Result<Vec<Cmd>, String> {

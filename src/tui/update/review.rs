@@ -6,11 +6,14 @@ use std::path::PathBuf;
 use tui_input::Input;
 
 use crate::domain::{Deployment, Plan};
+use crate::selfcheck::Expected as SelfCheckExpected;
 use crate::tui::cmd::Cmd;
 use crate::tui::data::{ConfigPreview, ConfigStatus, Expected, SavedFiles, WriteOutcome};
 use crate::tui::keys::ReviewAction;
 use crate::tui::layout;
-use crate::tui::state::{Level, Overlay, PreviewState, Prompt, PromptKind, State, Step};
+use crate::tui::state::{
+    Level, Overlay, PreviewState, Prompt, PromptKind, SelfCheckDialog, State, Step,
+};
 
 use super::flow::{self, Scroll};
 use super::{Handled, done, say, say_then};
@@ -284,6 +287,7 @@ pub(super) fn on_preview(
 }
 
 pub(super) fn on_written(state: &mut State, result: Result<WriteOutcome, String>) -> Handled {
+    let mut cmds = Vec::new();
     let path = match result {
         Ok(outcome) => {
             let backup = outcome
@@ -294,12 +298,33 @@ pub(super) fn on_written(state: &mut State, result: Result<WriteOutcome, String>
                 Some(w) => (Level::Warn, format!(" Warning: {w}.")),
                 None => (Level::Ok, String::new()),
             };
+            let wrote = format!("Wrote {}{backup}.{warning}", outcome.path.display());
             say_then(
                 state,
                 level,
-                format!("Wrote {}{backup}.{warning}", outcome.path.display()),
-                "Next: restart Continuwuity, then Enter runs the checks.",
+                wrote.clone(),
+                "Next: restart the homeserver, then Enter runs the checks.",
             );
+            // The homeserver reads its config file only when it starts:
+            // ask it locally whether it serves what was written before any
+            // public check could blame DNS, the proxy or a cache.
+            if let Some(plan) = &state.review.plan {
+                let expected = SelfCheckExpected::from_section(&plan.well_known_section());
+                // The dialog says what was written; nothing under it.
+                state.status = None;
+                state.overlay = Some(Overlay::SelfCheck(SelfCheckDialog {
+                    config: outcome.path.clone(),
+                    wrote,
+                    wrote_level: level,
+                    expected: expected.clone(),
+                    asking: true,
+                    answer: None,
+                }));
+                cmds.push(Cmd::SelfCheck {
+                    config: outcome.path.clone(),
+                    expected,
+                });
+            }
             Some(outcome.path)
         }
         Err(e) => {
@@ -313,12 +338,12 @@ pub(super) fn on_written(state: &mut State, result: Result<WriteOutcome, String>
         && plan.deployment == Deployment::ConfigFile
     {
         state.review.preview = PreviewState::Pending;
-        return Some(vec![Cmd::PreviewConfigWrite {
+        cmds.push(Cmd::PreviewConfigWrite {
             path,
             plan: Box::new(plan),
-        }]);
+        });
     }
-    done()
+    Some(cmds)
 }
 
 pub(super) fn on_saved(state: &mut State, result: Result<SavedFiles, String>) -> Handled {

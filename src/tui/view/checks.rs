@@ -125,8 +125,21 @@ fn summary(state: &State, theme: Theme, max: u16) -> Line<'static> {
                     format!("{verdict} · {short}"),
                 )
             };
-            // The root causes come first; what does not fit gives way, the
-            // counts (which every panel heading repeats) before the roots.
+            // The verdict with the counts, the root causes left to the
+            // panels (which list them first): what an 80-column header keeps.
+            let lead = if c.phase == RunPhase::Cancelled {
+                String::new()
+            } else {
+                format!("{} · ", verdict(state))
+            };
+            let compact = plain.replace(" · ", " ");
+            // The first root cause in the fewest words: `fix: server.tls +1 · `.
+            let fix = root_causes(state, false).replacen("fix first: ", "fix: ", 1);
+            // The root causes come first; what does not fit gives way: the
+            // DNS wait's long words, the roots' targets, then the roots,
+            // keeping the verdict and the counts (the first root shortened
+            // to `fix: id +N` while it fits); only a screen narrower than
+            // 80 columns loses the counts.
             let candidates = [
                 format!(" {full}{counts}{long_wait}"),
                 format!(" {short}{counts}{long_wait}"),
@@ -138,6 +151,12 @@ fn summary(state: &State, theme: Theme, max: u16) -> Line<'static> {
                     format!(" {}{changed}{short_wait}", short.trim_end_matches(" · "))
                 },
                 format!(" {short}{plain}{short_wait}"),
+                format!(" {short}{plain}{tiny_wait}"),
+                format!(" {lead}{fix}{compact}{tiny_wait}"),
+                format!(" {lead}{plain}{tiny_wait}"),
+                format!(" {lead}{compact}{tiny_wait}"),
+                format!(" {lead}{fix}{compact}"),
+                format!(" {lead}{plain}"),
                 format!(
                     " {short}{}{short_wait}",
                     if short.is_empty() { &plain } else { "" }

@@ -6,9 +6,10 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
+use crate::selfcheck::file_lines;
 use crate::tui::keys;
 use crate::tui::layout;
-use crate::tui::state::{Level, Overlay, Prompt, State};
+use crate::tui::state::{Level, Overlay, Prompt, SelfCheckDialog, State};
 use crate::tui::text::{width, wrap_prose};
 
 use crate::safe_text::display as safe_text;
@@ -22,6 +23,7 @@ pub(super) fn render(state: &State, theme: Theme, area: Rect, frame: &mut Frame)
         None => {}
         Some(Overlay::Help) => help(state, theme, area, frame),
         Some(Overlay::Prompt(prompt)) => self::prompt(prompt, theme, area, frame),
+        Some(Overlay::SelfCheck(dialog)) => self_check(dialog, theme, area, frame),
         Some(Overlay::ConfirmWrite {
             preview, scroll, ..
         }) => {
@@ -93,6 +95,93 @@ fn help(state: &State, theme: Theme, area: Rect, frame: &mut Frame) {
         .title(Line::styled(" Keys ", theme.heading()))
         .title_bottom(
             Line::from(" any key closes ")
+                .style(theme.caption())
+                .right_aligned(),
+        );
+    frame.render_widget(Paragraph::new(lines).block(block), box_area);
+}
+
+/// After writing the config file: the restart command (shown, not run:
+/// `systemctl restart` may ask for a password on this terminal, and it
+/// stops the homeserver for a moment, so the operator runs it), then what
+/// the homeserver answers locally.
+fn self_check(dialog: &SelfCheckDialog, theme: Theme, area: Rect, frame: &mut Frame) {
+    let box_w = 76.min(area.width.saturating_sub(4));
+    let inner_w = usize::from(box_w.saturating_sub(2)).max(1);
+    let mut lines: Vec<Line> = Vec::new();
+    let prose = |text: &str, style, lines: &mut Vec<Line>| {
+        for l in wrap_prose(text, inner_w) {
+            lines.push(Line::styled(l, style));
+        }
+    };
+    prose(
+        &format!(
+            "{} The homeserver reads it only when it starts; restart it (in another \
+             terminal: the wizard does not, it may ask for a password):",
+            safe_text(&dialog.wrote)
+        ),
+        theme.plain(),
+        &mut lines,
+    );
+    let restart = match &dialog.answer {
+        Some(Ok(answer)) => safe_text(&answer.restart).into_owned(),
+        _ => "systemctl restart continuwuity (or conduwuit, tuwunel)".to_string(),
+    };
+    for l in wrap_prose(&restart, inner_w.saturating_sub(2)) {
+        lines.push(Line::styled(format!("  {l}"), theme.key()));
+    }
+    lines.push(Line::raw(""));
+    let (level, headline) = match (&dialog.answer, dialog.asking) {
+        (_, true) => (
+            Level::Info,
+            "Asking the running homeserver where the config file says it listens…".to_string(),
+        ),
+        (None, false) => (Level::Info, String::new()),
+        (Some(Err(e)), false) => (Level::Error, format!("Could not ask it: {}", safe_text(e))),
+        (Some(Ok(answer)), false) => {
+            let check = &answer.check;
+            if check.passed() {
+                (
+                    Level::Ok,
+                    "It serves what you wrote: Enter runs the public checks.".to_string(),
+                )
+            } else if check.needs_restart() {
+                (
+                    Level::Warn,
+                    "The homeserver still serves the old answer: restart it, then press r."
+                        .to_string(),
+                )
+            } else if check.unreachable() {
+                (
+                    Level::Error,
+                    "Nothing answers where the config file says it listens (address, port, \
+                     unix_socket_path): is it running? Start it, then press r."
+                        .to_string(),
+                )
+            } else {
+                (
+                    Level::Error,
+                    "Something answers there, but not with these files: is another program \
+                     listening at that address?"
+                        .to_string(),
+                )
+            }
+        }
+    };
+    prose(&headline, theme.level(level), &mut lines);
+    if let Some(Ok(answer)) = &dialog.answer {
+        for line in file_lines(&answer.check) {
+            prose(&safe_text(&line), theme.plain(), &mut lines);
+        }
+    }
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let box_area = layout::centered(area, box_w, height);
+    frame.render_widget(Clear, box_area);
+    let block = Block::bordered()
+        .border_style(theme.border())
+        .title(Line::styled(" Restart and self-check ", theme.heading()))
+        .title_bottom(
+            Line::from(" Enter public checks · r ask again · Esc close ")
                 .style(theme.caption())
                 .right_aligned(),
         );

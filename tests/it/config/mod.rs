@@ -4,7 +4,7 @@
 mod edit;
 mod inspect;
 mod invariants;
-mod selfcheck;
+pub(crate) mod selfcheck;
 mod show;
 mod write;
 mod write_config;

@@ -16,9 +16,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crate::support::output::{code, stdout};
 use crate::support::proxy::process;
 
-const NEW_SERVER: &str = r#"{"m.server":"matrix.example.com:443"}"#;
-const NEW_CLIENT: &str = r#"{"m.homeserver":{"base_url":"https://matrix.example.com/"}}"#;
-const OLD_SERVER: &str = r#"{"m.server":"old.example.com:8448"}"#;
+pub(crate) const NEW_SERVER: &str = r#"{"m.server":"matrix.example.com:443"}"#;
+pub(crate) const NEW_CLIENT: &str =
+    r#"{"m.homeserver":{"base_url":"https://matrix.example.com/"}}"#;
+pub(crate) const OLD_SERVER: &str = r#"{"m.server":"old.example.com:8448"}"#;
 
 /// A homeserver stand-in: `server` and `client` are the bodies of the two
 /// files (`None`: 404), one HTTP/1.x answer per connection.
@@ -34,7 +35,7 @@ impl Drop for StandIn {
     }
 }
 
-fn answer(stream: &mut dyn ReadWrite, server: Option<&str>, client: Option<&str>) {
+pub(crate) fn answer(stream: &mut dyn ReadWrite, server: Option<&str>, client: Option<&str>) {
     let mut head = Vec::new();
     let mut buf = [0u8; 1024];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -65,7 +66,7 @@ fn answer(stream: &mut dyn ReadWrite, server: Option<&str>, client: Option<&str>
     let _ = stream.write_all(reply.as_bytes());
 }
 
-trait ReadWrite: Read + Write {}
+pub(crate) trait ReadWrite: Read + Write {}
 impl<T: Read + Write> ReadWrite for T {}
 
 fn serve_tcp(server: Option<&'static str>, client: Option<&'static str>) -> (StandIn, u16) {

@@ -249,11 +249,13 @@ fn remedies_are_accepted(proxy: Proxy) {
         return;
     };
     let mut checked = 0;
-    // The federation port 8448 too: the listen remedies name the port.
+    // The federation port 8448 too: the listen remedies name the port;
+    // and the homeserver's UNIX socket (`unix_socket_path`).
     for (upstream, port) in [
         ("127.0.0.1:8008", "443"),
         ("[::1]:6167", "443"),
         ("127.0.0.1:8008", "8448"),
+        (SOCKET_UPSTREAM, "443"),
     ] {
         let mut answers = common::answers_for(Strategy::WellKnown, proxy);
         answers.upstream = upstream.into();
@@ -297,7 +299,56 @@ fn remedies_are_accepted(proxy: Proxy) {
             checked += 1;
         }
     }
-    assert_eq!(checked, 3 * REMEDIES);
+    assert_eq!(checked, 4 * REMEDIES);
+}
+
+const SOCKET_UPSTREAM: &str = "unix:/run/continuwuity/continuwuity.sock";
+
+/// With a UNIX-socket upstream, every remedy that names the homeserver
+/// names the socket the way the generated configuration does, in the
+/// proxy's own syntax (nginx `http://unix:/path`, Caddy `unix//path`,
+/// Apache `unix:/path|http://localhost/...`, HAProxy `unix@/path`), never
+/// the plan's `unix:/path` spelling that no proxy reads as a socket (some,
+/// like `apache2 -t`, accept it as a host name, so the validators above
+/// alone would not notice).
+#[test]
+fn socket_upstreams_are_written_in_each_proxys_own_syntax() {
+    let socket = SOCKET_UPSTREAM.trim_start_matches("unix:");
+    for proxy in [Proxy::Nginx, Proxy::Caddy, Proxy::Apache, Proxy::Haproxy] {
+        let mut answers = common::answers_for(Strategy::WellKnown, proxy);
+        answers.upstream = SOCKET_UPSTREAM.into();
+        let plan = common::plan_of(&answers);
+        let generated = artifacts(&plan)
+            .into_iter()
+            .find(|a| a.id == ids::PROXY)
+            .expect("a proxy artifact")
+            .text;
+        let form = match proxy {
+            Proxy::Nginx => format!("http://unix:{socket};"),
+            Proxy::Caddy => format!("unix/{socket}"),
+            Proxy::Apache => format!("unix:{socket}|http://localhost/"),
+            _ => format!("unix@{socket}"),
+        };
+        assert!(generated.contains(&form), "{proxy}: {form} in\n{generated}");
+        for shown in remedies(&plan, proxy) {
+            for line in snippet(&shown.text) {
+                if !line.contains(socket) {
+                    continue;
+                }
+                let uses_form = match proxy {
+                    Proxy::Apache if line.starts_with("ProxyPassReverse") => {
+                        !line.contains("unix") && line.contains("http://localhost/")
+                    }
+                    Proxy::Nginx => line.contains(&format!("http://unix:{socket};")),
+                    _ => line.contains(&form),
+                };
+                assert!(uses_form, "{proxy} {}: `{line}` is not {form}", shown.what);
+            }
+            if matches!(shown.what, "route_well_known" | "pass_path_unchanged") {
+                assert!(shown.text.contains(socket), "{proxy}: {}", shown.text);
+            }
+        }
+    }
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use crossterm::event::KeyCode;
 
 use matrix_delegate::tui::services::{load_config, preview_config_write, write_config};
-use matrix_delegate::tui::state::{Level, State};
+use matrix_delegate::tui::state::{Level, Overlay, State};
 use matrix_delegate::tui::{Cmd, Msg, update};
 
 use crate::support::tui::*;
@@ -72,6 +72,17 @@ fn the_config_tab_shows_the_real_diff_and_writes_it() {
     let outcome = write_config(plan, preview, &[]).map_err(|e| e.to_string());
     let backup = outcome.as_ref().ok().and_then(|o| o.backup.clone());
     let cmds = update(&mut s, Msg::ConfigWritten(outcome));
+    // The self-check dialog opens; Esc leaves the words on the status line.
+    assert!(
+        matches!(s.overlay, Some(Overlay::SelfCheck(_))),
+        "{:?}",
+        s.overlay
+    );
+    let cmds: Vec<Cmd> = cmds
+        .into_iter()
+        .filter(|c| !matches!(c, Cmd::SelfCheck { .. }))
+        .collect();
+    press(&mut s, KeyCode::Esc);
     let status = s.status.clone().expect("status");
     assert_eq!(status.level, Level::Ok, "{}", status.text);
     let backup = backup.expect("a backup");

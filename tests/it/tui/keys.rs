@@ -13,7 +13,7 @@ use matrix_delegate::check::model::CheckId;
 use matrix_delegate::domain::ServerName;
 use matrix_delegate::tui::data::{ConfigPreview, ConfigStatus, Expected};
 use matrix_delegate::tui::keys::{self, Action, ChecksAction, Context, Key};
-use matrix_delegate::tui::state::{Overlay, State};
+use matrix_delegate::tui::state::{Overlay, SelfCheckDialog, State};
 use matrix_delegate::tui::{Msg, update};
 
 use crate::support::tui::*;
@@ -122,6 +122,18 @@ fn suitable(context: Context) -> State {
                 plan: Box::new(plan),
                 scroll: 1,
             });
+            s
+        }
+        Context::SelfCheck => {
+            let mut s = at_review("example.com", "matrix.example.com");
+            s.overlay = Some(Overlay::SelfCheck(SelfCheckDialog {
+                config: PathBuf::from("/etc/conduwuit/conduwuit.toml"),
+                wrote: "Wrote /etc/conduwuit/conduwuit.toml.".into(),
+                wrote_level: matrix_delegate::tui::state::Level::Ok,
+                expected: Default::default(),
+                asking: false,
+                answer: Some(Err("nothing listens".into())),
+            }));
             s
         }
     };

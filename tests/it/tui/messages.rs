@@ -37,6 +37,7 @@ fn every_status_message() -> Vec<(&'static str, State)> {
             warning: None,
         })),
     );
+    press(&mut s, KeyCode::Esc); // closes the self-check dialog
     out.push(("written", s));
     let mut s = review();
     update(
@@ -47,6 +48,7 @@ fn every_status_message() -> Vec<(&'static str, State)> {
             warning: Some("the folder could not be synced to disk".into()),
         })),
     );
+    press(&mut s, KeyCode::Esc);
     out.push(("written_with_a_warning", s));
     let mut s = review();
     update(

@@ -17,5 +17,6 @@ mod messages;
 mod review;
 mod runtime;
 mod screens;
+mod selfcheck;
 mod tmux;
 mod tmux_demo;

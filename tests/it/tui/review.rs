@@ -206,14 +206,18 @@ fn write_config_flow_without_a_known_config() {
         warning: None,
     };
     let cmds = update(&mut s, Msg::ConfigWritten(Ok(outcome)));
+    press(&mut s, KeyCode::Esc); // closes the self-check dialog
     assert!(
         s.status
             .as_ref()
             .is_some_and(|x| x.text.contains("backup: /etc/c.toml.bak"))
     );
     assert!(
-        matches!(&cmds[..], [Cmd::PreviewConfigWrite { .. }]),
-        "the diff is refreshed: {cmds:?}"
+        matches!(
+            &cmds[..],
+            [Cmd::SelfCheck { .. }, Cmd::PreviewConfigWrite { .. }]
+        ),
+        "the homeserver is asked and the diff is refreshed: {cmds:?}"
     );
     update(
         &mut s,

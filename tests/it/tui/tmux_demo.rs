@@ -29,7 +29,7 @@ fn demo_shows_a_broken_deployment_s_failure_and_remedy_and_restores_the_terminal
     let checks = tmux.wait_for("the finished checks with the failure", |_, s| {
         s.contains("DEMO: client-without-cors")
             && s.contains("Checks for example.com")
-            && s.contains("fix first: client.cors")
+            && s.contains("fix: client.cors · 11 pass 2 warn 1 FAIL")
             && s.contains("✘ FAIL  cors")
             && s.contains("✘ FAIL client.cors")
             && s.contains("run 1 took")
