@@ -165,23 +165,23 @@ fn differences(spec: &PeerSummary, peer: &PeerSummary) -> Vec<String> {
 
 /// The spec's own line: where it goes.
 fn spec_line(spec: &PeerSummary) -> String {
-    let mut text = format!("{}: {}", title(spec), outcome(spec));
+    let mut text = format!("{}: ", title(spec));
     if let Some(step) = spec.step {
         let shown: Vec<String> = spec.targets.iter().map(endpoint).collect();
         if shown.is_empty() {
-            text.push_str(&format!(", step {step}"));
+            text.push_str(&format!("step {step}; "));
         } else {
-            text.push_str(&format!(", step {step} → {}", words::and_list(&shown)));
+            text.push_str(&format!("step {step} → {}; ", words::and_list(&shown)));
         }
     }
-    format!("{text}; {}", keeps(spec))
+    format!("{text}{}; {}", outcome(spec), keeps(spec))
 }
 
 fn peer_line(spec: Option<&PeerSummary>, peer: &PeerSummary, name: &str) -> String {
     let diff = spec.map(|s| differences(s, peer)).unwrap_or_default();
     let how = match (spec, diff.is_empty()) {
         (Some(_), true) if peer.ok => "works, as the spec".to_string(),
-        (Some(_), true) => format!("{}, as the spec", outcome(peer)),
+        (Some(_), true) => "fails, as the spec".to_string(),
         _ => outcome(peer),
     };
     let mut text = format!("{name}: {how}");

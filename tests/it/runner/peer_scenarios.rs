@@ -79,11 +79,10 @@ async fn the_peers_block_names_the_host_form_that_fails_and_why_it_differs() {
     let out = builtin("peers-exact-host-proxy").await;
     let block = block(&out.report);
     assert_eq!(block.len(), 3, "{block:#?}");
-    assert!(
-        block[0]
-            .starts_with("The spec: works, step 3.2 → 127.0.0.11:443 (Host matrix.example.com:443"),
-        "{}",
-        block[0]
+    assert_eq!(
+        block[0],
+        "The spec: step 3.2 → 127.0.0.11:443 (Host matrix.example.com:443, SNI \
+         matrix.example.com); works; keeps its answer 1 d"
     );
     assert!(
         block[1].starts_with("Synapse: works, as the spec;"),
