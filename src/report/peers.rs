@@ -104,8 +104,14 @@ fn differences(spec: &PeerSummary, peer: &PeerSummary) -> Vec<String> {
     let who = peer_of(peer);
     let mut out = Vec::new();
     if peer.step != spec.step {
+        let shown: Vec<String> = peer.targets.iter().map(endpoint).collect();
+        let to = if shown.is_empty() {
+            String::new()
+        } else {
+            format!(" → {}", words::and_list(&shown))
+        };
         out.push(format!(
-            "step {} where the spec has {} ({})",
+            "step {}{to} where the spec has {} ({})",
             peer.step.unwrap_or("none"),
             spec.step.unwrap_or("none"),
             step_why(who)
@@ -117,12 +123,13 @@ fn differences(spec: &PeerSummary, peer: &PeerSummary) -> Vec<String> {
         v.dedup();
         v
     };
-    let routes_differ = peer.targets.iter().any(|t| {
-        spec.targets
-            .iter()
-            .find(|s| s.address == t.address)
-            .is_some_and(|s| s.host_header != t.host_header || s.sni != t.sni)
-    });
+    let routes_differ = peer.step == spec.step
+        && peer.targets.iter().any(|t| {
+            spec.targets
+                .iter()
+                .find(|s| s.address == t.address)
+                .is_some_and(|s| s.host_header != t.host_header || s.sni != t.sni)
+        });
     if routes_differ {
         let mut shown: Vec<String> = Vec::new();
         for t in &peer.targets {
