@@ -121,6 +121,14 @@ pub fn render(report: &Report) -> String {
             {
                 out.push('\n');
             }
+            let peers = super::peers::lines(report);
+            if !peers.is_empty() {
+                let _ = writeln!(out, "### {}\n", super::peers::HEADING);
+                for line in peers {
+                    let _ = writeln!(out, "- {} {}", line.status.glyph(), escape(&line.text));
+                }
+                out.push('\n');
+            }
         }
         let results: Vec<&CheckResult> = report.panel(panel).collect();
         if results.is_empty() {

@@ -7,6 +7,7 @@ pub mod changes;
 pub mod fold;
 pub mod json;
 pub mod markdown;
+pub mod peers;
 pub mod text;
 
 use std::collections::HashMap;
@@ -37,8 +38,10 @@ pub struct TargetSummary {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FederationSummary {
-    /// True only when there is at least one address and every resolved
-    /// address passes TLS, version and keys.
+    /// True only when the spec's path works (at least one address, and
+    /// every resolved address passes TLS, version and keys, or is one that
+    /// peers fall back from) AND every modelled peer in `peers` reaches
+    /// the server.
     pub ok: bool,
     /// The spec step (`"1"`, `"2"`, `"3.1"`..`"3.5"`, `"4"`..`"6"`); `null`
     /// only while discovery has not finished.

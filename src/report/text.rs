@@ -29,7 +29,15 @@ impl TextOptions {
 
 /// `✔ pass`, `✘ FAIL`, ... padded to one width, coloured when asked.
 pub fn status_label(status: Status, color: bool) -> String {
-    let text = format!("{} {:<5}", status.glyph(), status.word());
+    paint(
+        status,
+        format!("{} {:<5}", status.glyph(), status.word()),
+        color,
+    )
+}
+
+/// `text` in the status's colour, when asked.
+fn paint(status: Status, text: String, color: bool) -> String {
     if !color {
         return text;
     }
@@ -164,6 +172,31 @@ pub fn path_lines(report: &Report, color: bool) -> Vec<String> {
     out
 }
 
+/// Peer lines are wrapped to fit 80 columns with the report's indent.
+const PEER_WRAP: usize = 74;
+
+/// The "How peers see you" block: its heading, then one wrapped line per
+/// peer (continuation lines indented under the text). Nothing before the
+/// peer models ran.
+pub fn peer_block(report: &Report, color: bool) -> Vec<String> {
+    let lines = super::peers::lines(report);
+    if lines.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![format!("{}:", super::peers::HEADING)];
+    for line in lines {
+        for (i, piece) in wrap(&safe(&line.text), PEER_WRAP).into_iter().enumerate() {
+            if i == 0 {
+                let glyph = paint(line.status, line.status.glyph().to_string(), color);
+                out.push(format!("  {glyph} {piece}"));
+            } else {
+                out.push(format!("    {piece}"));
+            }
+        }
+    }
+    out
+}
+
 /// `… 3 more SRV targets and 992 more addresses not probed (…)`, when the
 /// caps left something out.
 pub fn not_probed_line(report: &Report) -> Option<String> {
@@ -292,6 +325,9 @@ pub fn render(report: &Report, opts: &TextOptions) -> String {
         let _ = writeln!(out, "\n{}", panel_title(report, panel));
         if panel == Panel::Server {
             for line in path_lines(report, opts.color) {
+                let _ = writeln!(out, "  {line}");
+            }
+            for line in peer_block(report, opts.color) {
                 let _ = writeln!(out, "  {line}");
             }
         }

@@ -138,6 +138,21 @@ pub const DEMOS: &[DemoDeployment] = &[
         Strategy::WellKnown,
         Proxy::Caddy,
     ),
+    // The spec's path works; some peers' paths do not (`server.peers`).
+    deployment(
+        "peers-exact-host-proxy",
+        "Proxy routes one exact Host only",
+        "federation routed only for Host matrix.example.com:443: Continuwuity sends no :443",
+        Strategy::WellKnown,
+        Proxy::Nginx,
+    ),
+    deployment(
+        "peers-redirect-chain-5",
+        "Server file behind 5 redirects",
+        "Synapse follows 20 redirects, Continuwuity 4: it misses the delegation",
+        Strategy::WellKnown,
+        Proxy::Caddy,
+    ),
 ];
 
 impl DemoDeployment {

@@ -230,7 +230,9 @@ pub(super) fn panel_lines(
                 PathKind::Target => theme.plain(),
                 PathKind::Broken => theme.status(Status::Fail),
                 PathKind::Differs => theme.level(Level::Warn),
-                PathKind::Matches => theme.level(Level::Ok),
+                PathKind::Matches | PathKind::PeerWorks => theme.level(Level::Ok),
+                PathKind::PeersHeading => theme.plain(),
+                PathKind::PeerFails => theme.status(Status::Fail),
             };
             out.push(Line::styled(safe_text(&piece).into_owned(), style));
         }

@@ -6,7 +6,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use crate::check::model::CheckId;
+use crate::check::model::{CheckId, Status};
 use crate::domain::FederationEndpoint;
 use crate::report::TargetSummary;
 use crate::report::text::{
@@ -31,6 +31,12 @@ pub(super) enum PathKind {
     Matches,
     /// Found, but beyond the caps and not probed.
     NotProbed,
+    /// The heading of the "How peers see you" block.
+    PeersHeading,
+    /// A modelled peer that reaches the server.
+    PeerWorks,
+    /// A modelled peer that does not.
+    PeerFails,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,7 +185,28 @@ pub(super) fn path_lines(checks: &ChecksState) -> Vec<PathLine> {
         );
         out.push(PathLine::new(PathKind::Matches, text));
     }
+    out.extend(peer_lines(checks));
     out
+}
+
+/// The report's "How peers see you" block (nothing before the peer models
+/// ran): its heading, then one line per peer.
+fn peer_lines(checks: &ChecksState) -> Vec<PathLine> {
+    let lines = crate::report::peers::lines(checks.report());
+    if lines.is_empty() {
+        return Vec::new();
+    }
+    let heading = format!("{}:", crate::report::peers::HEADING);
+    std::iter::once(PathLine::new(PathKind::PeersHeading, heading))
+        .chain(lines.into_iter().map(|l| {
+            let kind = if l.status == Status::Pass {
+                PathKind::PeerWorks
+            } else {
+                PathKind::PeerFails
+            };
+            PathLine::new(kind, format!("{} {}", l.status.glyph(), l.text))
+        }))
+        .collect()
 }
 
 /// [`path_lines`] wrapped to `width` after `indent`.

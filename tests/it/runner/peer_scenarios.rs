@@ -61,3 +61,129 @@ async fn each_peer_keeps_a_short_lived_answer_for_its_own_time() {
     assert_eq!(peer(peers, "continuwuity").keeps_answer_s, Some(86_400));
     assert!(peers.iter().all(|p| p.ok));
 }
+
+/// The "How peers see you" block of the text report, joined back into
+/// one line per peer.
+fn block(report: &matrix_delegate::report::Report) -> Vec<String> {
+    lines(report).into_iter().map(|l| l.text).collect()
+}
+
+fn lines(
+    report: &matrix_delegate::report::Report,
+) -> Vec<matrix_delegate::report::peers::PeerLine> {
+    matrix_delegate::report::peers::lines(report)
+}
+
+#[tokio::test]
+async fn the_peers_block_names_the_host_form_that_fails_and_why_it_differs() {
+    let out = builtin("peers-exact-host-proxy").await;
+    let block = block(&out.report);
+    assert_eq!(block.len(), 3, "{block:#?}");
+    assert_eq!(
+        block[0],
+        "The spec: step 3.2 → 127.0.0.11:443 (Host matrix.example.com:443, SNI \
+         matrix.example.com); works; keeps its answer 1 d"
+    );
+    assert!(
+        block[1].starts_with("Synapse: works, as the spec;"),
+        "{}",
+        block[1]
+    );
+    let c = &block[2];
+    assert!(
+        c.starts_with("Continuwuity (and conduwuit): fails: "),
+        "{c}"
+    );
+    assert!(c.contains("version: 404"), "{c}");
+    assert!(
+        c.contains("differs: sends Host matrix.example.com (the URL authority"),
+        "{c}"
+    );
+    assert!(c.ends_with("keeps its answer 1 d"), "{c}");
+    assert_eq!(lines(&out.report)[2].status, Status::Fail);
+    // The text report carries it, wrapped to 80 columns.
+    let text = matrix_delegate::report::text::render(
+        &out.report,
+        &matrix_delegate::report::text::TextOptions { color: false },
+    );
+    let at = text
+        .find("  How peers see you:")
+        .expect("the block is in the text report");
+    // The block's lines are indented by 4 under its heading; the check
+    // results after it by 2.
+    let mut rows = text[at..].lines();
+    let heading = rows.next().unwrap_or_default();
+    let block: Vec<&str> = rows.take_while(|l| l.starts_with("    ")).collect();
+    assert_eq!(heading, "  How peers see you:");
+    assert!(block.len() > 3, "{block:#?}");
+    for line in std::iter::once(heading).chain(block) {
+        assert!(line.chars().count() <= 80, "wider than 80: {line}");
+    }
+    // Markdown: a list under its own heading, one item per peer.
+    let md = matrix_delegate::report::markdown::render(&out.report);
+    let at = md
+        .find("### How peers see you\n\n")
+        .expect("the block is in Markdown");
+    let items: Vec<&str> = md[at..]
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with("- "))
+        .collect();
+    assert_eq!(items.len(), 3, "{items:#?}");
+    assert!(
+        items[2].starts_with("- ✘ Continuwuity (and conduwuit): fails: "),
+        "{}",
+        items[2]
+    );
+}
+
+#[tokio::test]
+async fn the_peers_block_says_a_peer_ends_at_another_step_and_why() {
+    let out = builtin("peers-redirect-chain-5").await;
+    let block = block(&out.report);
+    let c = block
+        .iter()
+        .find(|l| l.starts_with("Continuwuity"))
+        .expect("a Continuwuity line");
+    assert!(
+        c.contains("differs: step 6 → 127.0.0.10:8448 (Host example.com:8448, SNI example.com) where the spec has 3.2 (resolvematrix: 4 redirects"),
+        "{c}"
+    );
+    assert!(
+        block
+            .iter()
+            .any(|l| l == "Synapse: works, as the spec; keeps its answer 1 d 2 h"),
+        "{block:#?}"
+    );
+}
+
+#[tokio::test]
+async fn conduwuit_gets_its_own_line_only_where_it_differs_from_continuwuity() {
+    let out = builtin("peers-invalid-m-server-leftover-srv").await;
+    let block = block(&out.report);
+    assert_eq!(block.len(), 4, "{block:#?}");
+    assert!(
+        block[2].starts_with("Continuwuity: fails: "),
+        "{}",
+        block[2]
+    );
+    assert!(
+        block[3].starts_with("conduwuit: works, as the spec;"),
+        "{}",
+        block[3]
+    );
+    let healthy = builtin("healthy-well-known").await;
+    assert_eq!(self::block(&healthy.report).len(), 3);
+}
+
+#[tokio::test]
+async fn the_peers_block_says_which_addresses_a_peer_leaves_out() {
+    let out = builtin("healthy-dual-stack").await;
+    let block = block(&out.report);
+    assert!(block[0].contains("and [::1]:443"), "{}", block[0]);
+    let c = &block[2];
+    assert!(
+        c.contains("uses 127.0.0.11:443 only (A records when there are any, else AAAA)"),
+        "{c}"
+    );
+}

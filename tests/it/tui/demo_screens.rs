@@ -137,6 +137,12 @@ async fn the_checks_screen_of_every_demo_deployment() {
             if let CheckEvent::Finished { result, .. } = &mut event {
                 *result = masked(result.clone());
             }
+            // The peers' failures quote the same clock-dependent words.
+            if let CheckEvent::Peers { peers, .. } = &mut event {
+                for p in peers.iter_mut() {
+                    p.failure = p.failure.as_deref().map(mask);
+                }
+            }
             // Arrival times spread evenly: the run takes 120 ms on screen.
             let at = t0 + Duration::from_millis(120 * k as u64 / n.max(1) as u64);
             update(&mut state, Msg::Check { event, at });
