@@ -261,11 +261,7 @@ fn remedies_are_accepted(proxy: Proxy) {
         answers.upstream = upstream.into();
         answers.port = port.into();
         let plan = common::plan_of(&answers);
-        let generated = artifacts(&plan)
-            .into_iter()
-            .find(|a| a.id == ids::PROXY)
-            .expect("a proxy artifact")
-            .text;
+        let generated = proxy_config(&plan);
         let baseline = validate(proxy, &program, &plan, &generated);
         assert!(
             baseline.ok,
@@ -318,11 +314,7 @@ fn socket_upstreams_are_written_in_each_proxys_own_syntax() {
         let mut answers = common::answers_for(Strategy::WellKnown, proxy);
         answers.upstream = SOCKET_UPSTREAM.into();
         let plan = common::plan_of(&answers);
-        let generated = artifacts(&plan)
-            .into_iter()
-            .find(|a| a.id == ids::PROXY)
-            .expect("a proxy artifact")
-            .text;
+        let generated = proxy_config(&plan);
         let form = match proxy {
             Proxy::Nginx => format!("http://unix:{socket};"),
             Proxy::Caddy => format!("unix/{socket}"),
@@ -381,11 +373,7 @@ fn a_wrong_snippet_is_refused() {
         return;
     };
     let plan = common::plan_of(&common::answers_for(Strategy::WellKnown, proxy));
-    let generated = artifacts(&plan)
-        .into_iter()
-        .find(|a| a.id == ids::PROXY)
-        .expect("a proxy artifact")
-        .text;
+    let generated = proxy_config(&plan);
     let allowed = warnings(proxy, &validate(proxy, &program, &plan, &generated).output).len();
     let site = plan.base_domain();
     for wrong in [
@@ -405,11 +393,7 @@ fn a_wrong_snippet_is_refused() {
 #[test]
 fn snippets_are_found_where_the_generated_configuration_has_them() {
     let plan = common::plan_of(&common::answers_for(Strategy::WellKnown, Proxy::Nginx));
-    let generated = artifacts(&plan)
-        .into_iter()
-        .find(|a| a.id == ids::PROXY)
-        .expect("a proxy artifact")
-        .text;
+    let generated = proxy_config(&plan);
     let route = snippet(&remedy::route_well_known(
         Some(Proxy::Nginx),
         &plan.base_domain(),
@@ -444,11 +428,7 @@ fn certificate_remedies_name_the_command_and_the_files_the_configuration_reads()
             Strategy::WellKnown
         };
         let plan = common::plan_of(&common::answers_for(strategy, proxy));
-        let generated = artifacts(&plan)
-            .into_iter()
-            .find(|a| a.id == ids::PROXY)
-            .expect("a proxy artifact")
-            .text;
+        let generated = proxy_config(&plan);
         let text = remedy::certificate(Some(proxy), host);
         let lines = snippet(&text);
         assert!(!lines.is_empty(), "{proxy}: no command in\n{text}");
@@ -506,11 +486,7 @@ fn traefik_remedies_are_well_formed_labels_for_the_generated_routers() {
     let mut answers = common::answers_for(Strategy::WellKnown, Proxy::Traefik);
     answers.port = "8448".into();
     let plan = common::plan_of(&answers);
-    let generated = artifacts(&plan)
-        .into_iter()
-        .find(|a| a.id == ids::PROXY)
-        .expect("a proxy artifact")
-        .text;
+    let generated = proxy_config(&plan);
     let labels: Vec<String> = generated
         .lines()
         .filter_map(|l| {
@@ -579,4 +555,13 @@ fn traefik_remedies_are_well_formed_labels_for_the_generated_routers() {
             "the listen remedy's `{line}` is not what generate writes:\n{generated}"
         );
     }
+}
+
+/// The proxy configuration `generate` writes for `plan`.
+fn proxy_config(plan: &Plan) -> String {
+    artifacts(plan)
+        .into_iter()
+        .find(|a| a.id == ids::PROXY)
+        .expect("a proxy artifact")
+        .text
 }
