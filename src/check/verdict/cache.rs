@@ -32,28 +32,6 @@ pub struct CachePeriod {
     pub default: bool,
 }
 
-/// Parses an HTTP date (IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`) to Unix seconds.
-pub fn parse_http_date(text: &str) -> Option<i64> {
-    let parts: Vec<&str> = text.split_whitespace().collect();
-    let [_, day, month, year, clock, "GMT"] = parts.as_slice() else {
-        return None;
-    };
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let month = MONTHS.iter().position(|m| m == month)?;
-    let month = time::Month::try_from(u8::try_from(month + 1).ok()?).ok()?;
-    let date = time::Date::from_calendar_date(year.parse().ok()?, month, day.parse().ok()?).ok()?;
-    let mut hms = clock.split(':').map(|p| p.parse::<u8>().ok());
-    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
-    let t = time::Time::from_hms(h, m, s).ok()?;
-    Some(
-        time::PrimitiveDateTime::new(date, t)
-            .assume_utc()
-            .unix_timestamp(),
-    )
-}
-
 /// Every value of a response header, in the order received (a header sent
 /// several times counts as one list, as HTTP says).
 fn all_values<'a>(obs: &'a HttpObservation, name: &'a str) -> impl Iterator<Item = &'a str> {
@@ -225,20 +203,4 @@ pub fn cache_well_known(
         );
     }
     r
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn http_dates() {
-        assert_eq!(
-            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
-            Some(784111777)
-        );
-        assert_eq!(parse_http_date("0"), None);
-        assert_eq!(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), None);
-        assert_eq!(parse_http_date("Sun, 31 Feb 1994 08:49:37 GMT"), None);
-    }
 }

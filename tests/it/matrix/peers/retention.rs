@@ -222,6 +222,13 @@ fn synapse_reads_expires_in_all_three_http_date_forms() {
     }
     // The spec side reads only the IMF-fixdate form here.
     assert_eq!(parse_imf_fixdate("Friday, 05-Dec-25 04:00:00 GMT"), None);
+    assert_eq!(
+        parse_imf_fixdate("Sun, 06 Nov 1994 08:49:37 GMT"),
+        Some(784_111_777)
+    );
+    // Not a calendar date: refused, not rolled over into March.
+    assert_eq!(parse_imf_fixdate("Sun, 31 Feb 1994 08:49:37 GMT"), None);
+    assert_eq!(parse_imf_fixdate("0"), None);
     let h = headers(&[("expires", "Friday, 05-Dec-25 04:00:00 GMT")]);
     assert_eq!(synapse_header_period(&h, NOW), Some(7200));
 }
