@@ -102,18 +102,24 @@ fn directory_provider_gets_a_file_of_its_own() {
         ),
         Some(vec!["websecure".to_string()])
     );
+    let servers = get(
+        &v,
+        &[
+            "http",
+            "services",
+            "continuwuity",
+            "loadBalancer",
+            "servers",
+        ],
+    )
+    .and_then(Value::as_array)
+    .unwrap();
     assert_eq!(
-        get_str(
-            &v,
-            &[
-                "http",
-                "services",
-                "continuwuity",
-                "loadBalancer",
-                "servers"
-            ]
-        ),
-        None
+        servers
+            .first()
+            .and_then(|s| get_str(s, &["url"]))
+            .as_deref(),
+        Some("http://127.0.0.1:6167")
     );
     // The same file again: up to date.
     let again = run(&l, &[(OWN, contents.as_str())], Strategy::WellKnown);
