@@ -12,6 +12,7 @@ pub mod files;
 pub mod haproxy;
 pub mod nginx;
 pub mod program;
+pub mod traefik;
 pub mod tree;
 
 use std::collections::BTreeMap;
@@ -75,7 +76,7 @@ pub enum Outcome {
     Conflicts,
     CertificatesMissing,
     UnknownLayout,
-    /// This proxy is not installed by `apply` (Traefik, static files).
+    /// This proxy is not installed by `apply` (static files).
     NotSupported,
     /// The proxy's program is not on this machine, so nothing could be
     /// tested: nothing was written.
@@ -126,16 +127,7 @@ pub fn apply(req: &Request<'_>, out: &mut dyn Write) -> Outcome {
             let file = crate::install::haproxy::own_file(&server_name, req.proxy_config);
             apply_with(req, &haproxy::Haproxy { file }, out)
         }
-        Proxy::Traefik => {
-            let _ = writeln!(
-                out,
-                "Traefik has no Debian package: there is no configuration tree here to install \
-                 into and no program to test it with. Its routers are Docker labels for your \
-                 compose file: write them with `generate --proxy traefik --out DIR` and follow \
-                 NEXT-STEPS.txt. Nothing was written."
-            );
-            Outcome::NotSupported
-        }
+        Proxy::Traefik => traefik::apply(req, out),
         Proxy::Static => {
             let _ = writeln!(
                 out,

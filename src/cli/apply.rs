@@ -1,5 +1,5 @@
 //! `matrix-delegate apply`: installs the generated proxy configuration (nginx, Caddy, Apache,
-//! HAProxy)
+//! HAProxy, Traefik's file provider)
 //! into the proxy's own configuration tree, tests it with the proxy's
 //! program, reloads, and puts everything back when the test or the reload
 //! fails. The work is `crate::apply`'s; this file owns the flags.
@@ -30,13 +30,14 @@ pub struct ApplyArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// Write the configuration to this file (inside --root) instead of the one the layout implies
+    /// (Traefik: or the file provider's directory)
     #[arg(long, value_name = "PATH")]
     pub proxy_config: Option<String>,
 }
 
 /// The text after the options in `apply --help`.
 pub fn after_help() -> String {
-    "What it does (nginx, Caddy, Apache, HAProxy; Traefik and static: `generate --out`):\n  \
+    "What it does (nginx, Caddy, Apache, HAProxy, Traefik; static: `generate --out`):\n  \
      1. finds the layout: Debian's sites-available/ + a link in sites-enabled/, else conf.d/*.conf,\n     \
      else nothing is written and --proxy-config PATH names the file\n  \
      2. stops, writing nothing, when an existing server block has the same server_name and port\n     \
@@ -56,7 +57,13 @@ pub fn after_help() -> String {
      restart of a running Apache.\n\
      HAProxy: the sections go to /etc/haproxy/matrix-<server name>.cfg, tested with\n\
      `haproxy -c -f haproxy.cfg -f <that file>`; nothing else changes, no reload: it says how\n\
-     to add the file to HAProxy's command line.\n\n\
+     to add the file to HAProxy's command line.\n\
+     Traefik: the routers go to matrix-<server name>.yml in the file provider's directory\n\
+     (providers.file.directory in /etc/traefik/traefik.{toml,yaml,yml}); Traefik cannot validate,\n\
+     so apply checks the directory: every file parses, no name or Host rule of another file\n\
+     collides, the entry points and certificate resolver exist. No reload: Traefik loads the file\n\
+     when it watches the directory (else restart it). A single providers.file.filename is not\n\
+     edited (the keys to merge are printed); --proxy-config PATH names the directory.\n\n\
      Exit codes: 0 installed, already installed, or a dry run the proxy accepts; 1 nothing installed;\n\
      2 invalid input.\n\n\
      Examples:\n  \

@@ -12,6 +12,7 @@ pub mod certificates;
 pub mod haproxy;
 pub mod listing;
 pub mod nginx;
+pub mod traefik;
 
 /// One change to the tree, paths as seen inside the root.
 #[derive(Debug, Clone, PartialEq, Eq)]

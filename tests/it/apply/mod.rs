@@ -7,4 +7,5 @@ mod haproxy;
 mod interrupted;
 mod nginx;
 mod scan;
+mod traefik;
 mod with_synapse;
