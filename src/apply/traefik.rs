@@ -139,7 +139,7 @@ pub fn apply(req: &Request<'_>, out: &mut dyn Write) -> Outcome {
     let routers: Vec<String> = sites
         .iter()
         .filter(|s| !s.proxy_paths.is_empty())
-        .map(|s| crate::install::traefik::dynamic::slug(&s.name))
+        .map(|s| crate::generate::sites::slug(&s.name))
         .collect();
     let notes = |notes: &[String], out: &mut dyn Write| {
         for note in notes {

@@ -107,17 +107,9 @@ fn nginx_string(s: String) -> String {
     format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
 }
 
-/// A name usable as an identifier (Traefik router names, HAProxy ACL names).
+/// The `slug` filter: `sites::slug` for a template value.
 fn slug(s: String) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_matches('-').to_string()
+    super::sites::slug(&s)
 }
 
 /// Renders one template. An error here is a bug in a template, never a

@@ -8,6 +8,22 @@ use serde_json::Value;
 
 use crate::domain::{BaseDomainRole, Plan, Strategy};
 
+/// A name usable as an identifier (Traefik router names, HAProxy ACL
+/// names): lowercase letters, digits and single dashes
+/// (`matrix.example.com` → `matrix-example-com`). `apply --proxy traefik`
+/// names its routers the same way, so remedies naming a router fit both.
+pub fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
 /// Path prefixes Continuwuity answers under.
 pub const MATRIX: &str = "/_matrix/";
 pub const CONTINUWUITY: &str = "/_continuwuity/";

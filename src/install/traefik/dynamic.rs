@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::generate::sites::Site;
+use crate::generate::sites::{Site, slug};
 
 /// The service every router forwards to.
 pub const SERVICE: &str = "continuwuity";
@@ -31,20 +31,6 @@ pub struct Router {
     pub entry_points: Vec<String>,
     /// The path prefixes it takes, for the merge lines of a conflict.
     pub paths: Vec<&'static str>,
-}
-
-/// The router name `generate` gives a site: lowercase letters, digits and
-/// single dashes (`matrix.example.com` → `matrix-example-com`).
-pub fn slug(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_matches('-').to_string()
 }
 
 /// `PathPrefix(`a`) || PathPrefix(`b`)`.
@@ -216,11 +202,5 @@ mod tests {
     fn toml_reads_back_as_the_tree() {
         let v = sample();
         assert_eq!(parse(&toml(&v), Format::Toml).unwrap(), v);
-    }
-
-    #[test]
-    fn slugs_as_generate() {
-        assert_eq!(slug("Matrix.Example.com"), "matrix-example-com");
-        assert_eq!(slug("a..b-"), "a-b");
     }
 }
