@@ -60,6 +60,7 @@ scenarios!(
     "m-server-without-port",
     "mangling-proxy-decoded-path",
     "peers-exact-host-proxy",
+    "peers-host-form-routing",
     "peers-invalid-m-server-leftover-srv",
     "peers-redirect-chain-5",
     "peers-short-cache",

@@ -6,10 +6,12 @@
 use std::net::SocketAddr;
 
 use super::consistency::{AddressSummary, server_consistency};
+use super::routing::HostFormProbe;
 use super::{keys, routing, tls, version};
 use crate::check::expect::Expectations;
 use crate::check::model::{CheckId, CheckResult, Status};
 use crate::matrix::discovery::{Resolution, Target};
+use crate::matrix::peers::Peer;
 use crate::observe::{HttpObservation, TlsFailureKind, TlsObservation};
 
 /// Everything observed at one address.
@@ -24,6 +26,12 @@ pub struct AddressProbe {
     pub keys: Option<HttpObservation>,
     /// `GET` [`routing::PROBE_PATH`], unauthenticated.
     pub routing: Option<HttpObservation>,
+    /// The modelled peers that send the spec target's own `Host` form here
+    /// (empty when the peers were not resolved).
+    pub routing_peers: Vec<Peer>,
+    /// The routing probe with every other `Host` form a modelled peer
+    /// sends to this address.
+    pub routing_forms: Vec<HostFormProbe>,
 }
 
 impl AddressProbe {
@@ -148,7 +156,14 @@ pub fn federation_checks(
             None => (not_attempted(CheckId::ServerKeys, addr, NO_TLS), None),
         };
         let routing_r = match &probe.routing {
-            Some(obs) => routing::server_routing(addr, target, obs, ex),
+            Some(obs) => routing::server_routing_forms(
+                addr,
+                target,
+                obs,
+                &probe.routing_peers,
+                &probe.routing_forms,
+                ex,
+            ),
             None => not_attempted(CheckId::ServerRouting, addr, NO_TLS),
         };
         let results = AddressResults {

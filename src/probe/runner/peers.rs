@@ -34,10 +34,17 @@ const MAX_ENDPOINTS_PER_PEER: usize = 8;
 /// address lookups of every step): a model that asks for more is cut off.
 const MAX_NEEDS: usize = 32;
 
-/// Runs every peer model, probes their endpoints and emits `server.peers`
-/// and `federation.peers`.
-pub(crate) async fn peers(ctx: &Arc<Ctx>) -> PeersObserved {
-    ctx.emit.start(CheckId::ServerPeers, None);
+/// Every peer's path (and this machine's problem in any answer they got),
+/// shared by `server.peers` and the routing probes of each `Host` form
+/// ([`super::probes`]).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Resolved {
+    pub paths: Arc<Vec<PeerPath>>,
+    pub local_problem: Option<LocalProblem>,
+}
+
+/// Runs every peer model.
+pub(crate) async fn resolve_all(ctx: &Arc<Ctx>) -> Resolved {
     let context = Context {
         now_unix: ctx.now_ms / 1000,
         previous_valid: false,
@@ -46,6 +53,24 @@ pub(crate) async fn peers(ctx: &Arc<Ctx>) -> PeersObserved {
     let resolved = join_all(Peer::ALL.iter().map(|p| resolve(ctx, *p, context))).await;
     let local_problem = resolved.iter().find_map(|(_, local)| *local);
     let paths: Vec<PeerPath> = resolved.into_iter().filter_map(|(path, _)| path).collect();
+    Resolved {
+        paths: Arc::new(paths),
+        local_problem,
+    }
+}
+
+/// Waits for the peer models ([`resolve_all`]), probes their endpoints and
+/// emits `server.peers` and `federation.peers`.
+pub(crate) async fn peers(
+    ctx: &Arc<Ctx>,
+    resolved: impl std::future::Future<Output = Resolved>,
+) -> PeersObserved {
+    ctx.emit.start(CheckId::ServerPeers, None);
+    let Resolved {
+        paths,
+        local_problem,
+    } = resolved.await;
+    let paths: Vec<PeerPath> = paths.as_ref().clone();
     let mut endpoints: Vec<PeerEndpoint> = Vec::new();
     for path in &paths {
         for e in path.endpoints().into_iter().take(MAX_ENDPOINTS_PER_PEER) {

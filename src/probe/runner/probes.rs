@@ -2,16 +2,21 @@
 //! address of each target) a TLS inspection, `GET
 //! /_matrix/federation/v1/version`, `GET /_matrix/key/v2/server` and the
 //! routing probe, all at once and each reported as soon as it is in; then
-//! `server.consistency` over all of them.
+//! `server.consistency` over all of them. The routing probe also goes out
+//! with every other `Host` form the peer models send to the address, once
+//! their paths are known.
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
+use futures::future::{Shared, join_all};
 use futures::stream::FuturesUnordered;
 
 use super::ctx::Ctx;
+use super::peers::Resolved;
 use super::requests;
 use super::tasks::Pending;
 use crate::check::model::CheckId;
@@ -21,8 +26,10 @@ use crate::check::verdict::federation::{
     federation_checks,
 };
 use crate::check::verdict::resolution::same_host;
+use crate::check::verdict::routing::HostFormProbe;
 use crate::check::verdict::{keys, routing, tls, version};
 use crate::matrix::discovery::{Resolution, Target};
+use crate::matrix::peers::Peer;
 use crate::observe::{HttpObservation, TlsObservation};
 use crate::probe::{FetchRequest, WELL_KNOWN_BODY_CAP};
 
@@ -62,7 +69,39 @@ enum Piece {
     Tls(usize, TlsObservation),
     Version(usize, HttpObservation),
     Keys(usize, HttpObservation),
-    Routing(usize, HttpObservation),
+    /// The spec form's routing probe, the peers that send that form, and
+    /// the probe with every other form peers send to the address.
+    Routing(usize, HttpObservation, Vec<Peer>, Vec<HostFormProbe>),
+}
+
+/// The routing probe with every `Host` form the peer models send to `addr`
+/// other than the spec target's (once their paths are known), and the
+/// peers that send the spec target's form.
+async fn other_forms(
+    ctx: &Ctx,
+    addr: SocketAddr,
+    target: &Target,
+    resolved: impl Future<Output = Resolved> + Send,
+) -> (Vec<Peer>, Vec<HostFormProbe>) {
+    let resolved = resolved.await;
+    let (same, forms) = routing::host_forms(addr, target, &resolved.paths);
+    let probes = join_all(forms.into_iter().map(|form| {
+        let request = requests::federation(
+            addr,
+            &form.target(target),
+            routing::PROBE_PATH,
+            WELL_KNOWN_BODY_CAP,
+        );
+        let pending = ctx.fetch(&request);
+        async move {
+            HostFormProbe {
+                form,
+                obs: pending.await,
+            }
+        }
+    }))
+    .await;
+    (same, probes)
 }
 
 const PER_ADDRESS: [CheckId; 4] = [
@@ -74,7 +113,11 @@ const PER_ADDRESS: [CheckId; 4] = [
 
 /// Probes every endpoint of the resolution, emitting each result as it
 /// arrives, then `server.consistency`. Returns the probes in endpoint order.
-pub(crate) async fn probe_all(ctx: &Arc<Ctx>, res: &Resolution) -> Vec<AddressProbe> {
+pub(crate) async fn probe_all(
+    ctx: &Arc<Ctx>,
+    res: &Resolution,
+    resolved: Shared<impl Future<Output = Resolved> + Send>,
+) -> Vec<AddressProbe> {
     let endpoints = res.endpoints();
     if endpoints.is_empty() {
         // Skipped per-address checks and consistency, as the logic words them.
@@ -101,6 +144,8 @@ pub(crate) async fn probe_all(ctx: &Arc<Ctx>, res: &Resolution) -> Vec<AddressPr
             version: None,
             keys: None,
             routing: None,
+            routing_peers: Vec::new(),
+            routing_forms: Vec::new(),
         })
         .collect();
     // Each address's results as judged when its answers arrived, so that
@@ -122,15 +167,18 @@ pub(crate) async fn probe_all(ctx: &Arc<Ctx>, res: &Resolution) -> Vec<AddressPr
     for (i, set) in sets.iter().enumerate() {
         let tls = set.tls.clone();
         pieces.push(Box::pin(async move { Piece::Tls(i, tls.await) })
-            as std::pin::Pin<
-                Box<dyn std::future::Future<Output = Piece> + Send>,
-            >);
+            as std::pin::Pin<Box<dyn Future<Output = Piece> + Send + '_>>);
         let v = set.version.clone();
         pieces.push(Box::pin(async move { Piece::Version(i, v.await) }));
         let k = set.keys.clone();
         pieces.push(Box::pin(async move { Piece::Keys(i, k.await) }));
         let r = set.routing.clone();
-        pieces.push(Box::pin(async move { Piece::Routing(i, r.await) }));
+        let resolved = resolved.clone();
+        let (addr, target) = endpoints[i];
+        pieces.push(Box::pin(async move {
+            let (obs, (same, forms)) = futures::join!(r, other_forms(ctx, addr, target, resolved));
+            Piece::Routing(i, obs, same, forms)
+        }));
     }
     // An address of a host with several addresses may turn out to be one
     // nothing answers on, whose results become warnings when another
@@ -151,9 +199,10 @@ pub(crate) async fn probe_all(ctx: &Arc<Ctx>, res: &Resolution) -> Vec<AddressPr
     let mut held: Vec<Vec<(CheckId, Duration)>> = vec![Vec::new(); endpoints.len()];
     while let Some(piece) = pieces.next().await {
         let i = match &piece {
-            Piece::Tls(i, _) | Piece::Version(i, _) | Piece::Keys(i, _) | Piece::Routing(i, _) => {
-                *i
-            }
+            Piece::Tls(i, _)
+            | Piece::Version(i, _)
+            | Piece::Keys(i, _)
+            | Piece::Routing(i, _, _, _) => *i,
         };
         let (addr, target) = endpoints[i];
         let probe = &mut probes[i];
@@ -181,10 +230,13 @@ pub(crate) async fn probe_all(ctx: &Arc<Ctx>, res: &Resolution) -> Vec<AddressPr
                 probe.keys = Some(obs);
                 (CheckId::ServerKeys, took)
             }
-            Piece::Routing(_, obs) => {
-                results.routing = routing::server_routing(addr, target, &obs, &ctx.ex);
+            Piece::Routing(_, obs, same, forms) => {
+                results.routing =
+                    routing::server_routing_forms(addr, target, &obs, &same, &forms, &ctx.ex);
                 let took = obs.duration;
                 probe.routing = Some(obs);
+                probe.routing_peers = same;
+                probe.routing_forms = forms;
                 (CheckId::ServerRouting, took)
             }
         };

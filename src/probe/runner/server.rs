@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use futures::FutureExt;
 use futures::future::join_all;
 
 use super::authority::{self, split};
@@ -55,10 +56,13 @@ pub(crate) async fn server(ctx: &Arc<Ctx>) -> ServerSide {
         &ctx.ex,
         ctx.net.options().private_addresses,
     ));
+    // The peer models' paths feed both server.peers and the routing probe
+    // with each Host form peers send to the spec's addresses.
+    let resolved = super::peers::resolve_all(ctx).shared();
     let (dns_side, probes, peers) = futures::join!(
         dns_results(ctx, &res, &extra_names),
-        probe_all(ctx, &res),
-        super::peers::peers(ctx)
+        probe_all(ctx, &res, resolved.clone()),
+        super::peers::peers(ctx, resolved)
     );
     let (extra_srv, authoritative, authoritative_srv) = dns_side;
     ServerSide {

@@ -16,6 +16,7 @@ mod many;
 mod mistakes;
 mod refused;
 mod report;
+mod routing_forms;
 mod server;
 mod support_cache;
 mod tls_version;

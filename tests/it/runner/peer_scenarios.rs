@@ -31,6 +31,54 @@ async fn an_exact_host_rule_is_caught_with_the_host_that_gets_the_404() {
 }
 
 #[tokio::test]
+async fn the_routing_probe_goes_out_with_each_host_form_and_names_the_peers_it_fails() {
+    let out = builtin("peers-exact-host-proxy").await;
+    let r = one(&out.report, CheckId::ServerRouting);
+    assert_eq!(r.status, Status::Fail, "{}", r.summary);
+    assert!(
+        r.summary.starts_with(
+            "Continuwuity and conduwuit (older Continuwuity, tuwunel) send Host: \
+             matrix.example.com; your proxy does not route it"
+        ),
+        "{}",
+        r.summary
+    );
+    assert!(
+        r.summary
+            .ends_with("(with Host matrix.example.com:443 it works)"),
+        "{}",
+        r.summary
+    );
+    let rows: Vec<(&str, &str)> = r
+        .evidence
+        .iter()
+        .filter(|e| e.asked.starts_with("routing probe with Host"))
+        .map(|e| (e.asked.as_str(), e.got.as_str()))
+        .collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(
+        rows[0].0,
+        "routing probe with Host matrix.example.com:443 (sent by the spec and Synapse)"
+    );
+    assert!(rows[0].1.starts_with("pass: "), "{}", rows[0].1);
+    assert!(
+        rows[1]
+            .0
+            .contains("Host matrix.example.com (sent by Continuwuity")
+    );
+    assert!(rows[1].1.starts_with("FAIL: 404"), "{}", rows[1].1);
+    let remedy = r.remedy.as_deref().unwrap_or_default();
+    assert!(
+        remedy.contains("`matrix.example.com:443`, `matrix.example.com`"),
+        "{remedy}"
+    );
+    // The routing failure stays in server.routing: it is not why
+    // server.peers fails (version and keys fail there on their own).
+    let peers = one(&out.report, CheckId::ServerPeers);
+    assert!(!peers.summary.contains("routing"), "{}", peers.summary);
+}
+
+#[tokio::test]
 async fn a_peer_on_another_path_says_how_it_got_there() {
     let out = builtin("peers-redirect-chain-5").await;
     let r = one(&out.report, CheckId::ServerPeers);

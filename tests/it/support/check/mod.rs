@@ -178,6 +178,8 @@ pub fn probe(addr: &str, host: &str) -> AddressProbe {
             &[JSON],
             &json!({"errcode": "M_UNAUTHORIZED", "error": "Missing Authorization headers"}),
         )),
+        routing_peers: Vec::new(),
+        routing_forms: Vec::new(),
     }
 }
 

@@ -5,7 +5,12 @@
 //! M_UNRECOGNIZED` for unknown paths). This catches proxies that decode or
 //! rewrite `/_matrix` paths: version and key requests still work through
 //! them, but every signed request with an escape in its path then fails
-//! with "Invalid signature".
+//! with "Invalid signature". The probe goes out with every `Host` form a
+//! modelled peer sends to the address ([`forms`]).
+
+mod forms;
+
+pub use self::forms::{HostForm, HostFormProbe, host_forms, server_routing_forms};
 
 use std::net::SocketAddr;
 
