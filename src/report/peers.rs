@@ -6,7 +6,7 @@
 
 use super::Report;
 use crate::finding::Status;
-use crate::matrix::peers::{Peer, PeerSummary, SummaryTarget};
+use crate::matrix::peers::{FetchPolicy, Peer, PeerSummary, SummaryTarget};
 use crate::words;
 
 /// The block's heading.
@@ -76,6 +76,53 @@ fn step_why(peer: Option<Peer>) -> &'static str {
     }
 }
 
+/// The well-known fetch rules of a peer (`matrix::peers` table, row
+/// "redirects"); the spec's are `check`'s own.
+fn fetch_policy(peer: Option<Peer>) -> FetchPolicy {
+    match peer {
+        Some(Peer::Synapse) => FetchPolicy::SYNAPSE,
+        Some(Peer::Continuwuity) => FetchPolicy::CONTINUWUITY,
+        Some(Peer::Conduwuit) => FetchPolicy::CONDUWUIT,
+        _ => FetchPolicy::CHECK,
+    }
+}
+
+/// The rule that makes `policy` follow or not follow a redirect to `to`,
+/// worded after a subject ("Synapse follows redirects to plain http").
+fn redirect_rule(policy: FetchPolicy, to: &str, followed: bool) -> String {
+    let plain = to.starts_with("http://");
+    match followed {
+        true if plain => "follows redirects to plain http".into(),
+        true => format!("follows up to {} redirects", policy.max_redirects),
+        false if plain && !policy.follows_https_to_http => "stays on https".into(),
+        false => format!("stops after {} redirects", policy.max_redirects),
+    }
+}
+
+/// The first redirect of the well-known fetch that `peer` and the spec's
+/// path treat differently: what the peer does, and both rules.
+fn redirect_difference(spec: &PeerSummary, peer: &PeerSummary) -> Option<(String, String)> {
+    let who = peer_of(peer);
+    let at = peer
+        .redirects
+        .iter()
+        .zip(&spec.redirects)
+        .find(|(p, s)| p.to == s.to && p.followed != s.followed)
+        .map(|(p, _)| p)?;
+    let what = if at.followed {
+        format!("follows the redirect to {}", at.to)
+    } else {
+        format!("does not follow the redirect to {}", at.to)
+    };
+    let why = format!(
+        "{} {}; the spec's path {}",
+        title(peer),
+        redirect_rule(fetch_policy(who), &at.to, at.followed),
+        redirect_rule(FetchPolicy::CHECK, &at.to, !at.followed)
+    );
+    Some((what, why))
+}
+
 fn endpoint(t: &SummaryTarget) -> String {
     let sni = t.sni.clone().unwrap_or_else(|| "none".into());
     format!("{} (Host {}, SNI {sni})", t.address, t.host_header.clone())
@@ -103,6 +150,7 @@ fn outcome(summary: &PeerSummary) -> String {
 fn differences(spec: &PeerSummary, peer: &PeerSummary) -> Vec<String> {
     let who = peer_of(peer);
     let mut out = Vec::new();
+    let redirect = redirect_difference(spec, peer);
     if peer.step != spec.step {
         let shown: Vec<String> = peer.targets.iter().map(endpoint).collect();
         let to = if shown.is_empty() {
@@ -110,12 +158,18 @@ fn differences(spec: &PeerSummary, peer: &PeerSummary) -> Vec<String> {
         } else {
             format!(" → {}", words::and_list(&shown))
         };
+        // A redirect one follows and the other does not is the reason.
+        let why = match &redirect {
+            Some((what, why)) => format!(": it {what} ({why})"),
+            None => format!(" ({})", step_why(who)),
+        };
         out.push(format!(
-            "step {}{to} where the spec has {} ({})",
+            "step {}{to} where the spec has {}{why}",
             peer.step.unwrap_or("none"),
             spec.step.unwrap_or("none"),
-            step_why(who)
         ));
+    } else if let Some((what, why)) = redirect {
+        out.push(format!("{what} ({why})"));
     }
     let addresses = |s: &PeerSummary| -> Vec<std::net::SocketAddr> {
         let mut v: Vec<_> = s.targets.iter().map(|t| t.address).collect();

@@ -68,6 +68,7 @@ scenarios!(
     "private-address-hosts-line",
     "private-address-m-server",
     "redirect-loop",
+    "redirect-to-http",
     "self-delegation-443",
     "server-file-missing",
     "server-name-installed-wrong",

@@ -38,6 +38,16 @@ pub fn http_evidence(mut r: CheckResult, obs: &HttpObservation) -> CheckResult {
     if let Some(why) = obs.body_incomplete() {
         got.push_str(&format!(" (body incomplete: {why})"));
     }
+    // A redirect the fetch refused to follow was never requested: say so
+    // rather than show a GET of its target.
+    let refused_redirect = obs.error.as_ref().is_some_and(|e| e.is_redirect_failure())
+        && obs.hops.last().is_some_and(|h| h.url != obs.final_url);
+    if refused_redirect {
+        return r.evidence(
+            format!("redirect to {}", obs.final_url),
+            format!("not followed: {got}"),
+        );
+    }
     r.evidence(format!("{} {}", obs.method, obs.final_url), got)
 }
 

@@ -11,7 +11,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use super::addresses::AddressPolicy;
 use super::answers::{Answers, Context, PeerNeed};
-use super::fetch::FetchPolicy;
+use super::fetch::{self, FetchPolicy};
 use super::host::{UrlHost, reqwest_url};
 use super::path::{PeerFailure, PeerPath, PeerTarget};
 use super::peer::Peer;
@@ -110,6 +110,7 @@ pub(super) fn resolve(
         failure: None,
         retention: retention::conduwuit(),
         trail: Vec::new(),
+        redirects: Vec::new(),
     };
     let plan = match (&name.host, name.port) {
         (Host::Ipv4(_) | Host::Ipv6(_), port) => Plan {
@@ -132,6 +133,7 @@ pub(super) fn resolve(
         (Host::Dns(host), None) => {
             let url = format!("https://{host}/.well-known/matrix/server");
             let obs = answers.well_known(&url, FetchPolicy::CONDUWUIT)?;
+            path.redirects = fetch::redirects(obs);
             match read_file(obs) {
                 Ok(m) => {
                     path.trail

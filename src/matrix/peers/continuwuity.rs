@@ -10,7 +10,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use super::addresses::AddressPolicy;
 use super::answers::{Answers, Context, PeerNeed, same_name};
-use super::fetch::FetchPolicy;
+use super::fetch::{self, FetchPolicy};
 use super::host::{UrlHost, reqwest_url};
 use super::path::{PeerFailure, PeerPath, PeerTarget};
 use super::peer::Peer;
@@ -149,6 +149,7 @@ pub(super) fn resolve(
         failure: None,
         retention: retention::continuwuity(),
         trail: Vec::new(),
+        redirects: Vec::new(),
     };
     let dest_name = name.as_str();
     let (step, dest, host) = if let Some((ip, port)) = ip_with_port(dest_name) {
@@ -166,6 +167,7 @@ pub(super) fn resolve(
     } else {
         let url = format!("https://{dest_name}/.well-known/matrix/server");
         let obs = answers.well_known(&url, FetchPolicy::CONTINUWUITY)?;
+        path.redirects = fetch::redirects(obs);
         match read_file(obs) {
             Ok(m) => {
                 path.trail.push(evidence(

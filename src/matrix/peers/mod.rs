@@ -102,11 +102,11 @@ pub use self::addresses::{
     embedded_ipv4, in_default_blocklist,
 };
 pub use self::answers::{Answers, Context, PeerNeed, UnexpectedPeerInput};
-pub use self::fetch::FetchPolicy;
+pub use self::fetch::{FetchPolicy, redirects};
 pub use self::host::{PyAuthority, UrlHost, UrlTarget, python_authority, reqwest_url};
 pub use self::path::{
     EndpointOutcome, PeerEndpoint, PeerFailure, PeerPath, PeerSummary, PeerTarget, PeerVerdict,
-    SummaryTarget, Unreached, UnreachedWhy,
+    Redirect, SummaryTarget, Unreached, UnreachedWhy,
 };
 pub use self::peer::Peer;
 pub use self::retention::{
@@ -225,6 +225,7 @@ impl PeerResolver {
                                 failure: None,
                                 retention: Retention::NOTHING,
                                 trail: Vec::new(),
+                                redirects: Vec::new(),
                             };
                         }
                     }

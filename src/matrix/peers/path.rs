@@ -168,6 +168,15 @@ impl PeerVerdict {
     }
 }
 
+/// One redirect of a peer's well-known fetch: where it pointed, and
+/// whether this peer went there (a redirect past its limit, or to plain
+/// http when it stays on https, is not followed).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Redirect {
+    pub to: String,
+    pub followed: bool,
+}
+
 /// The outcome of one peer's resolution.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PeerPath {
@@ -182,6 +191,8 @@ pub struct PeerPath {
     pub retention: Retention,
     /// What was asked and what this peer made of it.
     pub trail: Vec<Evidence>,
+    /// The redirects of this peer's well-known fetch, in order.
+    pub redirects: Vec<Redirect>,
 }
 
 impl PeerPath {
@@ -288,6 +299,8 @@ pub struct PeerSummary {
     pub targets: Vec<SummaryTarget>,
     pub failure: Option<String>,
     pub keeps_answer_s: Option<u64>,
+    /// The redirects of this peer's well-known fetch (`[]` without any).
+    pub redirects: Vec<Redirect>,
 }
 
 impl PeerPath {
@@ -322,6 +335,7 @@ impl PeerPath {
                 .collect(),
             failure,
             keeps_answer_s: self.retention.keeps_answer_s(),
+            redirects: self.redirects.clone(),
         }
     }
 }

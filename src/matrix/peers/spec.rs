@@ -2,7 +2,7 @@
 //! observations as the other peers, summarised as a [`PeerPath`].
 
 use super::answers::{Answers, Context, PeerNeed, peer_need};
-use super::fetch::FetchPolicy;
+use super::fetch::{self, FetchPolicy};
 use super::path::{PeerFailure, PeerPath, PeerTarget};
 use super::peer::Peer;
 use super::retention::{self, FileOutcome, Retention};
@@ -75,6 +75,11 @@ pub(super) fn resolve(
         failure,
         retention,
         trail: resolution.trail.clone(),
+        redirects: resolution
+            .well_known
+            .as_ref()
+            .map(|wk| fetch::redirects(&wk.observation))
+            .unwrap_or_default(),
     }
     .settle())
 }

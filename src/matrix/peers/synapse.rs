@@ -7,7 +7,7 @@ use std::net::IpAddr;
 
 use super::addresses::AddressPolicy;
 use super::answers::{Answers, Context, PeerNeed};
-use super::fetch::FetchPolicy;
+use super::fetch::{self, FetchPolicy};
 use super::host::python_authority;
 use super::path::{PeerFailure, PeerPath, PeerTarget};
 use super::peer::Peer;
@@ -96,6 +96,7 @@ pub(super) fn resolve(
         failure: None,
         retention: Retention::NOTHING,
         trail: Vec::new(),
+        redirects: Vec::new(),
     };
     // `request()` skips the well-known for IP literals and names with a
     // port; the endpoint then connects to that host and port (or 8448).
@@ -121,6 +122,7 @@ pub(super) fn resolve(
     let host = name.host_str();
     let url = format!("https://{host}/.well-known/matrix/server");
     let obs = answers.well_known(&url, FetchPolicy::SYNAPSE)?;
+    path.redirects = fetch::redirects(obs);
     let file = read_file(obs, policy);
     path.retention = match &file {
         SynapseFile::Delegated(_) | SynapseFile::Empty => retention::synapse(

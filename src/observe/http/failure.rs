@@ -169,8 +169,8 @@ impl fmt::Display for RedirectProblem {
                 problem: UrlProblem::Unparsable(why),
             } => write!(f, "the Location `{location}` is not a URL ({why})"),
             RedirectProblem::BadLocation { problem, .. } => problem.fmt(f),
-            RedirectProblem::NotHttps { scheme, .. } => {
-                write!(f, "`{scheme}` is not an https:// URL")
+            RedirectProblem::NotHttps { url, scheme } => {
+                write!(f, "it leads to {url}, a `{scheme}` URL, not https")
             }
         }
     }
@@ -275,7 +275,7 @@ mod tests {
                     url: "http://example.com/final".into(),
                     scheme: "http".into(),
                 }),
-                "unusable redirect: `http` is not an https:// URL",
+                "unusable redirect: it leads to http://example.com/final, a `http` URL, not https",
             ),
             (
                 FetchFailure::InvalidRequest("failed to parse header value".into()),

@@ -152,23 +152,24 @@ fn local_problem_in(input: &Input) -> Option<LocalProblem> {
 }
 
 /// The observation that answers a peer's need: lookups as the spec path
-/// makes them; the well-known file as this peer fetches it — the spec
-/// path's fetch when that gives the same answer, else one with this
-/// peer's redirect limit and body cap. (A redirect from https to plain
-/// http, which Synapse and reqwest follow, is not followed: the fetcher
-/// speaks only https.)
+/// makes them; the well-known file as this peer fetches it, decided by
+/// [`FetchPolicy::view`] from one fetch as wide as any peer's (up to 20
+/// redirects, a redirect to plain http followed and recorded with its
+/// address) — the spec path's own fetch when it already recorded all of
+/// it, so that the spec model sees exactly what the spec path saw.
 async fn peer_answer(ctx: &Ctx, need: &PeerNeed) -> Input {
     let PeerNeed::WellKnown { url, policy } = need else {
         return answer(ctx, &need.as_need()).await;
     };
     let as_check = ctx.fetch(&requests::well_known(url)).await;
-    if policy.answered_by(&as_check, &FetchPolicy::CHECK) {
+    if *policy == FetchPolicy::CHECK {
         return Input::WellKnown(Box::new(as_check));
     }
-    let own = requests::well_known(url)
-        .max_redirects(policy.max_redirects)
-        .body_cap(policy.body_cap);
-    Input::WellKnown(Box::new(ctx.fetch(&own).await))
+    if FetchPolicy::WIDEST.answered_by(&as_check, &FetchPolicy::CHECK) {
+        return Input::WellKnown(Box::new(policy.view(&as_check)));
+    }
+    let wide = ctx.fetch(&requests::well_known_as_peers(url)).await;
+    Input::WellKnown(Box::new(policy.view(&wide)))
 }
 
 /// TLS, then version and keys, at one endpoint with its `Host` and SNI

@@ -6,12 +6,25 @@ use std::net::{IpAddr, SocketAddr};
 
 use crate::check::verdict::cors::PROBE_ORIGIN;
 use crate::matrix::discovery::Target;
+use crate::matrix::peers::FetchPolicy;
 use crate::probe::{API_BODY_CAP, FetchRequest, TlsTarget};
 
 /// `GET /.well-known/matrix/server` (and `support`): redirects followed,
 /// 50 KiB cap, like Synapse (server-server API, "Resolving server names", step 3).
 pub(crate) fn well_known(url: &str) -> FetchRequest {
     FetchRequest::get(url)
+}
+
+/// `GET /.well-known/matrix/server` as wide as any modelled peer fetches
+/// it ([`FetchPolicy::WIDEST`]): up to 20 redirects, a redirect to plain
+/// http followed (and recorded), 256 KiB; each peer's answer is then cut
+/// from it by its own rules.
+pub(crate) fn well_known_as_peers(url: &str) -> FetchRequest {
+    let wide = FetchPolicy::WIDEST;
+    FetchRequest::get(url)
+        .max_redirects(wide.max_redirects)
+        .allow_plain_http(wide.follows_https_to_http)
+        .body_cap(wide.body_cap)
 }
 
 /// A `GET` a web client makes: with `Origin`, redirects followed

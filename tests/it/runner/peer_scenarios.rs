@@ -194,7 +194,7 @@ async fn the_peers_block_says_a_peer_ends_at_another_step_and_why() {
         .find(|l| l.starts_with("Continuwuity"))
         .expect("a Continuwuity line");
     assert!(
-        c.contains("differs: step 6 → 127.0.0.10:8448 (Host example.com:8448, SNI example.com) where the spec has 3.2 (resolvematrix: 4 redirects"),
+        c.contains("differs: step 6 → 127.0.0.10:8448 (Host example.com:8448, SNI example.com) where the spec has 3.2: it does not follow the redirect to https://example.com/moved/5 (Continuwuity stops after 4 redirects; the spec's path follows up to 10 redirects)"),
         "{c}"
     );
     assert!(

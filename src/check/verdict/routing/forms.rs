@@ -150,6 +150,7 @@ pub fn server_routing_forms(
 ) -> CheckResult {
     let mut r = server_routing(addr, target, obs, ex);
     let spec_status = r.status;
+    let spec_summary = r.summary.clone();
     if forms.is_empty() {
         return r;
     }
@@ -186,10 +187,17 @@ pub fn server_routing_forms(
             continue;
         }
         let judged = server_routing(addr, &probe.form.target(target), &probe.obs, ex);
-        r.evidence.push(Evidence {
-            asked,
-            got: format!("{}: {}", judged.status.word(), judged.summary),
-        });
+        // The same answer as the spec's form is said once, not repeated.
+        let got = if judged.status == spec_status && judged.summary == spec_summary {
+            format!(
+                "{}: the same answer as with Host {}",
+                judged.status.word(),
+                target.host_header
+            )
+        } else {
+            format!("{}: {}", judged.status.word(), judged.summary)
+        };
+        r.evidence.push(Evidence { asked, got });
         if judged.status == Status::Error {
             // This machine could not send it: says nothing of the proxy.
             continue;

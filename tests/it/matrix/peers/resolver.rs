@@ -123,6 +123,7 @@ fn the_summary_is_the_report_entry() {
                 "ok": true
             }],
             "failure": null,
+            "redirects": [],
             "keeps_answer_s": 86400
         })
     );
