@@ -1,6 +1,7 @@
 //! The proxy-configuration scanner (`install::*`: what `apply` reads an
 //! operator's nginx, Caddy, Apache and HAProxy files with to find the
-//! existing blocks that would conflict) on any text: it never panics, and
+//! existing blocks that would conflict, and Traefik's YAML and TOML files
+//! with their routers' `Host` rules) on any text: it never panics, and
 //! every block it reports is really in the file: its first and last lines
 //! exist, open and close it, and hold the names and ports reported. Every
 //! include pattern and certificate file it reports stands in the text, and
@@ -14,6 +15,7 @@
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use matrix_delegate::install::listing::{pattern_covers, wildcard_matches};
+use matrix_delegate::install::traefik::{self, document};
 use matrix_delegate::install::{apache, caddy, haproxy, nginx};
 use matrix_delegate_fuzz::input;
 use matrix_delegate_fuzz::located::{self, line_count, stands_in};
@@ -78,6 +80,8 @@ fuzz_target!(|data: &[u8]| {
         assert!(text.contains(&file), "HAProxy crt {file:?} not in the text");
     }
 
+    traefik_routers(&text);
+
     for pattern in &patterns {
         assert!(
             stands_in(&text, pattern),
@@ -105,6 +109,29 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+/// The text as a Traefik file in either format: it parses or is refused
+/// with a message, and every host a router's rule names is in that rule.
+fn traefik_routers(text: &str) {
+    for format in [document::Format::Yaml, document::Format::Toml] {
+        let tree = match document::parse(text, format) {
+            Ok(tree) => tree,
+            Err(e) => {
+                assert!(!e.message.is_empty(), "{format:?}: an empty parse error");
+                continue;
+            }
+        };
+        for router in document::keys(&tree, &["http", "routers"]) {
+            let Some(rule) = document::get_str(&tree, &["http", "routers", &router, "rule"]) else {
+                continue;
+            };
+            let lower = rule.to_ascii_lowercase();
+            for host in traefik::rule_hosts(&rule) {
+                assert!(lower.contains(&host), "host {host:?} not in the rule {rule:?}");
+            }
+        }
+    }
+}
 
 fn nginx_blocks(file: &File<'_>) {
     let text = file.text;

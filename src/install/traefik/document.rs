@@ -5,8 +5,23 @@
 //! Traefik's decoder (paerser) matches them: `entryPoints` and
 //! `entrypoints` are the same option.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
 use yaml_rust2::{Yaml, YamlLoader};
+
+/// Values a YAML file may expand to through aliases. Loading copies the
+/// anchored value at every alias, so a few hundred bytes of nested aliases
+/// ("billion laughs") would expand to gigabytes; Traefik's decoder
+/// (go-yaml v3) refuses excessive aliasing too. Real configurations stay
+/// far below: a value per key or list item.
+const MAX_EXPANDED_VALUES: u64 = 1_000_000;
+
+/// Nesting of mappings and sequences a YAML file may have: the tree is
+/// converted recursively, and Traefik's options nest a handful deep.
+const MAX_DEPTH: usize = 256;
 
 /// The formats Traefik reads, by extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +60,7 @@ pub fn parse(text: &str, format: Format) -> Result<Value, ParseError> {
             message: e.to_string().trim_end().to_string(),
         }),
         Format::Yaml => {
+            expansion_within_bounds(text)?;
             let docs = YamlLoader::load_from_str(text).map_err(|e| ParseError {
                 // yaml-rust2 counts lines from 1 and columns from 0 (its
                 // Display adds 1 to the column).
@@ -54,6 +70,77 @@ pub fn parse(text: &str, format: Format) -> Result<Value, ParseError> {
                 .first()
                 .map_or_else(|| Value::Object(Map::new()), from_yaml))
         }
+    }
+}
+
+/// Counts what loading `text` would build, from the parser's events (one
+/// linear pass, nothing copied): every value, each alias as the size of
+/// its anchored value, and the deepest nesting. A syntax error is left to
+/// the loader, which reports it with its line.
+fn expansion_within_bounds(text: &str) -> Result<(), ParseError> {
+    let mut budget = Expansion::default();
+    let mut parser = Parser::new_from_str(text);
+    if parser.load(&mut budget, true).is_err() || !budget.over {
+        return Ok(());
+    }
+    Err(ParseError {
+        message: format!(
+            "the YAML nests deeper than {MAX_DEPTH} levels or expands through aliases to more \
+             than {MAX_EXPANDED_VALUES} values; Traefik refuses such a file too"
+        ),
+    })
+}
+
+/// The running count of [`expansion_within_bounds`].
+#[derive(Default)]
+struct Expansion {
+    /// The open mappings and sequences: anchor id and values so far.
+    open: Vec<(usize, u64)>,
+    /// The size of each anchored value, by anchor id.
+    anchored: HashMap<usize, u64>,
+    total: u64,
+    over: bool,
+}
+
+impl Expansion {
+    /// A finished value of `size` values, anchored as `anchor` (0: none).
+    fn value(&mut self, anchor: usize, size: u64) {
+        if anchor > 0 {
+            self.anchored.insert(anchor, size);
+        }
+        if let Some((_, parent)) = self.open.last_mut() {
+            *parent = parent.saturating_add(size);
+        }
+    }
+}
+
+impl MarkedEventReceiver for Expansion {
+    fn on_event(&mut self, ev: Event, _mark: Marker) {
+        if self.over {
+            return;
+        }
+        match ev {
+            Event::Scalar(_, _, anchor, _) => {
+                self.total = self.total.saturating_add(1);
+                self.value(anchor, 1);
+            }
+            Event::Alias(id) => {
+                let size = self.anchored.get(&id).copied().unwrap_or(1);
+                self.total = self.total.saturating_add(size);
+                self.value(0, size);
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                self.total = self.total.saturating_add(1);
+                self.open.push((anchor, 1));
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((anchor, size)) = self.open.pop() {
+                    self.value(anchor, size);
+                }
+            }
+            _ => {}
+        }
+        self.over = self.total > MAX_EXPANDED_VALUES || self.open.len() > MAX_DEPTH;
     }
 }
 
@@ -168,6 +255,31 @@ mod tests {
         );
         assert_eq!(get_bool(&t, &["providers", "file", "watch"]), Some(false));
         assert_eq!(keys(&y, &["entrypoints"]), vec!["websecure"]);
+    }
+
+    #[test]
+    fn aliases_that_explode_and_deep_nesting_are_refused_quickly() {
+        // Nine levels of ten aliases each: 10^9 values once expanded.
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let p = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        let e = parse(&text, Format::Yaml).unwrap_err();
+        assert!(e.message.contains("through aliases"), "{}", e.message);
+        // A few aliases, as a real file uses them, load as usual.
+        let ok = parse("base: &b {a: 1}\nx: *b\ny: *b\n", Format::Yaml).unwrap();
+        assert_eq!(get(&ok, &["y", "a"]), Some(&Value::from(1)));
+        let deep = format!("{}1{}", "[".repeat(300), "]".repeat(300));
+        // The scanner's own flow-nesting limit or ours: refused either way.
+        assert!(parse(&deep, Format::Yaml).is_err());
+        let block: String = (0..300)
+            .map(|i| format!("{}k{i}:\n", "  ".repeat(i)))
+            .collect();
+        let e = parse(&block, Format::Yaml).unwrap_err();
+        assert!(e.message.contains("deeper than 256"), "{}", e.message);
     }
 
     #[test]
