@@ -42,8 +42,13 @@ fn copy(root: &Path, overlay: &[FileOp]) -> Result<Copy, ApplyError> {
     copy_tree(root, CONF_DIR, &copy.dir, &relocate, 0)?;
     for op in overlay {
         let dest = copy.dir.join(op.path().trim_start_matches('/'));
+        if let FileOp::Remove { .. } = op {
+            let _ = std::fs::remove_file(&dest);
+            continue;
+        }
         let text = match op {
             FileOp::Write { contents, .. } => contents.clone(),
+            FileOp::Remove { .. } => continue,
             FileOp::Link { path, target } => {
                 let parent = path.rsplit_once('/').map_or("", |(p, _)| p);
                 let target_path = format!("{parent}/{target}");
@@ -98,8 +103,11 @@ impl Backend for Apache {
         }
         tree::list(root, CONF_DIR, 2, &mut listing)?;
         let mut texts = BTreeMap::new();
-        if let Some(text) = tree::read(root, &own_file(&server_name))? {
-            texts.insert(own_file(&server_name), text);
+        let own = own_file(&server_name);
+        for path in [crate::install::acme_first::beside(&own), own] {
+            if let Some(text) = tree::read(root, &path)? {
+                texts.insert(path, text);
+            }
         }
         loop {
             let wanted: Vec<String> = include_closure(&listing, &texts)
@@ -129,6 +137,7 @@ impl Backend for Apache {
             generated,
             sites: &sites,
             server_name: &server_name,
+            acme: crate::generate::acme_only(req.plan).as_deref(),
         });
         Ok((decision, texts))
     }

@@ -22,7 +22,8 @@ use self::program::Ran;
 use crate::config_file::diff::unified_diff;
 use crate::domain::{Plan, Proxy};
 use crate::generate::{artifacts, ids};
-use crate::install::{Decision, FileOp, Merge};
+use crate::install::acme_first::AcmeStep;
+use crate::install::{Decision, FileOp, Install, Merge};
 use crate::local_file::{FileKind, ReadError, WriteFilesError};
 use crate::safe_text::printable;
 
@@ -73,7 +74,13 @@ pub enum Outcome {
     },
     /// Existing blocks for the same names and ports: merge by hand.
     Conflicts,
+    /// Certificate files are missing: nothing was written (the port-80
+    /// part is already in place, or not needed).
     CertificatesMissing,
+    /// Certificate files are missing: the port-80 part was installed on
+    /// its own for certbot; the install is not finished until `apply`
+    /// runs again once the certificates exist.
+    CertificatesPending,
     UnknownLayout,
     /// This proxy is not installed by `apply` (Traefik, static files).
     NotSupported,
@@ -187,13 +194,18 @@ pub trait Backend {
     fn after_install(&self) -> Vec<String> {
         Vec::new()
     }
+    /// [`Backend::after_install`] for an install of `file` (the
+    /// certificate step's port-80 file, or the backend's own).
+    fn after_install_of(&self, file: &str) -> Vec<String> {
+        let _ = file;
+        self.after_install()
+    }
 }
 
 /// [`apply`] with a given backend.
 pub fn apply_with(req: &Request<'_>, backend: &dyn Backend, out: &mut dyn Write) -> Outcome {
     let root = req.root;
     let name = backend.name();
-    let test_name = backend.test_name();
     let Some(generated) = artifacts(req.plan)
         .into_iter()
         .find(|a| a.id == ids::PROXY)
@@ -212,10 +224,30 @@ pub fn apply_with(req: &Request<'_>, backend: &dyn Backend, out: &mut dyn Write)
             return Outcome::FileSystem { restored: true };
         }
     };
-    let install = match decision {
-        Decision::Install(i) => i,
-        other => return refused(root, name, &other, out),
-    };
+    match decision {
+        Decision::Install(install) => carry_out(req, backend, &install, &texts, out),
+        Decision::CertificatesMissing {
+            missing,
+            step,
+            acme: AcmeStep::Install(install),
+        } => certificates_first(req, backend, &missing, &step, &install, &texts, out),
+        other => refused(root, name, &other, out),
+    }
+}
+
+/// Carries out `install`: shows the diff, tests the change on a copy,
+/// writes with backups, tests the whole configuration, reloads, and
+/// restores every touched file when a step fails.
+fn carry_out(
+    req: &Request<'_>,
+    backend: &dyn Backend,
+    install: &Install,
+    texts: &BTreeMap<String, String>,
+    out: &mut dyn Write,
+) -> Outcome {
+    let root = req.root;
+    let name = backend.name();
+    let test_name = backend.test_name();
     let _ = writeln!(
         out,
         "{name}: {} ({})",
@@ -237,6 +269,9 @@ pub fn apply_with(req: &Request<'_>, backend: &dyn Backend, out: &mut dyn Write)
             }
             FileOp::Link { path, target } => {
                 let _ = writeln!(out, "link {} -> {}", shown(root, path), printable(target));
+            }
+            FileOp::Remove { path } => {
+                let _ = writeln!(out, "remove {}", shown(root, path));
             }
         }
     }
@@ -335,21 +370,21 @@ pub fn apply_with(req: &Request<'_>, backend: &dyn Backend, out: &mut dyn Write)
         }
     };
     for t in &touched {
+        let how = match install.ops.iter().find(|op| op.path() == t.path) {
+            Some(FileOp::Link { .. }) => "linked",
+            Some(FileOp::Remove { .. }) => "removed",
+            _ => "written",
+        };
         match &t.backup {
             Some(b) => {
                 let _ = writeln!(
                     out,
-                    "written: {} (backup: {})",
+                    "{how}: {} (backup: {})",
                     shown(root, &t.path),
                     printable(&b.display().to_string())
                 );
             }
             None => {
-                let linked = install
-                    .ops
-                    .iter()
-                    .any(|op| matches!(op, FileOp::Link { path, .. } if *path == t.path));
-                let how = if linked { "linked" } else { "written" };
                 let _ = writeln!(out, "{how}: {}", shown(root, &t.path));
             }
         }
@@ -374,7 +409,7 @@ pub fn apply_with(req: &Request<'_>, backend: &dyn Backend, out: &mut dyn Write)
     }
     let _ = writeln!(out, "{test_name}: the whole configuration is valid.");
     if !backend.reloads() {
-        for line in backend.after_install() {
+        for line in backend.after_install_of(&install.file) {
             let _ = writeln!(out, "{}", printable(&line));
         }
         return Outcome::Installed;
@@ -462,19 +497,45 @@ fn refused(root: &Path, name: &str, decision: &Decision, out: &mut dyn Write) ->
             }
             Outcome::Conflicts
         }
-        Decision::CertificatesMissing { missing, step } => {
-            let _ = writeln!(
-                out,
-                "The configuration names certificate files that do not exist, and {name} would \
-                 refuse to load it. Nothing was written; no site was enabled. Missing:"
-            );
-            for m in missing {
-                let _ = writeln!(out, "  {}", shown(root, m));
+        Decision::CertificatesMissing {
+            missing,
+            step,
+            acme,
+        } => {
+            missing_certificates(root, name, missing, out);
+            match acme {
+                AcmeStep::InPlace { file } => {
+                    let _ = writeln!(
+                        out,
+                        "The port-80 part that answers the ACME challenge is in place ({}), \
+                         from an earlier apply. Nothing was written.",
+                        shown(root, file)
+                    );
+                }
+                AcmeStep::Nothing | AcmeStep::Install(_) => {
+                    let _ = writeln!(out, "Nothing was written.");
+                }
             }
             for line in step {
                 let _ = writeln!(out, "{}", printable(line));
             }
             Outcome::CertificatesMissing
+        }
+        Decision::AcmeFileEdited { file, link } => {
+            let _ = writeln!(
+                out,
+                "{} holds the port-80 part an earlier apply wrote while the certificates were \
+                 missing, but no longer as apply wrote it (edited, or written for other names). \
+                 The whole configuration has its own port-80 part, so that file must go, and \
+                 apply does not delete changes it did not make. Nothing was written. Move what \
+                 you added elsewhere, remove {}{}, then run apply again.",
+                shown(root, file),
+                shown(root, file),
+                link.as_ref()
+                    .map(|l| format!(" and the link {}", shown(root, l)))
+                    .unwrap_or_default()
+            );
+            Outcome::Conflicts
         }
         Decision::UnknownLayout { looked_for, hint } => {
             let _ = writeln!(
@@ -492,6 +553,80 @@ fn refused(root: &Path, name: &str, decision: &Decision, out: &mut dyn Write) ->
             );
             Outcome::UnknownLayout
         }
+    }
+}
+
+fn missing_certificates(root: &Path, name: &str, missing: &[String], out: &mut dyn Write) {
+    let _ = writeln!(
+        out,
+        "The configuration names certificate files that do not exist yet, and {name} would \
+         refuse to load it: no site on the https ports is enabled. Missing:"
+    );
+    for m in missing {
+        let _ = writeln!(out, "  {}", shown(root, m));
+    }
+}
+
+/// The certificate step: the port-80 part goes live on its own (with the
+/// same safety as a full install), then the certbot commands and the
+/// second `apply`. The webroot nginx and Apache serve the challenge from
+/// is made first when missing (an empty folder, left in place if the
+/// install is undone: certbot needs it anyway).
+fn certificates_first(
+    req: &Request<'_>,
+    backend: &dyn Backend,
+    missing: &[String],
+    step: &[String],
+    install: &Install,
+    texts: &BTreeMap<String, String>,
+    out: &mut dyn Write,
+) -> Outcome {
+    let root = req.root;
+    missing_certificates(root, backend.name(), missing, out);
+    let _ = writeln!(
+        out,
+        "First only the port-80 part goes live, so that certbot can answer the ACME challenge:"
+    );
+    if matches!(req.plan.proxy, Proxy::Nginx | Proxy::Apache) && !req.dry_run {
+        let webroot = inside(root, crate::domain::acme::WEBROOT);
+        if !webroot.is_dir() {
+            if let Err(source) = std::fs::create_dir_all(&webroot) {
+                let e = ApplyError::Io {
+                    path: webroot,
+                    doing: "creating the ACME webroot",
+                    source,
+                };
+                let _ = writeln!(
+                    out,
+                    "error: {}; nothing was written",
+                    printable(&e.to_string())
+                );
+                return Outcome::FileSystem { restored: true };
+            }
+            let _ = writeln!(
+                out,
+                "created: {}",
+                printable(&webroot.display().to_string())
+            );
+        }
+    }
+    let outcome = carry_out(req, backend, install, texts, out);
+    if !matches!(outcome, Outcome::Installed | Outcome::DryRun { .. }) {
+        return outcome;
+    }
+    let _ = writeln!(out);
+    for line in step {
+        let _ = writeln!(out, "{}", printable(line));
+    }
+    let _ = writeln!(
+        out,
+        "Then run the same `matrix-delegate apply` again: it installs the whole configuration \
+         and removes {} in the same step.",
+        shown(root, &install.file)
+    );
+    match outcome {
+        Outcome::Installed => Outcome::CertificatesPending,
+        other => other,
     }
 }
 

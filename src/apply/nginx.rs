@@ -50,8 +50,13 @@ pub fn copy(root: &Path, overlay: &[FileOp]) -> Result<Copy, ApplyError> {
             .dir
             .join(CONF_DIR.trim_start_matches('/'))
             .join(rest.trim_start_matches('/'));
+        if let FileOp::Remove { .. } = op {
+            let _ = std::fs::remove_file(&dest);
+            continue;
+        }
         let text = match op {
             FileOp::Write { contents, .. } => contents.clone(),
+            FileOp::Remove { .. } => continue,
             FileOp::Link { path, target } => {
                 let parent = path.rsplit_once('/').map_or("", |(p, _)| p);
                 let target_path = if target.starts_with('/') {
@@ -167,6 +172,7 @@ impl super::Backend for Nginx {
             sites: &sites,
             server_name: &server_name,
             proxy_config: req.proxy_config,
+            acme: crate::generate::acme_only(req.plan).as_deref(),
         });
         Ok((decision, read.texts))
     }

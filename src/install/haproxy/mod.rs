@@ -11,6 +11,7 @@ pub mod relocate;
 
 use std::collections::BTreeMap;
 
+use super::acme_first::{self, AcmeStep, Place};
 use super::certificates::certbot_step;
 use super::listing::Listing;
 use super::{Decision, FileOp, Install, Merge};
@@ -132,30 +133,19 @@ pub fn certificate_files(text: &str) -> Vec<String> {
     out
 }
 
-/// What the decision reads.
-#[derive(Debug, Clone, Copy)]
-pub struct Inputs<'a> {
-    pub listing: &'a Listing,
-    pub texts: &'a BTreeMap<String, String>,
-    pub generated: &'a str,
-    pub server_name: &'a str,
-    pub proxy_config: Option<&'a str>,
-}
-
-pub fn decide(inputs: &Inputs<'_>) -> Decision {
-    let file = own_file(inputs.server_name, inputs.proxy_config);
-    let Some(main) = inputs.texts.get(MAIN) else {
-        return Decision::UnknownLayout {
-            looked_for: vec![format!(
-                "{MAIN}, the configuration the haproxy service loads"
-            )],
-            hint: "name the file with --proxy-config PATH and test it with your configuration"
-                .into(),
-        };
-    };
-    let generated_lines: Vec<&str> = inputs.generated.lines().collect();
+/// The sections of `main` that bind a port a section of `generated`
+/// binds, with the lines to merge into them.
+fn conflicts(main: &str, generated: &str) -> Vec<Merge> {
+    let backends: Vec<&str> = generated
+        .lines()
+        .filter_map(|l| {
+            let mut w = words(l);
+            (w.next() == Some("backend")).then(|| w.next()).flatten()
+        })
+        .collect();
+    let generated_lines: Vec<&str> = generated.lines().collect();
     let mut merges = Vec::new();
-    for ours in sections(inputs.generated) {
+    for ours in sections(generated) {
         for theirs in sections(main) {
             let ports: Vec<u16> = ours
                 .ports
@@ -188,7 +178,11 @@ pub fn decide(inputs: &Inputs<'_>) -> Decision {
                     crts.join(" ")
                 ),
             );
-            lines.push("    # and, as a section of its own: backend continuwuity (from the generated file)".into());
+            for backend in &backends {
+                lines.push(format!(
+                    "    # and, as a section of its own: backend {backend} (from the generated file)"
+                ));
+            }
             merges.push(Merge {
                 site: format!("{} {}", theirs.kind, theirs.name),
                 ports,
@@ -200,6 +194,35 @@ pub fn decide(inputs: &Inputs<'_>) -> Decision {
             });
         }
     }
+    merges
+}
+
+/// What the decision reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs<'a> {
+    pub listing: &'a Listing,
+    pub texts: &'a BTreeMap<String, String>,
+    pub generated: &'a str,
+    pub server_name: &'a str,
+    pub proxy_config: Option<&'a str>,
+    /// The port-80 part on its own (`generate::acme_only`), installed first
+    /// while certificates are missing ([`acme_first`](super::acme_first)).
+    pub acme: Option<&'a str>,
+}
+
+pub fn decide(inputs: &Inputs<'_>) -> Decision {
+    let file = own_file(inputs.server_name, inputs.proxy_config);
+    let place = Place::beside(&file, None);
+    let Some(main) = inputs.texts.get(MAIN) else {
+        return Decision::UnknownLayout {
+            looked_for: vec![format!(
+                "{MAIN}, the configuration the haproxy service loads"
+            )],
+            hint: "name the file with --proxy-config PATH and test it with your configuration"
+                .into(),
+        };
+    };
+    let merges = conflicts(main, inputs.generated);
     if !merges.is_empty() {
         return Decision::Conflicts(merges);
     }
@@ -209,25 +232,68 @@ pub fn decide(inputs: &Inputs<'_>) -> Decision {
         .collect();
     if !missing.is_empty() {
         let step = certbot_step(Proxy::Haproxy, &missing);
-        return Decision::CertificatesMissing { missing, step };
+        let acme = match inputs.acme {
+            None => AcmeStep::Nothing,
+            // Conflicts on port 80 are among those above: the whole
+            // configuration holds the same port-80 frontend.
+            Some(acme) => acme_first::step(
+                &place,
+                acme,
+                &format!(
+                    "a file of its own next to {MAIN}; HAProxy reads it once it is started with \
+                     `-f {MAIN} -f {}`",
+                    place.file
+                ),
+                inputs.listing,
+                inputs.texts,
+            ),
+        };
+        return Decision::CertificatesMissing {
+            missing,
+            step,
+            acme,
+        };
     }
-    if inputs.texts.get(&file).map(String::as_str) == Some(inputs.generated) {
+    let retire = match inputs.acme {
+        None => Vec::new(),
+        Some(acme) => match acme_first::retire(&place, acme, inputs.listing, inputs.texts) {
+            Ok(ops) => ops,
+            Err(d) => return d,
+        },
+    };
+    if retire.is_empty() && inputs.texts.get(&file).map(String::as_str) == Some(inputs.generated) {
         return Decision::UpToDate {
             file,
             why: "it already holds this configuration".into(),
         };
     }
+    let notes = if retire.is_empty() {
+        Vec::new()
+    } else {
+        vec![format!(
+            "{}; if HAProxy was started with `-f {}`, start it with `-f {file}` instead",
+            acme_first::retire_note(&place),
+            place.file
+        )]
+    };
     Decision::Install(Install {
         file: file.clone(),
         why: format!(
             "a file of its own next to {MAIN}; HAProxy reads it once it is started with \
              `-f {MAIN} -f {file}`"
         ),
-        ops: vec![FileOp::Write {
-            path: file,
-            contents: inputs.generated.to_string(),
-        }],
-        notes: Vec::new(),
+        ops: retire
+            .into_iter()
+            .chain(
+                (inputs.texts.get(&file).map(String::as_str) != Some(inputs.generated)).then(
+                    || FileOp::Write {
+                        path: file,
+                        contents: inputs.generated.to_string(),
+                    },
+                ),
+            )
+            .collect(),
+        notes,
     })
 }
 
