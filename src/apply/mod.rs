@@ -357,10 +357,7 @@ fn carry_out(
         }
     }
 
-    let backups = inside(
-        root,
-        &format!("/var/backups/matrix-delegate/{}", timestamp()),
-    );
+    let backups = backup_folder(root);
     let touched = match files::execute(root, &install.ops, &backups) {
         Ok(t) => t,
         Err((e, touched)) => {
@@ -653,6 +650,23 @@ fn print_merge(root: &Path, m: &Merge, out: &mut dyn Write) {
 }
 
 /// `20260415T095326Z`: sorts by time.
+/// A backup folder no earlier install used: two installs in the same
+/// second (a failed one and the next) get `<time>` and `<time>.2`, since a
+/// backup is never overwritten.
+fn backup_folder(root: &Path) -> PathBuf {
+    let base = inside(
+        root,
+        &format!("/var/backups/matrix-delegate/{}", timestamp()),
+    );
+    let mut folder = base.clone();
+    let mut n = 1;
+    while std::fs::symlink_metadata(&folder).is_ok() {
+        n += 1;
+        folder = PathBuf::from(format!("{}.{n}", base.display()));
+    }
+    folder
+}
+
 fn timestamp() -> String {
     let t = time::OffsetDateTime::now_utc();
     format!(

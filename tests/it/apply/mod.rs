@@ -3,6 +3,7 @@
 
 mod apache;
 mod caddy;
+mod certificates_first;
 mod haproxy;
 mod interrupted;
 mod nginx;
