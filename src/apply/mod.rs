@@ -6,6 +6,7 @@
 //! when the test or the reload fails. This is the one place that reads
 //! the tree, writes it and runs the proxy for an install.
 
+pub mod acme_first;
 pub mod apache;
 pub mod caddy;
 pub mod files;
@@ -155,7 +156,7 @@ pub fn apply(req: &Request<'_>, out: &mut dyn Write) -> Outcome {
     }
 }
 
-fn shown(root: &Path, path: &str) -> String {
+pub(crate) fn shown(root: &Path, path: &str) -> String {
     printable(&inside(root, path).display().to_string())
 }
 
@@ -230,7 +231,7 @@ pub fn apply_with(req: &Request<'_>, backend: &dyn Backend, out: &mut dyn Write)
             missing,
             step,
             acme: AcmeStep::Install(install),
-        } => certificates_first(req, backend, &missing, &step, &install, &texts, out),
+        } => acme_first::certificates_first(req, backend, &missing, &step, &install, &texts, out),
         other => refused(root, name, &other, out),
     }
 }
@@ -238,7 +239,7 @@ pub fn apply_with(req: &Request<'_>, backend: &dyn Backend, out: &mut dyn Write)
 /// Carries out `install`: shows the diff, tests the change on a copy,
 /// writes with backups, tests the whole configuration, reloads, and
 /// restores every touched file when a step fails.
-fn carry_out(
+pub(crate) fn carry_out(
     req: &Request<'_>,
     backend: &dyn Backend,
     install: &Install,
@@ -498,41 +499,9 @@ fn refused(root: &Path, name: &str, decision: &Decision, out: &mut dyn Write) ->
             missing,
             step,
             acme,
-        } => {
-            missing_certificates(root, name, missing, out);
-            match acme {
-                AcmeStep::InPlace { file } => {
-                    let _ = writeln!(
-                        out,
-                        "The port-80 part that answers the ACME challenge is in place ({}), \
-                         from an earlier apply. Nothing was written.",
-                        shown(root, file)
-                    );
-                }
-                AcmeStep::Nothing | AcmeStep::Install(_) => {
-                    let _ = writeln!(out, "Nothing was written.");
-                }
-            }
-            for line in step {
-                let _ = writeln!(out, "{}", printable(line));
-            }
-            Outcome::CertificatesMissing
-        }
+        } => acme_first::not_installed(root, name, missing, step, acme, out),
         Decision::AcmeFileEdited { file, link } => {
-            let _ = writeln!(
-                out,
-                "{} holds the port-80 part an earlier apply wrote while the certificates were \
-                 missing, but no longer as apply wrote it (edited, or written for other names). \
-                 The whole configuration has its own port-80 part, so that file must go, and \
-                 apply does not delete changes it did not make. Nothing was written. Move what \
-                 you added elsewhere, remove {}{}, then run apply again.",
-                shown(root, file),
-                shown(root, file),
-                link.as_ref()
-                    .map(|l| format!(" and the link {}", shown(root, l)))
-                    .unwrap_or_default()
-            );
-            Outcome::Conflicts
+            acme_first::edited(root, file, link.as_deref(), out)
         }
         Decision::UnknownLayout { looked_for, hint } => {
             let _ = writeln!(
@@ -550,80 +519,6 @@ fn refused(root: &Path, name: &str, decision: &Decision, out: &mut dyn Write) ->
             );
             Outcome::UnknownLayout
         }
-    }
-}
-
-fn missing_certificates(root: &Path, name: &str, missing: &[String], out: &mut dyn Write) {
-    let _ = writeln!(
-        out,
-        "The configuration names certificate files that do not exist yet, and {name} would \
-         refuse to load it: no site on the https ports is enabled. Missing:"
-    );
-    for m in missing {
-        let _ = writeln!(out, "  {}", shown(root, m));
-    }
-}
-
-/// The certificate step: the port-80 part goes live on its own (with the
-/// same safety as a full install), then the certbot commands and the
-/// second `apply`. The webroot nginx and Apache serve the challenge from
-/// is made first when missing (an empty folder, left in place if the
-/// install is undone: certbot needs it anyway).
-fn certificates_first(
-    req: &Request<'_>,
-    backend: &dyn Backend,
-    missing: &[String],
-    step: &[String],
-    install: &Install,
-    texts: &BTreeMap<String, String>,
-    out: &mut dyn Write,
-) -> Outcome {
-    let root = req.root;
-    missing_certificates(root, backend.name(), missing, out);
-    let _ = writeln!(
-        out,
-        "First only the port-80 part goes live, so that certbot can answer the ACME challenge:"
-    );
-    if matches!(req.plan.proxy, Proxy::Nginx | Proxy::Apache) && !req.dry_run {
-        let webroot = inside(root, crate::domain::acme::WEBROOT);
-        if !webroot.is_dir() {
-            if let Err(source) = std::fs::create_dir_all(&webroot) {
-                let e = ApplyError::Io {
-                    path: webroot,
-                    doing: "creating the ACME webroot",
-                    source,
-                };
-                let _ = writeln!(
-                    out,
-                    "error: {}; nothing was written",
-                    printable(&e.to_string())
-                );
-                return Outcome::FileSystem { restored: true };
-            }
-            let _ = writeln!(
-                out,
-                "created: {}",
-                printable(&webroot.display().to_string())
-            );
-        }
-    }
-    let outcome = carry_out(req, backend, install, texts, out);
-    if !matches!(outcome, Outcome::Installed | Outcome::DryRun { .. }) {
-        return outcome;
-    }
-    let _ = writeln!(out);
-    for line in step {
-        let _ = writeln!(out, "{}", printable(line));
-    }
-    let _ = writeln!(
-        out,
-        "Then run the same `matrix-delegate apply` again: it installs the whole configuration \
-         and removes {} in the same step.",
-        shown(root, &install.file)
-    );
-    match outcome {
-        Outcome::Installed => Outcome::CertificatesPending,
-        other => other,
     }
 }
 

@@ -23,7 +23,7 @@ pub enum AcmeStep {
     /// port-80 blocks already serve it for every name.
     Nothing,
     /// The port-80 part goes live first, with these operations.
-    Install(Install),
+    Install(Box<Install>),
     /// An earlier install put it in place and it is unchanged.
     InPlace { file: String },
 }
@@ -99,7 +99,7 @@ pub fn step(
             target: link_target(&place.file),
         });
     }
-    AcmeStep::Install(Install {
+    AcmeStep::Install(Box::new(Install {
         file: place.file.clone(),
         why: why.to_string(),
         ops,
@@ -108,7 +108,7 @@ pub fn step(
              certificates exist"
                 .into(),
         ],
-    })
+    }))
 }
 
 /// The operations that remove the port-80 part an earlier certificate

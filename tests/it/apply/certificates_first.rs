@@ -19,8 +19,9 @@ use matrix_delegate::apply::apache::Apache;
 use matrix_delegate::apply::haproxy::Haproxy;
 use matrix_delegate::apply::nginx::Nginx;
 use matrix_delegate::apply::program::Ran;
-use matrix_delegate::apply::{ApplyError, Backend, Outcome, Request, apply_with};
+use matrix_delegate::apply::{ApplyError, Backend, Outcome, Request, apply_with, files};
 use matrix_delegate::domain::{Proxy, Strategy, acme};
+use matrix_delegate::install::acme_first::AcmeStep;
 use matrix_delegate::install::{Decision, FileOp};
 
 use crate::support::apply::{
@@ -626,4 +627,82 @@ fn haproxy_port_80_first_then_the_whole_configuration() {
     assert!(eventually(|| listens_in(second.pid, 443)));
     drop(standalone);
     drop(second.running);
+}
+
+/// The port-80 file an earlier step installed, edited by the operator
+/// since: the next `apply` does not remove it (the edits would be lost)
+/// nor install beside it (two port-80 blocks per name); it stops, names
+/// both paths and writes nothing.
+#[test]
+fn an_edited_port_80_file_stops_the_whole_install() {
+    let Some((dir, _)) = nginx_root(&[]) else {
+        return;
+    };
+    let root = dir.path();
+    let plan = plan_of(&answers(Strategy::WellKnown, Proxy::Nginx));
+    let req = Request {
+        root,
+        plan: &plan,
+        proxy_config: None,
+        dry_run: false,
+    };
+    let generated = matrix_delegate::generate::artifacts(&plan)
+        .into_iter()
+        .find(|a| a.id == matrix_delegate::generate::ids::PROXY)
+        .expect("proxy")
+        .text;
+    let (decision, _) = Nginx.decide(&req, &generated).expect("decide");
+    let Decision::CertificatesMissing {
+        acme: AcmeStep::Install(first),
+        ..
+    } = decision
+    else {
+        panic!("{decision:?}")
+    };
+    files::execute(root, &first.ops, &root.join("var/backups/t")).expect("the first step");
+    let acme_path = root.join(&NGINX_ACME[1..]);
+    let text = std::fs::read_to_string(&acme_path).expect("written");
+    std::fs::write(&acme_path, format!("{text}# mine\n")).expect("edit");
+    certificates(root, NAMES);
+    let before = picture(&root.join("etc"));
+    let out = process::run(&mut apply_command("nginx", root, &[]));
+    let text = stdout(&out);
+    assert_eq!(code(&out), 1, "{text}");
+    assert!(
+        text.contains(&format!(
+            "remove {}{NGINX_ACME} and the link {}/{NGINX_ACME_LINK}, then run apply again",
+            root.display(),
+            root.display()
+        )),
+        "{text}"
+    );
+    assert!(text.contains("Nothing was written."), "{text}");
+    assert_eq!(picture(&root.join("etc")), before);
+}
+
+/// The port-80 part alone has the same safety as a whole install: here
+/// no nginx runs in the root, so the reload fails, and the file, its link
+/// and the webroot made for it are gone again.
+#[test]
+fn a_first_step_whose_reload_fails_leaves_the_tree_as_it_was() {
+    let Some((dir, _)) = nginx_root(&[]) else {
+        return;
+    };
+    let root = dir.path();
+    let before = picture(&root.join("etc"));
+    let out = process::run(&mut apply_command("nginx", root, &[]));
+    let text = stdout(&out);
+    assert_eq!(code(&out), 1, "{text}");
+    assert!(text.contains("The reload failed"), "{text}");
+    assert!(
+        text.contains(&format!("removed again: {}{NGINX_ACME}", root.display())),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("removed again: {}/var/www", root.display())),
+        "{text}"
+    );
+    assert!(!text.contains("Then run the same"), "no next step: {text}");
+    assert_eq!(picture(&root.join("etc")), before);
+    assert!(!root.join("var/www").exists());
 }
