@@ -8,6 +8,8 @@
 
 pub mod relocate;
 pub mod scan;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 

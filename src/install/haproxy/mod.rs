@@ -316,6 +316,150 @@ mod tests {
         assert_eq!(bind_port("/run/x.sock"), None);
     }
 
+    const FILE: &str = "/etc/haproxy/matrix-example.com.cfg";
+    const ACME_FILE: &str = "/etc/haproxy/acme-matrix-example.com.cfg";
+
+    /// haproxy.cfg (with `main`), the generated file and its port-80 part
+    /// alone, and the combined certificate files for `with_certificates`.
+    fn inputs_for(
+        main: &str,
+        with_certificates: bool,
+    ) -> (Listing, BTreeMap<String, String>, String, String) {
+        let p = crate::domain::plan(&crate::domain::Answers {
+            proxy: Proxy::Haproxy,
+            ..crate::domain::Answers::example()
+        })
+        .expect("valid");
+        let generated = crate::generate::artifacts(&p)
+            .into_iter()
+            .find(|a| a.id == crate::generate::ids::PROXY)
+            .expect("proxy artifact")
+            .text;
+        let acme = crate::generate::acme_only(&p).expect("HAProxy has a port-80 part");
+        let mut listing = Listing::default();
+        listing
+            .entries
+            .insert(MAIN.into(), super::super::listing::Entry::File);
+        if with_certificates {
+            for f in certificate_files(&generated) {
+                listing
+                    .entries
+                    .insert(f, super::super::listing::Entry::File);
+            }
+        }
+        (
+            listing,
+            BTreeMap::from([(MAIN.to_string(), main.to_string())]),
+            generated,
+            acme,
+        )
+    }
+
+    fn decide_with(
+        listing: &Listing,
+        texts: &BTreeMap<String, String>,
+        generated: &str,
+        acme: &str,
+    ) -> Decision {
+        decide(&Inputs {
+            listing,
+            texts,
+            generated,
+            server_name: "example.com",
+            proxy_config: None,
+            acme: Some(acme),
+        })
+    }
+
+    const DEBIAN_MAIN: &str = "global\n\tdaemon\n\ndefaults\n\tmode http\n";
+
+    #[test]
+    fn missing_certificates_write_the_port_80_sections_alone() {
+        let (listing, texts, generated, acme) = inputs_for(DEBIAN_MAIN, false);
+        let Decision::CertificatesMissing {
+            missing,
+            step,
+            acme: AcmeStep::Install(install),
+        } = decide_with(&listing, &texts, &generated, &acme)
+        else {
+            panic!("{:?}", decide_with(&listing, &texts, &generated, &acme))
+        };
+        assert_eq!(missing, certificate_files(&generated));
+        assert!(
+            step.iter()
+                .any(|l| l.contains("--standalone --http-01-port 8402")),
+            "{step:?}"
+        );
+        assert_eq!(
+            install.ops,
+            vec![FileOp::Write {
+                path: ACME_FILE.into(),
+                contents: acme.clone()
+            }]
+        );
+        assert!(certificate_files(&acme).is_empty(), "{acme}");
+        let ports: Vec<Vec<u16>> = sections(&acme).into_iter().map(|s| s.ports).collect();
+        assert_eq!(ports, vec![vec![80]], "{acme}");
+        // The same sections as those that end the whole file.
+        let tail = &generated[generated.find("frontend matrix_80").expect("port 80")..];
+        assert!(acme.ends_with(tail), "{acme}\n---\n{tail}");
+    }
+
+    #[test]
+    fn a_frontend_on_port_80_is_a_conflict_even_without_certificates() {
+        let main = format!(
+            "{DEBIAN_MAIN}\nfrontend web\n\tbind :80\n\tdefault_backend b\n\nbackend b\n\tserver s 127.0.0.1:1\n"
+        );
+        let (listing, texts, generated, acme) = inputs_for(&main, false);
+        let Decision::Conflicts(merges) = decide_with(&listing, &texts, &generated, &acme) else {
+            panic!("{:?}", decide_with(&listing, &texts, &generated, &acme))
+        };
+        assert_eq!(merges.len(), 1, "{merges:?}");
+        assert_eq!(merges[0].ports, vec![80]);
+    }
+
+    #[test]
+    fn the_whole_file_retires_the_port_80_file() {
+        let (listing, mut texts, generated, acme) = inputs_for(DEBIAN_MAIN, true);
+        let mut listing = listing;
+        listing
+            .entries
+            .insert(ACME_FILE.into(), super::super::listing::Entry::File);
+        texts.insert(ACME_FILE.into(), acme.clone());
+        let Decision::Install(install) = decide_with(&listing, &texts, &generated, &acme) else {
+            panic!("{:?}", decide_with(&listing, &texts, &generated, &acme))
+        };
+        assert_eq!(
+            install.ops,
+            vec![
+                FileOp::Remove {
+                    path: ACME_FILE.into()
+                },
+                FileOp::Write {
+                    path: FILE.into(),
+                    contents: generated.clone()
+                }
+            ]
+        );
+        assert!(
+            install
+                .notes
+                .iter()
+                .any(|n| n.contains(&format!("start it with `-f {FILE}` instead"))),
+            "{:?}",
+            install.notes
+        );
+        // Edited since: kept, and the install stops.
+        texts.insert(ACME_FILE.into(), format!("{acme}# mine\n"));
+        assert_eq!(
+            decide_with(&listing, &texts, &generated, &acme),
+            Decision::AcmeFileEdited {
+                file: ACME_FILE.into(),
+                link: None
+            }
+        );
+    }
+
     #[test]
     fn certificates_on_bind_lines() {
         assert_eq!(

@@ -7,5 +7,6 @@ mod certificates_first;
 mod haproxy;
 mod interrupted;
 mod nginx;
+mod remove;
 mod scan;
 mod with_synapse;
