@@ -42,13 +42,14 @@ fn copy(root: &Path, overlay: &[FileOp]) -> Result<Copy, ApplyError> {
     copy_tree(root, CONF_DIR, &copy.dir, &relocate, 0)?;
     for op in overlay {
         let dest = copy.dir.join(op.path().trim_start_matches('/'));
-        if let FileOp::Remove { .. } = op {
-            let _ = std::fs::remove_file(&dest);
-            continue;
-        }
         let text = match op {
             FileOp::Write { contents, .. } => contents.clone(),
-            FileOp::Remove { .. } => continue,
+            FileOp::Remove { .. } => {
+                // The copy without it (a link removed itself; absent in
+                // the copy already when it was absent in the tree).
+                let _ = std::fs::remove_file(&dest);
+                continue;
+            }
             FileOp::Link { path, target } => {
                 let parent = path.rsplit_once('/').map_or("", |(p, _)| p);
                 let target_path = format!("{parent}/{target}");

@@ -110,14 +110,13 @@ impl Backend for Haproxy {
     }
 
     fn after_install_of(&self, file: &str) -> Vec<String> {
-        let lines = vec![format!(
+        vec![format!(
             "HAProxy reads {} only once it is started with it: add `-f {}` after `-f {MAIN}` \
                  where haproxy is started (CONFIG in the haproxy service's environment file; \
                  CONFIG=/etc/haproxy/ loads every .cfg file there, in name order), then \
                  `systemctl reload haproxy`. Nothing else was changed.",
             file, file
-        )];
-        lines
+        )]
     }
 
     fn reload(&self, _program: &Path, _root: &Path) -> Result<Ran, ApplyError> {

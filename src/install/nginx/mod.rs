@@ -218,7 +218,14 @@ pub fn decide(inputs: &Inputs<'_>) -> Decision {
         let step = certbot_step(Proxy::Nginx, &missing);
         let acme = match inputs.acme {
             None => AcmeStep::Nothing,
-            Some(acme) => match acme_step(inputs, &closure, &own, &place, &target.why, acme) {
+            Some(acme) => match acme_step(
+                inputs,
+                &closure,
+                &own,
+                &place,
+                &acme_why(inputs, &patterns, &place, &target.why),
+                acme,
+            ) {
                 Ok(a) => a,
                 Err(d) => return d,
             },
@@ -335,6 +342,23 @@ fn conflicts(
         }
     }
     (merges, merged_sites)
+}
+
+/// Why the port-80 part goes to `place`: as for the whole install, and
+/// for `--proxy-config` whether nginx.conf includes the file beside it
+/// (an `include` of that one name does not).
+fn acme_why(inputs: &Inputs<'_>, patterns: &[String], place: &Place, why: &str) -> String {
+    match inputs.proxy_config {
+        None => why.to_string(),
+        Some(path) if patterns.iter().any(|p| pattern_covers(p, &place.file)) => {
+            format!("beside --proxy-config {path}; nginx.conf includes it")
+        }
+        Some(path) => format!(
+            "beside --proxy-config {path}; nginx.conf does not include it, so nginx will not \
+             read it until `include {};` stands inside http {{ }}",
+            place.file
+        ),
+    }
 }
 
 /// The port-80 sites: each generated site on port 80 with the ACME

@@ -478,3 +478,33 @@ fn an_edited_port_80_part_stops_the_full_install() {
         }
     );
 }
+
+#[test]
+fn with_proxy_config_the_port_80_part_goes_beside_it_and_says_whether_it_is_read() {
+    let mut t = without_certificates();
+    t.file(
+        MAIN,
+        "http {\n\tinclude /opt/web/*.conf;\n\tinclude /opt/one/matrix.conf;\n}\n",
+    );
+    let why = |t: &Tree, path: &str| match t.decide(Some(path)) {
+        Decision::CertificatesMissing {
+            acme: AcmeStep::Install(install),
+            ..
+        } => (install.file.clone(), install.why.clone()),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        why(&t, "/opt/web/matrix.conf"),
+        (
+            "/opt/web/acme-matrix.conf".to_string(),
+            "beside --proxy-config /opt/web/matrix.conf; nginx.conf includes it".to_string()
+        )
+    );
+    let (file, text) = why(&t, "/opt/one/matrix.conf");
+    assert_eq!(file, "/opt/one/acme-matrix.conf");
+    assert!(
+        text.contains("nginx.conf does not include it")
+            && text.contains("`include /opt/one/acme-matrix.conf;`"),
+        "{text}"
+    );
+}
