@@ -146,7 +146,17 @@ pub fn decide(inputs: &Inputs<'_>) -> Decision {
                 if !merges.is_empty() {
                     return Decision::Conflicts(merges);
                 }
-                acme_first::step(&place, acme, WHY, l, inputs.texts)
+                // The port-80 part needs mod_alias (Alias, RedirectMatch):
+                // enabled with it when it is not yet, as for the whole site.
+                match acme_first::step(&place, acme, WHY, l, inputs.texts) {
+                    AcmeStep::Install(mut install) => {
+                        let (links, notes) = modules(l, acme);
+                        install.ops.extend(links);
+                        install.notes.extend(notes);
+                        AcmeStep::Install(install)
+                    }
+                    other => other,
+                }
             }
         };
         return Decision::CertificatesMissing {
@@ -162,36 +172,7 @@ pub fn decide(inputs: &Inputs<'_>) -> Decision {
             Err(d) => return d,
         },
     };
-    let mut ops = Vec::new();
-    let mut enabled = Vec::new();
-    let mut notes = Vec::new();
-    for module in scan::modules_needed(inputs.generated) {
-        let load = format!("{MODS_ENABLED}/{module}.load");
-        if l.get(&load).is_some() {
-            continue;
-        }
-        if !l.has_file(&format!("{MODS_AVAILABLE}/{module}.load")) {
-            notes.push(format!(
-                "the module {module} is not installed ({MODS_AVAILABLE}/{module}.load is missing)"
-            ));
-            continue;
-        }
-        for ext in ["load", "conf"] {
-            if l.has_file(&format!("{MODS_AVAILABLE}/{module}.{ext}")) {
-                ops.push(FileOp::Link {
-                    path: format!("{MODS_ENABLED}/{module}.{ext}"),
-                    target: format!("../mods-available/{module}.{ext}"),
-                });
-            }
-        }
-        enabled.push(module);
-    }
-    if !enabled.is_empty() {
-        notes.push(format!(
-            "enables the modules it needs, as a2enmod does: {}",
-            enabled.join(", ")
-        ));
-    }
+    let (mut ops, mut notes) = modules(l, inputs.generated);
     let link_target = format!("../sites-available/{name}");
     let link_ok = matches!(l.get(&link), Some(Entry::Symlink { target }) if *target == link_target);
     let text_ok = inputs.texts.get(&file).map(String::as_str) == Some(inputs.generated);
@@ -227,6 +208,43 @@ pub fn decide(inputs: &Inputs<'_>) -> Decision {
         ops: all,
         notes,
     })
+}
+
+/// The links that enable the modules `text` uses and are not enabled
+/// yet, as a2enmod makes them, and the notes that name them (or a module
+/// that is not installed).
+fn modules(l: &Listing, text: &str) -> (Vec<FileOp>, Vec<String>) {
+    let mut ops = Vec::new();
+    let mut enabled = Vec::new();
+    let mut notes = Vec::new();
+    for module in scan::modules_needed(text) {
+        let load = format!("{MODS_ENABLED}/{module}.load");
+        if l.get(&load).is_some() {
+            continue;
+        }
+        if !l.has_file(&format!("{MODS_AVAILABLE}/{module}.load")) {
+            notes.push(format!(
+                "the module {module} is not installed ({MODS_AVAILABLE}/{module}.load is missing)"
+            ));
+            continue;
+        }
+        for ext in ["load", "conf"] {
+            if l.has_file(&format!("{MODS_AVAILABLE}/{module}.{ext}")) {
+                ops.push(FileOp::Link {
+                    path: format!("{MODS_ENABLED}/{module}.{ext}"),
+                    target: format!("../mods-available/{module}.{ext}"),
+                });
+            }
+        }
+        enabled.push(module);
+    }
+    if !enabled.is_empty() {
+        notes.push(format!(
+            "enables the modules it needs, as a2enmod does: {}",
+            enabled.join(", ")
+        ));
+    }
+    (ops, notes)
 }
 
 const WHY: &str = "Debian layout: apache2.conf includes sites-enabled/*.conf, so the site goes to \

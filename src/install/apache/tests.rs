@@ -241,3 +241,45 @@ fn an_edited_port_80_site_is_not_removed() {
         }
     );
 }
+
+#[test]
+fn the_port_80_site_enables_mod_alias_when_it_is_off() {
+    let mut t = tree(false);
+    t.listing
+        .entries
+        .remove(&format!("{MODS_ENABLED}/alias.load"));
+    t.listing
+        .entries
+        .insert(format!("{MODS_AVAILABLE}/alias.load"), Entry::File);
+    t.listing
+        .entries
+        .insert(format!("{MODS_AVAILABLE}/alias.conf"), Entry::File);
+    let Decision::CertificatesMissing {
+        acme: AcmeStep::Install(install),
+        ..
+    } = t.decide()
+    else {
+        panic!("{:?}", t.decide())
+    };
+    assert_eq!(
+        install.ops[2..],
+        [
+            FileOp::Link {
+                path: format!("{MODS_ENABLED}/alias.load"),
+                target: "../mods-available/alias.load".into()
+            },
+            FileOp::Link {
+                path: format!("{MODS_ENABLED}/alias.conf"),
+                target: "../mods-available/alias.conf".into()
+            }
+        ]
+    );
+    assert!(
+        install
+            .notes
+            .iter()
+            .any(|n| n == "enables the modules it needs, as a2enmod does: alias"),
+        "{:?}",
+        install.notes
+    );
+}
