@@ -39,7 +39,7 @@ pub struct Inputs<'a> {
     /// `--proxy-config PATH`: write there, whatever the layout.
     pub proxy_config: Option<&'a str>,
     /// The port-80 part on its own (`generate::acme_only`), installed first
-    /// while certificates are missing ([`acme_first`](super::acme_first)).
+    /// while certificates are missing ([`acme_first`]).
     pub acme: Option<&'a str>,
 }
 
