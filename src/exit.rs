@@ -11,8 +11,9 @@ pub enum Exit {
     /// 0: done, nothing failed (a config already right and a dry run count).
     Ok,
     /// 1: the command did not get done: a check failed or could not run, a
-    /// config write was refused or failed, the files were not written, the
-    /// wizard could not start.
+    /// config write was refused or failed, the files were not written, an
+    /// install is not finished (`apply` put only the port-80 part live for
+    /// certbot and must run again), the wizard could not start.
     Failed,
     /// 2: a usage error: invalid input, an unusable option value or config
     /// file.

@@ -44,6 +44,12 @@ fn copy(root: &Path, overlay: &[FileOp]) -> Result<Copy, ApplyError> {
         let dest = copy.dir.join(op.path().trim_start_matches('/'));
         let text = match op {
             FileOp::Write { contents, .. } => contents.clone(),
+            FileOp::Remove { .. } => {
+                // The copy without it (a link removed itself; absent in
+                // the copy already when it was absent in the tree).
+                let _ = std::fs::remove_file(&dest);
+                continue;
+            }
             FileOp::Link { path, target } => {
                 let parent = path.rsplit_once('/').map_or("", |(p, _)| p);
                 let target_path = format!("{parent}/{target}");
@@ -98,8 +104,11 @@ impl Backend for Apache {
         }
         tree::list(root, CONF_DIR, 2, &mut listing)?;
         let mut texts = BTreeMap::new();
-        if let Some(text) = tree::read(root, &own_file(&server_name))? {
-            texts.insert(own_file(&server_name), text);
+        let own = own_file(&server_name);
+        for path in [crate::install::acme_first::beside(&own), own] {
+            if let Some(text) = tree::read(root, &path)? {
+                texts.insert(path, text);
+            }
         }
         loop {
             let wanted: Vec<String> = include_closure(&listing, &texts)
@@ -129,6 +138,7 @@ impl Backend for Apache {
             generated,
             sites: &sites,
             server_name: &server_name,
+            acme: crate::generate::acme_only(req.plan).as_deref(),
         });
         Ok((decision, texts))
     }

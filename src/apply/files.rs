@@ -3,7 +3,9 @@
 //! Files are written by `local_file::write_files` (temporary file beside
 //! the name, renamed into place, never through a symlink); a replaced file
 //! is first copied to the backup folder; links are made under a temporary
-//! name and renamed over the old entry.
+//! name and renamed over the old entry; a removed file is backed up first
+//! and a removed link remembered by its target (a link is removed itself,
+//! never followed).
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -99,6 +101,30 @@ pub fn execute(
                     backup,
                 });
                 write_file(&full, contents.as_bytes())
+            }
+            (FileOp::Remove { .. }, Before::Absent) => Ok(()),
+            (FileOp::Remove { .. }, _) => {
+                // A file is backed up first, like a replaced one; a link is
+                // remembered by its target. `remove_file` removes the link
+                // itself, never what it points to.
+                let backup = match &before {
+                    Before::File { bytes, mode } => match back_up(backups, op.path(), bytes, *mode)
+                    {
+                        Ok(p) => Some(p),
+                        Err(e) => return Err((e, touched)),
+                    },
+                    _ => None,
+                };
+                touched.push(Touched {
+                    path: op.path().to_string(),
+                    before: before.clone(),
+                    backup,
+                });
+                std::fs::remove_file(&full).map_err(|source| ApplyError::Io {
+                    path: full.clone(),
+                    doing: "removing the file",
+                    source,
+                })
             }
             (FileOp::Link { target, .. }, _) => {
                 touched.push(Touched {

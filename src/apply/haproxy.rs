@@ -12,7 +12,7 @@ use super::program::{Copy, Ran, find, root_prefix, run, write};
 use super::{ApplyError, Backend, Request, tree};
 use crate::install::haproxy::{MAIN, certificate_files, decide, own_file, relocate::relocate};
 use crate::install::listing::{Entry, Listing};
-use crate::install::{Decision, FileOp};
+use crate::install::{Decision, FileOp, acme_first};
 
 /// HAProxy as an install backend, for the file it writes.
 pub struct Haproxy {
@@ -40,7 +40,8 @@ impl Backend for Haproxy {
         let server_name = req.plan.server_name.to_string();
         let mut listing = Listing::default();
         let mut texts = BTreeMap::new();
-        for path in [MAIN.to_string(), own_file(&server_name, req.proxy_config)] {
+        let own = own_file(&server_name, req.proxy_config);
+        for path in [MAIN.to_string(), acme_first::beside(&own), own] {
             if let Some(text) = read(req.root, &path) {
                 listing.entries.insert(path.clone(), Entry::File);
                 texts.insert(path, text);
@@ -57,6 +58,7 @@ impl Backend for Haproxy {
             generated,
             server_name: &server_name,
             proxy_config: req.proxy_config,
+            acme: crate::generate::acme_only(req.plan).as_deref(),
         });
         Ok((decision, texts))
     }
@@ -71,25 +73,27 @@ impl Backend for Haproxy {
         root: &Path,
         overlay: Option<&[FileOp]>,
     ) -> Result<Ran, ApplyError> {
-        let own = overlay
-            .and_then(|ops| {
-                ops.iter().find_map(|op| match op {
-                    FileOp::Write { path, contents } if *path == self.file => {
-                        Some(contents.clone())
-                    }
-                    _ => None,
-                })
-            })
-            .or_else(|| read(root, &self.file));
+        // The main file, then the certificate step's port-80 file and the
+        // install's own, each as the overlay leaves it (written, removed or
+        // as it is), as HAProxy would be started with them.
+        let after = |path: &str| -> Option<String> {
+            let op = overlay.and_then(|ops| ops.iter().rev().find(|op| op.path() == path));
+            match op {
+                Some(FileOp::Write { contents, .. }) => Some(contents.clone()),
+                Some(FileOp::Remove { .. }) => None,
+                _ => read(root, path),
+            }
+        };
         let copy = Copy::new("haproxy-test")?;
         let prefix = root_prefix(root);
         let mut cmd = Command::new(program);
         cmd.arg("-c");
-        for (path, text) in [
-            (MAIN.to_string(), read(root, MAIN)),
-            (self.file.clone(), own),
+        for path in [
+            MAIN.to_string(),
+            acme_first::beside(&self.file),
+            self.file.clone(),
         ] {
-            let Some(text) = text else { continue };
+            let Some(text) = after(&path) else { continue };
             let dest = copy.dir.join(path.trim_start_matches('/'));
             write(&dest, relocate(&text, &prefix).as_bytes())?;
             cmd.arg("-f").arg(dest);
@@ -102,12 +106,16 @@ impl Backend for Haproxy {
     }
 
     fn after_install(&self) -> Vec<String> {
+        self.after_install_of(&self.file)
+    }
+
+    fn after_install_of(&self, file: &str) -> Vec<String> {
         vec![format!(
             "HAProxy reads {} only once it is started with it: add `-f {}` after `-f {MAIN}` \
                  where haproxy is started (CONFIG in the haproxy service's environment file; \
                  CONFIG=/etc/haproxy/ loads every .cfg file there, in name order), then \
                  `systemctl reload haproxy`. Nothing else was changed.",
-            self.file, self.file
+            file, file
         )]
     }
 

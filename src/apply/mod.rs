@@ -6,6 +6,7 @@
 //! when the test or the reload fails. This is the one place that reads
 //! the tree, writes it and runs the proxy for an install.
 
+pub mod acme_first;
 pub mod apache;
 pub mod caddy;
 pub mod files;
@@ -23,7 +24,8 @@ use self::program::Ran;
 use crate::config_file::diff::unified_diff;
 use crate::domain::{Plan, Proxy};
 use crate::generate::{artifacts, ids};
-use crate::install::{Decision, FileOp, Merge};
+use crate::install::acme_first::AcmeStep;
+use crate::install::{Decision, FileOp, Install, Merge};
 use crate::local_file::{FileKind, ReadError, WriteFilesError};
 use crate::safe_text::printable;
 
@@ -74,7 +76,13 @@ pub enum Outcome {
     },
     /// Existing blocks for the same names and ports: merge by hand.
     Conflicts,
+    /// Certificate files are missing: nothing was written (the port-80
+    /// part is already in place, or not needed).
     CertificatesMissing,
+    /// Certificate files are missing: the port-80 part was installed on
+    /// its own for certbot; the install is not finished until `apply`
+    /// runs again once the certificates exist.
+    CertificatesPending,
     UnknownLayout,
     /// This proxy is not installed by `apply` (static files).
     NotSupported,
@@ -140,7 +148,7 @@ pub fn apply(req: &Request<'_>, out: &mut dyn Write) -> Outcome {
     }
 }
 
-fn shown(root: &Path, path: &str) -> String {
+pub(crate) fn shown(root: &Path, path: &str) -> String {
     printable(&inside(root, path).display().to_string())
 }
 
@@ -179,13 +187,18 @@ pub trait Backend {
     fn after_install(&self) -> Vec<String> {
         Vec::new()
     }
+    /// [`Backend::after_install`] for an install of `file` (the
+    /// certificate step's port-80 file, or the backend's own).
+    fn after_install_of(&self, file: &str) -> Vec<String> {
+        let _ = file;
+        self.after_install()
+    }
 }
 
 /// [`apply`] with a given backend.
 pub fn apply_with(req: &Request<'_>, backend: &dyn Backend, out: &mut dyn Write) -> Outcome {
     let root = req.root;
     let name = backend.name();
-    let test_name = backend.test_name();
     let Some(generated) = artifacts(req.plan)
         .into_iter()
         .find(|a| a.id == ids::PROXY)
@@ -204,10 +217,30 @@ pub fn apply_with(req: &Request<'_>, backend: &dyn Backend, out: &mut dyn Write)
             return Outcome::FileSystem { restored: true };
         }
     };
-    let install = match decision {
-        Decision::Install(i) => i,
-        other => return refused(root, name, &other, out),
-    };
+    match decision {
+        Decision::Install(install) => carry_out(req, backend, &install, &texts, out),
+        Decision::CertificatesMissing {
+            missing,
+            step,
+            acme: AcmeStep::Install(install),
+        } => acme_first::certificates_first(req, backend, &missing, &step, &install, &texts, out),
+        other => refused(root, name, &other, out),
+    }
+}
+
+/// Carries out `install`: shows the diff, tests the change on a copy,
+/// writes with backups, tests the whole configuration, reloads, and
+/// restores every touched file when a step fails.
+pub(crate) fn carry_out(
+    req: &Request<'_>,
+    backend: &dyn Backend,
+    install: &Install,
+    texts: &BTreeMap<String, String>,
+    out: &mut dyn Write,
+) -> Outcome {
+    let root = req.root;
+    let name = backend.name();
+    let test_name = backend.test_name();
     let _ = writeln!(
         out,
         "{name}: {} ({})",
@@ -229,6 +262,9 @@ pub fn apply_with(req: &Request<'_>, backend: &dyn Backend, out: &mut dyn Write)
             }
             FileOp::Link { path, target } => {
                 let _ = writeln!(out, "link {} -> {}", shown(root, path), printable(target));
+            }
+            FileOp::Remove { path } => {
+                let _ = writeln!(out, "remove {}", shown(root, path));
             }
         }
     }
@@ -314,10 +350,7 @@ pub fn apply_with(req: &Request<'_>, backend: &dyn Backend, out: &mut dyn Write)
         }
     }
 
-    let backups = inside(
-        root,
-        &format!("/var/backups/matrix-delegate/{}", timestamp()),
-    );
+    let backups = backup_folder(root);
     let touched = match files::execute(root, &install.ops, &backups) {
         Ok(t) => t,
         Err((e, touched)) => {
@@ -327,21 +360,21 @@ pub fn apply_with(req: &Request<'_>, backend: &dyn Backend, out: &mut dyn Write)
         }
     };
     for t in &touched {
+        let how = match install.ops.iter().find(|op| op.path() == t.path) {
+            Some(FileOp::Link { .. }) => "linked",
+            Some(FileOp::Remove { .. }) => "removed",
+            _ => "written",
+        };
         match &t.backup {
             Some(b) => {
                 let _ = writeln!(
                     out,
-                    "written: {} (backup: {})",
+                    "{how}: {} (backup: {})",
                     shown(root, &t.path),
                     printable(&b.display().to_string())
                 );
             }
             None => {
-                let linked = install
-                    .ops
-                    .iter()
-                    .any(|op| matches!(op, FileOp::Link { path, .. } if *path == t.path));
-                let how = if linked { "linked" } else { "written" };
                 let _ = writeln!(out, "{how}: {}", shown(root, &t.path));
             }
         }
@@ -366,7 +399,7 @@ pub fn apply_with(req: &Request<'_>, backend: &dyn Backend, out: &mut dyn Write)
     }
     let _ = writeln!(out, "{test_name}: the whole configuration is valid.");
     if !backend.reloads() {
-        for line in backend.after_install() {
+        for line in backend.after_install_of(&install.file) {
             let _ = writeln!(out, "{}", printable(&line));
         }
         return Outcome::Installed;
@@ -454,19 +487,13 @@ fn refused(root: &Path, name: &str, decision: &Decision, out: &mut dyn Write) ->
             }
             Outcome::Conflicts
         }
-        Decision::CertificatesMissing { missing, step } => {
-            let _ = writeln!(
-                out,
-                "The configuration names certificate files that do not exist, and {name} would \
-                 refuse to load it. Nothing was written; no site was enabled. Missing:"
-            );
-            for m in missing {
-                let _ = writeln!(out, "  {}", shown(root, m));
-            }
-            for line in step {
-                let _ = writeln!(out, "{}", printable(line));
-            }
-            Outcome::CertificatesMissing
+        Decision::CertificatesMissing {
+            missing,
+            step,
+            acme,
+        } => acme_first::not_installed(root, name, missing, step, acme, out),
+        Decision::AcmeFileEdited { file, link } => {
+            acme_first::edited(root, file, link.as_deref(), out)
         }
         Decision::UnknownLayout { looked_for, hint } => {
             let _ = writeln!(
@@ -510,6 +537,23 @@ fn print_merge(root: &Path, m: &Merge, out: &mut dyn Write) {
 }
 
 /// `20260415T095326Z`: sorts by time.
+/// A backup folder no earlier install used: two installs in the same
+/// second (a failed one and the next) get `<time>` and `<time>.2`, since a
+/// backup is never overwritten.
+fn backup_folder(root: &Path) -> PathBuf {
+    let base = inside(
+        root,
+        &format!("/var/backups/matrix-delegate/{}", timestamp()),
+    );
+    let mut folder = base.clone();
+    let mut n = 1;
+    while std::fs::symlink_metadata(&folder).is_ok() {
+        n += 1;
+        folder = PathBuf::from(format!("{}.{n}", base.display()));
+    }
+    folder
+}
+
 fn timestamp() -> String {
     let t = time::OffsetDateTime::now_utc();
     format!(

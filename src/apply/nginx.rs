@@ -52,6 +52,12 @@ pub fn copy(root: &Path, overlay: &[FileOp]) -> Result<Copy, ApplyError> {
             .join(rest.trim_start_matches('/'));
         let text = match op {
             FileOp::Write { contents, .. } => contents.clone(),
+            FileOp::Remove { .. } => {
+                // The copy without it (a link removed itself; absent in
+                // the copy already when it was absent in the tree).
+                let _ = std::fs::remove_file(&dest);
+                continue;
+            }
             FileOp::Link { path, target } => {
                 let parent = path.rsplit_once('/').map_or("", |(p, _)| p);
                 let target_path = if target.starts_with('/') {
@@ -167,6 +173,7 @@ impl super::Backend for Nginx {
             sites: &sites,
             server_name: &server_name,
             proxy_config: req.proxy_config,
+            acme: crate::generate::acme_only(req.plan).as_deref(),
         });
         Ok((decision, read.texts))
     }

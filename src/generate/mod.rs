@@ -137,6 +137,26 @@ pub fn well_known_toml(plan: &Plan) -> String {
         .unwrap_or_else(|e| format!("# {RENDER_FAILURE} (a bug; please report it): {e}\n"))
 }
 
+/// The port-80 part of the proxy configuration on its own (the ACME
+/// http-01 challenge, RFC 8555 §8.3, and the redirect to https), rendered
+/// from the same template part that ends the whole configuration: what
+/// `apply` installs while the certificates do not exist yet. `None` for the
+/// proxies that get their own certificates (Caddy, Traefik) or have no
+/// port-80 part (static).
+pub fn acme_only(plan: &Plan) -> Option<String> {
+    let template = match plan.proxy {
+        Proxy::Nginx => "proxy/acme/nginx.j2",
+        Proxy::Apache => "proxy/acme/apache.j2",
+        Proxy::Haproxy => "proxy/acme/haproxy.j2",
+        Proxy::Caddy | Proxy::Traefik | Proxy::Static => return None,
+    };
+    let ctx = context::context(plan, BTreeMap::new());
+    Some(
+        render::render(template, &ctx)
+            .unwrap_or_else(|e| format!("# {RENDER_FAILURE} (a bug; please report it): {e}\n")),
+    )
+}
+
 struct Spec {
     id: &'static str,
     title: &'static str,

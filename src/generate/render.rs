@@ -49,6 +49,34 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../assets/templates/proxy/haproxy.j2"),
     ),
     (
+        "proxy/nginx_port80.j2",
+        include_str!("../../assets/templates/proxy/nginx_port80.j2"),
+    ),
+    (
+        "proxy/apache_port80.j2",
+        include_str!("../../assets/templates/proxy/apache_port80.j2"),
+    ),
+    (
+        "proxy/haproxy_defaults.j2",
+        include_str!("../../assets/templates/proxy/haproxy_defaults.j2"),
+    ),
+    (
+        "proxy/haproxy_port80.j2",
+        include_str!("../../assets/templates/proxy/haproxy_port80.j2"),
+    ),
+    (
+        "proxy/acme/nginx.j2",
+        include_str!("../../assets/templates/proxy/acme/nginx.j2"),
+    ),
+    (
+        "proxy/acme/apache.j2",
+        include_str!("../../assets/templates/proxy/acme/apache.j2"),
+    ),
+    (
+        "proxy/acme/haproxy.j2",
+        include_str!("../../assets/templates/proxy/acme/haproxy.j2"),
+    ),
+    (
         "proxy/traefik.yml.j2",
         include_str!("../../assets/templates/proxy/traefik.yml.j2"),
     ),

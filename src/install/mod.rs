@@ -6,6 +6,7 @@
 //! and the file operations. `apply` reads the tree into a
 //! [`listing::Listing`] and the texts, and carries out what is decided here.
 
+pub mod acme_first;
 pub mod apache;
 pub mod caddy;
 pub mod certificates;
@@ -21,12 +22,17 @@ pub enum FileOp {
     Write { path: String, contents: String },
     /// Create a symbolic link at `path` pointing to `target` (as written).
     Link { path: String, target: String },
+    /// Remove the file or link at `path` (a link itself, never what it
+    /// points to).
+    Remove { path: String },
 }
 
 impl FileOp {
     pub fn path(&self) -> &str {
         match self {
-            FileOp::Write { path, .. } | FileOp::Link { path, .. } => path,
+            FileOp::Write { path, .. } | FileOp::Link { path, .. } | FileOp::Remove { path } => {
+                path
+            }
         }
     }
 }
@@ -77,6 +83,18 @@ pub enum Decision {
         missing: Vec<String>,
         /// The certificate step, one line each.
         step: Vec<String>,
+        /// The port-80 part to install first, on its own, so that the ACME
+        /// challenge can be answered ([`acme_first`]).
+        acme: acme_first::AcmeStep,
+    },
+    /// The port-80 file an earlier `apply` wrote while the certificates
+    /// were missing no longer holds what `apply` writes: removing it with
+    /// the full install would lose the operator's edits, keeping it would
+    /// leave two port-80 parts for the same names. Nothing is written.
+    AcmeFileEdited {
+        /// The ACME-only file, and its link when it has one.
+        file: String,
+        link: Option<String>,
     },
     /// No known layout: nothing is written.
     UnknownLayout {

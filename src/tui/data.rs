@@ -91,6 +91,32 @@ pub struct WriteOutcome {
     pub warning: Option<String>,
 }
 
+/// How an install the wizard asked for ended (`apply::Outcome`, as the
+/// wizard tells it apart).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstallEnd {
+    /// Installed, already installed, or a dry run the proxy accepts.
+    Done,
+    /// Certificates first: only the port-80 part went live, for certbot;
+    /// the install is finished by running it again once the certificates
+    /// exist.
+    CertificateStep,
+    /// Nothing installed (the tree is as it was).
+    NotDone,
+}
+
+impl InstallEnd {
+    pub fn of(outcome: &crate::apply::Outcome) -> InstallEnd {
+        if outcome.succeeded() {
+            InstallEnd::Done
+        } else if *outcome == crate::apply::Outcome::CertificatesPending {
+            InstallEnd::CertificateStep
+        } else {
+            InstallEnd::NotDone
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedFiles {
     pub dir: PathBuf,

@@ -55,11 +55,11 @@ pub enum Msg {
         result: Result<SelfCheckAnswer, String>,
     },
     /// Answer to [`super::Cmd::InstallProxy`]: the report `apply` printed
-    /// and whether it succeeded, for the plan it was asked for.
+    /// and how it ended, for the plan it was asked for.
     ProxyInstalled {
         plan: Box<Plan>,
         dry_run: bool,
-        result: Result<(String, bool), String>,
+        result: Result<(String, crate::tui::data::InstallEnd), String>,
     },
     /// Answer to [`super::Cmd::SaveArtifacts`].
     ArtifactsSaved(Result<SavedFiles, String>),

@@ -8,9 +8,12 @@
 
 pub mod relocate;
 pub mod scan;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::acme_first::{self, AcmeStep, Place};
 use super::certificates::certbot_step;
 use super::listing::{Entry, Listing, pattern_covers};
 use super::{Decision, FileOp, Install, Merge, file_name};
@@ -31,6 +34,9 @@ pub struct Inputs<'a> {
     pub generated: &'a str,
     pub sites: &'a [Site],
     pub server_name: &'a str,
+    /// The port-80 part on its own (`generate::acme_only`), installed first
+    /// while certificates are missing ([`acme_first`]).
+    pub acme: Option<&'a str>,
 }
 
 fn absolute(pattern: &str) -> String {
@@ -120,7 +126,134 @@ pub fn decide(inputs: &Inputs<'_>) -> Decision {
                 .into(),
         };
     }
-    let own: [&str; 2] = [&file, &link];
+    let place = Place::beside(&file, Some(&link));
+    let acme_link = place.link.clone().unwrap_or_default();
+    let own: [&str; 4] = [&file, &link, &place.file, &acme_link];
+    let merges = conflicts(inputs, &closure, &own);
+    if !merges.is_empty() {
+        return Decision::Conflicts(merges);
+    }
+    let missing: Vec<String> = scan::certificate_files(inputs.generated)
+        .into_iter()
+        .filter(|f| !l.has_file(f))
+        .collect();
+    if !missing.is_empty() {
+        let step = certbot_step(Proxy::Apache, &missing);
+        let acme = match inputs.acme {
+            None => AcmeStep::Nothing,
+            Some(acme) => {
+                let merges = port_80_conflicts(inputs, &closure, &own, acme);
+                if !merges.is_empty() {
+                    return Decision::Conflicts(merges);
+                }
+                // The port-80 part needs mod_alias (Alias, RedirectMatch):
+                // enabled with it when it is not yet, as for the whole site.
+                match acme_first::step(&place, acme, WHY, l, inputs.texts) {
+                    AcmeStep::Install(mut install) => {
+                        let (links, notes) = modules(l, acme);
+                        install.ops.extend(links);
+                        install.notes.extend(notes);
+                        AcmeStep::Install(install)
+                    }
+                    other => other,
+                }
+            }
+        };
+        return Decision::CertificatesMissing {
+            missing,
+            step,
+            acme,
+        };
+    }
+    let retire = match inputs.acme {
+        None => Vec::new(),
+        Some(acme) => match acme_first::retire(&place, acme, l, inputs.texts) {
+            Ok(ops) => ops,
+            Err(d) => return d,
+        },
+    };
+    let (mut ops, mut notes) = modules(l, inputs.generated);
+    let link_target = format!("../sites-available/{name}");
+    let link_ok = matches!(l.get(&link), Some(Entry::Symlink { target }) if *target == link_target);
+    let text_ok = inputs.texts.get(&file).map(String::as_str) == Some(inputs.generated);
+    if text_ok && link_ok && ops.is_empty() && retire.is_empty() {
+        return Decision::UpToDate {
+            file,
+            why: "it already holds this configuration, enabled, with its modules".into(),
+        };
+    }
+    if !text_ok {
+        ops.insert(
+            0,
+            FileOp::Write {
+                path: file.clone(),
+                contents: inputs.generated.to_string(),
+            },
+        );
+    }
+    if !link_ok {
+        ops.push(FileOp::Link {
+            path: link,
+            target: link_target,
+        });
+    }
+    if !retire.is_empty() {
+        notes.push(acme_first::retire_note(&place));
+    }
+    let mut all = retire;
+    all.extend(ops);
+    Decision::Install(Install {
+        file,
+        why: WHY.into(),
+        ops: all,
+        notes,
+    })
+}
+
+/// The links that enable the modules `text` uses and are not enabled
+/// yet, as a2enmod makes them, and the notes that name them (or a module
+/// that is not installed).
+fn modules(l: &Listing, text: &str) -> (Vec<FileOp>, Vec<String>) {
+    let mut ops = Vec::new();
+    let mut enabled = Vec::new();
+    let mut notes = Vec::new();
+    for module in scan::modules_needed(text) {
+        let load = format!("{MODS_ENABLED}/{module}.load");
+        if l.get(&load).is_some() {
+            continue;
+        }
+        if !l.has_file(&format!("{MODS_AVAILABLE}/{module}.load")) {
+            notes.push(format!(
+                "the module {module} is not installed ({MODS_AVAILABLE}/{module}.load is missing)"
+            ));
+            continue;
+        }
+        for ext in ["load", "conf"] {
+            if l.has_file(&format!("{MODS_AVAILABLE}/{module}.{ext}")) {
+                ops.push(FileOp::Link {
+                    path: format!("{MODS_ENABLED}/{module}.{ext}"),
+                    target: format!("../mods-available/{module}.{ext}"),
+                });
+            }
+        }
+        enabled.push(module);
+    }
+    if !enabled.is_empty() {
+        notes.push(format!(
+            "enables the modules it needs, as a2enmod does: {}",
+            enabled.join(", ")
+        ));
+    }
+    (ops, notes)
+}
+
+const WHY: &str = "Debian layout: apache2.conf includes sites-enabled/*.conf, so the site goes to \
+                   sites-available/ and is enabled by a link in sites-enabled/, as a2ensite does";
+
+/// The existing virtual hosts that answer for a generated site on its
+/// ports without routing it, outside the install's `own` files.
+fn conflicts(inputs: &Inputs<'_>, closure: &[String], own: &[&str]) -> Vec<Merge> {
+    let l = inputs.listing;
     let mut merges = Vec::new();
     for site in inputs.sites {
         for path in closure.iter().filter(|p| !own.contains(&p.as_str())) {
@@ -158,77 +291,48 @@ pub fn decide(inputs: &Inputs<'_>) -> Decision {
             }
         }
     }
-    if !merges.is_empty() {
-        return Decision::Conflicts(merges);
-    }
-    let missing: Vec<String> = scan::certificate_files(inputs.generated)
-        .into_iter()
-        .filter(|f| !l.has_file(f))
-        .collect();
-    if !missing.is_empty() {
-        let step = certbot_step(Proxy::Apache, &missing);
-        return Decision::CertificatesMissing { missing, step };
-    }
-    let mut ops = Vec::new();
-    let mut enabled = Vec::new();
-    let mut notes = Vec::new();
-    for module in scan::modules_needed(inputs.generated) {
-        let load = format!("{MODS_ENABLED}/{module}.load");
-        if l.get(&load).is_some() {
-            continue;
-        }
-        if !l.has_file(&format!("{MODS_AVAILABLE}/{module}.load")) {
-            notes.push(format!(
-                "the module {module} is not installed ({MODS_AVAILABLE}/{module}.load is missing)"
-            ));
-            continue;
-        }
-        for ext in ["load", "conf"] {
-            if l.has_file(&format!("{MODS_AVAILABLE}/{module}.{ext}")) {
-                ops.push(FileOp::Link {
-                    path: format!("{MODS_ENABLED}/{module}.{ext}"),
-                    target: format!("../mods-available/{module}.{ext}"),
+    merges
+}
+
+/// The existing port-80 virtual hosts for a generated name that do not
+/// serve the ACME challenge already (an `Alias` of its path), with the
+/// lines of the generated port-80 host to add to them.
+fn port_80_conflicts(
+    inputs: &Inputs<'_>,
+    closure: &[String],
+    own: &[&str],
+    acme: &str,
+) -> Vec<Merge> {
+    let l = inputs.listing;
+    let alias = format!("alias {}", crate::domain::acme::CHALLENGE_PATH);
+    let mut merges = Vec::new();
+    for site in inputs.sites {
+        for path in closure.iter().filter(|p| !own.contains(&p.as_str())) {
+            let Some(text) = inputs.texts.get(path) else {
+                continue;
+            };
+            for v in scan::virtual_hosts(text) {
+                let serves_challenge = v
+                    .lines
+                    .iter()
+                    .any(|line| line.trim().to_ascii_lowercase().starts_with(&alias));
+                if !v.serves(&site.name, 80) || serves_challenge {
+                    continue;
+                }
+                merges.push(Merge {
+                    site: site.name.clone(),
+                    ports: vec![80],
+                    file: path.clone(),
+                    link_target: match l.get(path) {
+                        Some(Entry::Symlink { target }) => Some(target.clone()),
+                        _ => None,
+                    },
+                    open_line: v.open_line,
+                    close_line: v.close_line,
+                    lines: lines_to_add(acme, &site.name),
                 });
             }
         }
-        enabled.push(module);
     }
-    if !enabled.is_empty() {
-        notes.push(format!(
-            "enables the modules it needs, as a2enmod does: {}",
-            enabled.join(", ")
-        ));
-    }
-    let link_target = format!("../sites-available/{name}");
-    let link_ok = matches!(l.get(&link), Some(Entry::Symlink { target }) if *target == link_target);
-    let text_ok = inputs.texts.get(&file).map(String::as_str) == Some(inputs.generated);
-    if text_ok && link_ok && ops.is_empty() {
-        return Decision::UpToDate {
-            file,
-            why: "it already holds this configuration, enabled, with its modules".into(),
-        };
-    }
-    if !text_ok {
-        ops.insert(
-            0,
-            FileOp::Write {
-                path: file.clone(),
-                contents: inputs.generated.to_string(),
-            },
-        );
-    }
-    if !link_ok {
-        ops.push(FileOp::Link {
-            path: link,
-            target: link_target,
-        });
-    }
-    Decision::Install(Install {
-        file,
-        why: "Debian layout: apache2.conf includes sites-enabled/*.conf, so the site goes to \
-              sites-available/ and is enabled by a link in sites-enabled/, as a2ensite does"
-            .into(),
-        ops,
-        notes,
-    })
+    merges
 }

@@ -11,6 +11,7 @@ pub mod relocate;
 
 use std::collections::BTreeMap;
 
+use super::acme_first::{self, AcmeStep, Place};
 use super::certificates::certbot_step;
 use super::listing::Listing;
 use super::{Decision, FileOp, Install, Merge};
@@ -132,30 +133,19 @@ pub fn certificate_files(text: &str) -> Vec<String> {
     out
 }
 
-/// What the decision reads.
-#[derive(Debug, Clone, Copy)]
-pub struct Inputs<'a> {
-    pub listing: &'a Listing,
-    pub texts: &'a BTreeMap<String, String>,
-    pub generated: &'a str,
-    pub server_name: &'a str,
-    pub proxy_config: Option<&'a str>,
-}
-
-pub fn decide(inputs: &Inputs<'_>) -> Decision {
-    let file = own_file(inputs.server_name, inputs.proxy_config);
-    let Some(main) = inputs.texts.get(MAIN) else {
-        return Decision::UnknownLayout {
-            looked_for: vec![format!(
-                "{MAIN}, the configuration the haproxy service loads"
-            )],
-            hint: "name the file with --proxy-config PATH and test it with your configuration"
-                .into(),
-        };
-    };
-    let generated_lines: Vec<&str> = inputs.generated.lines().collect();
+/// The sections of `main` that bind a port a section of `generated`
+/// binds, with the lines to merge into them.
+fn conflicts(main: &str, generated: &str) -> Vec<Merge> {
+    let backends: Vec<&str> = generated
+        .lines()
+        .filter_map(|l| {
+            let mut w = words(l);
+            (w.next() == Some("backend")).then(|| w.next()).flatten()
+        })
+        .collect();
+    let generated_lines: Vec<&str> = generated.lines().collect();
     let mut merges = Vec::new();
-    for ours in sections(inputs.generated) {
+    for ours in sections(generated) {
         for theirs in sections(main) {
             let ports: Vec<u16> = ours
                 .ports
@@ -188,7 +178,11 @@ pub fn decide(inputs: &Inputs<'_>) -> Decision {
                     crts.join(" ")
                 ),
             );
-            lines.push("    # and, as a section of its own: backend continuwuity (from the generated file)".into());
+            for backend in &backends {
+                lines.push(format!(
+                    "    # and, as a section of its own: backend {backend} (from the generated file)"
+                ));
+            }
             merges.push(Merge {
                 site: format!("{} {}", theirs.kind, theirs.name),
                 ports,
@@ -200,6 +194,35 @@ pub fn decide(inputs: &Inputs<'_>) -> Decision {
             });
         }
     }
+    merges
+}
+
+/// What the decision reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs<'a> {
+    pub listing: &'a Listing,
+    pub texts: &'a BTreeMap<String, String>,
+    pub generated: &'a str,
+    pub server_name: &'a str,
+    pub proxy_config: Option<&'a str>,
+    /// The port-80 part on its own (`generate::acme_only`), installed first
+    /// while certificates are missing ([`acme_first`]).
+    pub acme: Option<&'a str>,
+}
+
+pub fn decide(inputs: &Inputs<'_>) -> Decision {
+    let file = own_file(inputs.server_name, inputs.proxy_config);
+    let place = Place::beside(&file, None);
+    let Some(main) = inputs.texts.get(MAIN) else {
+        return Decision::UnknownLayout {
+            looked_for: vec![format!(
+                "{MAIN}, the configuration the haproxy service loads"
+            )],
+            hint: "name the file with --proxy-config PATH and test it with your configuration"
+                .into(),
+        };
+    };
+    let merges = conflicts(main, inputs.generated);
     if !merges.is_empty() {
         return Decision::Conflicts(merges);
     }
@@ -209,25 +232,68 @@ pub fn decide(inputs: &Inputs<'_>) -> Decision {
         .collect();
     if !missing.is_empty() {
         let step = certbot_step(Proxy::Haproxy, &missing);
-        return Decision::CertificatesMissing { missing, step };
+        let acme = match inputs.acme {
+            None => AcmeStep::Nothing,
+            // Conflicts on port 80 are among those above: the whole
+            // configuration holds the same port-80 frontend.
+            Some(acme) => acme_first::step(
+                &place,
+                acme,
+                &format!(
+                    "a file of its own next to {MAIN}; HAProxy reads it once it is started with \
+                     `-f {MAIN} -f {}`",
+                    place.file
+                ),
+                inputs.listing,
+                inputs.texts,
+            ),
+        };
+        return Decision::CertificatesMissing {
+            missing,
+            step,
+            acme,
+        };
     }
-    if inputs.texts.get(&file).map(String::as_str) == Some(inputs.generated) {
+    let retire = match inputs.acme {
+        None => Vec::new(),
+        Some(acme) => match acme_first::retire(&place, acme, inputs.listing, inputs.texts) {
+            Ok(ops) => ops,
+            Err(d) => return d,
+        },
+    };
+    if retire.is_empty() && inputs.texts.get(&file).map(String::as_str) == Some(inputs.generated) {
         return Decision::UpToDate {
             file,
             why: "it already holds this configuration".into(),
         };
     }
+    let notes = if retire.is_empty() {
+        Vec::new()
+    } else {
+        vec![format!(
+            "{}; if HAProxy was started with `-f {}`, start it with `-f {file}` instead",
+            acme_first::retire_note(&place),
+            place.file
+        )]
+    };
     Decision::Install(Install {
         file: file.clone(),
         why: format!(
             "a file of its own next to {MAIN}; HAProxy reads it once it is started with \
              `-f {MAIN} -f {file}`"
         ),
-        ops: vec![FileOp::Write {
-            path: file,
-            contents: inputs.generated.to_string(),
-        }],
-        notes: Vec::new(),
+        ops: retire
+            .into_iter()
+            .chain(
+                (inputs.texts.get(&file).map(String::as_str) != Some(inputs.generated)).then(
+                    || FileOp::Write {
+                        path: file,
+                        contents: inputs.generated.to_string(),
+                    },
+                ),
+            )
+            .collect(),
+        notes,
     })
 }
 
@@ -248,6 +314,150 @@ mod tests {
         assert_eq!((s[0].first_line, s[0].last_line), (7, 10));
         assert_eq!(bind_port("[::]:443"), Some(443));
         assert_eq!(bind_port("/run/x.sock"), None);
+    }
+
+    const FILE: &str = "/etc/haproxy/matrix-example.com.cfg";
+    const ACME_FILE: &str = "/etc/haproxy/acme-matrix-example.com.cfg";
+
+    /// haproxy.cfg (with `main`), the generated file and its port-80 part
+    /// alone, and the combined certificate files for `with_certificates`.
+    fn inputs_for(
+        main: &str,
+        with_certificates: bool,
+    ) -> (Listing, BTreeMap<String, String>, String, String) {
+        let p = crate::domain::plan(&crate::domain::Answers {
+            proxy: Proxy::Haproxy,
+            ..crate::domain::Answers::example()
+        })
+        .expect("valid");
+        let generated = crate::generate::artifacts(&p)
+            .into_iter()
+            .find(|a| a.id == crate::generate::ids::PROXY)
+            .expect("proxy artifact")
+            .text;
+        let acme = crate::generate::acme_only(&p).expect("HAProxy has a port-80 part");
+        let mut listing = Listing::default();
+        listing
+            .entries
+            .insert(MAIN.into(), super::super::listing::Entry::File);
+        if with_certificates {
+            for f in certificate_files(&generated) {
+                listing
+                    .entries
+                    .insert(f, super::super::listing::Entry::File);
+            }
+        }
+        (
+            listing,
+            BTreeMap::from([(MAIN.to_string(), main.to_string())]),
+            generated,
+            acme,
+        )
+    }
+
+    fn decide_with(
+        listing: &Listing,
+        texts: &BTreeMap<String, String>,
+        generated: &str,
+        acme: &str,
+    ) -> Decision {
+        decide(&Inputs {
+            listing,
+            texts,
+            generated,
+            server_name: "example.com",
+            proxy_config: None,
+            acme: Some(acme),
+        })
+    }
+
+    const DEBIAN_MAIN: &str = "global\n\tdaemon\n\ndefaults\n\tmode http\n";
+
+    #[test]
+    fn missing_certificates_write_the_port_80_sections_alone() {
+        let (listing, texts, generated, acme) = inputs_for(DEBIAN_MAIN, false);
+        let Decision::CertificatesMissing {
+            missing,
+            step,
+            acme: AcmeStep::Install(install),
+        } = decide_with(&listing, &texts, &generated, &acme)
+        else {
+            panic!("{:?}", decide_with(&listing, &texts, &generated, &acme))
+        };
+        assert_eq!(missing, certificate_files(&generated));
+        assert!(
+            step.iter()
+                .any(|l| l.contains("--standalone --http-01-port 8402")),
+            "{step:?}"
+        );
+        assert_eq!(
+            install.ops,
+            vec![FileOp::Write {
+                path: ACME_FILE.into(),
+                contents: acme.clone()
+            }]
+        );
+        assert!(certificate_files(&acme).is_empty(), "{acme}");
+        let ports: Vec<Vec<u16>> = sections(&acme).into_iter().map(|s| s.ports).collect();
+        assert_eq!(ports, vec![vec![80]], "{acme}");
+        // The same sections as those that end the whole file.
+        let tail = &generated[generated.find("frontend matrix_80").expect("port 80")..];
+        assert!(acme.ends_with(tail), "{acme}\n---\n{tail}");
+    }
+
+    #[test]
+    fn a_frontend_on_port_80_is_a_conflict_even_without_certificates() {
+        let main = format!(
+            "{DEBIAN_MAIN}\nfrontend web\n\tbind :80\n\tdefault_backend b\n\nbackend b\n\tserver s 127.0.0.1:1\n"
+        );
+        let (listing, texts, generated, acme) = inputs_for(&main, false);
+        let Decision::Conflicts(merges) = decide_with(&listing, &texts, &generated, &acme) else {
+            panic!("{:?}", decide_with(&listing, &texts, &generated, &acme))
+        };
+        assert_eq!(merges.len(), 1, "{merges:?}");
+        assert_eq!(merges[0].ports, vec![80]);
+    }
+
+    #[test]
+    fn the_whole_file_retires_the_port_80_file() {
+        let (listing, mut texts, generated, acme) = inputs_for(DEBIAN_MAIN, true);
+        let mut listing = listing;
+        listing
+            .entries
+            .insert(ACME_FILE.into(), super::super::listing::Entry::File);
+        texts.insert(ACME_FILE.into(), acme.clone());
+        let Decision::Install(install) = decide_with(&listing, &texts, &generated, &acme) else {
+            panic!("{:?}", decide_with(&listing, &texts, &generated, &acme))
+        };
+        assert_eq!(
+            install.ops,
+            vec![
+                FileOp::Remove {
+                    path: ACME_FILE.into()
+                },
+                FileOp::Write {
+                    path: FILE.into(),
+                    contents: generated.clone()
+                }
+            ]
+        );
+        assert!(
+            install
+                .notes
+                .iter()
+                .any(|n| n.contains(&format!("start it with `-f {FILE}` instead"))),
+            "{:?}",
+            install.notes
+        );
+        // Edited since: kept, and the install stops.
+        texts.insert(ACME_FILE.into(), format!("{acme}# mine\n"));
+        assert_eq!(
+            decide_with(&listing, &texts, &generated, &acme),
+            Decision::AcmeFileEdited {
+                file: ACME_FILE.into(),
+                link: None
+            }
+        );
     }
 
     #[test]

@@ -12,10 +12,11 @@ pub mod scan;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::acme_first::{self, AcmeStep, Place};
 use super::certificates::certbot_step;
 use super::listing::{Entry, Listing, pattern_covers};
 use super::{Decision, FileOp, Install, Merge, file_name};
-use crate::domain::Proxy;
+use crate::domain::{Proxy, acme};
 use crate::generate::sites::Site;
 
 /// Debian's configuration folder and main file.
@@ -37,6 +38,9 @@ pub struct Inputs<'a> {
     pub server_name: &'a str,
     /// `--proxy-config PATH`: write there, whatever the layout.
     pub proxy_config: Option<&'a str>,
+    /// The port-80 part on its own (`generate::acme_only`), installed first
+    /// while certificates are missing ([`acme_first`]).
+    pub acme: Option<&'a str>,
 }
 
 /// An include pattern made absolute (relative ones are relative to the
@@ -80,6 +84,8 @@ pub fn own_files(server_name: &str, proxy_config: Option<&str>) -> Vec<String> {
         format!("{CONF_D}/{name}"),
     ];
     files.extend(proxy_config.map(str::to_string));
+    let acme: Vec<String> = files.iter().map(|f| acme_first::beside(f)).collect();
+    files.extend(acme);
     files
 }
 
@@ -179,13 +185,118 @@ pub fn decide(inputs: &Inputs<'_>) -> Decision {
         Ok(t) => t,
         Err(d) => return d,
     };
-    let own: BTreeSet<&str> = std::iter::once(target.file.as_str())
-        .chain(target.link.as_deref())
+    let place = Place::beside(&target.file, target.link.as_deref());
+    let own: BTreeSet<&str> = [Some(target.file.as_str()), target.link.as_deref()]
+        .into_iter()
+        .chain([Some(place.file.as_str()), place.link.as_deref()])
+        .flatten()
         .collect();
+    let (merges, merged_sites) = conflicts(inputs, &closure, &own, inputs.sites, inputs.generated);
+    if !merges.is_empty() {
+        return Decision::Conflicts(merges);
+    }
+    let text = merge::without_sites(inputs.generated, &merged_sites);
+    let mut notes: Vec<String> = merged_sites
+        .iter()
+        .map(|s| {
+            format!("{s}: an existing server block already has every location it needs; left to it")
+        })
+        .collect();
+    if merged_sites.len() == inputs.sites.len() {
+        return Decision::UpToDate {
+            file: target.file,
+            why: "every site is served by an existing server block with the locations it needs"
+                .into(),
+        };
+    }
 
+    let missing: Vec<String> = scan::certificate_files(&text)
+        .into_iter()
+        .filter(|f| !inputs.listing.has_file(f))
+        .collect();
+    if !missing.is_empty() {
+        let step = certbot_step(Proxy::Nginx, &missing);
+        let acme = match inputs.acme {
+            None => AcmeStep::Nothing,
+            Some(acme) => match acme_step(
+                inputs,
+                &closure,
+                &own,
+                &place,
+                &acme_why(inputs, &patterns, &place, &target.why),
+                acme,
+            ) {
+                Ok(a) => a,
+                Err(d) => return d,
+            },
+        };
+        return Decision::CertificatesMissing {
+            missing,
+            step,
+            acme,
+        };
+    }
+    let retire = match inputs.acme {
+        None => Vec::new(),
+        Some(acme) => match acme_first::retire(
+            &place,
+            &acme_text(inputs, &closure, &own, acme).0,
+            inputs.listing,
+            inputs.texts,
+        ) {
+            Ok(ops) => ops,
+            Err(d) => return d,
+        },
+    };
+
+    let link_ok = target.link.as_ref().is_none_or(|link| {
+        matches!(inputs.listing.get(link), Some(Entry::Symlink { target: t }) if *t == link_target(&target.file))
+    });
+    if inputs.texts.get(&target.file) == Some(&text) && link_ok && retire.is_empty() {
+        return Decision::UpToDate {
+            file: target.file,
+            why: "it already holds this configuration".into(),
+        };
+    }
+    if !retire.is_empty() {
+        notes.push(acme_first::retire_note(&place));
+    }
+    let mut ops = retire;
+    if inputs.texts.get(&target.file) != Some(&text) {
+        ops.push(FileOp::Write {
+            path: target.file.clone(),
+            contents: text,
+        });
+    }
+    if let Some(link) = &target.link
+        && !link_ok
+    {
+        ops.push(FileOp::Link {
+            path: link.clone(),
+            target: link_target(&target.file),
+        });
+    }
+    Decision::Install(Install {
+        file: target.file,
+        why: target.why,
+        ops,
+        notes,
+    })
+}
+
+/// The existing blocks that answer for `sites` on their ports, outside
+/// the install's `own` files: the merges for those that lack locations of
+/// the generated block, and the sites an existing block already covers.
+fn conflicts(
+    inputs: &Inputs<'_>,
+    closure: &[String],
+    own: &BTreeSet<&str>,
+    sites: &[Site],
+    generated: &str,
+) -> (Vec<Merge>, Vec<String>) {
     let mut merges: Vec<Merge> = Vec::new();
     let mut merged_sites: Vec<String> = Vec::new();
-    for site in inputs.sites {
+    for site in sites {
         let mut found: Vec<(&String, scan::ServerBlock, Vec<u16>)> = Vec::new();
         for file in closure.iter().filter(|f| !own.contains(f.as_str())) {
             let Some(text) = inputs.texts.get(file) else {
@@ -226,64 +337,83 @@ pub fn decide(inputs: &Inputs<'_>) -> Decision {
                 link_target,
                 open_line: block.open_line,
                 close_line: block.close_line,
-                lines: merge::lines_to_add(inputs.generated, &site.name, &block),
+                lines: merge::lines_to_add(generated, &site.name, &block),
             });
         }
     }
-    if !merges.is_empty() {
-        return Decision::Conflicts(merges);
+    (merges, merged_sites)
+}
+
+/// Why the port-80 part goes to `place`: as for the whole install, and
+/// for `--proxy-config` whether nginx.conf includes the file beside it
+/// (an `include` of that one name does not).
+fn acme_why(inputs: &Inputs<'_>, patterns: &[String], place: &Place, why: &str) -> String {
+    match inputs.proxy_config {
+        None => why.to_string(),
+        Some(path) if patterns.iter().any(|p| pattern_covers(p, &place.file)) => {
+            format!("beside --proxy-config {path}; nginx.conf includes it")
+        }
+        Some(path) => format!(
+            "beside --proxy-config {path}; nginx.conf does not include it, so nginx will not \
+             read it until `include {};` stands inside http {{ }}",
+            place.file
+        ),
     }
-    let text = merge::without_sites(inputs.generated, &merged_sites);
-    let notes: Vec<String> = merged_sites
+}
+
+/// The port-80 sites: each generated site on port 80 with the ACME
+/// challenge as the one location an existing block must have.
+fn port_80_sites(sites: &[Site]) -> Vec<Site> {
+    sites
         .iter()
-        .map(|s| {
-            format!("{s}: an existing server block already has every location it needs; left to it")
+        .map(|s| Site {
+            ports: vec![80],
+            proxy_paths: vec![acme::CHALLENGE_PATH],
+            files: Vec::new(),
+            ..s.clone()
         })
-        .collect();
-    if merged_sites.len() == inputs.sites.len() {
-        return Decision::UpToDate {
-            file: target.file,
-            why: "every site is served by an existing server block with the locations it needs"
-                .into(),
-        };
-    }
+        .collect()
+}
 
-    let missing: Vec<String> = scan::certificate_files(&text)
-        .into_iter()
-        .filter(|f| !inputs.listing.has_file(f))
-        .collect();
-    if !missing.is_empty() {
-        let step = certbot_step(Proxy::Nginx, &missing);
-        return Decision::CertificatesMissing { missing, step };
-    }
+/// The port-80 part to install: without the names whose existing port-80
+/// block already serves the challenge; the merges for those whose block
+/// does not.
+fn acme_text(
+    inputs: &Inputs<'_>,
+    closure: &[String],
+    own: &BTreeSet<&str>,
+    acme: &str,
+) -> (String, Vec<Merge>, usize) {
+    let sites = port_80_sites(inputs.sites);
+    let (merges, served) = conflicts(inputs, closure, own, &sites, acme);
+    (merge::without_sites(acme, &served), merges, served.len())
+}
 
-    let link_ok = target.link.as_ref().is_none_or(|link| {
-        matches!(inputs.listing.get(link), Some(Entry::Symlink { target: t }) if *t == link_target(&target.file))
-    });
-    if inputs.texts.get(&target.file) == Some(&text) && link_ok {
-        return Decision::UpToDate {
-            file: target.file,
-            why: "it already holds this configuration".into(),
-        };
+/// The certificate step: the port-80 part alone at `place`, unless an
+/// existing port-80 block for one of the names lacks the challenge (a
+/// conflict: the lines to merge) or every name has one that serves it.
+fn acme_step(
+    inputs: &Inputs<'_>,
+    closure: &[String],
+    own: &BTreeSet<&str>,
+    place: &Place,
+    why: &str,
+    acme: &str,
+) -> Result<AcmeStep, Decision> {
+    let (text, merges, served) = acme_text(inputs, closure, own, acme);
+    if !merges.is_empty() {
+        return Err(Decision::Conflicts(merges));
     }
-    let mut ops = vec![FileOp::Write {
-        path: target.file.clone(),
-        contents: text,
-    }];
-    if let Some(link) = &target.link
-        && !link_ok
-    {
-        ops.push(FileOp::Link {
-            path: link.clone(),
-            target: link_target(&target.file),
-        });
+    if served == inputs.sites.len() {
+        return Ok(AcmeStep::Nothing);
     }
-    Decision::Install(Install {
-        file: target.file,
-        why: target.why,
-        ops,
-        notes,
-    })
+    Ok(acme_first::step(
+        place,
+        &text,
+        why,
+        inputs.listing,
+        inputs.texts,
+    ))
 }
 
 /// The link's target: relative, so it points at the same file under any

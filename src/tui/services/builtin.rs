@@ -123,7 +123,11 @@ impl Services for BuiltinServices {
         })
     }
 
-    fn install_proxy(&self, plan: &Plan, dry_run: bool) -> Result<(String, bool), ServiceError> {
+    fn install_proxy(
+        &self,
+        plan: &Plan,
+        dry_run: bool,
+    ) -> Result<(String, crate::tui::data::InstallEnd), ServiceError> {
         if !self.read_config {
             return Err(ServiceError::NoInstall);
         }
@@ -134,8 +138,8 @@ impl Services for BuiltinServices {
             proxy_config: None,
             dry_run,
         };
-        let ok = crate::apply::apply(&request, &mut report).succeeded();
-        Ok((String::from_utf8_lossy(&report).into_owned(), ok))
+        let end = crate::tui::data::InstallEnd::of(&crate::apply::apply(&request, &mut report));
+        Ok((String::from_utf8_lossy(&report).into_owned(), end))
     }
 
     fn save_artifacts(

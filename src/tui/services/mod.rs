@@ -163,8 +163,12 @@ pub trait Services: Send + Sync + 'static {
 
     /// Installs `plan`'s proxy configuration into this machine's proxy the
     /// way `matrix-delegate apply` does, returning the report it printed
-    /// and whether it succeeded (`dry_run`: nothing written).
-    fn install_proxy(&self, plan: &Plan, dry_run: bool) -> Result<(String, bool), ServiceError> {
+    /// and how it ended (`dry_run`: nothing written).
+    fn install_proxy(
+        &self,
+        plan: &Plan,
+        dry_run: bool,
+    ) -> Result<(String, crate::tui::data::InstallEnd), ServiceError> {
         let _ = (plan, dry_run);
         Err(ServiceError::NoInstall)
     }

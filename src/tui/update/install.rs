@@ -6,6 +6,7 @@
 //! reload, undo on failure) and shows its report there.
 
 use crate::tui::cmd::Cmd;
+use crate::tui::data::InstallEnd;
 use crate::tui::state::{InstallState, Level, State};
 
 use super::{Handled, done, say};
@@ -46,15 +47,16 @@ pub(super) fn on_answer(
     state: &mut State,
     plan: crate::domain::Plan,
     dry_run: bool,
-    result: Result<(String, bool), String>,
+    result: Result<(String, InstallEnd), String>,
 ) -> Handled {
     if state.review.plan.as_ref() != Some(&plan) {
         return None;
     }
-    let (report, ok) = match result {
+    let (report, end) = match result {
         Ok(answer) => answer,
-        Err(e) => (e, false),
+        Err(e) => (e, InstallEnd::NotDone),
     };
+    let ok = end == InstallEnd::Done;
     if dry_run {
         if ok {
             say(
@@ -80,6 +82,14 @@ pub(super) fn on_answer(
                 state,
                 Level::Ok,
                 "Installed: the install tab has the report.",
+            );
+        } else if end == InstallEnd::CertificateStep {
+            // Not an error, not finished: the port-80 part is live.
+            say(
+                state,
+                Level::Warn,
+                "Only the port-80 part is installed, for certbot: run the certbot command in the \
+                 install tab, then press i again to install the rest.",
             );
         } else {
             say(

@@ -3,9 +3,11 @@
 
 mod apache;
 mod caddy;
+mod certificates_first;
 mod haproxy;
 mod interrupted;
 mod nginx;
+mod remove;
 mod scan;
 mod traefik;
 mod with_synapse;

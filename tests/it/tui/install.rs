@@ -5,6 +5,7 @@
 
 use crossterm::event::KeyCode;
 
+use matrix_delegate::tui::data::InstallEnd;
 use matrix_delegate::tui::state::{InstallState, Level};
 use matrix_delegate::tui::{Cmd, Msg, update};
 
@@ -17,14 +18,19 @@ fn install_cmd(cmds: &[Cmd]) -> (bool, String) {
     }
 }
 
-fn answer(s: &mut matrix_delegate::tui::state::State, dry_run: bool, report: &str, ok: bool) {
+fn answer(
+    s: &mut matrix_delegate::tui::state::State,
+    dry_run: bool,
+    report: &str,
+    end: InstallEnd,
+) {
     let plan = s.review.plan.clone().expect("plan");
     update(
         s,
         Msg::ProxyInstalled {
             plan: Box::new(plan),
             dry_run,
-            result: Ok((report.to_string(), ok)),
+            result: Ok((report.to_string(), end)),
         },
     );
 }
@@ -45,7 +51,7 @@ fn the_dry_run_comes_first_then_the_install_on_a_second_key() {
         &mut s,
         true,
         "--- a\n+++ b\n+server {\nWith this change, `nginx -t` passes.",
-        true,
+        InstallEnd::Done,
     );
     let tab = &s.review.tabs()[s.review.tab];
     assert!(tab.title.contains("nothing written yet"), "{}", tab.title);
@@ -64,7 +70,7 @@ fn the_dry_run_comes_first_then_the_install_on_a_second_key() {
         &mut s,
         false,
         "Written: /etc/nginx/sites-available/x\nreloaded: nginx",
-        true,
+        InstallEnd::Done,
     );
     assert_eq!(
         s.review.install,
@@ -86,7 +92,7 @@ fn a_refused_dry_run_never_installs() {
         &mut s,
         true,
         "A server block already answers for example.com on port 443: add these lines to it.",
-        false,
+        InstallEnd::NotDone,
     );
     assert_eq!(s.status.as_ref().map(|l| l.level), Some(Level::Error));
     let tab = &s.review.tabs()[s.review.tab];
@@ -95,6 +101,45 @@ fn a_refused_dry_run_never_installs() {
     // conflict), never the install.
     let cmds = press(&mut s, KeyCode::Char('i'));
     assert!(install_cmd(&cmds).0, "a dry run");
+}
+
+/// Certificates first: the install put only the port-80 part live. The
+/// wizard says so (not "restored", which would be false) and the next `i`
+/// starts over with a dry run, for after certbot.
+#[test]
+fn the_certificate_step_is_named_and_i_starts_over() {
+    let mut s = at_review("example.com", "matrix.example.com");
+    press(&mut s, KeyCode::Char('i'));
+    answer(
+        &mut s,
+        true,
+        "First only the port-80 part",
+        InstallEnd::Done,
+    );
+    press(&mut s, KeyCode::Char('i'));
+    answer(
+        &mut s,
+        false,
+        "First only the port-80 part goes live\ncertbot certonly --nginx -d example.com",
+        InstallEnd::CertificateStep,
+    );
+    let status = s.status.clone().expect("status");
+    assert_eq!(status.level, Level::Warn);
+    assert!(
+        status.text.contains("Only the port-80 part is installed")
+            && !status.text.contains("restored"),
+        "{}",
+        status.text
+    );
+    assert!(matches!(
+        s.review.install,
+        InstallState::Done {
+            installed: false,
+            ..
+        }
+    ));
+    let cmds = press(&mut s, KeyCode::Char('i'));
+    assert!(install_cmd(&cmds).0, "a dry run first again");
 }
 
 #[test]
@@ -108,7 +153,7 @@ fn an_answer_for_another_plan_is_dropped() {
         Msg::ProxyInstalled {
             plan: Box::new(other),
             dry_run: true,
-            result: Ok(("x".into(), true)),
+            result: Ok(("x".into(), InstallEnd::Done)),
         },
     );
     assert_eq!(s.review.install, InstallState::Previewing);
