@@ -536,11 +536,10 @@ fn print_merge(root: &Path, m: &Merge, out: &mut dyn Write) {
     }
 }
 
-/// `20260415T095326Z`: sorts by time.
 /// A backup folder no earlier install used: two installs in the same
 /// second (a failed one and the next) get `<time>` and `<time>.2`, since a
 /// backup is never overwritten.
-fn backup_folder(root: &Path) -> PathBuf {
+pub(crate) fn backup_folder(root: &Path) -> PathBuf {
     let base = inside(
         root,
         &format!("/var/backups/matrix-delegate/{}", timestamp()),
@@ -554,6 +553,7 @@ fn backup_folder(root: &Path) -> PathBuf {
     folder
 }
 
+/// `20260415T095326Z`: sorts by time.
 fn timestamp() -> String {
     let t = time::OffsetDateTime::now_utc();
     format!(

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
-use super::{ApplyError, Outcome, Request, inside, quote, restore, shown, timestamp, tree};
+use super::{ApplyError, Outcome, Request, backup_folder, inside, quote, restore, shown, tree};
 use crate::config_file::diff::unified_diff;
 use crate::generate::sites::sites;
 use crate::install::FileOp;
@@ -235,10 +235,7 @@ pub fn apply(req: &Request<'_>, out: &mut dyn Write) -> Outcome {
         // The structural check is the only verdict there is for Traefik.
         return Outcome::DryRun { valid: Some(true) };
     }
-    let backups = inside(
-        root,
-        &format!("/var/backups/matrix-delegate/{}", timestamp()),
-    );
+    let backups = backup_folder(root);
     let touched = match super::files::execute(root, &install.ops, &backups) {
         Ok(t) => t,
         Err((e, touched)) => {
