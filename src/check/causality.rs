@@ -14,6 +14,7 @@
 //! | `server.tls` unreachable at an address of steps 4–6 | `server.well-known` (its failure made servers fall back) |
 //! | `server.tls` at an address DNS no longer lists | the `dns.*` check that sees the change spreading           |
 //! | `server.tls` at an address peers refuse (private, loopback, ...) | the `dns.*` check of the name that gave it, or `server.resolution` for an IP literal |
+//! | any request not sent to addresses the rule on private addresses refuses (`server.well-known`, `client.*`) | the check that refused those addresses |
 //! | `client.versions` without any answer from `host:port` | `server.tls` failing for the same `host:port`, or the `dns.*` check of `host` |
 //! | `client.versions` answered by something else than the homeserver | `server.version` so answered at the same `host:port` |
 //! | `client.cors` whose only problem is the broken client API at `host:port` | `client.versions` (or `server.tls`) for it |
@@ -144,6 +145,13 @@ impl<'a> Index<'a> {
     fn direct_cause(&self, i: usize, r: &CheckResult) -> Option<usize> {
         if !r.status.is_failure() {
             return None;
+        }
+        // A request not sent to addresses the rule on private addresses
+        // refuses follows from the check that refused them.
+        if let Some(Fault::NotConnected { addresses }) = &r.fault {
+            if let Some(j) = addresses.iter().find_map(|ip| self.refused.get(ip)) {
+                return Some(*j).filter(|j| *j != i);
+            }
         }
         let found = match r.id {
             CheckId::ServerVersion => self.tls_at.get(r.target.as_deref()?).copied(),

@@ -195,6 +195,11 @@ pub enum Fault {
     RefusedAddresses {
         addresses: Vec<(IpAddr, crate::matrix::peers::Refusal)>,
     },
+    /// A request was not sent: these addresses are refused by the rule on
+    /// private addresses, so no connection was opened (a `RefusedAddress`
+    /// observation). Follows from the check whose `RefusedAddresses` names
+    /// them.
+    NotConnected { addresses: Vec<IpAddr> },
     /// `dns.*`: these names have no address at all.
     NoAddress { names: Vec<String> },
     /// `server.resolution`: the path leads to these hosts, none with an

@@ -5,5 +5,6 @@ mod dns;
 mod fetch;
 mod fetch_limits;
 mod options;
+mod refused;
 mod tls;
 mod trust;
