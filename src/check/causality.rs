@@ -148,10 +148,10 @@ impl<'a> Index<'a> {
         }
         // A request not sent to addresses the rule on private addresses
         // refuses follows from the check that refused them.
-        if let Some(Fault::NotConnected { addresses }) = &r.fault {
-            if let Some(j) = addresses.iter().find_map(|ip| self.refused.get(ip)) {
-                return Some(*j).filter(|j| *j != i);
-            }
+        if let Some(Fault::NotConnected { addresses }) = &r.fault
+            && let Some(j) = addresses.iter().find_map(|ip| self.refused.get(ip))
+        {
+            return Some(*j).filter(|j| *j != i);
         }
         let found = match r.id {
             CheckId::ServerVersion => self.tls_at.get(r.target.as_deref()?).copied(),
