@@ -15,7 +15,7 @@
 //! | `server.tls` at an address DNS no longer lists | the `dns.*` check that sees the change spreading           |
 //! | `server.tls` at an address peers refuse (private, loopback, ...) | the `dns.*` check of the name that gave it, or `server.resolution` for an IP literal |
 //! | any request not sent to addresses the rule on private addresses refuses (`server.well-known`, `client.*`) | the check that refused those addresses |
-//! | `client.versions` without any answer from `host:port` | `server.tls` failing for the same `host:port`, or the `dns.*` check of `host` |
+//! | `client.versions` without any answer from `host:port` | the `dns.*` check that sees the change spreading when the address it connected to is one DNS no longer lists; else `server.tls` failing for the same `host:port`, or the `dns.*` check of `host` |
 //! | `client.versions` answered by something else than the homeserver | `server.version` so answered at the same `host:port` |
 //! | `client.cors` whose only problem is the broken client API at `host:port` | `client.versions` (or `server.tls`) for it |
 //! | `client.well-known` FAIL_ERROR (the client API is unusable) | `client.versions`                             |
@@ -106,7 +106,7 @@ impl<'a> Index<'a> {
                 }
                 (
                     CheckId::ClientVersions,
-                    Some(Fault::Unanswered { host, port } | Fault::NotRouted { host, port }),
+                    Some(Fault::Unanswered { host, port, .. } | Fault::NotRouted { host, port }),
                 ) => {
                     ix.versions_for
                         .entry((host.to_ascii_lowercase(), *port))
@@ -193,7 +193,13 @@ impl<'a> Index<'a> {
                 }
             }
             CheckId::ClientVersions => match &r.fault {
-                Some(Fault::Unanswered { host, port }) => self.unanswered(host, *port),
+                Some(Fault::Unanswered {
+                    host,
+                    port,
+                    address,
+                }) => address
+                    .and_then(|ip| self.outdated.get(&ip).copied())
+                    .or_else(|| self.unanswered(host, *port)),
                 Some(Fault::NotRouted { host, port }) => self
                     .not_routed_for
                     .get(&(host.to_ascii_lowercase(), *port))
@@ -212,7 +218,7 @@ impl<'a> Index<'a> {
             },
             CheckId::ClientWellKnown => match &r.fault {
                 Some(Fault::ClientApiUnusable) => self.first.get(&CheckId::ClientVersions).copied(),
-                Some(Fault::Unanswered { host, port }) => self.unanswered(host, *port),
+                Some(Fault::Unanswered { host, port, .. }) => self.unanswered(host, *port),
                 _ => None,
             },
             CheckId::ServerPeers => match &r.fault {

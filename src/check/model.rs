@@ -207,8 +207,13 @@ pub enum Fault {
     HostsWithoutAddress { hosts: Vec<String> },
     /// A request to `host:port` got no HTTP answer at all (the name did not
     /// resolve, the connection or TLS failed), so nothing about the answer
-    /// could be judged.
-    Unanswered { host: String, port: u16 },
+    /// could be judged. `address`: where the connection went, when known
+    /// (an address DNS no longer lists makes the spreading change the cause).
+    Unanswered {
+        host: String,
+        port: u16,
+        address: Option<IpAddr>,
+    },
     /// `host:port` answered `/_matrix/` itself (an HTML page or another
     /// non-Matrix answer): the path is not routed to the homeserver.
     NotRouted { host: String, port: u16 },

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use futures::future::join_all;
 
+use super::authority::as_peers_see;
 use super::ctx::Ctx;
 use super::discover::answer;
 use super::requests;
@@ -70,7 +71,7 @@ pub(crate) async fn peers(ctx: &Arc<Ctx>) -> PeersObserved {
 /// when the model asks for more than any model should), and this
 /// machine's problem in any answer it got.
 async fn resolve(
-    ctx: &Ctx,
+    ctx: &Arc<Ctx>,
     peer: Peer,
     context: Context,
 ) -> (Option<PeerPath>, Option<LocalProblem>) {
@@ -92,7 +93,7 @@ async fn resolve(
                         .min(MAX_SRV_TARGETS.saturating_sub(hosts_looked_up)),
                 );
                 hosts_looked_up += asked.len();
-                let mut lookups = join_all(asked.iter().map(|h| ctx.addresses(h))).await;
+                let mut lookups = join_all(asked.iter().map(|h| as_peers_see(ctx, h))).await;
                 let why = format!("not looked up: at most {MAX_SRV_TARGETS} targets are followed");
                 lookups.extend(beyond.iter().map(|h| AddressLookup {
                     name: h.clone(),
@@ -132,7 +133,7 @@ fn local_problem_in(input: &Input) -> Option<LocalProblem> {
 /// peer's redirect limit and body cap. (A redirect from https to plain
 /// http, which Synapse and reqwest follow, is not followed: the fetcher
 /// speaks only https.)
-async fn peer_answer(ctx: &Ctx, need: &PeerNeed) -> Input {
+async fn peer_answer(ctx: &Arc<Ctx>, need: &PeerNeed) -> Input {
     let PeerNeed::WellKnown { url, policy } = need else {
         return answer(ctx, &need.as_need()).await;
     };

@@ -37,6 +37,7 @@ fn an_expired_certificate_causes_the_address_and_client_failures() {
         fail(CheckId::ClientVersions, "TLS failed").fault(Fault::Unanswered {
             host: "MATRIX.example.com".into(),
             port: 443,
+            address: None,
         }),
         fail(CheckId::ServerVersion, "no answer").target(ADDR),
         fail(CheckId::ServerKeys, "no answer").target(ADDR),
@@ -162,6 +163,7 @@ fn the_other_rules_of_the_table() {
         fail(CheckId::ClientVersions, "DNS failed").fault(Fault::Unanswered {
             host: "matrix.example.com".into(),
             port: 443,
+            address: None,
         }),
     ];
     attribute(&mut results);

@@ -4,6 +4,7 @@
 //! authoritative answer is known, whether resolvers still hold an older one
 //! and when it expires.
 
+pub mod public;
 mod srv;
 
 use std::collections::BTreeSet;
@@ -12,7 +13,7 @@ use std::net::IpAddr;
 use super::refused::{self, Source};
 use super::{add_remedy, downgrade, worse};
 use crate::check::expect::Expectations;
-use crate::check::model::{CheckId, CheckResult, Fault, Status};
+use crate::check::model::{CheckId, CheckResult, Evidence, Fault, Status};
 use crate::domain::{Host, ServerName};
 use crate::matrix::discovery::{Resolution, Step};
 use crate::matrix::peers::PrivateAddresses;
@@ -193,6 +194,7 @@ fn name_result(
     authoritative: Option<&AddressLookup>,
     role: &str,
     mode: PrivateAddresses,
+    always_checked: bool,
 ) -> CheckResult {
     let (status, why) = address_status(lookup);
     let summary = match &why {
@@ -261,6 +263,25 @@ fn name_result(
             r = r.evidence(asked, got);
         }
     }
+    // The resolver's answer differs from the authoritative one: federation
+    // was checked on the authoritative addresses (what peers elsewhere get,
+    // see `public`), and the report says so first.
+    if let Some(auth) = replaced_by(lookup, authoritative) {
+        r.summary = format!(
+            "{}: this machine's resolver answers {}, the authoritative servers {} (what peers \
+             elsewhere get, and what is checked)",
+            lookup.name,
+            public::shown(lookup),
+            public::shown(auth)
+        );
+        r.evidence.insert(
+            0,
+            Evidence {
+                asked: format!("{} as peers elsewhere see it", lookup.name),
+                got: public::statement(lookup, auth, always_checked),
+            },
+        );
+    }
     // Peers elsewhere get the authoritative answer when it is known (a
     // local resolver may answer a split-horizon or hosts-file address).
     let judged = authoritative
@@ -295,7 +316,7 @@ pub fn server_name(
             format!("the addresses of {} were not looked up", name.host_str()),
         ),
         (Host::Dns(_), Some(l)) => {
-            name_result(CheckId::DnsServerName, l, authoritative, role, mode)
+            name_result(CheckId::DnsServerName, l, authoritative, role, mode, false)
         }
     }
     .spec(SPEC_NAME)
@@ -331,9 +352,12 @@ pub fn delegated_host(
     let mut status = Status::Pass;
     let mut results = Vec::new();
     for host in &hosts {
+        // This machine's own answer when discovery was given the
+        // authoritative one instead: compared with it here, never probed.
         let lookup = res
-            .address_lookups
+            .resolver_answers
             .iter()
+            .chain(&res.address_lookups)
             .find(|l| l.name.eq_ignore_ascii_case(host));
         let auth = authoritative
             .iter()
@@ -345,6 +369,7 @@ pub fn delegated_host(
                 auth,
                 "the reverse proxy in front of the homeserver",
                 mode,
+                true,
             );
             status = worse(status, r.status);
             results.push(r);
@@ -408,6 +433,7 @@ pub fn delegated_host(
     out
 }
 
+pub use self::public::{is_definite, public_answer, replaced_by};
 pub use self::srv::srv_records;
 
 /// The names a DNS result covers, for [`note_authority_gaps`]: the server
