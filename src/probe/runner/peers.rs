@@ -1,6 +1,7 @@
 //! The peer implementations' resolutions ([`crate::matrix::peers`]), each
 //! need answered from the run's memo — the lookups and the well-known fetch
-//! the spec path made are shared — and the federation probes (TLS, version,
+//! the spec path made are shared, addresses as peers elsewhere get them
+//! ([`super::authority::as_peers_see`]) — and the federation probes (TLS, version,
 //! keys) of every endpoint they would use, with each endpoint's `Host` and
 //! SNI; then `server.peers` and the report's `federation.peers`.
 
