@@ -188,7 +188,9 @@ pub enum Fault {
     },
     /// `dns.*`: the resolver still serves addresses the authoritative
     /// servers no longer list (a change is spreading).
-    DnsSpreading { outdated: Vec<IpAddr> },
+    /// Each outdated address comes with the name it is still served for
+    /// (a request to that name from here may go there).
+    DnsSpreading { outdated: Vec<(IpAddr, String)> },
     /// `dns.*` (the name that produced them) or `server.resolution` (an IP
     /// literal): federation would use these addresses, which peers refuse
     /// (private, loopback, link-local, ...).
@@ -207,13 +209,8 @@ pub enum Fault {
     HostsWithoutAddress { hosts: Vec<String> },
     /// A request to `host:port` got no HTTP answer at all (the name did not
     /// resolve, the connection or TLS failed), so nothing about the answer
-    /// could be judged. `address`: where the connection went, when known
-    /// (an address DNS no longer lists makes the spreading change the cause).
-    Unanswered {
-        host: String,
-        port: u16,
-        address: Option<IpAddr>,
-    },
+    /// could be judged.
+    Unanswered { host: String, port: u16 },
     /// `host:port` answered `/_matrix/` itself (an HTML page or another
     /// non-Matrix answer): the path is not routed to the homeserver.
     NotRouted { host: String, port: u16 },

@@ -58,7 +58,6 @@ pub fn client_well_known(
         r = r.fault(Fault::Unanswered {
             host: site.clone(),
             port: 443,
-            address: None,
         });
     }
     if let Some(FetchFailure::RefusedAddress { addresses }) = &wk.observation.error {
@@ -256,11 +255,10 @@ pub fn client_versions(
                 return super::refused::unreachable_for_peers(r, &host, addresses);
             }
             let text = match versions.and_then(|v| v.error.as_ref()) {
-                Some(FetchFailure::Tls { address, .. }) => {
+                Some(FetchFailure::Tls { .. }) => {
                     r = r.fault(Fault::Unanswered {
                         host: host.clone(),
                         port,
-                        address: address.map(|a| a.ip()),
                     });
                     format!(
                         "Clients refuse the certificate of {host}:{port}.\n{}",
@@ -271,7 +269,6 @@ pub fn client_versions(
                     r = r.fault(Fault::Unanswered {
                         host: host.clone(),
                         port,
-                        address: address.map(|a| a.ip()),
                     });
                     let ipv6 = address.is_some_and(|a| a.is_ipv6());
                     let protocol = if url.starts_with("http://") {
@@ -288,7 +285,6 @@ pub fn client_versions(
                     r = r.fault(Fault::Unanswered {
                         host: host.clone(),
                         port,
-                        address: None,
                     });
                     format!(
                         "{host}, where base_url points, has no address: create its A/AAAA \
@@ -299,7 +295,6 @@ pub fn client_versions(
                     r = r.fault(Fault::Unanswered {
                         host: host.clone(),
                         port,
-                        address: None,
                     });
                     format!(
                         "{host}:{port} does not answer in time: check that the proxy runs and the \

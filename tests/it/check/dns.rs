@@ -484,12 +484,22 @@ fn delegated_host_names_the_local_answer_and_what_was_checked() {
     res.resolver_answers.push(local);
     for mode in [PrivateAddresses::Allowed, PrivateAddresses::Refused] {
         let r = dns::delegated_host(&res, std::slice::from_ref(&public), mode);
-        assert_eq!(r.status, Status::Warn, "{mode:?}: {r:#?}");
-        assert_eq!(
-            r.summary,
-            "matrix.example.com: this machine's resolver answers 192.168.1.20, the \
-             authoritative servers 203.0.113.5 (what peers elsewhere get, and what is checked)"
-        );
+        if mode == PrivateAddresses::Allowed {
+            assert_eq!(r.status, Status::Warn, "{r:#?}");
+            assert_eq!(
+                r.summary,
+                "matrix.example.com: this machine's resolver answers 192.168.1.20, the \
+                 authoritative servers 203.0.113.5 (what peers elsewhere get, and what is \
+                 checked)"
+            );
+        } else {
+            // The rule judges what peers get: the documentation address.
+            assert_eq!(r.status, Status::Fail, "{r:#?}");
+            assert_eq!(
+                r.summary,
+                "matrix.example.com: 203.0.113.5 (documentation), which peers refuse"
+            );
+        }
         assert_eq!(
             r.evidence[0].asked,
             "matrix.example.com as peers elsewhere see it"

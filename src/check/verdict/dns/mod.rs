@@ -245,7 +245,12 @@ fn name_result(
                         lookup.name
                     ),
                 );
-                r = r.fault(Fault::DnsSpreading { outdated });
+                r = r.fault(Fault::DnsSpreading {
+                    outdated: outdated
+                        .into_iter()
+                        .map(|ip| (ip, lookup.name.clone()))
+                        .collect(),
+                });
             }
             r = downgrade(
                 r,
