@@ -142,7 +142,7 @@ async fn with_resolver_answers(ctx: &Ctx, mut res: Resolution) -> Resolution {
         }
         res.notes.push(Note {
             status: Status::Pass,
-            text: dns::public::statement(&local, used, true)
+            text: dns::public::statement(&local, used, dns::Checked::Here)
                 + &format!(
                     " ({}, this machine's own answer, is not probed)",
                     dns::public::shown(&local)

@@ -511,6 +511,28 @@ fn delegated_host_names_the_local_answer_and_what_was_checked() {
              checked 203.0.113.5"
         );
     }
+    // Discovery kept the resolver's answer (the authoritative one came too
+    // late): that is what was probed, so nothing claims otherwise.
+    let mut kept = res.clone();
+    kept.resolver_answers.clear();
+    kept.address_lookups = vec![lookup(
+        "matrix.example.com",
+        Ok(vec!["192.168.1.20"]),
+        Err(nodata()),
+    )];
+    let r = dns::delegated_host(
+        &kept,
+        std::slice::from_ref(&public),
+        PrivateAddresses::Allowed,
+    );
+    assert_eq!(r.status, Status::Warn);
+    assert!(r.summary.contains("still spreading"), "{}", r.summary);
+    assert!(
+        r.evidence
+            .iter()
+            .all(|e| !e.asked.ends_with("as peers elsewhere see it")),
+        "{r:#?}"
+    );
     // Without the authoritative answer there is nothing to say.
     let r = dns::delegated_host(&res, &[], PrivateAddresses::Allowed);
     assert!(

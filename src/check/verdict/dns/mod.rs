@@ -194,7 +194,7 @@ fn name_result(
     authoritative: Option<&AddressLookup>,
     role: &str,
     mode: PrivateAddresses,
-    always_checked: bool,
+    checked: Checked,
 ) -> CheckResult {
     let (status, why) = address_status(lookup);
     let summary = match &why {
@@ -271,7 +271,7 @@ fn name_result(
     // The resolver's answer differs from the authoritative one: federation
     // was checked on the authoritative addresses (what peers elsewhere get,
     // see `public`), and the report says so first.
-    if let Some(auth) = replaced_by(lookup, authoritative) {
+    if let Some(auth) = replaced_by(lookup, authoritative).filter(|_| checked != Checked::NotHere) {
         r.summary = format!(
             "{}: this machine's resolver answers {}, the authoritative servers {} (what peers \
              elsewhere get, and what is checked)",
@@ -283,7 +283,7 @@ fn name_result(
             0,
             Evidence {
                 asked: format!("{} as peers elsewhere see it", lookup.name),
-                got: public::statement(lookup, auth, always_checked),
+                got: public::statement(lookup, auth, checked),
             },
         );
     }
@@ -320,9 +320,14 @@ pub fn server_name(
             Status::Error,
             format!("the addresses of {} were not looked up", name.host_str()),
         ),
-        (Host::Dns(_), Some(l)) => {
-            name_result(CheckId::DnsServerName, l, authoritative, role, mode, false)
-        }
+        (Host::Dns(_), Some(l)) => name_result(
+            CheckId::DnsServerName,
+            l,
+            authoritative,
+            role,
+            mode,
+            Checked::WhereConnected,
+        ),
     }
     .spec(SPEC_NAME)
 }
@@ -359,11 +364,22 @@ pub fn delegated_host(
     for host in &hosts {
         // This machine's own answer when discovery was given the
         // authoritative one instead: compared with it here, never probed.
-        let lookup = res
+        let replaced = res
             .resolver_answers
             .iter()
-            .chain(&res.address_lookups)
             .find(|l| l.name.eq_ignore_ascii_case(host));
+        let lookup = replaced.or_else(|| {
+            res.address_lookups
+                .iter()
+                .find(|l| l.name.eq_ignore_ascii_case(host))
+        });
+        // Discovery went on with the resolver's answer when the
+        // authoritative one came too late: then that is what was checked.
+        let checked = if replaced.is_some() {
+            Checked::Here
+        } else {
+            Checked::NotHere
+        };
         let auth = authoritative
             .iter()
             .find(|l| l.name.eq_ignore_ascii_case(host));
@@ -374,7 +390,7 @@ pub fn delegated_host(
                 auth,
                 "the reverse proxy in front of the homeserver",
                 mode,
-                true,
+                checked,
             );
             status = worse(status, r.status);
             results.push(r);
@@ -438,7 +454,7 @@ pub fn delegated_host(
     out
 }
 
-pub use self::public::{is_definite, public_answer, replaced_by};
+pub use self::public::{Checked, is_definite, public_answer, replaced_by};
 pub use self::srv::srv_records;
 
 /// The names a DNS result covers, for [`note_authority_gaps`]: the server

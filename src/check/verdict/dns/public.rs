@@ -67,22 +67,31 @@ pub fn shown(l: &AddressLookup) -> String {
         .join(", ")
 }
 
+/// Where federation was checked on the authoritative answer of a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checked {
+    /// Discovery was given it: every probe of this host used it.
+    Here,
+    /// The server name: its addresses are federation's only at steps 4–6
+    /// (the well-known files are fetched through this machine's resolver).
+    WhereConnected,
+    /// Discovery went on with the resolver's answer (the authoritative one
+    /// came too late): nothing to state.
+    NotHere,
+}
+
 /// The plain statement of a replaced answer: "this machine's resolver
 /// answers X; the authoritative servers answer Y; peers elsewhere get Y;
-/// checked Y". `always_checked` is false for the server name, whose
-/// addresses federation uses only at steps 4–6 (the well-known files are
-/// fetched through this machine's resolver).
-pub fn statement(
-    resolver: &AddressLookup,
-    authoritative: &AddressLookup,
-    always_checked: bool,
-) -> String {
+/// checked Y".
+pub fn statement(resolver: &AddressLookup, authoritative: &AddressLookup, at: Checked) -> String {
     let (local, public) = (shown(resolver), shown(authoritative));
     let name = &resolver.name;
-    let checked = if always_checked {
-        format!("checked {public}")
-    } else {
-        format!("federation is checked on {public} wherever it connects to {name}")
+    let checked = match at {
+        Checked::Here => format!("checked {public}"),
+        Checked::WhereConnected => {
+            format!("federation is checked on {public} wherever it connects to {name}")
+        }
+        Checked::NotHere => format!("checked {local} (the authoritative answer came too late)"),
     };
     format!(
         "this machine's resolver answers {local} for {name}; the authoritative servers answer \
@@ -153,7 +162,7 @@ mod tests {
         let local = lookup("matrix.example.com", Ok(vec!["192.168.1.20"]));
         let auth = lookup("matrix.example.com", Ok(vec!["203.0.113.5", "203.0.113.6"]));
         assert_eq!(
-            statement(&local, &auth, true),
+            statement(&local, &auth, Checked::Here),
             "this machine's resolver answers 192.168.1.20 for matrix.example.com; the \
              authoritative servers answer 203.0.113.5, 203.0.113.6; peers elsewhere get \
              203.0.113.5, 203.0.113.6; checked 203.0.113.5, 203.0.113.6"
@@ -163,7 +172,7 @@ mod tests {
             Err(DnsError::NxDomain { negative_ttl: None }),
         );
         assert_eq!(
-            statement(&nx, &auth, false),
+            statement(&nx, &auth, Checked::WhereConnected),
             "this machine's resolver answers no address for matrix.example.com; the \
              authoritative servers answer 203.0.113.5, 203.0.113.6; peers elsewhere get \
              203.0.113.5, 203.0.113.6; federation is checked on 203.0.113.5, 203.0.113.6 \
