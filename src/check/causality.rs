@@ -14,7 +14,8 @@
 //! | `server.tls` unreachable at an address of steps 4–6 | `server.well-known` (its failure made servers fall back) |
 //! | `server.tls` at an address DNS no longer lists | the `dns.*` check that sees the change spreading           |
 //! | `server.tls` at an address peers refuse (private, loopback, ...) | the `dns.*` check of the name that gave it, or `server.resolution` for an IP literal |
-//! | `client.versions` without any answer from `host:port` | `server.tls` failing for the same `host:port`, or the `dns.*` check of `host` |
+//! | any request not sent to addresses the rule on private addresses refuses (`server.well-known`, `client.*`) | the check that refused those addresses |
+//! | `client.versions` without any answer from `host:port` | the `dns.*` check that sees a change of `host` spreading (this machine's resolver still answers the old address, where the request went), else `server.tls` failing for the same `host:port`, or the `dns.*` check of `host` |
 //! | `client.versions` answered by something else than the homeserver | `server.version` so answered at the same `host:port` |
 //! | `client.cors` whose only problem is the broken client API at `host:port` | `client.versions` (or `server.tls`) for it |
 //! | `client.well-known` FAIL_ERROR (the client API is unusable) | `client.versions`                             |
@@ -53,6 +54,9 @@ struct Index<'a> {
     first_targeted: HashMap<CheckId, usize>,
     /// Addresses DNS no longer lists, and the check that says so.
     outdated: HashMap<IpAddr, usize>,
+    /// Names this machine's resolver still answers with such addresses
+    /// (lowercase), and the check that says so.
+    outdated_names: HashMap<String, usize>,
     /// Addresses peers refuse, and the failing check that says so.
     refused: HashMap<IpAddr, usize>,
 }
@@ -69,12 +73,16 @@ impl<'a> Index<'a> {
             first: HashMap::new(),
             first_targeted: HashMap::new(),
             outdated: HashMap::new(),
+            outdated_names: HashMap::new(),
             refused: HashMap::new(),
         };
         for (j, c) in results.iter().enumerate() {
             if let Some(Fault::DnsSpreading { outdated }) = &c.fault {
-                for ip in outdated {
+                for (ip, name) in outdated {
                     ix.outdated.entry(*ip).or_insert(j);
+                    ix.outdated_names
+                        .entry(name.to_ascii_lowercase())
+                        .or_insert(j);
                 }
             }
             if !c.status.is_failure() {
@@ -145,6 +153,13 @@ impl<'a> Index<'a> {
         if !r.status.is_failure() {
             return None;
         }
+        // A request not sent to addresses the rule on private addresses
+        // refuses follows from the check that refused them.
+        if let Some(Fault::NotConnected { addresses }) = &r.fault
+            && let Some(j) = addresses.iter().find_map(|ip| self.refused.get(ip))
+        {
+            return Some(*j).filter(|j| *j != i);
+        }
         let found = match r.id {
             CheckId::ServerVersion => self.tls_at.get(r.target.as_deref()?).copied(),
             CheckId::ServerKeys | CheckId::ServerRouting => {
@@ -185,7 +200,13 @@ impl<'a> Index<'a> {
                 }
             }
             CheckId::ClientVersions => match &r.fault {
-                Some(Fault::Unanswered { host, port }) => self.unanswered(host, *port),
+                // The client API is fetched as this machine resolves its
+                // host: a spreading change sends it to the old address.
+                Some(Fault::Unanswered { host, port }) => self
+                    .outdated_names
+                    .get(&host.to_ascii_lowercase())
+                    .copied()
+                    .or_else(|| self.unanswered(host, *port)),
                 Some(Fault::NotRouted { host, port }) => self
                     .not_routed_for
                     .get(&(host.to_ascii_lowercase(), *port))

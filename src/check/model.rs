@@ -188,13 +188,20 @@ pub enum Fault {
     },
     /// `dns.*`: the resolver still serves addresses the authoritative
     /// servers no longer list (a change is spreading).
-    DnsSpreading { outdated: Vec<IpAddr> },
+    /// Each outdated address comes with the name it is still served for
+    /// (a request to that name from here may go there).
+    DnsSpreading { outdated: Vec<(IpAddr, String)> },
     /// `dns.*` (the name that produced them) or `server.resolution` (an IP
     /// literal): federation would use these addresses, which peers refuse
     /// (private, loopback, link-local, ...).
     RefusedAddresses {
         addresses: Vec<(IpAddr, crate::matrix::peers::Refusal)>,
     },
+    /// A request was not sent: these addresses are refused by the rule on
+    /// private addresses, so no connection was opened (a `RefusedAddress`
+    /// observation). Follows from the check whose `RefusedAddresses` names
+    /// them.
+    NotConnected { addresses: Vec<IpAddr> },
     /// `dns.*`: these names have no address at all.
     NoAddress { names: Vec<String> },
     /// `server.resolution`: the path leads to these hosts, none with an

@@ -124,6 +124,23 @@ impl Net {
         }
     }
 
+    /// The one gate every socket of a TLS inspection or fetch passes
+    /// (`tls::inspect`, `fetch::hop::exchange`): splits the logical
+    /// addresses into the ones a connection may be opened to and the ones
+    /// the run's rule on private addresses ([`NetOptions::private_addresses`])
+    /// refuses. The issue's rule "never connect to a private-range address
+    /// unless allowed": Synapse's federation client and its well-known
+    /// lookup (`http/client.py`, `BlocklistingAgentWrapper` and
+    /// `_IPBlockingResolver`) never connect there either. With the rule off
+    /// (`--allow-private-addresses`, `demo`, `--sim`) nothing is refused;
+    /// in a simulation that keeps it on, loopback stands for public.
+    pub(crate) fn permitted(&self, addresses: &[SocketAddr]) -> (Vec<SocketAddr>, Vec<SocketAddr>) {
+        let rule = self.inner.options.private_addresses;
+        addresses
+            .iter()
+            .partition(|a| rule.refusal(a.ip()).is_none())
+    }
+
     /// The most connection slots ever held at once by runs on this `Net`
     /// (never more than [`NetOptions::max_connections`]).
     pub fn peak_connections(&self) -> usize {

@@ -73,6 +73,7 @@ scenarios!(
     "server-file-missing",
     "server-name-installed-wrong",
     "slow-body",
+    "split-horizon-public-dead",
     "srv-only-wrong-cert",
     "srv-target-cname",
     "support-empty-contacts",

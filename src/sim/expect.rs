@@ -34,6 +34,10 @@ pub struct Expectation {
     /// Check ids that must warn.
     #[serde(default)]
     pub warn: Vec<String>,
+    /// Check ids that must be skipped at some target (per-address checks
+    /// at an address the rule on private addresses left unasked).
+    #[serde(default)]
+    pub skipped: Vec<String>,
     /// The root causes, in report order, each id once: the problems that
     /// follow from no other check, and the checks others follow from
     /// (`check::causality`). Every built-in scenario states them (`[]`

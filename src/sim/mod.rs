@@ -104,6 +104,14 @@ pub enum Listen {
 pub const LOGICAL_NAMESERVER: SocketAddr =
     SocketAddr::new(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 53);
 
+/// In [`Listen::LogicalAddresses`] mode, a second resolver: one elsewhere
+/// on the internet, which holds no answer this machine's resolver has of
+/// its own (a scenario's `cached` records: a local zone, a hosts file, a
+/// stale cache) and answers the zone's current records. Programs standing
+/// for peers elsewhere (the federation oracles) use it.
+pub const ELSEWHERE_NAMESERVER: SocketAddr =
+    SocketAddr::new(IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, 253)), 53);
+
 /// A running simulated internet. Everything stops when it is dropped.
 pub struct Sim {
     scenario: Scenario,
@@ -146,6 +154,8 @@ impl Sim {
 
         let zone = Arc::new(dns::zone::Zone::new(scenario));
         let nameserver = if logical {
+            let elsewhere = Arc::new(dns::zone::Zone::new(scenario).elsewhere());
+            dns::server::start_at(ELSEWHERE_NAMESERVER, elsewhere, log.clone(), &mut tasks).await?;
             dns::server::start_at(LOGICAL_NAMESERVER, zone.clone(), log.clone(), &mut tasks).await?
         } else {
             dns::server::start(zone.clone(), log.clone(), &mut tasks).await?

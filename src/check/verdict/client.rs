@@ -60,6 +60,11 @@ pub fn client_well_known(
             port: 443,
         });
     }
+    if let Some(FetchFailure::RefusedAddress { addresses }) = &wk.observation.error {
+        r = r.fault(Fault::NotConnected {
+            addresses: addresses.iter().map(|a| a.ip()).collect(),
+        });
+    }
     let found = mistakes::in_client_file(wk);
     match conclusion.verdict {
         ClientVerdict::Ok => {
@@ -244,6 +249,11 @@ pub fn client_versions(
                 .as_ref()
                 .and_then(url::Url::port_or_known_default)
                 .unwrap_or(443);
+            if let Some(FetchFailure::RefusedAddress { addresses }) =
+                versions.and_then(|v| v.error.as_ref())
+            {
+                return super::refused::unreachable_for_peers(r, &host, addresses);
+            }
             let text = match versions.and_then(|v| v.error.as_ref()) {
                 Some(FetchFailure::Tls { .. }) => {
                     r = r.fault(Fault::Unanswered {

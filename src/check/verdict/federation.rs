@@ -71,7 +71,9 @@ pub struct AddressResults {
 /// `None` when this machine could not test the address (that says nothing
 /// about the server).
 pub fn summarise(probe: &AddressProbe, results: &AddressResults) -> Option<AddressSummary> {
-    if probe.local_problem().is_some() {
+    // Nothing was asked there: this machine's limits, or an address the
+    // rule on private addresses left unasked.
+    if probe.local_problem().is_some() || probe.tls.refused_address() {
         return None;
     }
     let usable = |r: &CheckResult| matches!(r.status, Status::Pass | Status::Warn);

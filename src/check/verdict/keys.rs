@@ -320,6 +320,9 @@ pub fn server_keys(
     if let Some(problem) = obs.local_problem() {
         return (super::local::could_not_test(r, problem), None);
     }
+    if let Some(crate::observe::FetchFailure::RefusedAddress { addresses }) = &obs.error {
+        return (super::refused::not_connected(r, addresses), None);
+    }
     if obs.error.is_none() && obs.status == Some(200) && obs.body_truncated() {
         r.status = Status::Fail;
         r.summary = "the key response is larger than the 1 MiB limit".into();

@@ -80,7 +80,10 @@ pub fn endpoint_outcome(probe: &EndpointProbe, name: &ServerName, now_ms: i64) -
             | TlsFailureKind::ConnectTimeout
             | TlsFailureKind::Connect
             | TlsFailureKind::Local(_)
-            | TlsFailureKind::Stopped => EndpointOutcome::Unreachable,
+            | TlsFailureKind::Stopped
+            // Not connected here: such an address is not routed on the
+            // internet, so peers elsewhere cannot connect either.
+            | TlsFailureKind::RefusedAddress => EndpointOutcome::Unreachable,
             TlsFailureKind::HandshakeTimeout
             | TlsFailureKind::Handshake(_)
             | TlsFailureKind::InvalidName => EndpointOutcome::Failed,

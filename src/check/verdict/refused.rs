@@ -12,7 +12,7 @@
 //! `ip_range_denylist` and never checks DNS answers — but a private address
 //! is unreachable from another network anyway.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use super::{add_remedy, worse};
 use crate::check::model::{CheckResult, Fault, Status};
@@ -113,6 +113,68 @@ pub fn apply(
     };
     r = add_remedy(r, remedy);
     r.fault(Fault::RefusedAddresses { addresses: refused })
+}
+
+/// The hint every result of an address left unasked carries.
+pub const ALLOW_HINT: &str = "check with --allow-private-addresses to probe it (a lab or staging \
+                              network)";
+
+/// `192.168.1.20 (private)`: the addresses, each with its range as peers
+/// name it (the widest list, Synapse's).
+fn shown_with_range(addresses: &[SocketAddr]) -> String {
+    let parts: Vec<String> = addresses
+        .iter()
+        .map(|a| match PrivateAddresses::Refused.refusal(a.ip()) {
+            Some(kind) => format!("{} ({})", a.ip(), kind.as_str()),
+            None => a.ip().to_string(),
+        })
+        .collect();
+    and_list(&parts)
+}
+
+/// A per-address check at an address the probe did not connect to, since
+/// the run keeps the rule on private addresses (the observation's typed
+/// `RefusedAddress`): skipped, not failed — the DNS check of the name that
+/// gave the address (or `server.resolution` for an IP literal) already
+/// fails with the root cause, and failing here too would count one problem
+/// several times. Id, target and evidence are kept.
+pub fn not_connected(mut r: CheckResult, addresses: &[SocketAddr]) -> CheckResult {
+    r.status = Status::Skipped;
+    r.summary = format!(
+        "not connected: {} is an address peers refuse (see the DNS check of its name, or \
+         server.resolution); --allow-private-addresses probes it",
+        shown_with_range(addresses)
+    );
+    r.fault(Fault::NotConnected {
+        addresses: addresses.iter().map(SocketAddr::ip).collect(),
+    })
+}
+
+/// A request that did not go out because every address of its host is
+/// refused by the rule on private addresses, for a check that is not a
+/// per-address probe (`client.versions`, ...): it fails, since clients and
+/// servers elsewhere cannot reach such an address either; the failure
+/// follows from the DNS check that refused the addresses when there is one.
+pub fn unreachable_for_peers(
+    mut r: CheckResult,
+    host: &str,
+    addresses: &[SocketAddr],
+) -> CheckResult {
+    r.status = worse(r.status, Status::Fail);
+    r.summary = format!(
+        "{host}: not connected: {} is an address peers refuse, which nobody elsewhere can reach",
+        shown_with_range(addresses)
+    );
+    r = add_remedy(
+        r,
+        format!(
+            "Publish the public address of {host} in its A/AAAA records; for a lab or staging \
+             network, {ALLOW_HINT}."
+        ),
+    );
+    r.fault(Fault::NotConnected {
+        addresses: addresses.iter().map(SocketAddr::ip).collect(),
+    })
 }
 
 /// Evidence that the resolver asked (the local one: configured, system,

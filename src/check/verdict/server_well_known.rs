@@ -118,10 +118,20 @@ pub fn server_well_known(res: &Resolution, ex: &Expectations) -> CheckResult {
     if let Some(problem) = wk.observation.local_problem() {
         return super::local::could_not_test(r, problem);
     }
-    let r = match wk.m_server() {
+    let mut r = match wk.m_server() {
         Some(m) => valid(r, m.as_str(), &found, ex, &site),
         None => invalid(r, wk, &found, ex, &site),
     };
+    // Not asked: every address of the name is refused by the rule on
+    // private addresses (Synapse's well-known lookup goes through the same
+    // blocklisting agent, `http/client.py`), which the DNS check of the
+    // name fails for.
+    if let Some(crate::observe::FetchFailure::RefusedAddress { addresses }) = &wk.observation.error
+    {
+        r = r.fault(crate::check::model::Fault::NotConnected {
+            addresses: addresses.iter().map(|a| a.ip()).collect(),
+        });
+    }
     duplicate_keys(r, &wk.observation, Readers::Servers)
 }
 

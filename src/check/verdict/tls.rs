@@ -36,6 +36,9 @@ pub fn server_tls(
         if let TlsFailureKind::Local(problem) = err.kind {
             return super::local::could_not_test(r, problem);
         }
+        if err.kind == TlsFailureKind::RefusedAddress {
+            return super::refused::not_connected(r, &[addr]);
+        }
         return cannot_connect(r, addr, target, step, err, ex);
     }
     let certificate_fault = Fault::Certificate {

@@ -135,6 +135,9 @@ pub fn server_version(
     if let Some(problem) = obs.local_problem() {
         return super::local::could_not_test(r, problem);
     }
+    if let Some(crate::observe::FetchFailure::RefusedAddress { addresses }) = &obs.error {
+        return super::refused::not_connected(r, addresses);
+    }
     match parse(obs) {
         Some(info) => {
             r.summary = format!("{} answers (Host {})", info.label(), target.host_header);

@@ -30,6 +30,7 @@ pub(super) fn run(
             scenario: scenario.clone(),
             timeout: args.timeout,
             resolve: args.resolve.clone(),
+            allow_private_addresses: args.allow_private_addresses,
         },
         None => {
             let options = options.unwrap_or_default();

@@ -180,6 +180,12 @@ pub struct Resolution {
     pub trail: Vec<Evidence>,
     /// SRV targets and addresses found but beyond the caps, never probed.
     pub not_probed: NotProbed,
+    /// This machine's own answers for names whose zone's authoritative
+    /// servers answer other addresses (split horizon, a hosts file, a stale
+    /// cache). Discovery was given the authoritative answer, which is what
+    /// peers elsewhere get; these addresses are named by the DNS checks and
+    /// never probed. Filled by whoever drives discovery (the runner).
+    pub resolver_answers: Vec<AddressLookup>,
 }
 
 /// At most this many SRV targets of one record set are followed, in RFC
@@ -259,6 +265,7 @@ impl Resolution {
             notes: Vec::new(),
             trail: Vec::new(),
             not_probed: NotProbed::default(),
+            resolver_answers: Vec::new(),
         }
     }
 

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 
 use crate::observe::dns::AddressLookup;
 use crate::observe::local::LocalProblem;
-use crate::observe::tls::TlsErrorKind;
+use crate::observe::tls::{NOT_CONNECTED, TlsErrorKind};
 
 /// Why a request produced no (complete) answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +58,13 @@ pub enum FetchFailure {
         problem: LocalProblem,
         address: Option<SocketAddr>,
     },
+    /// Not connected: every address of the host is in a range peers refuse
+    /// (private, loopback, link-local, ...) and the run keeps the rule on
+    /// private addresses, which forbids opening a socket there. The
+    /// addresses left unasked.
+    RefusedAddress {
+        addresses: Vec<SocketAddr>,
+    },
 }
 
 /// Which part of an exchange ran out of time.
@@ -103,6 +110,12 @@ impl FetchFailure {
             FetchFailure::Dns(lookup) => lookup.local_problem(),
             _ => None,
         }
+    }
+
+    /// No connection was opened: every address is one the rule on private
+    /// addresses refuses.
+    pub fn refused_address(&self) -> bool {
+        matches!(self, FetchFailure::RefusedAddress { .. })
     }
 
     /// A server answered, but with redirects that lead nowhere (a loop, too
@@ -155,6 +168,10 @@ impl fmt::Display for FetchFailure {
             }
             FetchFailure::Local { problem, address } => {
                 write!(f, "could not test: {problem}{}", At(*address))
+            }
+            FetchFailure::RefusedAddress { addresses } => {
+                let shown: Vec<String> = addresses.iter().map(ToString::to_string).collect();
+                write!(f, "{NOT_CONNECTED} ({})", shown.join(", "))
             }
         }
     }
@@ -284,6 +301,13 @@ mod tests {
             (
                 FetchFailure::Stopped("the request stopped: cancelled".into()),
                 "the request stopped: cancelled",
+            ),
+            (
+                FetchFailure::RefusedAddress {
+                    addresses: vec!["192.168.1.20:443".parse().expect("addr")],
+                },
+                "not connected: address refused by the rule on private addresses \
+                 (192.168.1.20:443)",
             ),
         ];
         for (failure, text) in cases {

@@ -120,6 +120,14 @@ impl HttpObservation {
         self.error.as_ref().and_then(FetchFailure::local_problem)
     }
 
+    /// No connection was opened: every address is one the rule on private
+    /// addresses refuses.
+    pub fn refused_address(&self) -> bool {
+        self.error
+            .as_ref()
+            .is_some_and(FetchFailure::refused_address)
+    }
+
     /// A `GET` with nothing filled in yet (for builders and tests).
     pub fn get(url: impl Into<String>) -> HttpObservation {
         let url = url.into();

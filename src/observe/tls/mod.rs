@@ -67,6 +67,15 @@ impl TlsObservation {
         }
     }
 
+    /// No connection was opened: the address is one the rule on private
+    /// addresses refuses.
+    pub fn refused_address(&self) -> bool {
+        matches!(
+            self.connect_error.as_ref().map(|e| &e.kind),
+            Some(TlsFailureKind::RefusedAddress)
+        )
+    }
+
     /// A handshake that completed: the leaf certificate as the verdicts read
     /// it, with WebPKI's `verification` for the required name.
     pub fn completed(
@@ -126,6 +135,10 @@ pub enum TlsFailureKind {
     /// This machine could not open the connection (out of open files,
     /// socket buffers or local ports): not the server's failure.
     Local(crate::observe::local::LocalProblem),
+    /// Not connected: the address is in a range peers refuse (private,
+    /// loopback, link-local, ...) and the run keeps the rule on private
+    /// addresses, which forbids opening a socket there.
+    RefusedAddress,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,9 +174,14 @@ impl fmt::Display for TlsFailure {
             | TlsFailureKind::InvalidName
             | TlsFailureKind::Stopped => f.write_str(&self.detail),
             TlsFailureKind::Local(problem) => write!(f, "could not test: {problem}"),
+            TlsFailureKind::RefusedAddress => f.write_str(NOT_CONNECTED),
         }
     }
 }
+
+/// How a connection the rule on private addresses forbade is worded, for
+/// TLS inspections and fetches alike.
+pub const NOT_CONNECTED: &str = "not connected: address refused by the rule on private addresses";
 
 #[cfg(test)]
 mod tests {
@@ -175,6 +193,11 @@ mod tests {
         assert_eq!(
             refused.to_string(),
             "connection refused: nothing listens there"
+        );
+        let unasked = TlsFailure::new(TlsFailureKind::RefusedAddress, "192.168.1.20:443");
+        assert_eq!(
+            unasked.to_string(),
+            "not connected: address refused by the rule on private addresses"
         );
         let alert = TlsFailure::new(
             TlsFailureKind::Handshake(TlsErrorKind::AlertReceived("UnrecognisedName".into())),

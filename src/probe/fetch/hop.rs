@@ -62,6 +62,11 @@ pub(crate) async fn exchange(net: &Net, req: HopRequest<'_>) -> Result<Exchanged
     let target = req.target;
     let url_text = target.url.to_string();
     let candidates = candidates(net, &req).await.map_err(FetchFailure::Dns)?;
+    // No socket to an address the rule on private addresses refuses.
+    let (candidates, refused) = net.permitted(&candidates);
+    if candidates.is_empty() {
+        return Err(FetchFailure::RefusedAddress { addresses: refused });
+    }
     // A pinned address holds its slot already (the fetch took it); a
     // looked-up host waits for one at the address tried first.
     let at_address = match (req.connect_to, candidates.first()) {

@@ -5,7 +5,7 @@
 //! the resolver's and say how long the old answer may live on. When they
 //! cannot be asked (no NS records, no address, no answer), the checks say
 //! so rather than fail.
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use futures::StreamExt;
@@ -41,6 +41,34 @@ pub(crate) fn addresses(
         },
         died::<AddressLookup>,
     )
+}
+
+/// The A/AAAA answer federation uses for `host`, as peers elsewhere get
+/// it: the authoritative one when it differs from this machine's resolver
+/// ([`dns::public_answer`] decides), else the resolver's. The resolver's
+/// answer comes first: when it failed, that failure is the answer, without
+/// waiting for the zone's servers; they get one timeout, then the
+/// resolver's answer stands (the DNS check still waits for them).
+pub(crate) async fn as_peers_see(ctx: &Arc<Ctx>, host: &str) -> AddressLookup {
+    let auth = (host.parse::<IpAddr>().is_err()).then(|| addresses(ctx, host));
+    let local = ctx.addresses(host).await;
+    let Some(auth) = auth else {
+        return local;
+    };
+    if !dns::is_definite(&local) {
+        return local;
+    }
+    let auth = match tokio::time::timeout(ctx.timeout(), auth).await {
+        Ok(Ok(auth)) => auth,
+        Ok(Err(_)) | Err(_) => return local,
+    };
+    match dns::replaced_by(&local, Some(&auth)) {
+        Some(public) => AddressLookup {
+            name: local.name.clone(),
+            ..public.clone()
+        },
+        None => local,
+    }
 }
 
 /// The authoritative SRV answer for `owner` (started now if new).

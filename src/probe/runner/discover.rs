@@ -22,6 +22,7 @@ use futures::future::join_all;
 use super::ctx::Ctx;
 use super::{authority, probes, requests};
 use crate::check::model::{CheckId, Status};
+use crate::check::verdict::dns;
 use crate::check::verdict::server_well_known::server_well_known;
 use crate::domain::SrvService;
 use crate::matrix::discovery::{Discovery, Input, Need, Note, Progress, Resolution, Step};
@@ -60,15 +61,18 @@ fn prefetch(ctx: &Ctx, need: &Need) {
 }
 
 /// The observation that answers `need` (from the memo when already started).
-pub(crate) async fn answer(ctx: &Ctx, need: &Need) -> Input {
+pub(crate) async fn answer(ctx: &Arc<Ctx>, need: &Need) -> Input {
     match need {
         Need::WellKnown { url } => {
             Input::WellKnown(Box::new(ctx.fetch(&requests::well_known(url)).await))
         }
         Need::Srv { name } => Input::Srv(srv(ctx, name).await),
         Need::LegacySrv { name } => Input::LegacySrv(srv(ctx, name).await),
+        // The one place the addresses of the federation path are chosen:
+        // what peers elsewhere get (the authoritative answer when this
+        // machine's resolver says otherwise).
         Need::Addresses { hosts } => {
-            Input::Addresses(join_all(hosts.iter().map(|h| ctx.addresses(h))).await)
+            Input::Addresses(join_all(hosts.iter().map(|h| authority::as_peers_see(ctx, h))).await)
         }
     }
 }
@@ -92,7 +96,10 @@ pub(crate) async fn discover(ctx: &Arc<Ctx>) -> Resolution {
     let mut d = Discovery::new(ctx.name.clone());
     loop {
         let need = match d.progress() {
-            Progress::Resolved(res) => return with_overrides(*res, ctx.net.options()),
+            Progress::Resolved(res) => {
+                let res = with_resolver_answers(ctx, *res).await;
+                return with_overrides(res, ctx.net.options());
+            }
             Progress::Need(need) => need,
         };
         prefetch(ctx, &need);
@@ -121,6 +128,29 @@ pub(crate) async fn discover(ctx: &Arc<Ctx>) -> Resolution {
         };
         feed(&mut d, &need, input);
     }
+}
+
+/// Records this machine's own answers where discovery was given the
+/// authoritative ones ([`authority::as_peers_see`]), for the DNS checks,
+/// and says so in the path. (The lookups are the memo's: nothing is asked
+/// again.)
+async fn with_resolver_answers(ctx: &Ctx, mut res: Resolution) -> Resolution {
+    let locals = join_all(res.address_lookups.iter().map(|l| ctx.addresses(&l.name))).await;
+    for (local, used) in locals.into_iter().zip(&res.address_lookups) {
+        if local == *used || res.resolver_answers.contains(&local) {
+            continue;
+        }
+        res.notes.push(Note {
+            status: Status::Pass,
+            text: dns::public::statement(&local, used, dns::Checked::Here)
+                + &format!(
+                    " ({}, this machine's own answer, is not probed)",
+                    dns::public::shown(&local)
+                ),
+        });
+        res.resolver_answers.push(local);
+    }
+    res
 }
 
 /// `--resolve HOST:PORT:ADDR` (curl's meaning): a target on that host and

@@ -1,6 +1,7 @@
 //! The peer implementations' resolutions ([`crate::matrix::peers`]), each
 //! need answered from the run's memo — the lookups and the well-known fetch
-//! the spec path made are shared — and the federation probes (TLS, version,
+//! the spec path made are shared, addresses as peers elsewhere get them
+//! ([`super::authority::as_peers_see`]) — and the federation probes (TLS, version,
 //! keys) of every endpoint they would use, with each endpoint's `Host` and
 //! SNI; then `server.peers` and the report's `federation.peers`.
 
@@ -8,6 +9,7 @@ use std::sync::Arc;
 
 use futures::future::join_all;
 
+use super::authority::as_peers_see;
 use super::ctx::Ctx;
 use super::discover::answer;
 use super::requests;
@@ -95,7 +97,7 @@ pub(crate) async fn peers(
 /// when the model asks for more than any model should), and this
 /// machine's problem in any answer it got.
 async fn resolve(
-    ctx: &Ctx,
+    ctx: &Arc<Ctx>,
     peer: Peer,
     context: Context,
 ) -> (Option<PeerPath>, Option<LocalProblem>) {
@@ -117,7 +119,7 @@ async fn resolve(
                         .min(MAX_SRV_TARGETS.saturating_sub(hosts_looked_up)),
                 );
                 hosts_looked_up += asked.len();
-                let mut lookups = join_all(asked.iter().map(|h| ctx.addresses(h))).await;
+                let mut lookups = join_all(asked.iter().map(|h| as_peers_see(ctx, h))).await;
                 let why = format!("not looked up: at most {MAX_SRV_TARGETS} targets are followed");
                 lookups.extend(beyond.iter().map(|h| AddressLookup {
                     name: h.clone(),
@@ -157,7 +159,7 @@ fn local_problem_in(input: &Input) -> Option<LocalProblem> {
 /// redirects, a redirect to plain http followed and recorded with its
 /// address) — the spec path's own fetch when it already recorded all of
 /// it, so that the spec model sees exactly what the spec path saw.
-async fn peer_answer(ctx: &Ctx, need: &PeerNeed) -> Input {
+async fn peer_answer(ctx: &Arc<Ctx>, need: &PeerNeed) -> Input {
     let PeerNeed::WellKnown { url, policy } = need else {
         return answer(ctx, &need.as_need()).await;
     };

@@ -112,6 +112,14 @@ impl Net {
 }
 
 async fn inspect(net: &Net, target: TlsTarget) -> TlsObservation {
+    // No socket to an address the rule on private addresses refuses.
+    if net.permitted(&[target.address]).0.is_empty() {
+        let failure = TlsFailure::new(
+            TlsFailureKind::RefusedAddress,
+            format!("{} was not connected to", target.address),
+        );
+        return TlsObservation::failed(failure, std::time::Duration::ZERO);
+    }
     // The handshake's clock starts once a connection slot is granted.
     let _slot = net.connection_slot(Some(target.address)).await;
     let started = Instant::now();

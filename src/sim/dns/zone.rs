@@ -42,6 +42,10 @@ pub(crate) struct Zone {
     /// and the zone's own records after that, as a real resolver's cache
     /// expires.
     started: std::time::Instant,
+    /// A resolver elsewhere: it never holds `DnsEntry::cached` (that is
+    /// this machine's resolver's local or stale answer), so recursive
+    /// queries get the zone's current records.
+    elsewhere: bool,
 }
 
 pub(crate) fn normalize(name: &str) -> String {
@@ -80,7 +84,14 @@ impl Zone {
             soa_minimum: scenario.soa_minimum,
             latency: Duration::from_millis(scenario.latency.dns_ms),
             started: std::time::Instant::now(),
+            elsewhere: false,
         }
+    }
+
+    /// The same zone as a resolver elsewhere answers it (see `elsewhere`).
+    pub(crate) fn elsewhere(mut self) -> Zone {
+        self.elsewhere = true;
+        self
     }
 
     /// A name "exists" if it has an entry or something below it does (an
@@ -138,7 +149,7 @@ impl Zone {
         let qtype = q.query_type();
         // A recursive query comes from "a resolver": it may still hold a
         // stale answer (DnsEntry::cached); direct queries get the zone data.
-        let recursive = query.metadata.recursion_desired;
+        let recursive = query.metadata.recursion_desired && !self.elsewhere;
         let mut name = normalize(&q.name().to_ascii());
         let mut delay = self.latency;
         let mut visited: Vec<String> = Vec::new();

@@ -11,6 +11,7 @@ use std::time::Duration;
 use tokio::sync::Mutex;
 
 use crate::check::expect::Expectations;
+use crate::matrix::peers::PrivateAddresses;
 use crate::probe::runner;
 use crate::probe::{Net, NetOptions, ResolveOverride};
 use crate::sim::{Sim, StartBuiltinError};
@@ -24,11 +25,15 @@ pub enum NetSource {
     /// Real DNS and HTTPS with these options (system defaults or the CLI's).
     Options(NetOptions),
     /// A built-in simulated deployment, started on the first run and kept
-    /// while the services live; `timeout` and `resolve` as the CLI gave them.
+    /// while the services live; `timeout`, `resolve` and
+    /// `--allow-private-addresses` as the CLI gave them (a simulation allows
+    /// private addresses anyway, unless its scenario keeps the rule on; the
+    /// flag turns that rule off too).
     Sim {
         scenario: String,
         timeout: Duration,
         resolve: Vec<ResolveOverride>,
+        allow_private_addresses: bool,
     },
     /// `demo`: whatever [`CheckNet::start_demo`] started last.
     Demo,
@@ -78,11 +83,15 @@ impl CheckNet {
                 scenario,
                 timeout,
                 resolve,
+                allow_private_addresses,
             } => {
                 let sim = start_sim(scenario).await?;
                 let mut options = sim.net_options();
                 options.timeout = *timeout;
                 options.resolve = resolve.clone();
+                if *allow_private_addresses {
+                    options.private_addresses = PrivateAddresses::Allowed;
+                }
                 (Net::new(options)?, Some(sim))
             }
             NetSource::Demo => return Err(ServiceError::NoDemoRunning),

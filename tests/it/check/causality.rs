@@ -126,7 +126,10 @@ fn the_other_rules_of_the_table() {
     let mut results = vec![
         CheckResult::new(CheckId::DnsDelegatedHost, Status::Warn, "spreading").fault(
             Fault::DnsSpreading {
-                outdated: vec!["127.0.0.19".parse().expect("ip")],
+                outdated: vec![(
+                    "127.0.0.19".parse().expect("ip"),
+                    "matrix.example.com".into(),
+                )],
             },
         ),
         fail(CheckId::ServerTls, "refused")
@@ -151,6 +154,37 @@ fn the_other_rules_of_the_table() {
     );
     assert_eq!(results[2].caused_by, None, "127.0.0.20 is not outdated");
     assert_eq!(root_causes(&results), vec![true, false, true]);
+    // The client API, fetched as this machine resolves matrix.example.com
+    // (the old address, while federation is checked on the new one).
+    let spreading = || {
+        CheckResult::new(CheckId::DnsDelegatedHost, Status::Warn, "spreading").fault(
+            Fault::DnsSpreading {
+                outdated: vec![(
+                    "127.0.0.19".parse().expect("ip"),
+                    "Matrix.example.com".into(),
+                )],
+            },
+        )
+    };
+    let client = |host: &str| {
+        fail(CheckId::ClientVersions, "refused").fault(Fault::Unanswered {
+            host: host.into(),
+            port: 443,
+        })
+    };
+    let mut results = vec![spreading(), client("matrix.example.com")];
+    attribute(&mut results);
+    assert_eq!(
+        cause_of(&results, CheckId::ClientVersions).map(|c| c.0),
+        Some(CheckId::DnsDelegatedHost)
+    );
+    let mut results = vec![spreading(), client("chat.example.com")];
+    attribute(&mut results);
+    assert_eq!(
+        cause_of(&results, CheckId::ClientVersions),
+        None,
+        "another host"
+    );
     // A name without address: the resolution and the client API.
     let mut results = vec![
         fail(CheckId::DnsDelegatedHost, "NXDOMAIN").fault(Fault::NoAddress {

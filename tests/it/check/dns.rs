@@ -164,7 +164,19 @@ fn propagation_says_when_the_old_answer_expires() {
         PrivateAddresses::Allowed,
     );
     assert_eq!(r.status, Status::Warn);
-    assert!(r.summary.contains("still spreading"), "{}", r.summary);
+    // Plainly, first: both answers, and which one federation uses.
+    assert_eq!(
+        r.summary,
+        "example.com: this machine's resolver answers 203.0.113.5, the authoritative servers \
+         198.51.100.1 (what peers elsewhere get, and what is checked)"
+    );
+    // The server name's addresses are federation's only at steps 4–6.
+    assert_eq!(
+        r.evidence[0].got,
+        "this machine's resolver answers 203.0.113.5 for example.com; the authoritative \
+         servers answer 198.51.100.1; peers elsewhere get 198.51.100.1; federation is checked \
+         on 198.51.100.1 wherever it connects to example.com"
+    );
     let text = &r
         .evidence
         .iter()
@@ -447,4 +459,86 @@ fn delegated_host() {
         r.summary
     );
     let _ = ex_res;
+}
+
+/// Discovery was given the authoritative answer (what peers elsewhere get)
+/// and the resolution keeps this machine's own: `dns.delegated-host`
+/// compares the two and says which one federation was checked on.
+#[test]
+fn delegated_host_names_the_local_answer_and_what_was_checked() {
+    let public = lookup("matrix.example.com", Ok(vec!["203.0.113.5"]), Err(nodata()));
+    let local = lookup(
+        "matrix.example.com",
+        Ok(vec!["192.168.1.20"]),
+        Err(nodata()),
+    );
+    let mut res = resolve(
+        "example.com",
+        Some(server_file(
+            r#"{"m.server":"matrix.example.com:443"}"#,
+            &[JSON],
+        )),
+        std::slice::from_ref(&public),
+    );
+    assert_eq!(res.targets[0].addresses, public.addresses());
+    res.resolver_answers.push(local);
+    for mode in [PrivateAddresses::Allowed, PrivateAddresses::Refused] {
+        let r = dns::delegated_host(&res, std::slice::from_ref(&public), mode);
+        if mode == PrivateAddresses::Allowed {
+            assert_eq!(r.status, Status::Warn, "{r:#?}");
+            assert_eq!(
+                r.summary,
+                "matrix.example.com: this machine's resolver answers 192.168.1.20, the \
+                 authoritative servers 203.0.113.5 (what peers elsewhere get, and what is \
+                 checked)"
+            );
+        } else {
+            // The rule judges what peers get: the documentation address.
+            assert_eq!(r.status, Status::Fail, "{r:#?}");
+            assert_eq!(
+                r.summary,
+                "matrix.example.com: 203.0.113.5 (documentation), which peers refuse"
+            );
+        }
+        assert_eq!(
+            r.evidence[0].asked,
+            "matrix.example.com as peers elsewhere see it"
+        );
+        assert_eq!(
+            r.evidence[0].got,
+            "this machine's resolver answers 192.168.1.20 for matrix.example.com; the \
+             authoritative servers answer 203.0.113.5; peers elsewhere get 203.0.113.5; \
+             checked 203.0.113.5"
+        );
+    }
+    // Discovery kept the resolver's answer (the authoritative one came too
+    // late): that is what was probed, so nothing claims otherwise.
+    let mut kept = res.clone();
+    kept.resolver_answers.clear();
+    kept.address_lookups = vec![lookup(
+        "matrix.example.com",
+        Ok(vec!["192.168.1.20"]),
+        Err(nodata()),
+    )];
+    let r = dns::delegated_host(
+        &kept,
+        std::slice::from_ref(&public),
+        PrivateAddresses::Allowed,
+    );
+    assert_eq!(r.status, Status::Warn);
+    assert!(r.summary.contains("still spreading"), "{}", r.summary);
+    assert!(
+        r.evidence
+            .iter()
+            .all(|e| !e.asked.ends_with("as peers elsewhere see it")),
+        "{r:#?}"
+    );
+    // Without the authoritative answer there is nothing to say.
+    let r = dns::delegated_host(&res, &[], PrivateAddresses::Allowed);
+    assert!(
+        r.evidence
+            .iter()
+            .all(|e| !e.asked.ends_with("as peers elsewhere see it")),
+        "{r:#?}"
+    );
 }

@@ -215,3 +215,97 @@ fn a_local_only_answer_is_named_and_the_authoritative_one_judged() {
         vec![("192.168.1.20".parse().expect("ip"), Refusal::Private)]
     );
 }
+
+/// A probe of `addr` that the rule on private addresses left unasked: every
+/// observation is the typed "not connected".
+fn unasked(addr: &str) -> matrix_delegate::check::verdict::federation::AddressProbe {
+    use matrix_delegate::observe::{FetchFailure, TlsFailure, TlsFailureKind, TlsObservation};
+    let at: std::net::SocketAddr = addr.parse().expect("addr");
+    let mut p = probe(addr, "matrix.example.com");
+    p.tls = TlsObservation::failed(
+        TlsFailure::new(TlsFailureKind::RefusedAddress, "not connected"),
+        std::time::Duration::ZERO,
+    );
+    for obs in [&mut p.version, &mut p.keys, &mut p.routing]
+        .into_iter()
+        .flatten()
+    {
+        *obs = obs.clone().fail(FetchFailure::RefusedAddress {
+            addresses: vec![at],
+        });
+    }
+    p
+}
+
+#[test]
+fn an_unasked_address_is_skipped_with_the_reason_and_the_hint() {
+    use matrix_delegate::check::verdict::federation::federation_checks;
+    let res = delegated(&["192.168.1.20"]);
+    let out = federation_checks(
+        &res,
+        &[unasked("192.168.1.20:443")],
+        NOW_MS,
+        &Expectations::none(),
+    );
+    for id in [
+        CheckId::ServerTls,
+        CheckId::ServerVersion,
+        CheckId::ServerKeys,
+        CheckId::ServerRouting,
+    ] {
+        let r = find(&out, id, Some("192.168.1.20:443"));
+        assert_eq!(r.status, Status::Skipped, "{r:#?}");
+        assert_eq!(
+            r.summary,
+            "not connected: 192.168.1.20 (private) is an address peers refuse (see the DNS \
+             check of its name, or server.resolution); --allow-private-addresses probes it"
+        );
+        assert!(r.remedy.is_none(), "a skipped check carries no remedy");
+    }
+    // Nothing was asked there, so there is nothing to compare.
+    let consistency = find(&out, CheckId::ServerConsistency, None);
+    assert!(!consistency.status.is_failure(), "{consistency:#?}");
+}
+
+#[test]
+fn a_request_not_sent_follows_from_the_check_that_refused_its_address() {
+    use matrix_delegate::check::causality::attribute;
+    use matrix_delegate::check::verdict::refused::unreachable_for_peers;
+    let n = name("matrix.example.com");
+    let lan = addresses("matrix.example.com", &["192.168.1.20"]);
+    let dns_r = dns::server_name(
+        &n,
+        Some(&lan),
+        Some(&lan),
+        &Expectations::none(),
+        PrivateAddresses::LoopbackStandsForPublic,
+    );
+    assert_eq!(dns_r.status, Status::Fail);
+    let versions = unreachable_for_peers(
+        CheckResult::new(CheckId::ClientVersions, Status::Pass, ""),
+        "matrix.example.com",
+        &["192.168.1.20:443".parse().expect("addr")],
+    );
+    assert_eq!(versions.status, Status::Fail);
+    assert_eq!(
+        versions.summary,
+        "matrix.example.com: not connected: 192.168.1.20 (private) is an address peers refuse, \
+         which nobody elsewhere can reach"
+    );
+    assert!(
+        versions
+            .remedy
+            .as_deref()
+            .is_some_and(|r| r.contains("--allow-private-addresses")),
+        "{versions:#?}"
+    );
+    let mut results = vec![dns_r, versions];
+    attribute(&mut results);
+    let cause = results[1].caused_by.as_ref().expect("attributed");
+    assert_eq!(cause.id, CheckId::DnsServerName);
+    assert!(
+        results[1].remedy.is_none(),
+        "a consequence carries no remedy"
+    );
+    assert!(results[0].caused_by.is_none());
+}

@@ -6,5 +6,6 @@ mod fetch;
 mod fetch_limits;
 mod options;
 mod peer_views;
+mod refused;
 mod tls;
 mod trust;

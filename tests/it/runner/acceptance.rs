@@ -348,10 +348,28 @@ async fn authoritative_answers_are_compared_with_the_cache() {
     assert!(t.contains("now say 127.0.0.11"), "{t}");
     assert!(t.contains("still answers 127.0.0.19"), "{t}");
     assert!(t.contains("expires in 30 min"), "{t}");
-    // The resolver's answer is what peers use today.
+    // Federation is checked where the zone now points (what peers get once
+    // their caches expire, and at once where they hold nothing), and says so.
     assert_eq!(
         spreading.report.federation.targets[0].address,
-        "127.0.0.19:443"
+        "127.0.0.11:443"
+    );
+    assert!(
+        t.contains(
+            "this machine's resolver answers 127.0.0.19 for matrix.example.com; the \
+             authoritative servers answer 127.0.0.11; peers elsewhere get 127.0.0.11; checked \
+             127.0.0.11"
+        ),
+        "{t}"
+    );
+    assert!(
+        spreading
+            .report
+            .federation
+            .targets
+            .iter()
+            .all(|t| !t.address.starts_with("127.0.0.19")),
+        "the old address is not probed"
     );
     // The authoritative server was asked without recursion, at its NS address.
     let q = spreading.sim.log().dns_queries();

@@ -101,6 +101,12 @@ async fn mismatches(name: &'static str) -> Vec<String> {
             bad.push(format!("{id} should warn, got {s:?}"));
         }
     }
+    for id in &expect.skipped {
+        let s = statuses(r, find(id));
+        if !s.contains(&Status::Skipped) {
+            bad.push(format!("{id} should be skipped, got {s:?}"));
+        }
+    }
     // The root causes come first, and they are the scenario's real causes;
     // every other failure names its cause and carries no remedy of its own.
     match &expect.root_causes {

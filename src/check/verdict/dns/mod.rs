@@ -4,6 +4,7 @@
 //! authoritative answer is known, whether resolvers still hold an older one
 //! and when it expires.
 
+pub mod public;
 mod srv;
 
 use std::collections::BTreeSet;
@@ -12,7 +13,7 @@ use std::net::IpAddr;
 use super::refused::{self, Source};
 use super::{add_remedy, downgrade, worse};
 use crate::check::expect::Expectations;
-use crate::check::model::{CheckId, CheckResult, Fault, Status};
+use crate::check::model::{CheckId, CheckResult, Evidence, Fault, Status};
 use crate::domain::{Host, ServerName};
 use crate::matrix::discovery::{Resolution, Step};
 use crate::matrix::peers::PrivateAddresses;
@@ -193,6 +194,7 @@ fn name_result(
     authoritative: Option<&AddressLookup>,
     role: &str,
     mode: PrivateAddresses,
+    checked: Checked,
 ) -> CheckResult {
     let (status, why) = address_status(lookup);
     let summary = match &why {
@@ -243,7 +245,12 @@ fn name_result(
                         lookup.name
                     ),
                 );
-                r = r.fault(Fault::DnsSpreading { outdated });
+                r = r.fault(Fault::DnsSpreading {
+                    outdated: outdated
+                        .into_iter()
+                        .map(|ip| (ip, lookup.name.clone()))
+                        .collect(),
+                });
             }
             r = downgrade(
                 r,
@@ -260,6 +267,25 @@ fn name_result(
         {
             r = r.evidence(asked, got);
         }
+    }
+    // The resolver's answer differs from the authoritative one: federation
+    // was checked on the authoritative addresses (what peers elsewhere get,
+    // see `public`), and the report says so first.
+    if let Some(auth) = replaced_by(lookup, authoritative).filter(|_| checked != Checked::NotHere) {
+        r.summary = format!(
+            "{}: this machine's resolver answers {}, the authoritative servers {} (what peers \
+             elsewhere get, and what is checked)",
+            lookup.name,
+            public::shown(lookup),
+            public::shown(auth)
+        );
+        r.evidence.insert(
+            0,
+            Evidence {
+                asked: format!("{} as peers elsewhere see it", lookup.name),
+                got: public::statement(lookup, auth, checked),
+            },
+        );
     }
     // Peers elsewhere get the authoritative answer when it is known (a
     // local resolver may answer a split-horizon or hosts-file address).
@@ -294,9 +320,14 @@ pub fn server_name(
             Status::Error,
             format!("the addresses of {} were not looked up", name.host_str()),
         ),
-        (Host::Dns(_), Some(l)) => {
-            name_result(CheckId::DnsServerName, l, authoritative, role, mode)
-        }
+        (Host::Dns(_), Some(l)) => name_result(
+            CheckId::DnsServerName,
+            l,
+            authoritative,
+            role,
+            mode,
+            Checked::WhereConnected,
+        ),
     }
     .spec(SPEC_NAME)
 }
@@ -331,10 +362,24 @@ pub fn delegated_host(
     let mut status = Status::Pass;
     let mut results = Vec::new();
     for host in &hosts {
-        let lookup = res
-            .address_lookups
+        // This machine's own answer when discovery was given the
+        // authoritative one instead: compared with it here, never probed.
+        let replaced = res
+            .resolver_answers
             .iter()
             .find(|l| l.name.eq_ignore_ascii_case(host));
+        let lookup = replaced.or_else(|| {
+            res.address_lookups
+                .iter()
+                .find(|l| l.name.eq_ignore_ascii_case(host))
+        });
+        // Discovery went on with the resolver's answer when the
+        // authoritative one came too late: then that is what was checked.
+        let checked = if replaced.is_some() {
+            Checked::Here
+        } else {
+            Checked::NotHere
+        };
         let auth = authoritative
             .iter()
             .find(|l| l.name.eq_ignore_ascii_case(host));
@@ -345,6 +390,7 @@ pub fn delegated_host(
                 auth,
                 "the reverse proxy in front of the homeserver",
                 mode,
+                checked,
             );
             status = worse(status, r.status);
             results.push(r);
@@ -408,6 +454,7 @@ pub fn delegated_host(
     out
 }
 
+pub use self::public::{Checked, is_definite, public_answer, replaced_by};
 pub use self::srv::srv_records;
 
 /// The names a DNS result covers, for [`note_authority_gaps`]: the server

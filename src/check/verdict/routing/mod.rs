@@ -44,6 +44,9 @@ pub fn server_routing(
     if let Some(problem) = obs.local_problem() {
         return super::local::could_not_test(r, problem);
     }
+    if let Some(crate::observe::FetchFailure::RefusedAddress { addresses }) = &obs.error {
+        return super::refused::not_connected(r, addresses);
+    }
     let fix = || remedy::pass_path_unchanged(ex.proxy, host, upstream);
     if let Some(e) = &obs.error {
         r.status = Status::Fail;

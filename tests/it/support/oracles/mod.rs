@@ -321,7 +321,12 @@ pub struct World {
     pub sim: Sim,
     pub dir: tempfile::TempDir,
     pub ca_file: PathBuf,
+    /// This machine's resolver (the one `check` asks).
     pub resolv_conf: PathBuf,
+    /// A resolver elsewhere ([`matrix_delegate::sim::ELSEWHERE_NAMESERVER`]):
+    /// the federation oracles stand for peers elsewhere, which never get
+    /// this machine's own answers (a scenario's `cached` records).
+    pub elsewhere_resolv_conf: PathBuf,
 }
 
 impl World {
@@ -338,11 +343,21 @@ impl World {
             "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n",
         )
         .map_err(|e| SimError::Bind(e.to_string()))?;
+        let elsewhere_resolv_conf = dir.path().join("resolv.conf.elsewhere");
+        std::fs::write(
+            &elsewhere_resolv_conf,
+            format!(
+                "nameserver {}\noptions timeout:1 attempts:1\n",
+                matrix_delegate::sim::ELSEWHERE_NAMESERVER.ip()
+            ),
+        )
+        .map_err(|e| SimError::Bind(e.to_string()))?;
         Ok(World {
             sim,
             dir,
             ca_file,
             resolv_conf,
+            elsewhere_resolv_conf,
         })
     }
 
@@ -368,7 +383,12 @@ impl World {
         command
             .args(["-m", "--", "sh", "-c"])
             .arg(r#"mount --bind "$0" /etc/resolv.conf && exec "$@""#)
-            .arg(&self.resolv_conf)
+            // Peers elsewhere resolve through a resolver elsewhere, as the
+            // peer models do; the clients run on this machine, as `check`.
+            .arg(match oracle {
+                Oracle::Synapse | Oracle::Resolvematrix => &self.elsewhere_resolv_conf,
+                Oracle::JsSdk | Oracle::Chromium => &self.resolv_conf,
+            })
             .arg(program)
             .args(args)
             .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
