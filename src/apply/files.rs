@@ -63,6 +63,26 @@ pub fn state_of(full: &Path) -> Result<Before, ApplyError> {
     }
 }
 
+/// Records `path` as touched with its state `before`, a file's bytes
+/// backed up under `backups` first, so that [`restore`] can put it back.
+fn remember(
+    touched: &mut Vec<Touched>,
+    path: &str,
+    before: &Before,
+    backups: &Path,
+) -> Result<(), ApplyError> {
+    let backup = match before {
+        Before::File { bytes, mode } => Some(back_up(backups, path, bytes, *mode)?),
+        _ => None,
+    };
+    touched.push(Touched {
+        path: path.to_string(),
+        before: before.clone(),
+        backup,
+    });
+    Ok(())
+}
+
 /// Carries out `ops` in order. On failure the paths touched so far come
 /// back with the error, for [`restore`].
 pub fn execute(
@@ -87,19 +107,9 @@ pub fn execute(
                 kind: FileKind::Regular,
             }),
             (FileOp::Write { contents, .. }, _) => {
-                let backup = match &before {
-                    Before::File { bytes, mode } => match back_up(backups, op.path(), bytes, *mode)
-                    {
-                        Ok(p) => Some(p),
-                        Err(e) => return Err((e, touched)),
-                    },
-                    _ => None,
-                };
-                touched.push(Touched {
-                    path: op.path().to_string(),
-                    before: before.clone(),
-                    backup,
-                });
+                if let Err(e) = remember(&mut touched, op.path(), &before, backups) {
+                    return Err((e, touched));
+                }
                 write_file(&full, contents.as_bytes())
             }
             (FileOp::Remove { .. }, Before::Absent) => Ok(()),
@@ -107,19 +117,9 @@ pub fn execute(
                 // A file is backed up first, like a replaced one; a link is
                 // remembered by its target. `remove_file` removes the link
                 // itself, never what it points to.
-                let backup = match &before {
-                    Before::File { bytes, mode } => match back_up(backups, op.path(), bytes, *mode)
-                    {
-                        Ok(p) => Some(p),
-                        Err(e) => return Err((e, touched)),
-                    },
-                    _ => None,
-                };
-                touched.push(Touched {
-                    path: op.path().to_string(),
-                    before: before.clone(),
-                    backup,
-                });
+                if let Err(e) = remember(&mut touched, op.path(), &before, backups) {
+                    return Err((e, touched));
+                }
                 std::fs::remove_file(&full).map_err(|source| ApplyError::Io {
                     path: full.clone(),
                     doing: "removing the file",

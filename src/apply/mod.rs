@@ -359,26 +359,7 @@ pub(crate) fn carry_out(
             return Outcome::FileSystem { restored };
         }
     };
-    for t in &touched {
-        let how = match install.ops.iter().find(|op| op.path() == t.path) {
-            Some(FileOp::Link { .. }) => "linked",
-            Some(FileOp::Remove { .. }) => "removed",
-            _ => "written",
-        };
-        match &t.backup {
-            Some(b) => {
-                let _ = writeln!(
-                    out,
-                    "{how}: {} (backup: {})",
-                    shown(root, &t.path),
-                    printable(&b.display().to_string())
-                );
-            }
-            None => {
-                let _ = writeln!(out, "{how}: {}", shown(root, &t.path));
-            }
-        }
-    }
+    print_touched(out, root, &touched, &install.ops);
     let tested = match backend.test(&program, root, None) {
         Ok(ran) => ran,
         Err(e) => {
@@ -533,6 +514,35 @@ fn print_merge(root: &Path, m: &Merge, out: &mut dyn Write) {
     );
     for line in &m.lines {
         let _ = writeln!(out, "{}", printable(line));
+    }
+}
+
+/// One line per path an install touched: what was done and its backup.
+pub(crate) fn print_touched(
+    out: &mut dyn Write,
+    root: &Path,
+    touched: &[files::Touched],
+    ops: &[FileOp],
+) {
+    for t in touched {
+        let how = match ops.iter().find(|op| op.path() == t.path) {
+            Some(FileOp::Link { .. }) => "linked",
+            Some(FileOp::Remove { .. }) => "removed",
+            _ => "written",
+        };
+        match &t.backup {
+            Some(b) => {
+                let _ = writeln!(
+                    out,
+                    "{how}: {} (backup: {})",
+                    shown(root, &t.path),
+                    printable(&b.display().to_string())
+                );
+            }
+            None => {
+                let _ = writeln!(out, "{how}: {}", shown(root, &t.path));
+            }
+        }
     }
 }
 

@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
-use super::{ApplyError, Outcome, Request, backup_folder, inside, quote, restore, shown, tree};
+use super::{
+    ApplyError, Outcome, Request, backup_folder, inside, print_touched, quote, restore, shown, tree,
+};
 use crate::config_file::diff::unified_diff;
 use crate::generate::sites::sites;
 use crate::install::FileOp;
@@ -244,21 +246,7 @@ pub fn apply(req: &Request<'_>, out: &mut dyn Write) -> Outcome {
             return Outcome::FileSystem { restored };
         }
     };
-    for t in &touched {
-        match &t.backup {
-            Some(b) => {
-                let _ = writeln!(
-                    out,
-                    "written: {} (backup: {})",
-                    shown(root, &t.path),
-                    printable(&b.display().to_string())
-                );
-            }
-            None => {
-                let _ = writeln!(out, "written: {}", shown(root, &t.path));
-            }
-        }
-    }
+    print_touched(out, root, &touched, &install.ops);
     for line in after_install(&layout, &routers) {
         let _ = writeln!(out, "{}", printable(&line));
     }

@@ -1,32 +1,16 @@
 //! matrix-js-sdk's `AutoDiscovery` and Chromium against every scenario:
-//! each gives a well-formed result; on the healthy scenarios and those of
-//! the client findings js-sdk's homeserver verdict is `check`'s
-//! `client.verdict` and the browser can read exactly when `client.cors`
-//! passes.
+//! each gives a well-formed result, js-sdk's homeserver verdict is
+//! `check`'s `client.verdict`, and the browser can read exactly when
+//! `client.cors` passes (or as a listed difference in
+//! `support/oracles/known.rs` says, its rule checked).
 
 use std::time::Duration;
 
 use crate::support::oracles::known::chromium_difference_is_known;
 use crate::support::oracles::{
-    APP_HOST, HEALTHY, Oracle, World, chromium, lock_logical_addresses, matrix,
-    privileged_mode_missing, scenario_with_app_origin, skip,
+    APP_HOST, Oracle, World, chromium, lock_logical_addresses, matrix, privileged_mode_missing,
+    scenario_with_app_origin, skip,
 };
-
-/// Scenarios beyond the healthy ones whose client verdict (js-sdk) and
-/// browser outcome (Chromium) must agree with `check`: the client findings
-/// (identity server, plain-http base_url, CORS preflight and duplicate
-/// `Access-Control-Allow-Origin`).
-const CLIENT_FINDINGS: [&str; 5] = [
-    "client-identity-server-down",
-    "client-http-base-url",
-    "cors-preflight-without-authorization",
-    "cors-allow-headers-wildcard",
-    "cors-duplicate-allow-origin",
-];
-
-fn compared(scenario: &str) -> bool {
-    HEALTHY.contains(&scenario) || CLIENT_FINDINGS.contains(&scenario)
-}
 
 fn available(oracle: Oracle) -> bool {
     let m = matrix();
@@ -41,7 +25,7 @@ fn available(oracle: Oracle) -> bool {
 }
 
 #[test]
-fn js_sdk_runs_on_every_scenario_and_agrees_on_the_healthy_ones() {
+fn js_sdk_agrees_with_the_client_verdict_on_every_scenario() {
     if !available(Oracle::JsSdk) {
         return;
     }
@@ -59,7 +43,7 @@ fn js_sdk_runs_on_every_scenario_and_agrees_on_the_healthy_ones() {
             "{}: js-sdk verdict {verdict:?}",
             row.scenario
         );
-        if compared(&row.scenario) && verdict.as_deref() != row.spec.client_verdict() {
+        if verdict.as_deref() != row.spec.client_verdict() {
             problems.push(format!(
                 "{}: js-sdk says {verdict:?}, check says {:?}",
                 row.scenario,
@@ -71,7 +55,7 @@ fn js_sdk_runs_on_every_scenario_and_agrees_on_the_healthy_ones() {
 }
 
 #[test]
-fn chromium_runs_on_every_scenario_and_agrees_on_the_healthy_ones() {
+fn chromium_agrees_with_client_cors_on_every_scenario() {
     if !available(Oracle::Chromium) {
         return;
     }
@@ -91,10 +75,7 @@ fn chromium_runs_on_every_scenario_and_agrees_on_the_healthy_ones() {
         );
         let (readable, text) = run.browser_outcome().expect("well formed");
         let cors_pass = row.spec.status("client.cors").as_deref() == Some("pass");
-        if compared(&row.scenario)
-            && readable != cors_pass
-            && !chromium_difference_is_known(row, readable)
-        {
+        if readable != cors_pass && !chromium_difference_is_known(row, readable) {
             problems.push(format!(
                 "{}: browser {text}, client.cors {:?}",
                 row.scenario,

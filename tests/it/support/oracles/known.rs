@@ -34,6 +34,27 @@ pub const KNOWN_DIFFERENCES: &[Known] = &[
           request-header name\"), so browsers that follow it fail every signed-in request: \
           stricter than Chromium on purpose (scenario cors-allow-headers-wildcard).",
     },
+    Known {
+        oracle: Oracle::Chromium,
+        what: "client.cors (client-file preflight)",
+        why: "`check` warns when an OPTIONS preflight for the client file gets no \
+          `Access-Control-Allow-Origin` (a static file server answering 405); the page reads the \
+          file with a simple GET, which browsers send without a preflight (Fetch standard, \
+          CORS-safelisted requests), so Chromium reads it. Clients that add a header to that \
+          request are stopped: a warning, stricter than the page on purpose (scenario \
+          cors-missing-on-preflight). Rule: every client.cors result warns for the client \
+          file's preflight and the browser read both.",
+    },
+    Known {
+        oracle: Oracle::Chromium,
+        what: "client.cors (unusable base_url)",
+        why: "With a base_url that is not a URL (client.well-known FAIL_ERROR, client.versions \
+          skipped) `check` has no client API to ask, so client.cors judges the client file \
+          alone; the page still tries the base_url and its fetch fails before any request \
+          (\"Failed to parse URL\"), for a reason that is not CORS (scenario escape-sequences). \
+          Rule: client.versions skipped, the browser read the client file, and its versions \
+          fetch failed to parse the URL.",
+    },
 ];
 
 /// The host part of a `Host` value (`[::1]:443` → `[::1]`, `a.b:8448` → `a.b`).
@@ -127,24 +148,50 @@ pub fn model_explained(
 
 /// Chromium's outcome differs from `client.cors` as a listed difference
 /// says: `check` warned only because a client-API preflight allows
-/// `Authorization` through `Access-Control-Allow-Headers: *`, and the
-/// browser read everything (`readable`).
+/// `Authorization` through `Access-Control-Allow-Headers: *`, or only for
+/// the client file's preflight, and the browser read everything
+/// (`readable`); or the base_url is not a URL, so `check` judged the
+/// client file alone and the browser's versions fetch never left the page.
 pub fn chromium_difference_is_known(row: &ScenarioRow, readable: bool) -> bool {
-    let listed = KNOWN_DIFFERENCES
-        .iter()
-        .any(|k| k.oracle == Oracle::Chromium && k.what == "client.cors");
-    let cors: Vec<&serde_json::Value> = row.spec.report["checks"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|c| c["id"] == "client.cors")
-        .collect();
-    let warned_for_wildcard = !cors.is_empty()
-        && cors.iter().all(|c| {
-            c["status"] == "warn"
-                && c["summary"]
-                    .as_str()
-                    .is_some_and(|s| s.contains("only through `Access-Control-Allow-Headers: *`"))
-        });
-    listed && readable && warned_for_wildcard
+    let listed = |what: &str| {
+        KNOWN_DIFFERENCES
+            .iter()
+            .any(|k| k.oracle == Oracle::Chromium && k.what == what)
+    };
+    let checks = |id: &str| -> Vec<&serde_json::Value> {
+        row.spec.report["checks"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["id"] == id)
+            .collect()
+    };
+    let cors = checks("client.cors");
+    let all_warn_for = |needle: &str| {
+        !cors.is_empty()
+            && cors.iter().all(|c| {
+                c["status"] == "warn" && c["summary"].as_str().is_some_and(|s| s.contains(needle))
+            })
+    };
+    if readable {
+        return (listed("client.cors")
+            && all_warn_for("only through `Access-Control-Allow-Headers: *`"))
+            || (listed("client.cors (client-file preflight)")
+                && all_warn_for("the CORS preflight for the client file fails"));
+    }
+    let versions_skipped = {
+        let v = checks("client.versions");
+        !v.is_empty() && v.iter().all(|c| c["status"] == "skipped")
+    };
+    let browser = row
+        .run(Oracle::Chromium)
+        .and_then(|run| run.output.as_ref());
+    let file_read =
+        browser.is_some_and(|out| out["well_known"]["readable"].as_bool() == Some(true));
+    let url_unparsable = browser.is_some_and(|out| {
+        out["versions"]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("Failed to parse URL"))
+    });
+    listed("client.cors (unusable base_url)") && versions_skipped && file_read && url_unparsable
 }
