@@ -6,7 +6,7 @@
 //! rewrite `/_matrix` paths: version and key requests still work through
 //! them, but every signed request with an escape in its path then fails
 //! with "Invalid signature". The probe goes out with every `Host` form a
-//! modelled peer sends to the address ([`forms`]).
+//! modelled peer sends to the address ([`server_routing_forms`]).
 
 mod forms;
 
