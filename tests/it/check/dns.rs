@@ -542,3 +542,48 @@ fn delegated_host_names_the_local_answer_and_what_was_checked() {
         "{r:#?}"
     );
 }
+
+/// A private address only this machine's resolver gives is named as a
+/// likely local override (split horizon, a hosts line), not as an old
+/// answer that expires by itself; a public one that changed is the usual
+/// spreading change.
+#[test]
+fn a_private_local_only_answer_is_advised_as_a_local_override() {
+    let remedy = |local: &str| {
+        let public = lookup(
+            "matrix.example.com",
+            Ok(vec!["93.184.215.14"]),
+            Err(nodata()),
+        );
+        let mut res = resolve(
+            "example.com",
+            Some(server_file(
+                r#"{"m.server":"matrix.example.com:443"}"#,
+                &[JSON],
+            )),
+            std::slice::from_ref(&public),
+        );
+        res.resolver_answers
+            .push(lookup("matrix.example.com", Ok(vec![local]), Err(nodata())));
+        let r = dns::delegated_host(
+            &res,
+            std::slice::from_ref(&public),
+            PrivateAddresses::Refused,
+        );
+        assert_eq!(r.status, Status::Warn, "{r:#?}");
+        r.remedy.unwrap_or_default()
+    };
+    let private = remedy("192.168.1.20");
+    assert!(
+        private.contains("peers elsewhere get 93.184.215.14 for matrix.example.com")
+            && private.contains("a local DNS zone (split horizon), a hosts-file line"),
+        "{private}"
+    );
+    assert!(!private.contains("end by themselves"), "{private}");
+    let moved = remedy("93.184.215.99");
+    assert!(
+        moved.contains("resolvers still serve the old address (93.184.215.99)")
+            && moved.contains("end by themselves"),
+        "{moved}"
+    );
+}

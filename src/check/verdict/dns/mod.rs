@@ -218,6 +218,11 @@ fn name_result(
             format!("A/AAAA {} at its authoritative servers", auth.name),
             describe_addresses(auth),
         );
+        // A private address only this machine's resolver gives is more
+        // likely a local override (a local zone, a hosts line) than an old
+        // answer that will expire: the remedy says so.
+        let local_override =
+            refused::local_only(&lookup.name, &lookup.addresses(), &auth.addresses(), mode);
         if let Some((text, left)) = propagation(lookup, auth) {
             let now: BTreeSet<IpAddr> = auth.addresses().into_iter().collect();
             let outdated: Vec<IpAddr> = lookup
@@ -235,16 +240,27 @@ fn name_result(
                     || "until their cached answer expires".to_string(),
                     |l| format!("for at most {} more", duration(l)),
                 );
-                r = add_remedy(
-                    r,
+                let advice = if local_override.is_some() {
+                    format!(
+                        "Nothing to change for federation if the authoritative answer is right: \
+                         peers elsewhere get {} for {}, and that is what was checked. This \
+                         machine's resolver answers {old}, a private address the zone does not \
+                         publish: a local DNS zone (split horizon), a hosts-file line, or a \
+                         cached old answer ({wait}). Keep a local override only if it leads to \
+                         the same homeserver.",
+                        public::shown(auth),
+                        lookup.name
+                    )
+                } else {
                     format!(
                         "Nothing to change if the authoritative answer is right: resolvers still \
                          serve the old address ({old}) of {} {wait}; failures on that address \
                          end by themselves. Check again then. Before the next change, lower the \
                          record's TTL a day ahead.",
                         lookup.name
-                    ),
-                );
+                    )
+                };
+                r = add_remedy(r, advice);
                 r = r.fault(Fault::DnsSpreading {
                     outdated: outdated
                         .into_iter()
@@ -262,9 +278,7 @@ fn name_result(
                 r = r.cache_expires_in(left);
             }
         }
-        if let Some((asked, got)) =
-            refused::local_only(&lookup.name, &lookup.addresses(), &auth.addresses(), mode)
-        {
+        if let Some((asked, got)) = local_override {
             r = r.evidence(asked, got);
         }
     }
