@@ -111,7 +111,8 @@ fuzz_target!(|data: &[u8]| {
 });
 
 /// The text as a Traefik file in either format: it parses or is refused
-/// with a message, and every host a router's rule names is in that rule.
+/// with a message, and every host an HTTP router's `Host` rule or a TCP
+/// router's `HostSNI` rule names is in that rule.
 fn traefik_routers(text: &str) {
     for format in [document::Format::Yaml, document::Format::Toml] {
         let tree = match document::parse(text, format) {
@@ -128,6 +129,15 @@ fn traefik_routers(text: &str) {
             let lower = rule.to_ascii_lowercase();
             for host in traefik::rule_hosts(&rule) {
                 assert!(lower.contains(&host), "host {host:?} not in the rule {rule:?}");
+            }
+        }
+        for router in document::keys(&tree, &["tcp", "routers"]) {
+            let Some(rule) = document::get_str(&tree, &["tcp", "routers", &router, "rule"]) else {
+                continue;
+            };
+            let lower = rule.to_ascii_lowercase();
+            for host in traefik::rule_sni_hosts(&rule) {
+                assert!(lower.contains(&host), "SNI {host:?} not in the rule {rule:?}");
             }
         }
     }

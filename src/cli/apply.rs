@@ -70,8 +70,8 @@ pub fn after_help() -> String {
      challenge to certbot's standalone server on 127.0.0.1:8402).\n\
      Traefik: the routers go to matrix-<server name>.yml in the file provider's directory\n\
      (providers.file.directory in /etc/traefik/traefik.{toml,yaml,yml}); Traefik cannot validate,\n\
-     so apply checks the directory: every file parses, no name or Host rule of another file\n\
-     collides, the entry points and certificate resolver exist. No reload: Traefik loads the file\n\
+     so apply checks the directory: every file parses, no name, Host rule or TCP HostSNI rule of\n\
+     another file collides, the entry points and certificate resolver exist. No reload: Traefik loads the file\n\
      when it watches the directory (else restart it). A single providers.file.filename is not\n\
      edited (the keys to merge are printed); --proxy-config PATH names the directory.\n\n\
      Exit codes: 0 installed, already installed, or a dry run the proxy accepts; 1 not installed\n\

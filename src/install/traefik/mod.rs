@@ -265,6 +265,16 @@ pub enum Problem {
         /// Our paths, as a rule (`PathPrefix(...) || ...`).
         paths: String,
     },
+    /// A TCP router takes the connections for one of our hosts on one of
+    /// our entry points: Traefik applies TCP routers before HTTP routers
+    /// there, so our HTTP routers never see them.
+    SniTaken {
+        router: String,
+        file: String,
+        host: String,
+        entry_point: String,
+        rule: String,
+    },
     /// No entry point of the static configuration listens on this port.
     EntryPointMissing {
         port: u16,
@@ -314,6 +324,25 @@ impl Problem {
                 format!(
                     "or give it a priority below {ours} (`priority: {}`); then run apply again.",
                     ours - 1
+                ),
+            ],
+            Problem::SniTaken {
+                router,
+                file,
+                host,
+                entry_point,
+                rule,
+            } => vec![
+                format!(
+                    "{file}: TCP router `{router}` (rule {rule}) takes the connections for \
+                     {host} on entry point {entry_point}. Traefik applies TCP routers before \
+                     HTTP routers on an entry point, so the Matrix routers would never see \
+                     a request."
+                ),
+                format!(
+                    "Take {host} out of its HostSNI rule (a HostSNI(`*`) router catches every \
+                     name: narrow it to the names it is for), or move it to another entry \
+                     point; then run apply again."
                 ),
             ],
             Problem::EntryPointMissing {
@@ -397,11 +426,23 @@ fn address_port(address: &str) -> Option<u16> {
 
 /// The hosts a rule names in `Host(...)` (v2 allows several per call).
 pub fn rule_hosts(rule: &str) -> Vec<String> {
+    call_arguments(rule, "Host(")
+}
+
+/// The server names a TCP router's rule names in `HostSNI(...)` (`*`
+/// matches every connection).
+pub fn rule_sni_hosts(rule: &str) -> Vec<String> {
+    call_arguments(rule, "HostSNI(")
+}
+
+/// The arguments of every `call` (`Host(`, `HostSNI(`) in a rule, quotes
+/// taken off and lowercased.
+fn call_arguments(rule: &str, call: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = rule;
-    while let Some(i) = rest.find("Host(") {
+    while let Some(i) = rest.find(call) {
         let before = rest[..i].chars().next_back();
-        let after = &rest[i + 5..];
+        let after = &rest[i + call.len()..];
         let end = after.find(')').unwrap_or(after.len());
         if !before.is_some_and(|c| c.is_ascii_alphanumeric()) {
             for arg in after[..end].split(',') {
@@ -626,6 +667,41 @@ pub fn decide(inputs: &Inputs<'_>) -> Verdict {
                          the Matrix paths and leaves the rest to `{name}`.",
                         ours.host
                     ));
+                }
+            }
+        }
+    }
+    // TCP routers on a shared entry point take a host's connections before
+    // any HTTP router sees them (Traefik's routing: TCP routers first, HTTP
+    // routers when no TCP router matches the SNI).
+    for (path, v) in &others {
+        for name in keys(v, &["tcp", "routers"]) {
+            let Some(router) = get(v, &["tcp", "routers", &name]) else {
+                continue;
+            };
+            let Some(rule) = get_str(router, &["rule"]) else {
+                continue;
+            };
+            let hosts = rule_sni_hosts(&rule);
+            let theirs_eps = get_list(router, &["entryPoints"]);
+            for ours in &routers {
+                let host = ours.host.to_ascii_lowercase();
+                if !hosts.iter().any(|h| *h == host || h == "*") {
+                    continue;
+                }
+                let shared = ours.entry_points.iter().find(|ep| {
+                    theirs_eps
+                        .as_ref()
+                        .is_none_or(|l| l.iter().any(|t| t == *ep))
+                });
+                if let Some(ep) = shared {
+                    problems.push(Problem::SniTaken {
+                        router: name.clone(),
+                        file: (*path).clone(),
+                        host: ours.host.clone(),
+                        entry_point: ep.clone(),
+                        rule: rule.clone(),
+                    });
                 }
             }
         }

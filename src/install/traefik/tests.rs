@@ -413,3 +413,59 @@ fn client_certificates_required_by_default_are_refused() {
         "{p:?}"
     );
 }
+
+#[test]
+fn tcp_routers_that_take_a_hosts_connections_are_refused() {
+    let l = dir_layout(STATIC_YAML);
+    // TLS passthrough for the base domain on the HTTPS entry point: Traefik
+    // hands those connections to the TCP router before any HTTP router.
+    let passthrough = "tcp:\n  routers:\n    legacy:\n      rule: HostSNI(`example.com`)\n      entryPoints: [websecure]\n      service: legacy\n      tls:\n        passthrough: true\n";
+    let p = problems(run(
+        &l,
+        &[("/etc/traefik/dynamic/tcp.yml", passthrough)],
+        Strategy::WellKnown,
+    ));
+    match &p[..] {
+        [
+            Problem::SniTaken {
+                router,
+                host,
+                entry_point,
+                ..
+            },
+        ] => assert_eq!(
+            (router.as_str(), host.as_str(), entry_point.as_str()),
+            ("legacy", "example.com", "websecure")
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        p[0].lines()[0].contains("before HTTP routers"),
+        "{:?}",
+        p[0].lines()
+    );
+    // HostSNI(`*`) catches every name; without entryPoints it is on all.
+    let catch_all = "tcp:\n  routers:\n    all:\n      rule: HostSNI(`*`)\n      service: s\n";
+    let p = problems(run(
+        &l,
+        &[("/etc/traefik/dynamic/tcp.yml", catch_all)],
+        Strategy::WellKnown,
+    ));
+    assert!(
+        !p.is_empty()
+            && p.iter()
+                .all(|x| matches!(x, Problem::SniTaken { router, .. } if router == "all")),
+        "{p:?}"
+    );
+    // Another name, or another entry point: no conflict.
+    for other in [
+        "tcp:\n  routers:\n    db:\n      rule: HostSNI(`db.example.com`)\n      entryPoints: [websecure]\n      service: s\n",
+        "tcp:\n  routers:\n    all:\n      rule: HostSNI(`*`)\n      entryPoints: [postgres]\n      service: s\n",
+    ] {
+        installed(run(
+            &l,
+            &[("/etc/traefik/dynamic/tcp.yml", other)],
+            Strategy::WellKnown,
+        ));
+    }
+}
