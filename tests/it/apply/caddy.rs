@@ -8,11 +8,11 @@
 use std::path::Path;
 
 use crate::support::apply::{
-    InRoot, apply_command, apply_in_netns, caddy_root, eventually, listens_in, namespaces_work,
+    InRoot, apply_command, apply_in_netns, caddy_root, eventually, listens_in, namespaces_or_skip,
     picture, put, start_in_root,
 };
 use crate::support::output::{code, stdout};
-use crate::support::proxy::{process, programs};
+use crate::support::proxy::process;
 
 const FILE: &str = "etc/caddy/matrix-example.com.caddy";
 const IMPORT: &str =
@@ -20,19 +20,6 @@ const IMPORT: &str =
 
 fn etc(root: &Path) -> std::path::PathBuf {
     root.join("etc")
-}
-
-/// Namespaces are needed for every run that reaches the reload.
-fn require_namespaces() -> bool {
-    if namespaces_work() {
-        return true;
-    }
-    assert!(
-        !programs::in_ci(),
-        "CI=true needs mount and network namespaces (unshare -mn as root) for the Caddy reload"
-    );
-    println!("SKIPPED: no mount and network namespaces here (unshare -mn as root)");
-    false
 }
 
 #[test]
@@ -61,7 +48,7 @@ fn installs_validates_and_reloads_the_caddy_running_in_the_root() {
     let Some((dir, program)) = caddy_root() else {
         return;
     };
-    if !require_namespaces() {
+    if !namespaces_or_skip() {
         return;
     }
     let root = dir.path();
@@ -126,7 +113,7 @@ fn installs_validates_and_reloads_the_caddy_running_in_the_root() {
 #[test]
 fn a_reload_that_fails_restores_the_caddyfile_byte_for_byte() {
     let Some((dir, _)) = caddy_root() else { return };
-    if !require_namespaces() {
+    if !namespaces_or_skip() {
         return;
     }
     let root = dir.path();

@@ -26,27 +26,15 @@ use matrix_delegate::install::{Decision, FileOp};
 
 use crate::support::apply::{
     APACHE_ENV, InRoot, apache_root, apply_command, certificates, eventually, haproxy_root,
-    listens_in, namespaces_work, nginx_root, picture, put, start_in_root,
+    listens_in, namespaces_or_skip, nginx_root, picture, put, start_in_root,
 };
 use crate::support::output::{code, stdout};
 use crate::support::proxy::certs::TestCa;
-use crate::support::proxy::{answers, plan_of, process, programs};
+use crate::support::proxy::{answers, plan_of, process};
 
 const NAMES: &[&str] = &["example.com", "matrix.example.com"];
 /// A token certbot would write; the port-80 part must hand it out as is.
 const TOKEN: &str = "LoqXcYV8q5ONbJQxbmR7SCTNo3tiAXDfowyjxAjEuX0";
-
-fn namespaces() -> bool {
-    if namespaces_work() {
-        return true;
-    }
-    assert!(
-        !programs::in_ci(),
-        "CI=true needs mount and network namespaces (unshare -mn as root)"
-    );
-    println!("SKIPPED: no mount and network namespaces here (unshare -mn as root)");
-    false
-}
 
 /// Runs `what` on a thread inside the network namespace of process `pid`
 /// (`setns` changes only the calling thread).
@@ -236,7 +224,7 @@ fn nginx_port_80_first_then_the_whole_configuration() {
     let Some((dir, program)) = nginx_root(&[]) else {
         return;
     };
-    if !namespaces() {
+    if !namespaces_or_skip() {
         return;
     }
     let root = dir.path();
@@ -364,7 +352,7 @@ fn apache_port_80_first_then_the_whole_configuration() {
     let Some((dir, program)) = apache_root(&[]) else {
         return;
     };
-    if !namespaces() {
+    if !namespaces_or_skip() {
         return;
     }
     let root = dir.path();
@@ -537,7 +525,7 @@ fn haproxy_port_80_first_then_the_whole_configuration() {
     let Some((dir, program)) = haproxy_root(&[]) else {
         return;
     };
-    if !namespaces() {
+    if !namespaces_or_skip() {
         return;
     }
     let root = dir.path();

@@ -182,6 +182,21 @@ pub fn namespaces_work() -> bool {
         .is_ok_and(|s| s.success())
 }
 
+/// Whether a test that runs a proxy inside a root can go on: namespaces
+/// work here, or (outside CI only) the test says it is skipped. Under
+/// `CI=true` missing namespaces fail the test.
+pub fn namespaces_or_skip() -> bool {
+    if namespaces_work() {
+        return true;
+    }
+    assert!(
+        !crate::support::proxy::programs::in_ci(),
+        "CI=true needs mount and network namespaces (unshare -mn as root)"
+    );
+    println!("SKIPPED: no mount and network namespaces here (unshare -mn as root)");
+    false
+}
+
 /// Starts `program` (in the foreground, with `envs` added to its
 /// environment) inside `root` as
 /// [`InRoot`] describes. The root needs the machine's user database and
