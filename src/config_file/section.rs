@@ -122,13 +122,19 @@ fn dotted_end(value: &Value) -> usize {
 }
 
 /// Entries of the table or dotted form; `table` restricts them to those
-/// under that header (not its sub-tables).
+/// under that header. Neither form includes what sits under a
+/// `[global.well_known.<key>]` header: a table defined by dotted keys can
+/// still have sub-tables with headers of their own (TOML 1.0, "Table"), and
+/// their lines are not the section's.
 fn dotted_or_table_entries(layout: &Layout, table: Option<&[&str]>) -> Vec<SectionEntry> {
     layout
         .entries
         .iter()
         .filter(|e| e.path.len() > 2 && e.path[..2] == SECTION)
-        .filter(|e| table.is_none_or(|t| super::layout::same_path(&e.table, t)))
+        .filter(|e| match table {
+            Some(t) => super::layout::same_path(&e.table, t),
+            None => !(e.table.len() > 2 && e.table[..2] == SECTION),
+        })
         .filter_map(|e| {
             let path: Vec<&str> = e.path.iter().map(String::as_str).collect();
             let value = layout.item(&path)?.as_value()?;
@@ -293,6 +299,18 @@ mod tests {
         assert_eq!(keys, vec![("client", false), ("x", true)]);
         assert_eq!(s.subtables, vec![("rtc_transports".to_string(), 3)]);
         assert_eq!(s.entry("client").map(|e| e.display.as_str()), Some("a"));
+    }
+
+    #[test]
+    fn dotted_entries_exclude_sub_tables_with_headers() {
+        let text = "global.well_known.support_page = \"p\"\n\
+                    [global.well_known.extra]\nx = 1\n";
+        let l = Layout::parse(text).expect("parses");
+        let s = locate(&l);
+        assert_eq!(s.form, SectionForm::DottedKeys { line: 1 });
+        let keys: Vec<_> = s.entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, vec!["support_page"]);
+        assert_eq!(s.subtables, vec![("extra".to_string(), 1)]);
     }
 
     #[test]

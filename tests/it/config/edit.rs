@@ -201,6 +201,34 @@ fn dotted_keys_are_edited_in_place_or_normalised() {
 }
 
 #[test]
+fn dotted_keys_with_a_sub_table_header_get_new_keys_among_the_dotted_lines() {
+    // A table made of dotted keys may still have `[global.well_known.<key>]`
+    // sub-tables; a new key goes after the last dotted line, never under
+    // the sub-table's header (where it would become a key of the sub-table).
+    let text = "global.well_known.support_page = \"https://example.com/help\"\n\
+                [global.well_known.extra]\nx = 1\n";
+    let e = edit_for_plan(text, &seed_plan(), EditOptions::default(), &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        e.after,
+        "global.well_known.support_page = \"https://example.com/help\"\n\
+         global.well_known.client = \"https://matrix.example.com\"\n\
+         global.well_known.server = \"matrix.example.com:443\"\n\
+         [global.well_known.extra]\nx = 1\n"
+    );
+    let e = edit_for_plan(text, &seed_plan(), EditOptions { normalise: true }, &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        e.after,
+        // The blank line that separates a new section from the line before
+        // it stays although that line (the dotted key) moved into it.
+        "\n[global.well_known]\nclient = \"https://matrix.example.com\"\n\
+         server = \"matrix.example.com:443\"\nsupport_page = \"https://example.com/help\"\n\n\
+         [global.well_known.extra]\nx = 1\n"
+    );
+}
+
+#[test]
 fn normalising_comments_out_what_continuwuity_ignores() {
     let e = run("top_level_table.toml", &seed_plan(), true);
     assert!(
