@@ -129,10 +129,52 @@ pub fn default_entry_point(port: u16) -> String {
     }
 }
 
+/// What the scans of the directory found: what refuses the install, and
+/// what the operator should know.
+#[derive(Default)]
+struct Findings {
+    notes: Vec<String>,
+    problems: Vec<Problem>,
+}
+
 /// Decides the install from the layout and the directory's files.
 pub fn decide(inputs: &Inputs<'_>) -> Verdict {
     let layout = inputs.layout;
-    let mut others: Vec<(&String, Value)> = Vec::new();
+    let others = match parse_others(inputs) {
+        Ok(others) => others,
+        Err(verdict) => return verdict,
+    };
+    let mut found = Findings::default();
+    let statics = layout.static_config.as_ref();
+    let chosen = entry_points(inputs.sites, statics, &mut found);
+    let entry_point = |port: u16| {
+        chosen
+            .get(&port)
+            .cloned()
+            .unwrap_or_else(|| default_entry_point(port))
+    };
+    let routers = dynamic::routers(inputs.sites, &entry_point);
+    let certificates = certificates(statics, &others, &mut found);
+    taken_names(&others, &routers, &mut found);
+    host_rules_that_win(&others, &routers, &mut found);
+    sni_rules_that_win(&others, &routers, &mut found);
+    let Findings {
+        mut notes,
+        problems,
+    } = found;
+    let Some(certificates) = certificates.filter(|_| problems.is_empty()) else {
+        return Verdict::Refused(problems);
+    };
+    notes.extend(encoded_character_notes(statics, &chosen));
+    notes.extend(fixed_body_notes(inputs.sites));
+    verdict(inputs, &routers, &certificates, notes)
+}
+
+/// Every other file of the directory, parsed; one that does not parse is
+/// the verdict (Traefik drops the whole directory then).
+fn parse_others<'i>(inputs: &Inputs<'i>) -> Result<Vec<(&'i String, Value)>, Verdict> {
+    let layout = inputs.layout;
+    let mut others = Vec::new();
     for (path, text) in inputs.files {
         if *path == layout.file && layout.mode == Mode::Directory {
             continue;
@@ -143,25 +185,28 @@ pub fn decide(inputs: &Inputs<'_>) -> Verdict {
         match parse(text, format) {
             Ok(v) => others.push((path, v)),
             Err(e) => {
-                return Verdict::Unparseable {
+                return Err(Verdict::Unparseable {
                     file: path.clone(),
                     error: e.message,
-                };
+                });
             }
         }
     }
-    let mut notes = Vec::new();
-    let mut problems = Vec::new();
-    let statics = layout.static_config.as_ref();
+    Ok(others)
+}
 
-    // Entry points by port, from the static configuration.
-    let ports: Vec<u16> = {
-        let mut p: Vec<u16> = inputs.sites.iter().flat_map(|s| s.ports.clone()).collect();
-        p.sort_unstable();
-        p.dedup();
-        p
-    };
-    let mut chosen: BTreeMap<u16, String> = BTreeMap::new();
+/// The entry point for each port the sites listen on: from the static
+/// configuration (`generate`'s name first, else the first on that port),
+/// or `generate`'s names when there is none.
+fn entry_points(
+    sites: &[Site],
+    statics: Option<&StaticConfig>,
+    found: &mut Findings,
+) -> BTreeMap<u16, String> {
+    let mut ports: Vec<u16> = sites.iter().flat_map(|s| s.ports.clone()).collect();
+    ports.sort_unstable();
+    ports.dedup();
+    let mut chosen = BTreeMap::new();
     for port in ports {
         let default = default_entry_point(port);
         let Some(s) = statics else {
@@ -179,88 +224,86 @@ pub fn decide(inputs: &Inputs<'_>) -> Verdict {
             Some(name) => {
                 chosen.insert(port, name.clone());
             }
-            None => problems.push(Problem::EntryPointMissing {
+            None => found.problems.push(Problem::EntryPointMissing {
                 port,
                 name: default,
                 static_file: s.path.clone(),
             }),
         }
     }
-    let entry_point = |port: u16| {
-        chosen
-            .get(&port)
-            .cloned()
-            .unwrap_or_else(|| default_entry_point(port))
-    };
-    let routers = dynamic::routers(inputs.sites, &entry_point);
+    chosen
+}
 
-    // Certificates.
-    let certificates = match statics {
-        None => {
-            notes.push(
-                "No static configuration was found, so the entry points (websecure, \
-                 matrix-federation-<port>) and the certificate resolver `letsencrypt` are \
-                 `generate`'s names and could not be checked: they must exist in Traefik's \
-                 static configuration."
-                    .to_string(),
-            );
-            Some(Certificates::Resolver("letsencrypt".into()))
-        }
-        Some(s) => {
-            let resolvers = keys(&s.value, &["certificatesResolvers"]);
-            let listed = others.iter().any(|(_, v)| {
-                get(v, &["tls", "certificates"])
-                    .and_then(Value::as_array)
-                    .is_some_and(|a| !a.is_empty())
-            });
-            match resolvers
-                .iter()
-                .find(|r| r.as_str() == "letsencrypt")
-                .or(resolvers.first())
-            {
-                Some(r) => {
-                    if resolvers.len() > 1 {
-                        notes.push(format!(
-                            "{} has certificate resolvers {}: the routers use `{r}`.",
-                            s.path,
-                            resolvers.join(", ")
-                        ));
-                    }
-                    Some(Certificates::Resolver(r.clone()))
-                }
-                None if listed => {
-                    notes.push(
-                        "No certificate resolver: the routers use the certificates listed in \
-                         tls.certificates of the directory, which must cover every name."
-                            .into(),
-                    );
-                    Some(Certificates::Listed)
-                }
-                None => {
-                    problems.push(Problem::NoCertificates {
-                        static_file: s.path.clone(),
-                    });
-                    None
-                }
+/// Where the routers' certificates come from: a certificate resolver of
+/// the static configuration (`letsencrypt` first), else the certificates
+/// the directory lists; `None` (with the problem) when there is neither.
+fn certificates(
+    statics: Option<&StaticConfig>,
+    others: &[(&String, Value)],
+    found: &mut Findings,
+) -> Option<Certificates> {
+    let Some(s) = statics else {
+        found.notes.push(
+            "No static configuration was found, so the entry points (websecure, \
+             matrix-federation-<port>) and the certificate resolver `letsencrypt` are \
+             `generate`'s names and could not be checked: they must exist in Traefik's \
+             static configuration."
+                .to_string(),
+        );
+        return Some(Certificates::Resolver("letsencrypt".into()));
+    };
+    let resolvers = keys(&s.value, &["certificatesResolvers"]);
+    let listed = others.iter().any(|(_, v)| {
+        get(v, &["tls", "certificates"])
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty())
+    });
+    match resolvers
+        .iter()
+        .find(|r| r.as_str() == "letsencrypt")
+        .or(resolvers.first())
+    {
+        Some(r) => {
+            if resolvers.len() > 1 {
+                found.notes.push(format!(
+                    "{} has certificate resolvers {}: the routers use `{r}`.",
+                    s.path,
+                    resolvers.join(", ")
+                ));
             }
+            Some(Certificates::Resolver(r.clone()))
         }
-    };
+        None if listed => {
+            found.notes.push(
+                "No certificate resolver: the routers use the certificates listed in \
+                 tls.certificates of the directory, which must cover every name."
+                    .into(),
+            );
+            Some(Certificates::Listed)
+        }
+        None => {
+            found.problems.push(Problem::NoCertificates {
+                static_file: s.path.clone(),
+            });
+            None
+        }
+    }
+}
 
-    // Names: routers, services and middlewares share one namespace per
-    // kind across the directory.
-    for (path, v) in &others {
+/// Names ours would share: routers, services and middlewares share one
+/// namespace per kind across the directory. Also default TLS options that
+/// demand client certificates (no Matrix peer sends one).
+fn taken_names(others: &[(&String, Value)], routers: &[dynamic::Router], found: &mut Findings) {
+    let ours_routers: Vec<String> = routers.iter().map(|r| r.name.clone()).collect();
+    for (path, v) in others {
         for (kind, key, ours) in [
-            (
-                "HTTP router",
-                "routers",
-                routers.iter().map(|r| r.name.clone()).collect::<Vec<_>>(),
-            ),
+            ("HTTP router", "routers", ours_routers.clone()),
             ("HTTP service", "services", vec![dynamic::SERVICE.into()]),
             ("HTTP middleware", "middlewares", Vec::new()),
         ] {
             for name in keys(v, &["http", key]) {
                 if ours.contains(&name) {
-                    problems.push(Problem::NameTaken {
+                    found.problems.push(Problem::NameTaken {
                         kind,
                         name,
                         file: (*path).clone(),
@@ -275,15 +318,33 @@ pub fn decide(inputs: &Inputs<'_>) -> Verdict {
             kind.as_str(),
             "RequireAnyClientCert" | "RequireAndVerifyClientCert"
         ) {
-            problems.push(Problem::ClientCertificatesRequired {
+            found.problems.push(Problem::ClientCertificatesRequired {
                 file: (*path).clone(),
                 kind,
             });
         }
     }
+}
 
-    // Host rules on a shared entry point that would win over ours.
-    for (path, v) in &others {
+/// The entry point of ours that a router listening on `theirs` (`None`:
+/// every default entry point) shares with it.
+fn shared_entry_point<'r>(
+    ours: &'r dynamic::Router,
+    theirs: Option<&Vec<String>>,
+) -> Option<&'r String> {
+    ours.entry_points
+        .iter()
+        .find(|ep| theirs.is_none_or(|l| l.iter().any(|t| t == *ep)))
+}
+
+/// Host rules on a shared entry point that would win over ours: routers
+/// are tried by priority, by default the length of the rule.
+fn host_rules_that_win(
+    others: &[(&String, Value)],
+    routers: &[dynamic::Router],
+    found: &mut Findings,
+) {
+    for (path, v) in others {
         for name in keys(v, &["http", "routers"]) {
             let Some(router) = get(v, &["http", "routers", &name]) else {
                 continue;
@@ -292,25 +353,21 @@ pub fn decide(inputs: &Inputs<'_>) -> Verdict {
                 continue;
             };
             let hosts = rule_hosts(&rule);
-            // No entryPoints: the router listens on every default entry point.
             let theirs_eps = get_list(router, &["entryPoints"]);
             let theirs = get_str(router, &["priority"])
                 .and_then(|p| p.parse::<i64>().ok())
                 .filter(|p| *p != 0)
                 .unwrap_or(rule.len() as i64);
-            for ours in &routers {
+            for ours in routers {
                 if !hosts.contains(&ours.host.to_ascii_lowercase()) {
                     continue;
                 }
-                let shared = ours.entry_points.iter().find(|ep| {
-                    theirs_eps
-                        .as_ref()
-                        .is_none_or(|l| l.iter().any(|t| t == *ep))
-                });
-                let Some(ep) = shared else { continue };
+                let Some(ep) = shared_entry_point(ours, theirs_eps.as_ref()) else {
+                    continue;
+                };
                 let our_priority = ours.rule.len() as i64;
                 if theirs >= our_priority {
-                    problems.push(Problem::HostTaken {
+                    found.problems.push(Problem::HostTaken {
                         router: name.clone(),
                         file: (*path).clone(),
                         host: ours.host.clone(),
@@ -321,7 +378,7 @@ pub fn decide(inputs: &Inputs<'_>) -> Verdict {
                         paths: dynamic::paths_rule(&ours.paths),
                     });
                 } else {
-                    notes.push(format!(
+                    found.notes.push(format!(
                         "{path}: router `{name}` also answers for {} on {ep}; ours has the \
                          longer rule (priority {our_priority} > {theirs}), so Traefik gives it \
                          the Matrix paths and leaves the rest to `{name}`.",
@@ -331,10 +388,17 @@ pub fn decide(inputs: &Inputs<'_>) -> Verdict {
             }
         }
     }
-    // TCP routers on a shared entry point take a host's connections before
-    // any HTTP router sees them (Traefik's routing: TCP routers first, HTTP
-    // routers when no TCP router matches the SNI).
-    for (path, v) in &others {
+}
+
+/// TCP routers on a shared entry point take a host's connections before
+/// any HTTP router sees them (Traefik's routing: TCP routers first, HTTP
+/// routers when no TCP router matches the SNI).
+fn sni_rules_that_win(
+    others: &[(&String, Value)],
+    routers: &[dynamic::Router],
+    found: &mut Findings,
+) {
+    for (path, v) in others {
         for name in keys(v, &["tcp", "routers"]) {
             let Some(router) = get(v, &["tcp", "routers", &name]) else {
                 continue;
@@ -344,18 +408,13 @@ pub fn decide(inputs: &Inputs<'_>) -> Verdict {
             };
             let hosts = rule_sni_hosts(&rule);
             let theirs_eps = get_list(router, &["entryPoints"]);
-            for ours in &routers {
+            for ours in routers {
                 let host = ours.host.to_ascii_lowercase();
                 if !hosts.iter().any(|h| *h == host || h == "*") {
                     continue;
                 }
-                let shared = ours.entry_points.iter().find(|ep| {
-                    theirs_eps
-                        .as_ref()
-                        .is_none_or(|l| l.iter().any(|t| t == *ep))
-                });
-                if let Some(ep) = shared {
-                    problems.push(Problem::SniTaken {
+                if let Some(ep) = shared_entry_point(ours, theirs_eps.as_ref()) {
+                    found.problems.push(Problem::SniTaken {
                         router: name.clone(),
                         file: (*path).clone(),
                         host: ours.host.clone(),
@@ -366,13 +425,21 @@ pub fn decide(inputs: &Inputs<'_>) -> Verdict {
             }
         }
     }
-    let Some(certificates) = certificates.filter(|_| problems.is_empty()) else {
-        return Verdict::Refused(problems);
-    };
+}
 
-    if let Some(s) = statics {
-        for ep in chosen.values() {
-            if get_bool(
+/// Traefik v3.6.4 to v3.6.6 refuse encoded characters in paths unless the
+/// entry point allows them; one note per chosen entry point that does not.
+fn encoded_character_notes(
+    statics: Option<&StaticConfig>,
+    chosen: &BTreeMap<u16, String>,
+) -> Vec<String> {
+    let Some(s) = statics else {
+        return Vec::new();
+    };
+    chosen
+        .values()
+        .filter(|ep| {
+            get_bool(
                 &s.value,
                 &[
                     "entryPoints",
@@ -382,39 +449,58 @@ pub fn decide(inputs: &Inputs<'_>) -> Verdict {
                     "allowEncodedSlash",
                 ],
             ) != Some(true)
-            {
-                notes.push(format!(
-                    "Traefik v3.6.4 to v3.6.6 answer 400 to paths with %2F, %23 and the like \
-                     unless the entry point allows them (CVE-2025-66490); Matrix event IDs \
-                     and room aliases carry them. On those versions add to {}: \
-                     entryPoints.{ep}.http.encodedCharacters.allowEncodedSlash (and \
-                     allowEncodedBackSlash, allowEncodedSemicolon, allowEncodedPercent, \
-                     allowEncodedQuestionMark, allowEncodedHash): true.",
-                    s.path
-                ));
-            }
-        }
-    }
-    for site in inputs.sites.iter().filter(|s| !s.files.is_empty()) {
-        let paths: Vec<&str> = site.files.iter().map(|f| f.path.as_str()).collect();
-        notes.push(format!(
-            "Traefik cannot answer a fixed body: {} must serve {} from a web server of its \
-             own (`generate --proxy traefik --out DIR` shows one).",
-            site.name,
-            paths.join(", ")
-        ));
-    }
+        })
+        .map(|ep| {
+            format!(
+                "Traefik v3.6.4 to v3.6.6 answer 400 to paths with %2F, %23 and the like \
+                 unless the entry point allows them (CVE-2025-66490); Matrix event IDs \
+                 and room aliases carry them. On those versions add to {}: \
+                 entryPoints.{ep}.http.encodedCharacters.allowEncodedSlash (and \
+                 allowEncodedBackSlash, allowEncodedSemicolon, allowEncodedPercent, \
+                 allowEncodedQuestionMark, allowEncodedHash): true.",
+                s.path
+            )
+        })
+        .collect()
+}
 
-    let tree = dynamic::tree(&routers, &certificates, inputs.upstream);
+/// Sites that serve a fixed body (the well-known files) need a web server
+/// of their own: Traefik only routes.
+fn fixed_body_notes(sites: &[Site]) -> Vec<String> {
+    sites
+        .iter()
+        .filter(|s| !s.files.is_empty())
+        .map(|site| {
+            let paths: Vec<&str> = site.files.iter().map(|f| f.path.as_str()).collect();
+            format!(
+                "Traefik cannot answer a fixed body: {} must serve {} from a web server of its \
+                 own (`generate --proxy traefik --out DIR` shows one).",
+                site.name,
+                paths.join(", ")
+            )
+        })
+        .collect()
+}
+
+/// The verdict once nothing refuses the install: the file to write (or
+/// already written), or the text to add by hand.
+fn verdict(
+    inputs: &Inputs<'_>,
+    routers: &[dynamic::Router],
+    certificates: &Certificates,
+    notes: Vec<String>,
+) -> Verdict {
+    let layout = inputs.layout;
+    let tree = dynamic::tree(routers, certificates, inputs.upstream);
     match layout.mode {
         Mode::FilenameOnly => {
-            let (text, comment) = match Format::of(&layout.file) {
-                Some(Format::Toml) => (dynamic::toml(&tree), "#"),
-                _ => (dynamic::yaml(&tree), "#"),
+            let text = match Format::of(&layout.file) {
+                Some(Format::Toml) => dynamic::toml(&tree),
+                _ => dynamic::yaml(&tree),
             };
             Verdict::AddByHand {
                 file: layout.file.clone(),
-                text: format!("{}{text}", dynamic::header(inputs.server_name, comment)),
+                text: format!("{}{text}", dynamic::header(inputs.server_name, "#")),
                 notes,
             }
         }
