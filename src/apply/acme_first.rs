@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use super::{ApplyError, Backend, Outcome, Request, carry_out, inside, shown};
 use crate::domain::{Proxy, acme};
 use crate::install::Install;
-use crate::install::acme_first::AcmeStep;
 use crate::safe_text::printable;
 
 /// The missing certificate files, and that no https site goes live.
@@ -131,19 +130,19 @@ fn make_webroot(root: &Path) -> Result<Vec<PathBuf>, ApplyError> {
 }
 
 /// Missing certificates when the port-80 part is not installed now: an
-/// earlier `apply` put it in place, or existing port-80 blocks already
-/// answer the challenge for every name.
+/// earlier `apply` put it in place (`in_place`: its file), or existing
+/// port-80 blocks already answer the challenge for every name (`None`).
 pub fn not_installed(
     root: &Path,
     name: &str,
     missing: &[String],
     step: &[String],
-    acme: &AcmeStep,
+    in_place: Option<&str>,
     out: &mut dyn Write,
 ) -> Outcome {
     missing_certificates(root, name, missing, out);
-    match acme {
-        AcmeStep::InPlace { file } => {
+    match in_place {
+        Some(file) => {
             let _ = writeln!(
                 out,
                 "The port-80 part that answers the ACME challenge is in place ({}), from an \
@@ -151,7 +150,7 @@ pub fn not_installed(
                 shown(root, file)
             );
         }
-        AcmeStep::Nothing | AcmeStep::Install(_) => {
+        None => {
             let _ = writeln!(
                 out,
                 "Existing port-80 blocks answer the ACME challenge for every name. Nothing was \

@@ -222,9 +222,32 @@ pub fn apply_with(req: &Request<'_>, backend: &dyn Backend, out: &mut dyn Write)
         Decision::CertificatesMissing {
             missing,
             step,
-            acme: AcmeStep::Install(install),
-        } => acme_first::certificates_first(req, backend, &missing, &step, &install, &texts, out),
-        other => refused(root, name, &other, out),
+            acme,
+        } => match acme {
+            AcmeStep::Install(install) => {
+                acme_first::certificates_first(req, backend, &missing, &step, &install, &texts, out)
+            }
+            AcmeStep::InPlace { file } => {
+                acme_first::not_installed(root, name, &missing, &step, Some(&file), out)
+            }
+            AcmeStep::Nothing => acme_first::not_installed(root, name, &missing, &step, None, out),
+        },
+        Decision::UpToDate { file, why } => {
+            let _ = writeln!(
+                out,
+                "{name}: {}: nothing to change ({})",
+                shown(root, &file),
+                printable(&why)
+            );
+            Outcome::UpToDate
+        }
+        Decision::Conflicts(merges) => conflicts(root, name, &merges, out),
+        Decision::AcmeFileEdited { file, link } => {
+            acme_first::edited(root, &file, link.as_deref(), out)
+        }
+        Decision::UnknownLayout { looked_for, hint } => {
+            unknown_layout(root, name, &looked_for, &hint, out)
+        }
     }
 }
 
@@ -444,55 +467,40 @@ fn quote(text: &str) -> String {
         .join("\n")
 }
 
-fn refused(root: &Path, name: &str, decision: &Decision, out: &mut dyn Write) -> Outcome {
-    match decision {
-        Decision::Install(_) => Outcome::Installed,
-        Decision::UpToDate { file, why } => {
-            let _ = writeln!(
-                out,
-                "{name}: {}: nothing to change ({})",
-                shown(root, file),
-                printable(why)
-            );
-            Outcome::UpToDate
-        }
-        Decision::Conflicts(merges) => {
-            let _ = writeln!(
-                out,
-                "{name} already has blocks for these names and ports; a second one would be \
-                 ignored or refused. Nothing was written. Add these lines to the existing blocks, \
-                 then run apply again:"
-            );
-            for m in merges {
-                print_merge(root, m, out);
-            }
-            Outcome::Conflicts
-        }
-        Decision::CertificatesMissing {
-            missing,
-            step,
-            acme,
-        } => acme_first::not_installed(root, name, missing, step, acme, out),
-        Decision::AcmeFileEdited { file, link } => {
-            acme_first::edited(root, file, link.as_deref(), out)
-        }
-        Decision::UnknownLayout { looked_for, hint } => {
-            let _ = writeln!(
-                out,
-                "No {name} configuration layout found under {}. Looked for:",
-                printable(&root.display().to_string())
-            );
-            for l in looked_for {
-                let _ = writeln!(out, "  {}", printable(l));
-            }
-            let _ = writeln!(
-                out,
-                "Nothing was written. To install anyway, {}.",
-                printable(hint)
-            );
-            Outcome::UnknownLayout
-        }
+fn conflicts(root: &Path, name: &str, merges: &[Merge], out: &mut dyn Write) -> Outcome {
+    let _ = writeln!(
+        out,
+        "{name} already has blocks for these names and ports; a second one would be \
+         ignored or refused. Nothing was written. Add these lines to the existing blocks, \
+         then run apply again:"
+    );
+    for m in merges {
+        print_merge(root, m, out);
     }
+    Outcome::Conflicts
+}
+
+fn unknown_layout(
+    root: &Path,
+    name: &str,
+    looked_for: &[String],
+    hint: &str,
+    out: &mut dyn Write,
+) -> Outcome {
+    let _ = writeln!(
+        out,
+        "No {name} configuration layout found under {}. Looked for:",
+        printable(&root.display().to_string())
+    );
+    for l in looked_for {
+        let _ = writeln!(out, "  {}", printable(l));
+    }
+    let _ = writeln!(
+        out,
+        "Nothing was written. To install anyway, {}.",
+        printable(hint)
+    );
+    Outcome::UnknownLayout
 }
 
 fn print_merge(root: &Path, m: &Merge, out: &mut dyn Write) {
