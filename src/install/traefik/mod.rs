@@ -19,6 +19,7 @@ pub mod document;
 pub mod dynamic;
 mod layout;
 mod problem;
+mod rules;
 
 use std::collections::BTreeMap;
 
@@ -33,6 +34,9 @@ pub use self::layout::{
     Layout, Mode, Named, STATIC_CONFIGS, StaticConfig, Stop, file_name, layout,
 };
 pub use self::problem::Problem;
+pub use self::rules::{
+    pattern_matches, rule_host_patterns, rule_hosts, rule_sni_hosts, rule_sni_patterns,
+};
 
 /// What the decision reads besides the layout.
 #[derive(Debug, Clone, Copy)]
@@ -82,42 +86,6 @@ fn address_port(address: &str) -> Option<u16> {
         return None;
     }
     addr.rsplit_once(':')?.1.parse().ok()
-}
-
-/// The hosts a rule names in `Host(...)` (v2 allows several per call).
-pub fn rule_hosts(rule: &str) -> Vec<String> {
-    call_arguments(rule, "Host(")
-}
-
-/// The server names a TCP router's rule names in `HostSNI(...)` (`*`
-/// matches every connection).
-pub fn rule_sni_hosts(rule: &str) -> Vec<String> {
-    call_arguments(rule, "HostSNI(")
-}
-
-/// The arguments of every `call` (`Host(`, `HostSNI(`) in a rule, quotes
-/// taken off and lowercased.
-fn call_arguments(rule: &str, call: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = rule;
-    while let Some(i) = rest.find(call) {
-        let before = rest[..i].chars().next_back();
-        let after = &rest[i + call.len()..];
-        let end = after.find(')').unwrap_or(after.len());
-        if !before.is_some_and(|c| c.is_ascii_alphanumeric()) {
-            for arg in after[..end].split(',') {
-                let host = arg
-                    .trim()
-                    .trim_matches(['`', '"', '\''])
-                    .to_ascii_lowercase();
-                if !host.is_empty() {
-                    out.push(host);
-                }
-            }
-        }
-        rest = &after[end..];
-    }
-    out
 }
 
 /// The default name of the entry point for `port`, as `generate` names it.
@@ -337,8 +305,9 @@ fn shared_entry_point<'r>(
         .find(|ep| theirs.is_none_or(|l| l.iter().any(|t| t == *ep)))
 }
 
-/// Host rules on a shared entry point that would win over ours: routers
-/// are tried by priority, by default the length of the rule.
+/// `Host` and `HostRegexp` rules on a shared entry point that would win
+/// over ours: routers are tried by priority, by default the length of the
+/// rule.
 fn host_rules_that_win(
     others: &[(&String, Value)],
     routers: &[dynamic::Router],
@@ -353,13 +322,15 @@ fn host_rules_that_win(
                 continue;
             };
             let hosts = rule_hosts(&rule);
+            let patterns = rule_host_patterns(&rule);
             let theirs_eps = get_list(router, &["entryPoints"]);
             let theirs = get_str(router, &["priority"])
                 .and_then(|p| p.parse::<i64>().ok())
                 .filter(|p| *p != 0)
                 .unwrap_or(rule.len() as i64);
             for ours in routers {
-                if !hosts.contains(&ours.host.to_ascii_lowercase()) {
+                let host = ours.host.to_ascii_lowercase();
+                if !hosts.contains(&host) && !patterns.iter().any(|p| pattern_matches(p, &host)) {
                     continue;
                 }
                 let Some(ep) = shared_entry_point(ours, theirs_eps.as_ref()) else {
@@ -390,9 +361,9 @@ fn host_rules_that_win(
     }
 }
 
-/// TCP routers on a shared entry point take a host's connections before
-/// any HTTP router sees them (Traefik's routing: TCP routers first, HTTP
-/// routers when no TCP router matches the SNI).
+/// TCP routers (`HostSNI`, `HostSNIRegexp`) on a shared entry point take a
+/// host's connections before any HTTP router sees them (Traefik's routing:
+/// TCP routers first, HTTP routers when no TCP router matches the SNI).
 fn sni_rules_that_win(
     others: &[(&String, Value)],
     routers: &[dynamic::Router],
@@ -407,10 +378,13 @@ fn sni_rules_that_win(
                 continue;
             };
             let hosts = rule_sni_hosts(&rule);
+            let patterns = rule_sni_patterns(&rule);
             let theirs_eps = get_list(router, &["entryPoints"]);
             for ours in routers {
                 let host = ours.host.to_ascii_lowercase();
-                if !hosts.iter().any(|h| *h == host || h == "*") {
+                if !hosts.iter().any(|h| *h == host || h == "*")
+                    && !patterns.iter().any(|p| pattern_matches(p, &host))
+                {
                     continue;
                 }
                 if let Some(ep) = shared_entry_point(ours, theirs_eps.as_ref()) {

@@ -365,6 +365,52 @@ fn host_rules_that_would_win_are_refused_shorter_ones_noted() {
 }
 
 #[test]
+fn host_regexp_rules_that_would_win_are_refused() {
+    let l = dir_layout(STATIC_YAML);
+    // Traefik v3's syntax (a Go regular expression) and v2's template, both
+    // catching every subdomain with a priority above ours.
+    for rule in [
+        "HostRegexp(`^.+\\.example\\.com$`)",
+        "HostRegexp(`{sub:[a-z]+}.example.com`)",
+    ] {
+        let wildcard = format!(
+            "http:\n  routers:\n    subdomains:\n      rule: {rule}\n      priority: 1000\n      service: web\n"
+        );
+        let p = problems(run(
+            &l,
+            &[("/etc/traefik/dynamic/site.yml", &wildcard)],
+            Strategy::WellKnown,
+        ));
+        assert!(
+            p.iter().any(|x| matches!(
+                x,
+                Problem::HostTaken { router, host, .. }
+                    if router == "subdomains" && host == "matrix.example.com"
+            )),
+            "{rule}: {p:?}"
+        );
+    }
+    // A pattern that does not match our names: no conflict.
+    let other = "http:\n  routers:\n    shop:\n      rule: HostRegexp(`^shop[0-9]+\\.example\\.com$`)\n      priority: 1000\n      service: web\n";
+    installed(run(
+        &l,
+        &[("/etc/traefik/dynamic/site.yml", other)],
+        Strategy::WellKnown,
+    ));
+    // TCP: HostSNIRegexp takes the connections like HostSNI does.
+    let tcp = "tcp:\n  routers:\n    legacy:\n      rule: HostSNIRegexp(`^(www\\.)?example\\.com$`)\n      entryPoints: [websecure]\n      service: s\n      tls:\n        passthrough: true\n";
+    let p = problems(run(
+        &l,
+        &[("/etc/traefik/dynamic/tcp.yml", tcp)],
+        Strategy::WellKnown,
+    ));
+    assert!(
+        matches!(&p[..], [Problem::SniTaken { router, host, .. }] if router == "legacy" && host == "example.com"),
+        "{p:?}"
+    );
+}
+
+#[test]
 fn missing_entry_point_and_certificates_are_refused() {
     // srv: the federation port 8448 on the base domain.
     let no_8448 = dir_layout(STATIC_YAML);
