@@ -54,6 +54,35 @@ impl Splices {
         self.replace(layout.lines.start(first)..layout.lines.end(last), "");
     }
 
+    /// Whether text inserted at `at` now would start the result: the
+    /// splices added so far delete every byte before it and put no text of
+    /// their own there.
+    pub(crate) fn nothing_left_before(&self, at: usize) -> bool {
+        let adds_before = self
+            .items
+            .iter()
+            .any(|s| !s.text.is_empty() && s.range.start <= at);
+        !adds_before && self.delete_all_of(0..at)
+    }
+
+    /// Whether the splices added so far delete every byte of `range`.
+    fn delete_all_of(&self, range: Range<usize>) -> bool {
+        let mut deletions: Vec<&Range<usize>> = self
+            .items
+            .iter()
+            .filter(|s| s.text.is_empty() && !s.range.is_empty())
+            .map(|s| &s.range)
+            .collect();
+        deletions.sort_by_key(|r| r.start);
+        let mut covered = range.start;
+        for r in deletions {
+            if r.start <= covered && r.end > covered {
+                covered = r.end;
+            }
+        }
+        covered >= range.end
+    }
+
     pub(crate) fn apply(mut self, body: &str) -> Result<String, Overlap> {
         self.items
             .sort_by_key(|s| (s.range.start, s.range.end > s.range.start, s.seq));
@@ -75,6 +104,26 @@ impl Splices {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deletions_cover_a_range_only_without_gaps() {
+        let mut s = Splices::default();
+        s.replace(0..4, "");
+        s.replace(4..9, "");
+        s.insert(2, "kept");
+        assert!(s.delete_all_of(0..9));
+        assert!(s.delete_all_of(3..3));
+        assert!(!s.delete_all_of(0..10));
+        let mut gap = Splices::default();
+        gap.replace(0..4, "");
+        gap.replace(5..9, "");
+        assert!(!gap.delete_all_of(0..9));
+        assert!(!s.nothing_left_before(9), "text inserted at 2 stays before");
+        let mut moved = Splices::default();
+        moved.replace(0..4, "");
+        assert!(moved.nothing_left_before(4));
+        assert!(!moved.nothing_left_before(5));
+    }
 
     #[test]
     fn splices_apply_in_order_and_refuse_overlaps() {

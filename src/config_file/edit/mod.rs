@@ -348,7 +348,14 @@ pub(crate) fn insert_section(cx: &mut Ctx, lines: Vec<String>, header_suffix: &s
         return;
     }
     let place = new_section_place(cx.layout, cx.section);
-    let (at, text) = section_text(cx.layout, &place, header_suffix, &lines, cx.eol);
+    let (at, mut text) = section_text(cx.layout, &place, header_suffix, &lines, cx.eol);
+    // Everything before it moves into it (normalising dotted keys at the
+    // top of the file): no blank line to separate it from.
+    if at > 0 && cx.splices.nothing_left_before(at) {
+        while let Some(rest) = text.strip_prefix(cx.eol) {
+            text = rest.to_string();
+        }
+    }
     cx.splices.insert(at, text);
     let line = place
         .before_line

@@ -220,9 +220,7 @@ fn dotted_keys_with_a_sub_table_header_get_new_keys_among_the_dotted_lines() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         e.after,
-        // The blank line that separates a new section from the line before
-        // it stays although that line (the dotted key) moved into it.
-        "\n[global.well_known]\nclient = \"https://matrix.example.com\"\n\
+        "[global.well_known]\nclient = \"https://matrix.example.com\"\n\
          server = \"matrix.example.com:443\"\nsupport_page = \"https://example.com/help\"\n\n\
          [global.well_known.extra]\nx = 1\n"
     );
