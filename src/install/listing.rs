@@ -3,7 +3,7 @@
 //! root (`/etc/nginx/sites-enabled/default`). The I/O side fills it in;
 //! everything here only reads it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What a path is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +66,46 @@ impl Listing {
             })
             .map(|(name, _)| format!("{dir}/{name}"))
             .collect()
+    }
+
+    /// Every file a configuration reads from `main` on, main file first,
+    /// breadth first, as far as the texts read so far tell (a file not read
+    /// yet is listed, its own includes not). `includes` gives a file's
+    /// include patterns; a relative one is relative to `conf_dir` (nginx's
+    /// prefix, Apache's ServerRoot).
+    pub fn include_closure(
+        &self,
+        texts: &BTreeMap<String, String>,
+        main: &str,
+        conf_dir: &str,
+        includes: impl Fn(&str) -> Vec<String>,
+    ) -> Vec<String> {
+        let mut order = vec![main.to_string()];
+        let mut seen: BTreeSet<String> = order.iter().cloned().collect();
+        let mut i = 0;
+        while i < order.len() {
+            if let Some(text) = texts.get(&order[i]) {
+                for pattern in includes(text) {
+                    for path in self.glob(&absolute(conf_dir, &pattern)) {
+                        if seen.insert(path.clone()) {
+                            order.push(path);
+                        }
+                    }
+                }
+            }
+            i += 1;
+        }
+        order
+    }
+}
+
+/// An include pattern made absolute: a relative one is relative to
+/// `conf_dir`.
+pub fn absolute(conf_dir: &str, pattern: &str) -> String {
+    if pattern.starts_with('/') {
+        pattern.to_string()
+    } else {
+        format!("{conf_dir}/{pattern}")
     }
 }
 

@@ -11,11 +11,11 @@ pub mod scan;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::acme_first::{self, AcmeStep, Place};
 use super::certificates::certbot_step;
-use super::listing::{Entry, Listing, pattern_covers};
+use super::listing::{self, Entry, Listing, pattern_covers};
 use super::{Decision, FileOp, Install, Merge, file_name};
 use crate::domain::Proxy;
 use crate::generate::sites::Site;
@@ -40,31 +40,12 @@ pub struct Inputs<'a> {
 }
 
 fn absolute(pattern: &str) -> String {
-    if pattern.starts_with('/') {
-        pattern.to_string()
-    } else {
-        format!("{CONF_DIR}/{pattern}")
-    }
+    listing::absolute(CONF_DIR, pattern)
 }
 
 /// Every file apache2.conf includes, main file first.
 pub fn include_closure(listing: &Listing, texts: &BTreeMap<String, String>) -> Vec<String> {
-    let mut order = vec![MAIN.to_string()];
-    let mut seen: BTreeSet<String> = order.iter().cloned().collect();
-    let mut i = 0;
-    while i < order.len() {
-        if let Some(text) = texts.get(&order[i]) {
-            for pattern in scan::includes(text) {
-                for path in listing.glob(&absolute(&pattern)) {
-                    if seen.insert(path.clone()) {
-                        order.push(path);
-                    }
-                }
-            }
-        }
-        i += 1;
-    }
-    order
+    listing.include_closure(texts, MAIN, CONF_DIR, scan::includes)
 }
 
 pub fn own_file(server_name: &str) -> String {

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::acme_first::{self, AcmeStep, Place};
 use super::certificates::certbot_step;
-use super::listing::{Entry, Listing, pattern_covers};
+use super::listing::{self, Entry, Listing, pattern_covers};
 use super::{Decision, FileOp, Install, Merge, file_name};
 use crate::domain::{Proxy, acme};
 use crate::generate::sites::Site;
@@ -46,33 +46,14 @@ pub struct Inputs<'a> {
 /// An include pattern made absolute (relative ones are relative to the
 /// configuration folder).
 pub fn absolute(pattern: &str) -> String {
-    if pattern.starts_with('/') {
-        pattern.to_string()
-    } else {
-        format!("{CONF_DIR}/{pattern}")
-    }
+    listing::absolute(CONF_DIR, pattern)
 }
 
 /// Every configuration file nginx reads, main file first, as far as the
 /// texts read so far tell (a file not read yet is listed, its own
 /// includes not).
 pub fn include_closure(listing: &Listing, texts: &BTreeMap<String, String>) -> Vec<String> {
-    let mut order = vec![MAIN.to_string()];
-    let mut seen: BTreeSet<String> = order.iter().cloned().collect();
-    let mut i = 0;
-    while i < order.len() {
-        if let Some(text) = texts.get(&order[i]) {
-            for pattern in scan::includes(text) {
-                for path in listing.glob(&absolute(&pattern)) {
-                    if seen.insert(path.clone()) {
-                        order.push(path);
-                    }
-                }
-            }
-        }
-        i += 1;
-    }
-    order
+    listing.include_closure(texts, MAIN, CONF_DIR, scan::includes)
 }
 
 /// The files an install may own for this server name (read them too, so
