@@ -159,11 +159,15 @@ fn string_arguments(args: &str) -> (Vec<String>, usize) {
                 while let Some((_, c)) = chars.next() {
                     match c {
                         '"' => break,
-                        '\\' => {
-                            if let Some((_, next)) = chars.next() {
+                        // `\"` and `\\` undone; any other escape kept as
+                        // written (a host or pattern never needs one).
+                        '\\' => match chars.peek() {
+                            Some(&(_, next)) if next == '"' || next == '\\' => {
                                 value.push(next);
+                                chars.next();
                             }
-                        }
+                            _ => value.push('\\'),
+                        },
                         c => value.push(c),
                     }
                 }
@@ -194,6 +198,10 @@ mod tests {
         );
         assert!(rule_sni_hosts("HostSNIRegexp(`x`)").is_empty());
         assert_eq!(rule_hosts("Host(\"a\\\"b\")"), vec!["a\"b"]);
+        assert_eq!(
+            rule_host_patterns("HostRegexp(\"^a\\.b\\\\c\")"),
+            vec!["^a\\.b\\c"]
+        );
         // Unfinished: what was read so far.
         assert_eq!(
             rule_hosts("Host(`a.example.com`, `b"),
