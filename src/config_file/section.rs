@@ -106,6 +106,16 @@ pub fn locate(layout: &Layout) -> Section {
             let line = layout.entry(&SECTION).map_or(0, |e| e.first_line);
             section.not_a_table = Some((line, v.type_name()));
         }
+        // `[[global.well_known]]`: an array of tables, which no homeserver
+        // reads as the section; the editor refuses it before any change.
+        Some(Item::ArrayOfTables(_)) => {
+            let line = layout
+                .headers
+                .iter()
+                .find(|h| super::layout::same_path(&h.path, &SECTION))
+                .map_or(0, |h| h.line);
+            section.not_a_table = Some((line, "array of tables"));
+        }
         _ => {}
     }
     section

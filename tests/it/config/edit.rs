@@ -711,3 +711,15 @@ fn inline_tables_with_dotted_keys_get_entries_after_their_values() {
         assert!(again.is_noop(), "{}", again.after);
     }
 }
+
+#[test]
+fn an_array_of_tables_for_the_section_is_refused_before_any_change() {
+    let text = "[global]\nserver_name = \"example.com\"\n\n[[global.well_known]]\nclient = \"x\"\n";
+    match edit_for_plan(text, &seed_plan(), EditOptions::default(), &[]) {
+        Err(EditError::Unsupported { line, message }) => {
+            assert_eq!(line, 4);
+            assert!(message.contains("array of tables"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
