@@ -93,7 +93,14 @@ fn v2_template(pattern: &str) -> Option<String> {
             Some((name, re)) => (name, Some(re)),
             None => (inner, None),
         };
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        // A name is an identifier: `{3}` or `{2,8}` is a Go repetition
+        // count, so the pattern is v3's.
+        let identifier = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !identifier {
             return None;
         }
         match re {
@@ -227,6 +234,19 @@ mod tests {
         ));
         // Does not compile: Traefik refuses the router.
         assert!(!pattern_matches("(", "matrix.example.com"));
+        // Repetition counts are Go syntax, not v2 templates.
+        assert!(pattern_matches(
+            "^ma{1}trix\\.example\\.com$",
+            "matrix.example.com"
+        ));
+        assert!(pattern_matches(
+            "^[a-z]{6}\\.example\\.com$",
+            "matrix.example.com"
+        ));
+        assert!(!pattern_matches(
+            "^[a-z]{2}\\.example\\.com$",
+            "matrix.example.com"
+        ));
     }
 
     #[test]
