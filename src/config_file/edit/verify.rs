@@ -44,12 +44,12 @@ pub(crate) fn verify(
             t.remove("global");
         }
     }
-    if old != new {
+    if !same_table(&old, &new) {
         return Err(internal(
             "a value outside [global.well_known] would change".into(),
         ));
     }
-    if old_section != new_section {
+    if !same_table(&old_section, &new_section) {
         return Err(internal(
             "a key of [global.well_known] the plan does not set would change".into(),
         ));
@@ -85,11 +85,64 @@ fn split(
     Ok((doc, section))
 }
 
+/// Whether two parsed tables hold the same values, `nan` equal to `nan`:
+/// TOML has NaN literals (TOML 1.0, "Float") and NaN is unequal to itself,
+/// so a plain comparison would call an untouched `x = nan` changed.
+/// Other floats compare bit for bit (`-0.0` is not `0.0`).
+fn same_table(a: &toml::Table, b: &toml::Table) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .all(|(k, v)| b.get(k).is_some_and(|w| same_value(v, w)))
+}
+
+fn same_value(a: &toml::Value, b: &toml::Value) -> bool {
+    use toml::Value;
+    match (a, b) {
+        (Value::Float(x), Value::Float(y)) => {
+            x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan())
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same_value(v, w))
+        }
+        (Value::Table(x), Value::Table(y)) => same_table(x, y),
+        _ => a == b,
+    }
+}
+
 /// What normalising comments out.
 fn drop_ignored(doc: &mut toml::Table) {
     doc.remove("well_known");
     doc.retain(|k, _| keys::deprecated_global_key(k).is_none());
     if let Some(global) = doc.get_mut("global").and_then(|g| g.as_table_mut()) {
         global.retain(|k, _| keys::deprecated_global_key(k).is_none() && k != REMOVED_RTC_KEY);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(text: &str) -> toml::Table {
+        text.parse().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn nan_is_the_same_value_as_nan_and_other_values_compare_exactly() {
+        let nan = table("a = nan\nb = [-nan, { c = nan }]\n");
+        assert!(same_table(
+            &nan,
+            &table("a = nan\nb = [-nan, { c = nan }]\n")
+        ));
+        assert!(!same_table(
+            &nan,
+            &table("a = \"nan\"\nb = [-nan, { c = nan }]\n")
+        ));
+        assert!(!same_table(
+            &nan,
+            &table("a = nan\nb = [-nan, { c = 1.0 }]\n")
+        ));
+        assert!(!same_table(&table("x = 0.0"), &table("x = -0.0")));
+        assert!(!same_table(&table("x = 1"), &table("x = 1\ny = 2")));
+        assert!(same_table(&table("x = 1.5"), &table("x = 1.5")));
     }
 }

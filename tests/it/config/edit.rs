@@ -723,3 +723,23 @@ fn an_array_of_tables_for_the_section_is_refused_before_any_change() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn nan_values_elsewhere_do_not_stop_the_edit() {
+    // TOML has NaN literals; NaN is unequal to itself, and the editor's
+    // own last check once called an untouched `nan` a change.
+    let text = "[global]\nserver_name = \"example.com\"\nratio = nan\n\
+                [global.well_known]\nlimits = [nan, { x = -nan }]\n";
+    let e = edit_for_plan(text, &seed_plan(), EditOptions::default(), &[])
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert!(e.after.contains("ratio = nan\n"), "{}", e.after);
+    assert!(
+        e.after.contains("limits = [nan, { x = -nan }]"),
+        "{}",
+        e.after
+    );
+    assert!(e.after.contains("server = "), "{}", e.after);
+    let again = edit_for_plan(&e.after, &seed_plan(), EditOptions::default(), &[])
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert!(again.is_noop(), "{}", again.after);
+}
