@@ -170,10 +170,13 @@ fn dotted_prefix(line: &str) -> String {
 fn raw_entry(cx: &Ctx, e: &SectionEntry, dotted: bool) -> Option<String> {
     let layout = cx.layout;
     if !dotted {
-        return layout
-            .body
-            .get(e.key_span.start..e.value_span.end)
-            .map(str::to_string);
+        // The key and the value as written, joined on one line: between
+        // them an inline table can hold line breaks (the reader takes
+        // `key =⏎ value` there) that a table's key/value pair cannot have
+        // (TOML 1.0, "Keys": key, equals sign and value on the same line).
+        let key = layout.body.get(e.key_span.clone())?;
+        let value = layout.body.get(e.value_span.clone())?;
+        return Some(format!("{key} = {value}"));
     }
     let first = layout.line(e.first_line);
     let prefix = dotted_prefix(first);

@@ -743,3 +743,20 @@ fn nan_values_elsewhere_do_not_stop_the_edit() {
         .unwrap_or_else(|err| panic!("{err}"));
     assert!(again.is_noop(), "{}", again.after);
 }
+
+#[test]
+fn normalising_an_inline_table_puts_each_key_and_value_on_one_line() {
+    // The reader takes line breaks between `=` and the value inside an
+    // inline table; a table's key/value pair must be on one line.
+    let text = "[global]\nserver_name = \"example.com\"\n\
+                well_known = { client = \"https://m.example.com\", extra =\n\n\"x\" }\n";
+    let e = edit_for_plan(text, &seed_plan(), EditOptions { normalise: true }, &[])
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert!(e.after.contains("[global.well_known]"), "{}", e.after);
+    assert!(e.after.contains("\nextra = \"x\"\n"), "{}", e.after);
+    let doc: toml::Table = e.after.parse().unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(doc["global"]["well_known"]["extra"].as_str(), Some("x"));
+    let again = edit_for_plan(&e.after, &seed_plan(), EditOptions { normalise: true }, &[])
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert!(again.is_noop(), "{}", again.after);
+}
