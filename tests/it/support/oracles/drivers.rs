@@ -218,8 +218,13 @@ pub fn chromium(world: &World, server_name: &str, trust_ca: bool, limit: Duratio
     let home = world.dir.path().join("home");
     let nssdb = home.join(".pki").join("nssdb");
     let profile = world.dir.path().join("chromium-profile");
+    // Chromium keeps its singleton socket in a folder of its own under the
+    // temporary folder and leaves it behind when it is stopped: one per
+    // run in /tmp otherwise.
+    let tmp = world.dir.path().join("tmp");
     let _ = std::fs::create_dir_all(&nssdb);
     let _ = std::fs::create_dir_all(&profile);
+    let _ = std::fs::create_dir_all(&tmp);
     let db = format!("sql:{}", nssdb.display());
     let created = Command::new("certutil")
         .args(["-N", "--empty-password", "-d", &db])
@@ -264,7 +269,10 @@ pub fn chromium(world: &World, server_name: &str, trust_ca: bool, limit: Duratio
             format!("--user-data-dir={}", profile.display()),
             url,
         ],
-        &[("HOME", home.display().to_string())],
+        &[
+            ("HOME", home.display().to_string()),
+            ("TMPDIR", tmp.display().to_string()),
+        ],
         limit,
         Some(&|target: &str| target.starts_with(&format!("{RESULT_PATH}?"))),
     );
