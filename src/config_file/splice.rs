@@ -41,11 +41,21 @@ impl Splices {
 
     /// Comments out lines `first..=last` by putting `#` after each line's
     /// indentation (so a multi-line value becomes a block of comments).
+    ///
+    /// The `#` replaces the line's first character with itself preceded by
+    /// `#` rather than being inserted before it: a non-empty replacement
+    /// sorts after the insertions at the same offset, so a new line added
+    /// where this one starts stays a line of its own instead of receiving
+    /// the `#`.
     pub(crate) fn comment_out(&mut self, layout: &Layout, first: usize, last: usize) {
         for i in first..=last {
             let line = layout.line(i);
-            let at = layout.lines.start(i) + indentation(line).len();
-            self.insert(at, "#");
+            let indent = indentation(line).len();
+            let at = layout.lines.start(i) + indent;
+            match line[indent..].chars().next() {
+                Some(c) => self.replace(at..at + c.len_utf8(), format!("#{c}")),
+                None => self.insert(at, "#"),
+            }
         }
     }
 
@@ -104,6 +114,20 @@ impl Splices {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_inserted_where_a_commented_out_line_starts_stays_uncommented() {
+        let text = "a = 1\nb = 2\n";
+        let layout = Layout::parse(text).expect("parses");
+        let mut s = Splices::default();
+        s.comment_out(&layout, 1, 1);
+        s.insert(layout.lines.start(1), "c = 3\n");
+        assert_eq!(s.apply(text), Ok("a = 1\nc = 3\n#b = 2\n".to_string()));
+        let mut s = Splices::default();
+        s.insert(layout.lines.start(1), "c = 3\n");
+        s.comment_out(&layout, 1, 1);
+        assert_eq!(s.apply(text), Ok("a = 1\nc = 3\n#b = 2\n".to_string()));
+    }
 
     #[test]
     fn deletions_cover_a_range_only_without_gaps() {

@@ -760,3 +760,30 @@ fn normalising_an_inline_table_puts_each_key_and_value_on_one_line() {
         .unwrap_or_else(|err| panic!("{err}"));
     assert!(again.is_noop(), "{}", again.after);
 }
+
+#[test]
+fn a_new_key_before_an_unset_one_stays_a_live_line() {
+    // support_mxid goes after support_email, which is exactly where the
+    // support_role line to comment out starts: the new line must not
+    // receive the `#`.
+    use matrix_delegate::config_file::{EditTarget, edit};
+    use matrix_delegate::domain::plan::WellKnownSection;
+    let text = "[global.well_known]\nsupport_email = \"admin@example.com\"\n\
+                support_role = \"m.role.security\"\n";
+    let target = EditTarget {
+        server_name: None,
+        section: WellKnownSection {
+            support_mxid: Some("@admin:example.com".into()),
+            ..WellKnownSection::default()
+        },
+        unset: vec!["support_role"],
+    };
+    let e = edit(text, &target, EditOptions::default(), &[]).unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(
+        e.after,
+        "[global.well_known]\nsupport_email = \"admin@example.com\"\n\
+         support_mxid = \"@admin:example.com\"\n#support_role = \"m.role.security\"\n"
+    );
+    let again = edit(&e.after, &target, EditOptions::default(), &[]).expect("again");
+    assert!(again.is_noop(), "{}", again.after);
+}
