@@ -175,14 +175,30 @@ pub fn edit(
     let layout = Layout::parse(source.body)?;
     let env = env::analyse(env);
     let mut notes = guard_server_name(&layout, &env, target)?;
-    if let Some(value) = layout.item(&["global"]).and_then(|i| i.as_value()) {
-        // A `[global.well_known]` header cannot extend a value: neither a
-        // string nor an inline table `global = { ... }`.
-        let line = layout.entry(&["global"]).map_or(0, |e| e.first_line);
-        let kind = match value {
-            toml_edit::Value::InlineTable(_) => "an inline table `global = { ... }`",
-            other => other.type_name(),
-        };
+    // A `[global.well_known]` header cannot extend a value (a string, an
+    // inline table `global = { ... }`), and under `[[global]]` (an array of
+    // tables) it would extend the last element, which is no `[global]`
+    // section the homeserver reads.
+    let global_kind = match layout.item(&["global"]) {
+        Some(toml_edit::Item::Value(toml_edit::Value::InlineTable(_))) => {
+            Some("an inline table `global = { ... }`")
+        }
+        Some(toml_edit::Item::Value(other)) => Some(other.type_name()),
+        Some(toml_edit::Item::ArrayOfTables(_)) => Some("an array of tables `[[global]]`"),
+        _ => None,
+    };
+    if let Some(kind) = global_kind {
+        let line = layout
+            .entry(&["global"])
+            .map(|e| e.first_line)
+            .or_else(|| {
+                layout
+                    .headers
+                    .iter()
+                    .find(|h| h.path.len() == 1 && h.path[0] == "global")
+                    .map(|h| h.line)
+            })
+            .unwrap_or(0);
         return Err(EditError::Unsupported {
             line: line + 1,
             message: format!(

@@ -787,3 +787,17 @@ fn a_new_key_before_an_unset_one_stays_a_live_line() {
     let again = edit(&e.after, &target, EditOptions::default(), &[]).expect("again");
     assert!(again.is_noop(), "{}", again.after);
 }
+
+#[test]
+fn global_as_an_array_of_tables_is_refused_before_any_change() {
+    // `[[global]]` then `[global.well_known]` would extend the array's last
+    // element, which the homeserver does not read as [global].
+    let text = "[[global]]\nserver_name = \"example.com\"\n\n[[global]]\nport = 1\n";
+    match edit_for_plan(text, &seed_plan(), EditOptions::default(), &[]) {
+        Err(EditError::Unsupported { line, message }) => {
+            assert_eq!(line, 1);
+            assert!(message.contains("[[global]]"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
