@@ -124,6 +124,14 @@ impl<'a> Layout<'a> {
             .position(|h| !h.array && same_path(&h.path, path))
     }
 
+    /// The line of the first `[[path]]` header (an array of tables), if any.
+    pub fn array_header_line(&self, path: &[&str]) -> Option<usize> {
+        self.headers
+            .iter()
+            .find(|h| h.array && same_path(&h.path, path))
+            .map(|h| h.line)
+    }
+
     /// The entry whose full path is `path`.
     pub fn entry(&self, path: &[&str]) -> Option<&Entry> {
         self.entries.iter().find(|e| same_path(&e.path, path))

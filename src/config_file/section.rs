@@ -109,11 +109,7 @@ pub fn locate(layout: &Layout) -> Section {
         // `[[global.well_known]]`: an array of tables, which no homeserver
         // reads as the section; the editor refuses it before any change.
         Some(Item::ArrayOfTables(_)) => {
-            let line = layout
-                .headers
-                .iter()
-                .find(|h| super::layout::same_path(&h.path, &SECTION))
-                .map_or(0, |h| h.line);
+            let line = layout.array_header_line(&SECTION).unwrap_or(0);
             section.not_a_table = Some((line, "array of tables"));
         }
         _ => {}

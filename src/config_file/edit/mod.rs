@@ -191,13 +191,7 @@ pub fn edit(
         let line = layout
             .entry(&["global"])
             .map(|e| e.first_line)
-            .or_else(|| {
-                layout
-                    .headers
-                    .iter()
-                    .find(|h| h.path.len() == 1 && h.path[0] == "global")
-                    .map(|h| h.line)
-            })
+            .or_else(|| layout.array_header_line(&["global"]))
             .unwrap_or(0);
         return Err(EditError::Unsupported {
             line: line + 1,
